@@ -1,0 +1,16 @@
+//! cytoken: mints short-lived access tokens (signed JWT in, access token out), keeps
+//! them in a locked on-disk cache and serves them to people, scripts, git, kubectl
+//! and docker.
+
+pub mod error;
+pub mod exchange;
+pub mod emulator;
+
+pub use error::{Error, Result};
+
+/// Shortens a token for diagnostics: the first few characters, never the whole
+/// token, so logs and errors cannot be replayed.
+pub fn redact(token: &str) -> String {
+    let head: String = token.chars().take(8).collect();
+    format!("{head}…(redacted)")
+}
