@@ -1,0 +1,331 @@
+//! The broker: "a valid token for this selection". Cache first (no lock, no HTTP),
+//! then the per-key lock, a re-read, and one exchange for everyone waiting.
+//!
+//! Front-ends call only this module; they never touch the cache or the exchange.
+
+use std::cell::OnceCell;
+use std::time::{Duration, Instant};
+
+use crate::cache::{Cache, Entry, Failure, Found, Key};
+use crate::config::{Secret, Selection};
+use crate::error::{Error, Result};
+use crate::exchange::{Endpoint, Exchanged};
+use crate::{authtoken, diag, exchange};
+
+/// How long a 400/401/403 is remembered for a key, so callers queued behind a
+/// failing refresh get the same answer instead of each hitting the endpoint.
+const NEGATIVE_TTL: i64 = 10;
+
+/// How the cache is used for one call.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Neither read nor write the cache.
+    pub no_cache: bool,
+    /// Skip the cached token (and a recorded failure), mint a new one, store it.
+    pub force_refresh: bool,
+}
+
+/// A token handed to a front-end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub access_token: String,
+    /// Epoch seconds when the token itself expires.
+    pub expires_at: i64,
+    /// Epoch seconds after which cytoken stops handing it out (expiry − margin).
+    pub refresh_at: i64,
+    /// Whether it came from the cache rather than a fresh exchange.
+    pub cached: bool,
+}
+
+/// Hands out tokens for one selection.
+pub struct Broker<'a> {
+    sel: &'a Selection,
+    opts: Options,
+    cache: Cache,
+    /// The secret, read at most once per process.
+    secret: OnceCell<Secret>,
+    /// The cache key; `None` inside when the cache cannot be used at all.
+    key: OnceCell<Option<Key>>,
+}
+
+impl<'a> Broker<'a> {
+    pub fn new(sel: &'a Selection, opts: Options) -> Broker<'a> {
+        Broker {
+            sel,
+            opts,
+            cache: Cache::new(sel.cache_dir.clone()),
+            secret: OnceCell::new(),
+            key: OnceCell::new(),
+        }
+    }
+
+    pub fn selection(&self) -> &Selection {
+        self.sel
+    }
+
+    fn secret(&self) -> Result<&Secret> {
+        if let Some(s) = self.secret.get() {
+            return Ok(s);
+        }
+        let s = self.sel.secret.resolve()?;
+        Ok(self.secret.get_or_init(|| s))
+    }
+
+    /// The cache key, computed once. A cache that cannot be used (unwritable dir,
+    /// …) is a warning, never a failure: the token is still served.
+    fn key(&self) -> Result<Option<&Key>> {
+        if self.opts.no_cache {
+            return Ok(None);
+        }
+        if let Some(k) = self.key.get() {
+            return Ok(k.as_ref());
+        }
+        let material = match self.sel.secret.fingerprint_material()? {
+            Some(s) => Some(self.secret.get_or_init(|| s)),
+            None => None,
+        };
+        let key = match self.cache.key(self.sel, material) {
+            Ok(k) => Some(k),
+            Err(e) => {
+                diag::warn(format_args!(
+                    "cache {} unusable ({e}); continuing without it",
+                    self.cache.dir.display()
+                ));
+                None
+            }
+        };
+        Ok(self.key.get_or_init(|| key).as_ref())
+    }
+
+    fn refresh_at(&self, expires_at: i64) -> i64 {
+        expires_at - self.sel.refresh_margin as i64
+    }
+
+    fn token_of(&self, e: Entry, cached: bool) -> Token {
+        Token {
+            refresh_at: self.refresh_at(e.expires_at),
+            access_token: e.access_token,
+            expires_at: e.expires_at,
+            cached,
+        }
+    }
+
+    /// Reads the entry; an untrusted one is a miss, with a warning.
+    fn read(&self, key: &Key) -> Option<Entry> {
+        match self.cache.read(key) {
+            Found::Ok(e) => Some(e),
+            Found::Missing => None,
+            Found::Untrusted(why) => {
+                diag::warn(format_args!(
+                    "ignoring cache entry {}: {why}; it will be replaced",
+                    key.entry.display()
+                ));
+                None
+            }
+        }
+    }
+
+    /// A valid token for this selection.
+    pub fn token(&self) -> Result<Token> {
+        let start = Instant::now();
+        let Some(key) = self.key()? else {
+            return self.exchange_and_store(None, None);
+        };
+        if !self.opts.force_refresh
+            && let Some(e) = self.read(key)
+        {
+            if self.refresh_at(e.expires_at) > authtoken::now() {
+                diag::step(start, format_args!("cache hit {}", key.name));
+                return Ok(self.token_of(e, true));
+            }
+        }
+        diag::step(start, format_args!("cache miss {}", key.name));
+        self.refresh(key, None)
+    }
+
+    /// Mints a replacement for `rejected` (a token a client reports the server
+    /// refused): unless another process already replaced it, the entry is dropped
+    /// and a new token is exchanged, under the lock.
+    pub fn replace(&self, rejected: &str) -> Result<Token> {
+        match self.key()? {
+            Some(key) => self.refresh(key, Some(rejected)),
+            None => self.exchange_and_store(None, None),
+        }
+    }
+
+    /// Drops the cached entry if it still holds `token` (compare-and-invalidate),
+    /// so a stale answer from one client never throws away a newer token.
+    pub fn invalidate(&self, token: &str) -> Result<bool> {
+        let Some(key) = self.key()? else {
+            return Ok(false);
+        };
+        match self.read(key) {
+            Some(e) if e.access_token == token => {
+                self.cache.remove(key).map_err(|e| {
+                    Error::Other(format!(
+                        "cannot remove cache entry {}: {e}",
+                        key.entry.display()
+                    ))
+                })?;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    /// The cached entry, if any (for `cache list`-style reporting).
+    pub fn cached(&self) -> Result<Option<Token>> {
+        Ok(self
+            .key()?
+            .and_then(|k| self.read(k))
+            .map(|e| self.token_of(e, true)))
+    }
+
+    /// Removes the selection's entry; true if there was one.
+    pub fn clear(&self) -> Result<bool> {
+        match self.key()? {
+            Some(k) => self
+                .cache
+                .remove(k)
+                .map_err(|e| Error::Other(format!("cannot remove {}: {e}", k.entry.display()))),
+            None => Ok(false),
+        }
+    }
+
+    /// The slow path: lock, re-read, exchange if still needed, store.
+    fn refresh(&self, key: &Key, rejected: Option<&str>) -> Result<Token> {
+        let wait_start = Instant::now();
+        let guard = match self.cache.lock(key, self.sel.lock_timeout) {
+            Ok(g) => g,
+            Err(e) => {
+                diag::warn(format_args!(
+                    "cannot lock {} ({e}); refreshing without the lock",
+                    key.lock.display()
+                ));
+                None
+            }
+        };
+        diag::step(wait_start, "lock wait");
+        let now = authtoken::now();
+        let current = self.read(key);
+        if guard.is_none() {
+            // Someone has held the lock past our bounded wait (stopped, or a very
+            // slow endpoint): a token that still works beats waiting forever.
+            if let Some(e) =
+                current.filter(|e| e.expires_at > now && Some(e.access_token.as_str()) != rejected)
+            {
+                diag::warn(format_args!(
+                    "another cytoken process has held the cache lock for over {} s; serving the \
+                     cached token",
+                    self.sel.lock_timeout.as_secs()
+                ));
+                return Ok(self.token_of(e, true));
+            }
+            diag::warn(format_args!(
+                "another cytoken process has held the cache lock for over {} s; exchanging \
+                 without it",
+                self.sel.lock_timeout.as_secs()
+            ));
+            return self.exchange_and_store(Some(key), None);
+        }
+        if let Some(e) = &current {
+            let replaced = rejected.is_some_and(|r| r != e.access_token);
+            let fresh = self.refresh_at(e.expires_at) > now;
+            // Another process refreshed while we waited for the lock.
+            if replaced || (rejected.is_none() && !self.opts.force_refresh && fresh) {
+                diag::log(1, "cache refreshed by another process while waiting");
+                return Ok(self.token_of(e.clone(), true));
+            }
+        }
+        if !self.opts.force_refresh
+            && let Some(f) = self.cache.failure(key, now)
+        {
+            diag::log(
+                1,
+                "a recent rejection is recorded for this key; failing fast",
+            );
+            return Err(Error::Rejected {
+                status: f.status,
+                message: f.message,
+            });
+        }
+        // A token the caller reported as rejected is never served as a fallback.
+        let usable = current
+            .as_ref()
+            .filter(|e| Some(e.access_token.as_str()) != rejected);
+        let result = self.exchange_and_store(Some(key), usable);
+        drop(guard);
+        result
+    }
+
+    /// One exchange; stores the result (or records a rejection) when there is a key.
+    fn exchange_and_store(&self, key: Option<&Key>, current: Option<&Entry>) -> Result<Token> {
+        let start = Instant::now();
+        let secret = self.secret()?;
+        let endpoint = Endpoint {
+            auth_url: self.sel.auth_url.clone(),
+            ca_file: self.sel.ca_file.clone(),
+            timeout: self.sel.timeout,
+            connect_timeout: self.sel.timeout.min(Duration::from_secs(5)),
+        };
+        let mut mint = || authtoken::sign(self.sel, secret, authtoken::now());
+        let result = exchange::exchange(&endpoint, &mut mint);
+        diag::step(start, format_args!("exchange with {}", self.sel.auth_url));
+        let now = authtoken::now();
+        match result {
+            Ok(Exchanged {
+                access_token,
+                expires_at,
+            }) => {
+                let entry = Entry {
+                    access_token,
+                    expires_at,
+                    obtained_at: now,
+                    profile: self.sel.profile.clone(),
+                    tenant_id: self.sel.tenant_id.clone(),
+                    app_id: self.sel.app_id.clone(),
+                    auth_url: self.sel.auth_url.clone(),
+                    scopes: self.sel.scopes.clone(),
+                };
+                if let Some(key) = key {
+                    let start = Instant::now();
+                    self.cache.clear_failure(key);
+                    match self.cache.write(key, &entry) {
+                        Ok(()) => diag::step(start, "cache write"),
+                        Err(e) => diag::warn(format_args!(
+                            "could not write the cache entry {} ({e}); the token is not cached",
+                            key.entry.display()
+                        )),
+                    }
+                }
+                Ok(self.token_of(entry, false))
+            }
+            Err(Error::Rejected { status, message }) => {
+                if let Some(key) = key {
+                    let f = Failure {
+                        status,
+                        message: message.clone(),
+                        until: now + NEGATIVE_TTL,
+                    };
+                    if let Err(e) = self.cache.record_failure(key, &f) {
+                        diag::log(1, format_args!("could not record the rejection: {e}"));
+                    }
+                }
+                Err(Error::Rejected { status, message })
+            }
+            Err(Error::Unavailable(msg)) => match current {
+                // Stale-on-error: an outage of the endpoint should not take down
+                // every caller while the cached token still works.
+                Some(e) if e.expires_at > now => {
+                    diag::warn(format_args!(
+                        "{msg}; serving the cached token, which expires in {} s",
+                        e.expires_at - now
+                    ));
+                    Ok(self.token_of(e.clone(), true))
+                }
+                _ => Err(Error::Unavailable(msg)),
+            },
+            Err(e) => Err(e),
+        }
+    }
+}

@@ -1,0 +1,569 @@
+//! The on-disk token cache: one JSON entry per cache key, atomic writes, a
+//! dedicated lock file per key, and the checks that keep a damaged or hostile
+//! file from ever being trusted.
+//!
+//! Readers never lock: writers replace entries with a rename, so a reader sees
+//! either the old or the new file, never a partial one.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use hmac::{KeyInit, Mac};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::config::{ScopeFormat, Secret, Selection};
+
+/// Largest file the cache ever reads: entries are well under 16 KiB, so anything
+/// bigger is damage (or an attempt to make us allocate), not an entry.
+const MAX_FILE: u64 = 64 * 1024;
+/// Name of the per-cache random key that fingerprints secrets.
+const KEY_FILE: &str = "fingerprint.key";
+
+/// A cached access token and the non-secret facts `cache list` shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub access_token: String,
+    pub expires_at: i64,
+    pub obtained_at: i64,
+    pub profile: String,
+    pub tenant_id: String,
+    pub app_id: String,
+    pub auth_url: String,
+    #[serde(default)]
+    pub scopes: Vec<String>,
+}
+
+/// A recorded rejection (400/401/403), so queued callers fail fast.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Failure {
+    pub status: u16,
+    pub message: String,
+    pub until: i64,
+}
+
+/// What reading a cache file found.
+#[derive(Debug)]
+pub enum Found<T> {
+    Missing,
+    Ok(T),
+    /// Present but not trustworthy; the reason is for a warning.
+    Untrusted(String),
+}
+
+/// The cache directory.
+#[derive(Debug, Clone)]
+pub struct Cache {
+    pub dir: PathBuf,
+}
+
+/// The files of one cache key.
+#[derive(Debug, Clone)]
+pub struct Key {
+    pub name: String,
+    pub entry: PathBuf,
+    pub lock: PathBuf,
+    pub failure: PathBuf,
+}
+
+/// An exclusive lock on one key; released when dropped (and by the kernel if the
+/// process dies, so a crash never leaves a key locked).
+#[derive(Debug)]
+pub struct LockGuard {
+    _file: File,
+}
+
+fn euid() -> u32 {
+    // SAFETY: geteuid has no preconditions, touches no memory and cannot fail.
+    unsafe { libc::geteuid() }
+}
+
+/// Opens a file for reading without following a symlink: a symlinked entry could
+/// point us at (and later make us overwrite) a file we never meant to touch.
+fn open_nofollow(path: &Path) -> io::Result<File> {
+    OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+}
+
+impl Cache {
+    pub fn new(dir: PathBuf) -> Cache {
+        Cache { dir }
+    }
+
+    /// Creates the directory (0700) if needed and refuses one we cannot trust.
+    pub fn ensure_dir(&self) -> io::Result<()> {
+        match std::fs::metadata(&self.dir) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(&self.dir),
+            Err(e) => Err(e),
+            Ok(m) if !m.is_dir() => Err(io::Error::other(format!(
+                "{} is not a directory",
+                self.dir.display()
+            ))),
+            Ok(m) if m.uid() != euid() => Err(io::Error::other(format!(
+                "{} is owned by another user",
+                self.dir.display()
+            ))),
+            Ok(m) if m.mode() & 0o077 != 0 => {
+                // Ours but too open: tokens must not be listable by others.
+                std::fs::set_permissions(&self.dir, std::fs::Permissions::from_mode(0o700))
+            }
+            Ok(_) => Ok(()),
+        }
+    }
+
+    /// The cache key of a selection: a hash of everything that shapes the token,
+    /// including an HMAC fingerprint of the secret, so a rotated secret never reuses
+    /// an old entry and nothing on disk helps anyone guess the secret.
+    pub fn key(&self, sel: &Selection, secret: Option<&Secret>) -> io::Result<Key> {
+        let mut h = Sha256::new();
+        let mut field = |name: &str, value: &[u8]| {
+            // Length-prefixed so distinct field values can never collide by concatenation.
+            h.update((name.len() as u64).to_le_bytes());
+            h.update(name.as_bytes());
+            h.update((value.len() as u64).to_le_bytes());
+            h.update(value);
+        };
+        field("auth_url", sel.auth_url.as_bytes());
+        field("tenant_id", sel.tenant_id.as_bytes());
+        field("app_id", sel.app_id.as_bytes());
+        field("issuer", sel.issuer.as_bytes());
+        field("scopes", sel.scopes.join("\n").as_bytes());
+        let fmt = match sel.scope_format {
+            ScopeFormat::List => "list",
+            ScopeFormat::String => "string",
+        };
+        field("scope_format", fmt.as_bytes());
+        field(
+            "extra_claims",
+            serde_json::to_string(&sel.extra_claims)
+                .unwrap_or_default()
+                .as_bytes(),
+        );
+        match secret {
+            Some(s) => {
+                let mut mac = hmac::Hmac::<Sha256>::new_from_slice(&self.fingerprint_key()?)
+                    .map_err(|_| io::Error::other("bad fingerprint key"))?;
+                mac.update(s.expose().as_bytes());
+                field("secret_hmac", &mac.finalize().into_bytes());
+            }
+            None => {
+                // A command source: fingerprint the command, not its output, so a
+                // cached call never has to run a password manager.
+                if let crate::config::SecretSource::Command(argv) = &sel.secret {
+                    field("secret_command", argv.join("\0").as_bytes());
+                }
+            }
+        }
+        let digest = h.finalize();
+        let name: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+        Ok(Key {
+            entry: self.dir.join(format!("{name}.json")),
+            lock: self.dir.join(format!("{name}.lock")),
+            failure: self.dir.join(format!("{name}.fail")),
+            name,
+        })
+    }
+
+    /// The random per-cache key for secret fingerprints, created on first use.
+    fn fingerprint_key(&self) -> io::Result<Vec<u8>> {
+        let path = self.dir.join(KEY_FILE);
+        match read_trusted(&path) {
+            Ok(Some(bytes)) if bytes.len() == 32 => return Ok(bytes),
+            Ok(_) | Err(_) => {}
+        }
+        self.ensure_dir()?;
+        let mut key = Vec::with_capacity(32);
+        key.extend_from_slice(uuid::Uuid::new_v4().as_bytes());
+        key.extend_from_slice(uuid::Uuid::new_v4().as_bytes());
+        // Two processes may race here: both write, the last rename wins, and the
+        // loser's key is re-read below so every process agrees on one key.
+        write_atomic(&path, &key)?;
+        match read_trusted(&path)? {
+            Some(bytes) if bytes.len() == 32 => Ok(bytes),
+            _ => Err(io::Error::other(
+                "fingerprint key unreadable after writing it",
+            )),
+        }
+    }
+
+    /// Reads a key's entry without locking.
+    pub fn read(&self, key: &Key) -> Found<Entry> {
+        read_json(&key.entry)
+    }
+
+    /// Replaces a key's entry atomically.
+    pub fn write(&self, key: &Key, entry: &Entry) -> io::Result<()> {
+        self.ensure_dir()?;
+        let json = serde_json::to_vec_pretty(entry).map_err(io::Error::other)?;
+        write_atomic(&key.entry, &json)
+    }
+
+    /// Removes a key's entry (and any recorded failure).
+    pub fn remove(&self, key: &Key) -> io::Result<bool> {
+        let _ = std::fs::remove_file(&key.failure);
+        match std::fs::remove_file(&key.entry) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The recorded rejection for a key, if it has not run out.
+    pub fn failure(&self, key: &Key, now: i64) -> Option<Failure> {
+        match read_json::<Failure>(&key.failure) {
+            Found::Ok(f) if f.until > now => Some(f),
+            _ => None,
+        }
+    }
+
+    pub fn record_failure(&self, key: &Key, f: &Failure) -> io::Result<()> {
+        self.ensure_dir()?;
+        write_atomic(
+            &key.failure,
+            &serde_json::to_vec(f).map_err(io::Error::other)?,
+        )
+    }
+
+    pub fn clear_failure(&self, key: &Key) {
+        let _ = std::fs::remove_file(&key.failure);
+    }
+
+    /// Takes the key's exclusive lock, waiting at most `wait`. `Ok(None)` when the
+    /// wait ran out (another process holds it).
+    pub fn lock(&self, key: &Key, wait: Duration) -> io::Result<Option<LockGuard>> {
+        self.ensure_dir()?;
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(&key.lock)?;
+        let deadline = Instant::now() + wait;
+        // std's blocking `lock` has no timeout, so poll `try_lock` with a short,
+        // growing sleep: waiters notice a released lock within a few milliseconds.
+        let mut pause = Duration::from_millis(2);
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(Some(LockGuard { _file: file })),
+                Err(std::fs::TryLockError::WouldBlock) => {}
+                Err(std::fs::TryLockError::Error(e)) => return Err(e),
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Ok(None);
+            }
+            std::thread::sleep(pause.min(deadline - now));
+            pause = (pause * 2).min(Duration::from_millis(25));
+        }
+    }
+
+    /// Every entry in the cache dir, with its key name, sorted by profile.
+    pub fn list(&self) -> io::Result<Vec<(String, Found<Entry>)>> {
+        let mut out = Vec::new();
+        let dir = match std::fs::read_dir(&self.dir) {
+            Ok(d) => d,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(out),
+            Err(e) => return Err(e),
+        };
+        for de in dir {
+            let path = de?.path();
+            let Some(name) = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_suffix(".json"))
+            else {
+                continue;
+            };
+            if name.starts_with('.') {
+                continue; // a temp file of a write in progress
+            }
+            out.push((name.to_string(), read_json(&path)));
+        }
+        out.sort_by(|a, b| match (&a.1, &b.1) {
+            (Found::Ok(x), Found::Ok(y)) => (&x.profile, &a.0).cmp(&(&y.profile, &b.0)),
+            _ => a.0.cmp(&b.0),
+        });
+        Ok(out)
+    }
+
+    /// Removes every cache file cytoken made (entries, locks, failures, key).
+    pub fn clear_all(&self) -> io::Result<usize> {
+        let mut n = 0;
+        let dir = match std::fs::read_dir(&self.dir) {
+            Ok(d) => d,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(e),
+        };
+        for de in dir {
+            let path = de?.path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let ours = name == KEY_FILE
+                || [".json", ".lock", ".fail", ".tmp"]
+                    .iter()
+                    .any(|s| name.ends_with(s));
+            if ours {
+                if name.ends_with(".json") {
+                    n += 1;
+                }
+                std::fs::remove_file(&path)?;
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// Reads a cache file if it is one we can trust: a regular file (not a symlink),
+/// owned by us, not writable by group or others (anyone who can write it could
+/// hand us a token of their choosing), and of a sane size.
+/// `Ok(None)` when missing.
+pub fn read_trusted(path: &Path) -> io::Result<Option<Vec<u8>>> {
+    let file = match open_nofollow(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+            return Err(io::Error::other("it is a symlink"));
+        }
+        Err(e) => return Err(e),
+    };
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(io::Error::other("it is not a regular file"));
+    }
+    if meta.uid() != euid() {
+        return Err(io::Error::other(format!(
+            "it is owned by uid {}, not by us",
+            meta.uid()
+        )));
+    }
+    if meta.mode() & 0o022 != 0 {
+        return Err(io::Error::other(format!(
+            "it is writable by group or others (mode {:03o})",
+            meta.mode() & 0o777
+        )));
+    }
+    if meta.len() > MAX_FILE {
+        return Err(io::Error::other(format!(
+            "it is too large ({} bytes)",
+            meta.len()
+        )));
+    }
+    let mut buf = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_FILE + 1).read_to_end(&mut buf)?;
+    if buf.len() as u64 > MAX_FILE {
+        return Err(io::Error::other("it is too large"));
+    }
+    Ok(Some(buf))
+}
+
+fn read_json<T: DeserializeOwned>(path: &Path) -> Found<T> {
+    match read_trusted(path) {
+        Ok(None) => Found::Missing,
+        Ok(Some(bytes)) => match serde_json::from_slice(&bytes) {
+            Ok(v) => Found::Ok(v),
+            Err(e) => Found::Untrusted(format!("it is not a valid cache entry ({e})")),
+        },
+        Err(e) => Found::Untrusted(e.to_string()),
+    }
+}
+
+/// Writes `bytes` to `path` atomically: a private temp file in the same
+/// directory, fsync, rename. A crash at any point leaves the old file or the new
+/// one, never a torn one; a symlink at `path` is replaced, never written through.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("entry");
+    let tmp = dir.join(format!(
+        ".{name}.{}.{}.tmp",
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    ));
+    let result = (|| {
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Flags, SecretSource};
+
+    fn selection(dir: &Path) -> Selection {
+        let env = |k: &str| match k {
+            "CYTOKEN_TENANT_ID" => Some("t".to_string()),
+            "CYTOKEN_APP_ID" => Some("a".to_string()),
+            "CYTOKEN_APP_SECRET" => Some("s".to_string()),
+            _ => None,
+        };
+        let flags = Flags {
+            cache_dir: Some(dir.into()),
+            auth_url: Some("http://127.0.0.1:1/auth/v2/token".into()),
+            ..Flags::default()
+        };
+        Selection::resolve(&flags, &env).unwrap()
+    }
+
+    fn entry(token: &str) -> Entry {
+        Entry {
+            access_token: token.into(),
+            expires_at: 2_000_000_000,
+            obtained_at: 1_999_998_200,
+            profile: "default".into(),
+            tenant_id: "t".into(),
+            app_id: "a".into(),
+            auth_url: "http://127.0.0.1:1/auth/v2/token".into(),
+            scopes: vec![],
+        }
+    }
+
+    #[test]
+    fn key_is_stable_and_changes_with_secret_and_shape() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path().join("c"));
+        let sel = selection(&cache.dir);
+        let s1 = Secret::new("one".into());
+        let k1 = cache.key(&sel, Some(&s1)).unwrap().name;
+        assert_eq!(k1, cache.key(&sel, Some(&s1)).unwrap().name);
+        assert_eq!(k1.len(), 32);
+        let k2 = cache
+            .key(&sel, Some(&Secret::new("two".into())))
+            .unwrap()
+            .name;
+        assert_ne!(k1, k2, "a rotated secret must not reuse the entry");
+        let mut other = sel.clone();
+        other.scopes = vec!["device:list".into()];
+        assert_ne!(k1, cache.key(&other, Some(&s1)).unwrap().name);
+        let mut other = sel.clone();
+        other.scope_format = ScopeFormat::String;
+        assert_ne!(k1, cache.key(&other, Some(&s1)).unwrap().name);
+        let mut other = sel.clone();
+        other.tenant_id = "t2".into();
+        assert_ne!(k1, cache.key(&other, Some(&s1)).unwrap().name);
+        let mut other = sel.clone();
+        other.secret = SecretSource::Command(vec!["pass".into()]);
+        assert_ne!(k1, cache.key(&other, None).unwrap().name);
+        // The fingerprint key is private.
+        let m = std::fs::metadata(cache.dir.join(KEY_FILE)).unwrap();
+        assert_eq!(m.mode() & 0o777, 0o600);
+        assert_eq!(std::fs::metadata(&cache.dir).unwrap().mode() & 0o777, 0o700);
+    }
+
+    #[test]
+    fn write_read_round_trip_and_modes() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path().join("c"));
+        let key = cache.key(&selection(&cache.dir), None).unwrap();
+        assert!(matches!(cache.read(&key), Found::Missing));
+        cache.write(&key, &entry("tok")).unwrap();
+        match cache.read(&key) {
+            Found::Ok(e) => assert_eq!(e, entry("tok")),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(std::fs::metadata(&key.entry).unwrap().mode() & 0o777, 0o600);
+        let listed = cache.list().unwrap();
+        assert_eq!(listed.len(), 1);
+        assert!(cache.remove(&key).unwrap());
+        assert!(!cache.remove(&key).unwrap());
+    }
+
+    #[test]
+    fn damaged_and_hostile_entries_are_untrusted() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path().join("c"));
+        let key = cache.key(&selection(&cache.dir), None).unwrap();
+        cache.ensure_dir().unwrap();
+        for bytes in [
+            &b""[..],
+            b"garbage\xff",
+            b"{\"access_token\": \"x\"",
+            b"[1,2]",
+        ] {
+            std::fs::write(&key.entry, bytes).unwrap();
+            std::fs::set_permissions(&key.entry, std::fs::Permissions::from_mode(0o600)).unwrap();
+            assert!(matches!(cache.read(&key), Found::Untrusted(_)), "{bytes:?}");
+        }
+        cache.write(&key, &entry("tok")).unwrap();
+        std::fs::set_permissions(&key.entry, std::fs::Permissions::from_mode(0o666)).unwrap();
+        assert!(matches!(cache.read(&key), Found::Untrusted(m) if m.contains("writable")));
+        std::fs::write(&key.entry, vec![b' '; 100_000]).unwrap();
+        std::fs::set_permissions(&key.entry, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert!(matches!(cache.read(&key), Found::Untrusted(m) if m.contains("too large")));
+
+        // A symlinked entry is neither read nor written through.
+        let target = dir.path().join("target.json");
+        std::fs::write(&target, serde_json::to_vec(&entry("evil")).unwrap()).unwrap();
+        std::fs::remove_file(&key.entry).unwrap();
+        std::os::unix::fs::symlink(&target, &key.entry).unwrap();
+        assert!(matches!(cache.read(&key), Found::Untrusted(m) if m.contains("symlink")));
+        cache.write(&key, &entry("good")).unwrap();
+        assert!(
+            !std::fs::symlink_metadata(&key.entry)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert!(std::fs::read_to_string(&target).unwrap().contains("evil"));
+    }
+
+    #[test]
+    fn lock_is_exclusive_and_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path().join("c"));
+        let key = cache.key(&selection(&cache.dir), None).unwrap();
+        let held = cache.lock(&key, Duration::from_secs(1)).unwrap().unwrap();
+        let t = Instant::now();
+        assert!(
+            cache
+                .lock(&key, Duration::from_millis(100))
+                .unwrap()
+                .is_none()
+        );
+        assert!(t.elapsed() >= Duration::from_millis(100));
+        drop(held);
+        assert!(
+            cache
+                .lock(&key, Duration::from_millis(100))
+                .unwrap()
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn failures_expire() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path().join("c"));
+        let key = cache.key(&selection(&cache.dir), None).unwrap();
+        let f = Failure {
+            status: 401,
+            message: "no".into(),
+            until: 100,
+        };
+        cache.record_failure(&key, &f).unwrap();
+        assert_eq!(cache.failure(&key, 99), Some(f));
+        assert_eq!(cache.failure(&key, 100), None);
+        cache.clear_failure(&key);
+        assert_eq!(cache.failure(&key, 0), None);
+    }
+}

@@ -1,0 +1,193 @@
+//! `cytoken check`: a checklist a person can act on — config, secret source,
+//! permissions, cache dir, clock, and one live exchange — with the exit status of
+//! the worst finding.
+
+use std::io::Write;
+use std::os::unix::fs::MetadataExt;
+use std::time::Instant;
+
+use crate::broker::{Broker, Options};
+use crate::cache::Cache;
+use crate::cli::Global;
+use crate::commands::{flags, out, rfc3339};
+use crate::config::{self, Selection};
+use crate::error::{Error, Result};
+use crate::{authtoken, redact};
+
+struct Report {
+    text: String,
+    worst: Option<Error>,
+}
+
+impl Report {
+    fn ok(&mut self, what: &str, detail: impl std::fmt::Display) {
+        self.text
+            .push_str(&format!("  ok    {what:<14} {detail}\n"));
+    }
+    fn warn(&mut self, what: &str, detail: impl std::fmt::Display) {
+        self.text
+            .push_str(&format!("  warn  {what:<14} {detail}\n"));
+    }
+    fn fail(&mut self, what: &str, e: Error) {
+        self.text.push_str(&format!("  FAIL  {what:<14} {e}\n"));
+        let worse = self
+            .worst
+            .as_ref()
+            .is_none_or(|w| e.exit_code() > w.exit_code());
+        if worse {
+            self.worst = Some(e);
+        }
+    }
+}
+
+/// Runs the checks and prints the report; the exit status is the worst finding's.
+pub fn run(g: &Global, offline: bool, w: &mut dyn Write) -> Result<i32> {
+    let mut r = Report {
+        text: String::from("cytoken check\n"),
+        worst: None,
+    };
+    let sel = check_config(g, &mut r);
+    if let Some(sel) = &sel {
+        check_selection(sel, g, offline, &mut r);
+    }
+    let code = r.worst.as_ref().map_or(0, Error::exit_code);
+    r.text.push_str(match code {
+        0 => "all checks passed\n",
+        _ => "some checks failed: fix the FAIL lines above\n",
+    });
+    out(w, format_args!("{}", r.text))?;
+    Ok(code)
+}
+
+fn check_config(g: &Global, r: &mut Report) -> Option<Selection> {
+    let explicit = g
+        .config
+        .clone()
+        .or_else(|| config::process_env("CYTOKEN_CONFIG").map(Into::into));
+    let path = explicit.or_else(config::default_config_path);
+    match &path {
+        Some(p) if p.exists() => match std::fs::metadata(p) {
+            Ok(m) => r.ok(
+                "config file",
+                format_args!("{} (mode {:03o})", p.display(), m.mode() & 0o777),
+            ),
+            Err(e) => r.fail(
+                "config file",
+                Error::Config(format!("{}: {e}", p.display())),
+            ),
+        },
+        Some(p) => r.warn(
+            "config file",
+            format_args!("{} not found; using CYTOKEN_* variables only", p.display()),
+        ),
+        None => r.warn(
+            "config file",
+            "no config directory; using CYTOKEN_* variables only",
+        ),
+    }
+    match Selection::resolve(&flags(g), &config::process_env) {
+        Ok(sel) => {
+            r.ok(
+                "profile",
+                format_args!(
+                    "'{}': tenant {}, app {}",
+                    sel.profile, sel.tenant_id, sel.app_id
+                ),
+            );
+            r.ok(
+                "endpoint",
+                format_args!(
+                    "{} (scopes: {}; lifetime {} s, refresh margin {} s)",
+                    sel.auth_url,
+                    if sel.scopes.is_empty() {
+                        "none".into()
+                    } else {
+                        sel.scopes.join(",")
+                    },
+                    sel.lifetime,
+                    sel.refresh_margin
+                ),
+            );
+            Some(sel)
+        }
+        Err(e) => {
+            r.fail("profile", e);
+            None
+        }
+    }
+}
+
+fn check_selection(sel: &Selection, g: &Global, offline: bool, r: &mut Report) {
+    match sel.secret.resolve() {
+        Ok(_) => r.ok(
+            "secret",
+            format_args!("read from {}", sel.secret.describe()),
+        ),
+        Err(e) => r.fail("secret", e),
+    }
+    if let Some(ca) = &sel.ca_file {
+        match std::fs::metadata(ca) {
+            Ok(_) => r.ok("ca_file", ca.display()),
+            Err(e) => r.fail("ca_file", Error::Config(format!("{}: {e}", ca.display()))),
+        }
+    }
+    let cache = Cache::new(sel.cache_dir.clone());
+    match cache.ensure_dir() {
+        Ok(()) => {
+            let probe = sel
+                .cache_dir
+                .join(format!(".check.{}.tmp", std::process::id()));
+            match crate::cache::write_atomic(&probe, b"") {
+                Ok(()) => {
+                    let _ = std::fs::remove_file(&probe);
+                    r.ok(
+                        "cache dir",
+                        format_args!("{} (private, writable)", sel.cache_dir.display()),
+                    );
+                }
+                Err(e) => r.warn(
+                    "cache dir",
+                    format_args!(
+                        "{} is not writable ({e}): tokens will not be cached",
+                        sel.cache_dir.display()
+                    ),
+                ),
+            }
+        }
+        Err(e) => r.warn(
+            "cache dir",
+            format_args!(
+                "{} unusable ({e}): tokens will not be cached",
+                sel.cache_dir.display()
+            ),
+        ),
+    }
+    r.ok(
+        "clock",
+        format_args!(
+            "local time {} (a 401 names any drift from the server's clock)",
+            rfc3339(authtoken::now())
+        ),
+    );
+    if offline {
+        r.warn("exchange", "skipped (--offline)");
+        return;
+    }
+    let start = Instant::now();
+    let opts = Options {
+        no_cache: true,
+        force_refresh: g.force_refresh,
+    };
+    match Broker::new(sel, opts).token() {
+        Ok(t) => r.ok(
+            "exchange",
+            format_args!(
+                "got {} in {} ms, expires {}",
+                redact(&t.access_token),
+                start.elapsed().as_millis(),
+                rfc3339(t.expires_at)
+            ),
+        ),
+        Err(e) => r.fail("exchange", e),
+    }
+}

@@ -1,0 +1,160 @@
+//! Command-line definitions (clap derive) and nothing else.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const AFTER_HELP: &str = "\
+Configuration: <config dir>/cytoken/config.toml (on Linux ~/.config/cytoken/config.toml),
+or --config / CYTOKEN_CONFIG. Precedence: flag > CYTOKEN_* environment > profile > default.
+The app secret is never a flag: use CYTOKEN_APP_SECRET or a profile's app_secret_command,
+app_secret_file, app_secret_env or (in a private file) app_secret.
+
+Exit status:
+  0  success
+  1  other failure
+  2  usage or configuration error (before any network call)
+  3  the token endpoint rejected the request (400/401/403)
+  4  the token endpoint is unreachable or failing (network, timeout, 5xx/429, bad response)
+
+Examples:
+  cytoken demo                              # the whole flow against a built-in endpoint
+  cytoken token --format header | curl -H @- https://protectapi.cylance.com/devices/v2
+  cytoken -p prod check";
+
+/// Mints, caches and serves short-lived Cylance User API v2 access tokens.
+#[derive(Debug, Parser)]
+#[command(name = "cytoken", version, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options that select which token (global: usable before or after the command).
+#[derive(Debug, Clone, Default, Args)]
+pub struct Global {
+    /// Profile in the config file [env: CYTOKEN_PROFILE]
+    #[arg(short, long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Config file; an explicit path must exist [env: CYTOKEN_CONFIG]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Cache directory [env: CYTOKEN_CACHE_DIR]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]
+    #[arg(long, global = true, value_name = "ID")]
+    pub tenant_id: Option<String>,
+    /// Application id, the `sub` claim [env: CYTOKEN_APP_ID]
+    #[arg(long, global = true, value_name = "ID")]
+    pub app_id: Option<String>,
+    /// Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]
+    #[arg(long, global = true, value_name = "R")]
+    pub region: Option<String>,
+    /// Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]
+    #[arg(long, global = true, value_name = "URL")]
+    pub auth_url: Option<String>,
+    /// Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]
+    #[arg(long = "scope", global = true, value_name = "S")]
+    pub scopes: Vec<String>,
+    /// Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]
+    #[arg(long, global = true, value_name = "SECS")]
+    pub lifetime: Option<u64>,
+    /// Neither read nor write the cache
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+    /// Skip the cached token, mint a new one and store it
+    #[arg(long, global = true)]
+    pub force_refresh: bool,
+    /// Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the access token (the default command)
+    #[command(
+        after_help = "Examples:\n  cytoken token\n  cytoken token --format json\n  \
+        cytoken token --format header | curl -H @- https://protectapi.cylance.com/devices/v2"
+    )]
+    Token(TokenArgs),
+    /// Print a freshly signed auth token (the first half of the flow), no exchange
+    #[command(after_help = "Example:\n  cytoken auth-token | cut -d. -f2 | base64 -d")]
+    AuthToken,
+    /// Show or clear cached tokens (never prints a token)
+    #[command(subcommand)]
+    Cache(CacheCommand),
+    /// Check config, secret source, permissions and the cache, then mint one token
+    #[command(after_help = "Examples:\n  cytoken check\n  cytoken -p prod check --offline")]
+    Check {
+        /// Do not contact the token endpoint
+        #[arg(long)]
+        offline: bool,
+    },
+    /// Run the whole flow offline against a built-in strict loopback endpoint
+    Demo,
+    /// Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Serve the strict loopback token endpoint in the foreground (tests, benchmarks)
+    #[command(hide = true)]
+    Emulator {
+        /// Address to listen on
+        #[arg(long, default_value = "127.0.0.1:0")]
+        listen: String,
+        /// Registered app as TENANT:APP and the secret from CYTOKEN_APP_SECRET
+        #[arg(long, value_name = "TENANT:APP")]
+        app: Vec<String>,
+        /// Delay before every answer, in milliseconds
+        #[arg(long, default_value_t = 0)]
+        delay_ms: u64,
+    },
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct TokenArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Raw)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// The token and a newline
+    #[default]
+    Raw,
+    /// {"access_token","token_type","expires_at","expires_in","cached"}
+    Json,
+    /// Authorization: Bearer <token>
+    Header,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// List cached entries: profile, tenant, app, scopes, expiry, time left
+    List,
+    /// Remove the selected profile's entry, or every entry with --all
+    Clear {
+        /// Remove every entry
+        #[arg(long)]
+        all: bool,
+    },
+    /// Print the cache directory
+    Path,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,952 @@
+//! Configuration: the TOML file, `CYTOKEN_*` environment and flags merged into one
+//! validated [`Selection`] (flag > environment > profile > default).
+//!
+//! Everything that can be wrong with a selection is caught here, before any network
+//! call, and reported as [`Error::Config`] (exit 2) with the file, the key and the fix.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// The claims cytoken always sets itself; `extra_claims` may not override them.
+pub const RESERVED_CLAIMS: [&str; 7] = ["exp", "iat", "iss", "sub", "tid", "jti", "scp"];
+/// The service honours at most 30 minutes between `iat` and `exp`.
+pub const MAX_LIFETIME: u64 = 1800;
+/// The issuer the real service expects.
+pub const DEFAULT_ISSUER: &str = "http://cylance.com";
+/// Path of the token endpoint below every regional host.
+pub const TOKEN_PATH: &str = "/auth/v2/token";
+
+/// Region codes (and the python-cyapi aliases) and their API hosts.
+const REGIONS: [(&str, &[&str], &str); 6] = [
+    ("na", &["na"], "https://protectapi.cylance.com"),
+    ("apne1", &["apn"], "https://protectapi-apne1.cylance.com"),
+    ("au", &["aps"], "https://protectapi-au.cylance.com"),
+    ("euc1", &["eu"], "https://protectapi-euc1.cylance.com"),
+    ("sae1", &["sa"], "https://protectapi-sae1.cylance.com"),
+    ("us-gov", &["gov"], "https://protectapi.us.cylance.com"),
+];
+
+/// The auth URL of a region code (`euc1`) or python-cyapi alias (`EU`), case-insensitive.
+pub fn region_url(region: &str) -> Result<String> {
+    let wanted = region.trim().to_ascii_lowercase();
+    REGIONS
+        .iter()
+        .find(|(code, aliases, _)| *code == wanted || aliases.contains(&wanted.as_str()))
+        .map(|(_, _, host)| format!("{host}{TOKEN_PATH}"))
+        .ok_or_else(|| {
+            Error::Config(format!(
+                "unknown region '{region}': use one of na, apne1, au, euc1, sae1, us-gov \
+                 (or NA, APN, APS, EU, SA, GOV), or set auth_url"
+            ))
+        })
+}
+
+/// How `scp` is encoded in the auth token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ScopeFormat {
+    /// A JSON array, as in the vendor's example (default).
+    List,
+    /// A comma-delimited string, as in the vendor's claims table.
+    String,
+}
+
+/// Which git credential form to answer with (DESIGN §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GitAuth {
+    Auto,
+    Bearer,
+    Basic,
+}
+
+/// The app secret. Its `Debug` never shows it and its memory is overwritten when
+/// dropped, so it cannot reach a log line or linger after use.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: String) -> Secret {
+        Secret(s)
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        let mut bytes = std::mem::take(&mut self.0).into_bytes();
+        bytes.iter_mut().for_each(|b| *b = 0);
+        // Keep the zeroing from being optimised away as a dead store.
+        std::hint::black_box(&bytes);
+    }
+}
+
+/// Where the app secret comes from. Exactly one per selection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretSource {
+    /// The named environment variable (`CYTOKEN_APP_SECRET` or `app_secret_env`).
+    Env(String),
+    /// A file read whole, trailing newline trimmed; must be private.
+    File(PathBuf),
+    /// An argv run without a shell; its first stdout line is the secret.
+    Command(Vec<String>),
+    /// Inline `app_secret` in a private config file.
+    Inline(Secret),
+}
+
+/// Longest an `app_secret_command` may run: a password manager that waits for a
+/// prompt nobody answers must not hang git or kubectl forever.
+const SECRET_COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl SecretSource {
+    /// A short description for reports and errors (never the secret).
+    pub fn describe(&self) -> String {
+        match self {
+            SecretSource::Env(v) => format!("environment variable {v}"),
+            SecretSource::File(p) => format!("file {}", p.display()),
+            SecretSource::Command(argv) => format!("command {}", argv.join(" ")),
+            SecretSource::Inline(_) => "app_secret in the config file".to_string(),
+        }
+    }
+
+    /// Material that identifies the secret for the cache key without running
+    /// anything: the secret itself for cheap sources, the argv for a command
+    /// (running a password manager on every cached call would defeat the cache).
+    pub fn fingerprint_material(&self) -> Result<Option<Secret>> {
+        match self {
+            SecretSource::Command(_) => Ok(None),
+            _ => self.resolve().map(Some),
+        }
+    }
+
+    /// Reads the secret.
+    pub fn resolve(&self) -> Result<Secret> {
+        let raw = match self {
+            SecretSource::Env(var) => std::env::var(var).map_err(|_| {
+                Error::Config(format!(
+                    "the app secret variable {var} is not set or not valid UTF-8: export it, \
+                     or configure app_secret_file or app_secret_command"
+                ))
+            })?,
+            SecretSource::File(path) => read_secret_file(path)?,
+            SecretSource::Command(argv) => run_secret_command(argv)?,
+            SecretSource::Inline(s) => s.expose().to_string(),
+        };
+        let secret = Secret::new(raw);
+        if secret.expose().trim().is_empty() {
+            return Err(Error::Config(format!(
+                "the app secret from {} is empty: put the application's secret there",
+                self.describe()
+            )));
+        }
+        Ok(secret)
+    }
+}
+
+/// Refuses a file readable by group or others, as ssh does with private keys: a
+/// secret anyone on the machine can read is a leaked secret.
+pub fn check_private(path: &Path, what: &str) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Error::Config(format!("cannot read {what} {}: {e}", path.display())))?;
+    let mode = meta.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        return Err(Error::Config(format!(
+            "{what} {} holds the app secret but is readable by others (mode {mode:03o}): \
+             run `chmod 600 {}`",
+            path.display(),
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+fn read_secret_file(path: &Path) -> Result<String> {
+    check_private(path, "app_secret_file")?;
+    let mut s = String::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(64 * 1024).read_to_string(&mut s))
+        .map_err(|e| {
+            Error::Config(format!(
+                "cannot read app_secret_file {}: {e}",
+                path.display()
+            ))
+        })?;
+    let trimmed = s.trim_end_matches(['\n', '\r']).to_string();
+    drop(Secret::new(s)); // overwrite the untrimmed copy
+    Ok(trimmed)
+}
+
+fn run_secret_command(argv: &[String]) -> Result<String> {
+    let cmd = argv.join(" ");
+    let fail = |why: String| {
+        Error::Config(format!(
+            "app_secret_command `{cmd}` {why}: fix the command or run it by hand to see why"
+        ))
+    };
+    let mut child = Command::new(&argv[0])
+        .args(&argv[1..])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| fail(format!("could not start ({e})")))?;
+    let mut stdout = child.stdout.take().expect("stdout is piped");
+    // Read on a thread so a command that never exits cannot hang us past the timeout.
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        let _ = (&mut stdout).take(64 * 1024).read_to_end(&mut out);
+        out
+    });
+    let start = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if start.elapsed() > SECRET_COMMAND_TIMEOUT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(fail(format!(
+                    "did not finish within {} s",
+                    SECRET_COMMAND_TIMEOUT.as_secs()
+                )));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(e) => return Err(fail(format!("could not be waited for ({e})"))),
+        }
+    };
+    let out = reader.join().unwrap_or_default();
+    if !status.success() {
+        return Err(fail(format!("failed ({status})")));
+    }
+    let text = String::from_utf8(out).map_err(|_| fail("printed non-UTF-8 output".into()))?;
+    let first = text.lines().next().unwrap_or("").to_string();
+    drop(Secret::new(text));
+    if first.is_empty() {
+        return Err(fail("printed nothing".into()));
+    }
+    Ok(first)
+}
+
+/// One profile as written in the config file. Unknown keys are an error.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub tenant_id: Option<String>,
+    pub app_id: Option<String>,
+    pub app_secret: Option<String>,
+    pub app_secret_env: Option<String>,
+    pub app_secret_file: Option<PathBuf>,
+    pub app_secret_command: Option<Vec<String>>,
+    pub region: Option<String>,
+    pub auth_url: Option<String>,
+    pub scopes: Option<Vec<String>>,
+    pub lifetime: Option<u64>,
+    pub refresh_margin: Option<u64>,
+    pub issuer: Option<String>,
+    pub scope_format: Option<ScopeFormat>,
+    pub extra_claims: Option<serde_json::Map<String, serde_json::Value>>,
+    pub username: Option<String>,
+    pub git_auth: Option<GitAuth>,
+    pub git_hosts: Option<Vec<String>>,
+    pub docker_hosts: Option<Vec<String>>,
+    pub ca_file: Option<PathBuf>,
+    pub timeout: Option<u64>,
+    pub lock_timeout: Option<u64>,
+}
+
+/// The config file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    pub default_profile: Option<String>,
+    #[serde(default)]
+    pub profiles: BTreeMap<String, Profile>,
+}
+
+/// What the command line says about the selection (already parsed by clap).
+#[derive(Debug, Default, Clone)]
+pub struct Flags {
+    pub profile: Option<String>,
+    pub config: Option<PathBuf>,
+    pub cache_dir: Option<PathBuf>,
+    pub tenant_id: Option<String>,
+    pub app_id: Option<String>,
+    pub region: Option<String>,
+    pub auth_url: Option<String>,
+    pub scopes: Vec<String>,
+    pub lifetime: Option<u64>,
+}
+
+/// A fully merged and validated selection: everything needed to mint, cache and
+/// serve one kind of token.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    pub profile: String,
+    /// The config file the profile came from, if any.
+    pub config_path: Option<PathBuf>,
+    pub tenant_id: String,
+    pub app_id: String,
+    pub secret: SecretSource,
+    pub auth_url: String,
+    pub scopes: Vec<String>,
+    pub scope_format: ScopeFormat,
+    pub lifetime: u64,
+    /// Effective margin: never more than half the lifetime, so a short lifetime
+    /// still yields a token that is served from the cache for a while.
+    pub refresh_margin: u64,
+    pub issuer: String,
+    pub extra_claims: serde_json::Map<String, serde_json::Value>,
+    pub username: String,
+    pub git_auth: GitAuth,
+    pub git_hosts: Option<Vec<String>>,
+    pub docker_hosts: Option<Vec<String>>,
+    pub ca_file: Option<PathBuf>,
+    pub timeout: Duration,
+    pub lock_timeout: Duration,
+    pub cache_dir: PathBuf,
+}
+
+/// The default config file: `<config dir>/cytoken/config.toml`.
+pub fn default_config_path() -> Option<PathBuf> {
+    dirs::config_dir().map(|d| d.join("cytoken").join("config.toml"))
+}
+
+/// The default cache dir: `<cache dir>/cytoken`.
+pub fn default_cache_dir() -> Option<PathBuf> {
+    dirs::cache_dir().map(|d| d.join("cytoken"))
+}
+
+/// Reads and parses a config file. The error carries the file, the line and the
+/// offending key (toml's message names both).
+pub fn load_file(path: &Path) -> Result<ConfigFile> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::Config(format!("cannot read config file {}: {e}", path.display())))?;
+    parse_file(&text, path)
+}
+
+fn parse_file(text: &str, path: &Path) -> Result<ConfigFile> {
+    toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        let msg = e.message().replace('\n', " ");
+        match line {
+            Some(l) => Error::Config(format!("{}:{l}: {msg}", path.display())),
+            None => Error::Config(format!("{}: {msg}", path.display())),
+        }
+    })
+}
+
+/// Looks a variable up; `None` when unset or empty.
+pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// The process environment, with empty values treated as unset.
+pub fn process_env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+impl Selection {
+    /// Merges flags, environment and the config file into a validated selection.
+    pub fn resolve(flags: &Flags, env: Env) -> Result<Selection> {
+        let explicit = flags
+            .config
+            .clone()
+            .or_else(|| env("CYTOKEN_CONFIG").map(PathBuf::from));
+        let (config_path, file) = match explicit {
+            Some(p) => {
+                if !p.exists() {
+                    return Err(Error::Config(format!(
+                        "config file {} does not exist: create it or drop --config/CYTOKEN_CONFIG",
+                        p.display()
+                    )));
+                }
+                let f = load_file(&p)?;
+                (Some(p), Some(f))
+            }
+            None => match default_config_path() {
+                Some(p) if p.exists() => {
+                    let f = load_file(&p)?;
+                    (Some(p), Some(f))
+                }
+                _ => (None, None),
+            },
+        };
+        let requested = flags.profile.clone().or_else(|| env("CYTOKEN_PROFILE"));
+        let (name, profile) = pick_profile(file.as_ref(), requested, config_path.as_deref(), env)?;
+        Self::merge(flags, env, name, profile, config_path)
+    }
+
+    /// Merges flags and environment only, ignoring any config file (the demo,
+    /// and tests that must not depend on the user's files).
+    pub fn resolve_without_file(flags: &Flags, env: Env) -> Result<Selection> {
+        Self::merge(flags, env, "default".into(), Profile::default(), None)
+    }
+
+    fn merge(
+        flags: &Flags,
+        env: Env,
+        profile_name: String,
+        p: Profile,
+        config_path: Option<PathBuf>,
+    ) -> Result<Selection> {
+        let where_ = |key: &str| match &config_path {
+            Some(path) => format!("{} [profiles.{profile_name}] {key}", path.display()),
+            None => key.to_string(),
+        };
+        let missing = |key: &str, flag: &str, var: &str| {
+            Error::Config(format!(
+                "no {key} for profile '{profile_name}': pass {flag}, set {var}, or add {key} to {}",
+                config_path
+                    .as_ref()
+                    .map(|p| format!("[profiles.{profile_name}] in {}", p.display()))
+                    .or_else(|| default_config_path().map(|p| p.display().to_string()))
+                    .unwrap_or_else(|| "the config file".into())
+            ))
+        };
+        let tenant_id = flags
+            .tenant_id
+            .clone()
+            .or_else(|| env("CYTOKEN_TENANT_ID"))
+            .or(p.tenant_id.clone())
+            .ok_or_else(|| missing("tenant_id", "--tenant-id", "CYTOKEN_TENANT_ID"))?;
+        let app_id = flags
+            .app_id
+            .clone()
+            .or_else(|| env("CYTOKEN_APP_ID"))
+            .or(p.app_id.clone())
+            .ok_or_else(|| missing("app_id", "--app-id", "CYTOKEN_APP_ID"))?;
+        for (key, v) in [("tenant_id", &tenant_id), ("app_id", &app_id)] {
+            if v.trim().is_empty() || v.chars().any(char::is_control) {
+                return Err(Error::Config(format!(
+                    "{} is empty or has control characters: set it to the id shown in the console",
+                    where_(key)
+                )));
+            }
+        }
+
+        let secret = secret_source(&p, env, &config_path, &where_)?;
+
+        let auth_url = if let Some(u) = flags.auth_url.clone().or_else(|| env("CYTOKEN_AUTH_URL")) {
+            u
+        } else if let Some(r) = flags.region.clone().or_else(|| env("CYTOKEN_REGION")) {
+            region_url(&r)?
+        } else if let Some(u) = p.auth_url.clone() {
+            u
+        } else {
+            region_url(p.region.as_deref().unwrap_or("na"))
+                .map_err(|e| Error::Config(format!("{}: {e}", where_("region"))))?
+        };
+        crate::exchange::check_auth_url(&auth_url)?;
+
+        let scopes = if !flags.scopes.is_empty() {
+            flags.scopes.clone()
+        } else if let Some(s) = env("CYTOKEN_SCOPES") {
+            s.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect()
+        } else {
+            p.scopes.clone().unwrap_or_default()
+        };
+        for s in &scopes {
+            let ok = s.split_once(':').is_some_and(|(r, a)| {
+                !r.is_empty() && !a.is_empty() && !s.contains([',', ' ', '"'])
+            });
+            if !ok {
+                return Err(Error::Config(format!(
+                    "scope '{s}' is not of the form resource:action (e.g. device:list)"
+                )));
+            }
+        }
+
+        let lifetime = match flags.lifetime {
+            Some(l) => l,
+            None => match env("CYTOKEN_LIFETIME") {
+                Some(v) => v.trim().parse().map_err(|_| {
+                    Error::Config(format!(
+                        "CYTOKEN_LIFETIME '{v}' is not a number of seconds: use 1..=1800"
+                    ))
+                })?,
+                None => p.lifetime.unwrap_or(MAX_LIFETIME),
+            },
+        };
+        if !(1..=MAX_LIFETIME).contains(&lifetime) {
+            return Err(Error::Config(format!(
+                "lifetime {lifetime} s is out of range: the service accepts at most 1800 s \
+                 (30 minutes) between iat and exp; use 1..=1800"
+            )));
+        }
+        let refresh_margin = p.refresh_margin.unwrap_or(300).min(lifetime / 2);
+
+        let extra_claims = p.extra_claims.clone().unwrap_or_default();
+        if let Some(k) = extra_claims
+            .keys()
+            .find(|k| RESERVED_CLAIMS.contains(&k.as_str()))
+        {
+            return Err(Error::Config(format!(
+                "{} may not set '{k}': cytoken sets exp, iat, iss, sub, tid, jti and scp itself \
+                 (use scopes for scp)",
+                where_("extra_claims")
+            )));
+        }
+
+        let secs = |key: &str, v: Option<u64>, default: u64| -> Result<Duration> {
+            match v.unwrap_or(default) {
+                0 => Err(Error::Config(format!(
+                    "{} must be at least 1 second",
+                    where_(key)
+                ))),
+                n => Ok(Duration::from_secs(n)),
+            }
+        };
+        let timeout = secs("timeout", p.timeout, 20)?;
+        let lock_timeout = secs("lock_timeout", p.lock_timeout, 30)?;
+
+        let cache_dir = flags
+            .cache_dir
+            .clone()
+            .or_else(|| env("CYTOKEN_CACHE_DIR").map(PathBuf::from))
+            .or_else(default_cache_dir)
+            .ok_or_else(|| {
+                Error::Config(
+                    "cannot find a cache directory (no HOME?): pass --cache-dir or set \
+                     CYTOKEN_CACHE_DIR"
+                        .into(),
+                )
+            })?;
+
+        Ok(Selection {
+            profile: profile_name.clone(),
+            tenant_id,
+            app_id,
+            secret,
+            auth_url,
+            scopes,
+            scope_format: p.scope_format.unwrap_or(ScopeFormat::List),
+            lifetime,
+            refresh_margin,
+            issuer: p.issuer.clone().unwrap_or_else(|| DEFAULT_ISSUER.into()),
+            extra_claims,
+            username: p
+                .username
+                .clone()
+                .unwrap_or_else(|| "x-access-token".into()),
+            git_auth: p.git_auth.unwrap_or(GitAuth::Auto),
+            git_hosts: p.git_hosts.clone(),
+            docker_hosts: p.docker_hosts.clone(),
+            ca_file: p.ca_file.clone(),
+            timeout,
+            lock_timeout,
+            cache_dir,
+            config_path,
+        })
+    }
+}
+
+/// Finds the profile to use. With no config file the profile is empty (an
+/// environment-only selection, for CI).
+fn pick_profile(
+    file: Option<&ConfigFile>,
+    requested: Option<String>,
+    path: Option<&Path>,
+    env: Env,
+) -> Result<(String, Profile)> {
+    let Some(file) = file else {
+        return match requested {
+            Some(name) => Err(Error::Config(format!(
+                "profile '{name}' requested but there is no config file (looked at {}): \
+                 create it, or drop --profile/CYTOKEN_PROFILE and use CYTOKEN_* variables; \
+                 `cytoken check` shows what is found",
+                default_config_path()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| "<no config dir>".into())
+            ))),
+            None => Ok(("default".into(), Profile::default())),
+        };
+    };
+    let path = path.map(|p| p.display().to_string()).unwrap_or_default();
+    let explicit = requested.is_some() || file.default_profile.is_some();
+    let name = requested
+        .or_else(|| file.default_profile.clone())
+        .unwrap_or_else(|| "default".into());
+    match file.profiles.get(&name) {
+        Some(p) => Ok((name, p.clone())),
+        // A config file without a `default` profile, used with a complete set of
+        // CYTOKEN_* variables (CI on a machine that also has a config), is fine.
+        None if !explicit && env("CYTOKEN_TENANT_ID").is_some() => Ok((name, Profile::default())),
+        None => {
+            let known: Vec<&str> = file.profiles.keys().map(String::as_str).collect();
+            Err(Error::Config(format!(
+                "profile '{name}' is not in {path}; profiles there: {}; pick one with -p NAME \
+                 or set default_profile",
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            )))
+        }
+    }
+}
+
+fn secret_source(
+    p: &Profile,
+    env: Env,
+    config_path: &Option<PathBuf>,
+    where_: &dyn Fn(&str) -> String,
+) -> Result<SecretSource> {
+    let mut sources = Vec::new();
+    if let Some(s) = &p.app_secret {
+        sources.push(("app_secret", SecretSource::Inline(Secret::new(s.clone()))));
+    }
+    if let Some(v) = &p.app_secret_env {
+        sources.push(("app_secret_env", SecretSource::Env(v.clone())));
+    }
+    if let Some(f) = &p.app_secret_file {
+        sources.push(("app_secret_file", SecretSource::File(expand_home(f))));
+    }
+    if let Some(c) = &p.app_secret_command {
+        if c.is_empty() || c[0].is_empty() {
+            return Err(Error::Config(format!(
+                "{} is empty: give an argv array such as [\"pass\", \"show\", \"cylance/prod\"]",
+                where_("app_secret_command")
+            )));
+        }
+        sources.push(("app_secret_command", SecretSource::Command(c.clone())));
+    }
+    if sources.len() > 1 {
+        let names: Vec<&str> = sources.iter().map(|(n, _)| *n).collect();
+        return Err(Error::Config(format!(
+            "{} sets {}: keep exactly one secret source",
+            config_path
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            names.join(" and ")
+        )));
+    }
+    // The environment outranks the profile, as for every other setting.
+    if env("CYTOKEN_APP_SECRET").is_some() {
+        return Ok(SecretSource::Env("CYTOKEN_APP_SECRET".into()));
+    }
+    match sources.pop() {
+        Some(("app_secret", s)) => {
+            // An inline secret is only acceptable in a file nobody else can read.
+            if let Some(path) = config_path {
+                check_private(path, "config file")?;
+            }
+            Ok(s)
+        }
+        Some((_, s)) => Ok(s),
+        None => Err(Error::Config(format!(
+            "no app secret: set CYTOKEN_APP_SECRET, or add one of app_secret_command, \
+             app_secret_file, app_secret_env or app_secret to {}",
+            where_("").trim_end()
+        ))),
+    }
+}
+
+/// `~/x` → `$HOME/x`, so config files can name files in the user's home portably.
+fn expand_home(p: &Path) -> PathBuf {
+    match p.strip_prefix("~") {
+        Ok(rest) => dirs::home_dir()
+            .map(|h| h.join(rest))
+            .unwrap_or_else(|| p.into()),
+        Err(_) => p.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
+        let m: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k: &str| m.get(k).cloned()
+    }
+
+    fn write_config(dir: &Path, text: &str, mode: u32) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let p = dir.join("config.toml");
+        std::fs::write(&p, text).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
+        p
+    }
+
+    fn flags_with(config: &Path) -> Flags {
+        Flags {
+            config: Some(config.into()),
+            cache_dir: Some("/tmp/cytoken-test-cache".into()),
+            ..Flags::default()
+        }
+    }
+
+    const BASIC: &str = r#"
+default_profile = "prod"
+[profiles.prod]
+tenant_id = "tenant-file"
+app_id = "app-file"
+app_secret_env = "MY_SECRET"
+region = "euc1"
+scopes = ["device:list"]
+lifetime = 900
+[profiles.other]
+tenant_id = "t2"
+app_id = "a2"
+app_secret_env = "MY_SECRET"
+"#;
+
+    #[test]
+    fn precedence_flag_over_env_over_profile_over_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = write_config(dir.path(), BASIC, 0o644);
+        let env = env_of(&[
+            ("CYTOKEN_TENANT_ID", "tenant-env"),
+            ("CYTOKEN_LIFETIME", "600"),
+        ]);
+        let mut flags = flags_with(&cfg);
+        let s = Selection::resolve(&flags, &env).unwrap();
+        assert_eq!(s.profile, "prod");
+        assert_eq!(s.tenant_id, "tenant-env"); // env beats profile
+        assert_eq!(s.app_id, "app-file"); // profile beats default
+        assert_eq!(s.lifetime, 600);
+        assert_eq!(
+            s.auth_url,
+            "https://protectapi-euc1.cylance.com/auth/v2/token"
+        );
+        assert_eq!(s.issuer, DEFAULT_ISSUER); // default
+        assert_eq!(s.refresh_margin, 300);
+        flags.tenant_id = Some("tenant-flag".into());
+        flags.lifetime = Some(120);
+        flags.region = Some("EU".into());
+        let s = Selection::resolve(&flags, &env).unwrap();
+        assert_eq!(s.tenant_id, "tenant-flag");
+        assert_eq!(s.lifetime, 120);
+        assert_eq!(
+            s.refresh_margin, 60,
+            "margin is capped at half the lifetime"
+        );
+        flags.profile = Some("other".into());
+        let s = Selection::resolve(&flags, &env).unwrap();
+        assert_eq!(s.app_id, "a2");
+        assert_eq!(
+            s.auth_url,
+            "https://protectapi-euc1.cylance.com/auth/v2/token"
+        );
+    }
+
+    #[test]
+    fn region_mapping_and_aliases() {
+        for (r, host) in [
+            ("na", "protectapi.cylance.com"),
+            ("NA", "protectapi.cylance.com"),
+            ("apne1", "protectapi-apne1.cylance.com"),
+            ("APN", "protectapi-apne1.cylance.com"),
+            ("au", "protectapi-au.cylance.com"),
+            ("aps", "protectapi-au.cylance.com"),
+            ("euc1", "protectapi-euc1.cylance.com"),
+            ("EU", "protectapi-euc1.cylance.com"),
+            ("sae1", "protectapi-sae1.cylance.com"),
+            ("SA", "protectapi-sae1.cylance.com"),
+            ("us-gov", "protectapi.us.cylance.com"),
+            ("GOV", "protectapi.us.cylance.com"),
+        ] {
+            assert_eq!(
+                region_url(r).unwrap(),
+                format!("https://{host}/auth/v2/token")
+            );
+        }
+        let e = region_url("mars").unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().contains("euc1") && e.to_string().contains("us-gov"));
+    }
+
+    #[test]
+    fn environment_only_selection_without_config_file() {
+        let env = env_of(&[
+            ("CYTOKEN_TENANT_ID", "t"),
+            ("CYTOKEN_APP_ID", "a"),
+            ("CYTOKEN_APP_SECRET", "s3cret"),
+            ("CYTOKEN_AUTH_URL", "http://127.0.0.1:9/auth/v2/token"),
+            ("CYTOKEN_SCOPES", "device:list, policy:read"),
+            ("CYTOKEN_CONFIG", "/nonexistent/cytoken.toml"),
+        ]);
+        // An explicit config path must exist…
+        let e = Selection::resolve(&Flags::default(), &env).unwrap_err();
+        assert!(e.to_string().contains("does not exist"), "{e}");
+        // …but without one, the environment is a whole selection.
+        let p = pick_profile(None, None, None, &env).unwrap();
+        let s = Selection::merge(
+            &Flags {
+                cache_dir: Some("/x".into()),
+                ..Flags::default()
+            },
+            &env,
+            p.0,
+            p.1,
+            None,
+        )
+        .unwrap();
+        assert_eq!(s.secret, SecretSource::Env("CYTOKEN_APP_SECRET".into()));
+        assert_eq!(s.scopes, vec!["device:list", "policy:read"]);
+        assert_eq!(s.auth_url, "http://127.0.0.1:9/auth/v2/token");
+    }
+
+    #[test]
+    fn lifetime_bounds_and_bad_values() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = write_config(dir.path(), BASIC, 0o644);
+        for bad in [0, 1801, 3600] {
+            let mut flags = flags_with(&cfg);
+            flags.lifetime = Some(bad);
+            let e = Selection::resolve(&flags, &env_of(&[])).unwrap_err();
+            assert_eq!(e.exit_code(), 2);
+            assert!(e.to_string().contains("1800"), "{e}");
+        }
+        let e = Selection::resolve(&flags_with(&cfg), &env_of(&[("CYTOKEN_LIFETIME", "soon")]))
+            .unwrap_err();
+        assert!(e.to_string().contains("CYTOKEN_LIFETIME"));
+    }
+
+    #[test]
+    fn unknown_key_and_malformed_toml_name_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = write_config(
+            dir.path(),
+            "[profiles.default]\ntenant_id = \"t\"\ntennant = \"x\"\n",
+            0o644,
+        );
+        let e = Selection::resolve(&flags_with(&cfg), &env_of(&[])).unwrap_err();
+        let m = e.to_string();
+        assert!(m.contains("tennant") && m.contains("config.toml:3"), "{m}");
+        let cfg = write_config(dir.path(), "[profiles.default\n", 0o644);
+        let m = Selection::resolve(&flags_with(&cfg), &env_of(&[]))
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("config.toml:1"), "{m}");
+        let cfg = write_config(dir.path(), "[profiles.x]\nlifetime = \"long\"\n", 0o644);
+        let m = Selection::resolve(&flags_with(&cfg), &env_of(&[]))
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("config.toml:2"), "{m}");
+    }
+
+    #[test]
+    fn missing_profile_lists_the_known_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = write_config(dir.path(), BASIC, 0o644);
+        let mut flags = flags_with(&cfg);
+        flags.profile = Some("staging".into());
+        let m = Selection::resolve(&flags, &env_of(&[]))
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("staging") && m.contains("other, prod"), "{m}");
+    }
+
+    #[test]
+    fn secret_sources_exactly_one_and_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let two =
+            "[profiles.default]\ntenant_id='t'\napp_id='a'\napp_secret='x'\napp_secret_env='Y'\n";
+        let cfg = write_config(dir.path(), two, 0o600);
+        let m = Selection::resolve(&flags_with(&cfg), &env_of(&[]))
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("app_secret and app_secret_env"), "{m}");
+
+        let inline = "[profiles.default]\ntenant_id='t'\napp_id='a'\napp_secret='inline-s3cret'\n";
+        let cfg = write_config(dir.path(), inline, 0o644);
+        let e = Selection::resolve(&flags_with(&cfg), &env_of(&[])).unwrap_err();
+        assert!(e.to_string().contains("chmod 600"), "{e}");
+        assert!(!e.to_string().contains("inline-s3cret"));
+        let cfg = write_config(dir.path(), inline, 0o600);
+        let s = Selection::resolve(&flags_with(&cfg), &env_of(&[])).unwrap();
+        assert_eq!(s.secret.resolve().unwrap().expose(), "inline-s3cret");
+
+        let secret_file = dir.path().join("secret");
+        std::fs::write(&secret_file, "file-s3cret\n").unwrap();
+        std::fs::set_permissions(&secret_file, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let src = SecretSource::File(secret_file.clone());
+        let e = src.resolve().unwrap_err();
+        assert!(e.to_string().contains("chmod 600"), "{e}");
+        std::fs::set_permissions(&secret_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert_eq!(src.resolve().unwrap().expose(), "file-s3cret");
+
+        let cmd = SecretSource::Command(vec!["printf".into(), "cmd-s3cret\\nsecond\\n".into()]);
+        assert_eq!(cmd.resolve().unwrap().expose(), "cmd-s3cret");
+        assert_eq!(cmd.fingerprint_material().unwrap(), None);
+        for (argv, why) in [
+            (vec!["false"], "failed"),
+            (vec!["true"], "printed nothing"),
+            (vec!["/nonexistent/pass"], "could not start"),
+        ] {
+            let src = SecretSource::Command(argv.iter().map(|s| s.to_string()).collect());
+            let m = src.resolve().unwrap_err().to_string();
+            assert!(m.contains(why), "{m}");
+        }
+
+        // The environment outranks the profile's source.
+        let cfg = write_config(dir.path(), inline, 0o600);
+        let s =
+            Selection::resolve(&flags_with(&cfg), &env_of(&[("CYTOKEN_APP_SECRET", "e")])).unwrap();
+        assert_eq!(s.secret, SecretSource::Env("CYTOKEN_APP_SECRET".into()));
+    }
+
+    #[test]
+    fn extra_claims_cannot_override_required_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "[profiles.default]\ntenant_id='t'\napp_id='a'\napp_secret_env='S'\n\
+                    [profiles.default.extra_claims]\nenv='prod'\nsub='evil'\n";
+        let cfg = write_config(dir.path(), text, 0o644);
+        let m = Selection::resolve(&flags_with(&cfg), &env_of(&[]))
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("'sub'") && m.contains("extra_claims"), "{m}");
+    }
+
+    #[test]
+    fn plain_http_only_to_loopback_and_scopes_checked() {
+        let env = env_of(&[
+            ("CYTOKEN_TENANT_ID", "t"),
+            ("CYTOKEN_APP_ID", "a"),
+            ("CYTOKEN_APP_SECRET", "s"),
+        ]);
+        let flags = |url: &str, scope: &str| Flags {
+            auth_url: Some(url.into()),
+            scopes: vec![scope.into()],
+            cache_dir: Some("/x".into()),
+            ..Flags::default()
+        };
+        let run = |f: Flags| {
+            let (n, p) = pick_profile(None, None, None, &env).unwrap();
+            Selection::merge(&f, &env, n, p, None)
+        };
+        assert!(run(flags("http://localhost:1/auth/v2/token", "device:list")).is_ok());
+        let e = run(flags("http://example.com/auth/v2/token", "device:list")).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        let e = run(flags("https://example.com/auth/v2/token", "devicelist")).unwrap_err();
+        assert!(e.to_string().contains("resource:action"));
+    }
+}
