@@ -80,10 +80,11 @@ impl<'a> Broker<'a> {
         if let Some(k) = self.key.get() {
             return Ok(k.as_ref());
         }
-        let material = match self.sel.secret.fingerprint_material()? {
-            Some(s) => Some(self.secret.get_or_init(|| s)),
-            None => None,
-        };
+        let material = self
+            .sel
+            .secret
+            .fingerprint_material()?
+            .map(|s| self.secret.get_or_init(|| s));
         let key = match self.cache.key(self.sel, material) {
             Ok(k) => Some(k),
             Err(e) => {
@@ -133,11 +134,10 @@ impl<'a> Broker<'a> {
         };
         if !self.opts.force_refresh
             && let Some(e) = self.read(key)
+            && self.refresh_at(e.expires_at) > authtoken::now()
         {
-            if self.refresh_at(e.expires_at) > authtoken::now() {
-                diag::step(start, format_args!("cache hit {}", key.name));
-                return Ok(self.token_of(e, true));
-            }
+            diag::step(start, format_args!("cache hit {}", key.name));
+            return Ok(self.token_of(e, true));
         }
         diag::step(start, format_args!("cache miss {}", key.name));
         self.refresh(key, None)

@@ -184,14 +184,28 @@ impl Cache {
         let mut key = Vec::with_capacity(32);
         key.extend_from_slice(uuid::Uuid::new_v4().as_bytes());
         key.extend_from_slice(uuid::Uuid::new_v4().as_bytes());
-        // Two processes may race here: both write, the last rename wins, and the
-        // loser's key is re-read below so every process agrees on one key.
-        write_atomic(&path, &key)?;
-        match read_trusted(&path)? {
-            Some(bytes) if bytes.len() == 32 => Ok(bytes),
-            _ => Err(io::Error::other(
-                "fingerprint key unreadable after writing it",
-            )),
+        // Many processes may race here on a cold cache. Publishing with link(2),
+        // which never replaces an existing file, makes the first key win; every
+        // process then reads back that one key, so all agree on the cache names.
+        let tmp = self
+            .dir
+            .join(format!(".{KEY_FILE}.{}.tmp", uuid::Uuid::new_v4().simple()));
+        write_atomic(&tmp, &key)?;
+        let linked = std::fs::hard_link(&tmp, &path);
+        let _ = std::fs::remove_file(&tmp);
+        match linked {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+        match read_trusted(&path) {
+            Ok(Some(bytes)) if bytes.len() == 32 => Ok(bytes),
+            Ok(_) | Err(_) => {
+                // A damaged key file: replace it (entries keyed by it are then
+                // unreachable misses, which is safe).
+                write_atomic(&path, &key)?;
+                Ok(key)
+            }
         }
     }
 

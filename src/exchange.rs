@@ -83,7 +83,7 @@ pub fn exchange(
     // Checked again here, not only in the config, so that no caller can ever send an
     // auth token over plain http across the network.
     check_auth_url(&endpoint.auth_url)?;
-    let uri: Uri = endpoint.auth_url.parse().map_err(|_| {
+    let uri: Uri = endpoint.auth_url.trim().parse().map_err(|_| {
         Error::Config(format!(
             "auth_url {} is not a valid URL",
             quote(&endpoint.auth_url)
@@ -97,16 +97,18 @@ pub fn exchange(
             secs(endpoint.timeout)
         ))
     })?;
-    let (agent, tls_note) = build_agent(endpoint, &uri, &target)?;
+    let https = uri
+        .scheme_str()
+        .is_some_and(|s| s.eq_ignore_ascii_case("https"));
+    let (agent, tls_note, via) = build_agent(endpoint, &uri, https)?;
     let ctx = Ctx {
         agent: &agent,
         uri: &uri,
         target: &target,
         connect_timeout: endpoint.connect_timeout,
-        https: uri
-            .scheme_str()
-            .is_some_and(|s| s.eq_ignore_ascii_case("https")),
+        https,
         tls_note: tls_note.as_deref(),
+        via: via.as_deref().unwrap_or_default(),
     };
 
     let mut attempts = 0;
@@ -277,6 +279,9 @@ struct Ctx<'a> {
     https: bool,
     /// Said after a TLS failure when the trust store is not the usual one.
     tls_note: Option<&'a str>,
+    /// ` via proxy host:port` when a proxy is used, else empty: a refused or
+    /// unreachable proxy must not read as a refused token endpoint.
+    via: &'a str,
 }
 
 /// What one attempt came to.
@@ -292,11 +297,13 @@ enum Step {
     Fail(Error),
 }
 
-/// Builds the per-exchange HTTP client.
-fn build_agent(endpoint: &Endpoint, uri: &Uri, target: &Target) -> Result<(Agent, Option<String>)> {
-    let https = uri
-        .scheme_str()
-        .is_some_and(|s| s.eq_ignore_ascii_case("https"));
+/// Builds the per-exchange HTTP client; also returns a note to add to TLS errors (see
+/// [`root_certs`]) and the proxy in use, for messages.
+fn build_agent(
+    endpoint: &Endpoint,
+    uri: &Uri,
+    https: bool,
+) -> Result<(Agent, Option<String>, Option<String>)> {
     let host = uri.host().unwrap_or_default();
     // Loopback endpoints are reached directly: routing them through a proxy would at
     // best fail and at worst hand a clear-text auth token to the proxy.
@@ -305,16 +312,22 @@ fn build_agent(endpoint: &Endpoint, uri: &Uri, target: &Target) -> Result<(Agent
     } else {
         proxy_from_env()?
     };
+    // Host and port only: the proxy URL may carry credentials.
+    let via = proxy.as_ref().map(|p| {
+        format!(
+            " via proxy {}:{}",
+            sanitize(p.host(), SNIPPET_CHARS),
+            p.port()
+        )
+    });
     let mut tls = TlsConfig::builder().provider(TlsProvider::Rustls);
     let mut note = None;
-    // The trust store costs a file read and parse: only https endpoints pay for it.
+    // The trust store costs a file read and parse: only https endpoints pay for it
+    // (ca_file has nothing to verify on plain loopback http).
     if https {
         let (roots, why) = root_certs(endpoint.ca_file.as_deref())?;
         tls = tls.root_certs(roots);
         note = why;
-    } else if endpoint.ca_file.is_some() {
-        // Harmless (nothing to verify on plain loopback http), but never silently.
-        note = Some(format!("ca_file is ignored for {}", target.display));
     }
     let config = Agent::config_builder()
         // A redirect would carry the auth token to wherever the Location points.
@@ -330,7 +343,7 @@ fn build_agent(endpoint: &Endpoint, uri: &Uri, target: &Target) -> Result<(Agent
         .accept("application/json")
         .tls_config(tls.build())
         .build();
-    Ok((Agent::new_with_config(config), note.filter(|_| https)))
+    Ok((Agent::new_with_config(config), note, via))
 }
 
 /// The proxy for an https endpoint: `ALL_PROXY` or `HTTPS_PROXY` (either case), with
@@ -480,6 +493,7 @@ fn transport_failure(ctx: &Ctx<'_>, e: ureq::Error) -> Step {
     use ureq::Timeout as T;
     let target = ctx.target;
     let host = &target.host;
+    let via = ctx.via;
     let retry = |cause: String| Step::Retry {
         cause,
         retry_after: None,
@@ -487,12 +501,12 @@ fn transport_failure(ctx: &Ctx<'_>, e: ureq::Error) -> Step {
     match e {
         ureq::Error::Timeout(T::Global | T::PerCall) => Step::Fail(target.timed_out()),
         ureq::Error::Timeout(T::Connect | T::Resolve) => retry(format!(
-            "connecting to {host} timed out after {}",
+            "connecting to {host}{via} timed out after {}",
             secs(ctx.connect_timeout)
         )),
         ureq::Error::Timeout(t) => retry(format!("timed out ({t}) talking to {host}")),
         ureq::Error::HostNotFound => retry(format!("cannot resolve host {host}")),
-        ureq::Error::ConnectionFailed => retry(format!("cannot connect to {host}")),
+        ureq::Error::ConnectionFailed => retry(format!("cannot connect to {host}{via}")),
         // rustls reports handshake failures (an untrusted certificate, a non-TLS
         // peer, an alert) as InvalidData io errors. They will not heal on a retry, and
         // retrying would only hide the cause: fail now, with the fix.
@@ -505,17 +519,17 @@ fn transport_failure(ctx: &Ctx<'_>, e: ureq::Error) -> Step {
                 K::ConnectionRefused
                 | K::AddrNotAvailable
                 | K::NetworkUnreachable
-                | K::HostUnreachable => retry(format!("cannot connect to {host}: {io}")),
+                | K::HostUnreachable => retry(format!("cannot connect to {host}{via}: {io}")),
                 // getaddrinfo failures reach us as uncategorized io errors; naming
                 // them as such saves the user from reading the OS wording.
                 _ if io.to_string().contains("lookup address") => {
-                    retry(format!("cannot resolve host {host}: {io}"))
+                    retry(format!("cannot resolve host {host}{via}: {io}"))
                 }
-                _ => retry(format!("network error talking to {host}: {io}")),
+                _ => retry(format!("network error talking to {host}{via}: {io}")),
             }
         }
         ureq::Error::ConnectProxyFailed(why) => retry(format!(
-            "the proxy could not reach {host}: {}",
+            "cannot reach {host}{via}: {}",
             sanitize(&why, SNIPPET_CHARS)
         )),
         ureq::Error::BodyExceedsLimit(_) => Step::Fail(Error::Unavailable(format!(
