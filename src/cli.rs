@@ -84,6 +84,45 @@ pub enum Command {
     /// Print a freshly signed auth token (the first half of the flow), no exchange
     #[command(after_help = "Example:\n  cytoken auth-token | cut -d. -f2 | base64 -d")]
     AuthToken,
+    /// git credential helper (get|store|erase); also as `git-credential-cytoken`
+    #[command(
+        after_help = "Example:\n  git config --global credential.https://git.example.com.helper ''\n  \
+        git config --global --add credential.https://git.example.com.helper cytoken"
+    )]
+    GitCredential {
+        /// get, store or erase (also fill, approve, reject); others are ignored
+        action: String,
+    },
+    /// client-go / kubectl exec credential plugin (reads KUBERNETES_EXEC_INFO)
+    #[command(after_help = "Example kubeconfig user:\n  exec:\n    apiVersion: \
+        client.authentication.k8s.io/v1\n    command: cytoken\n    args: [exec-credential]\n    \
+        interactiveMode: Never")]
+    ExecCredential,
+    /// docker credential helper (get|store|erase|list|version); also as `docker-credential-cytoken`
+    #[command(
+        after_help = "Example ~/.docker/config.json:\n  {\"credHelpers\": {\"registry.example.com\": \"cytoken\"}}"
+    )]
+    DockerCredential {
+        /// get, store, erase, list or version
+        action: String,
+    },
+    /// Run a command with the token in its environment
+    #[command(
+        after_help = "Example:\n  cytoken exec -- sh -c 'curl -H \"Authorization: Bearer $CYTOKEN_ACCESS_TOKEN\" \
+        https://protectapi.cylance.com/devices/v2'"
+    )]
+    Exec {
+        /// Variable that receives the token
+        #[arg(
+            long = "env",
+            value_name = "NAME",
+            default_value = "CYTOKEN_ACCESS_TOKEN"
+        )]
+        env: String,
+        /// The command and its arguments
+        #[arg(required = true, trailing_var_arg = true, value_name = "CMD")]
+        command: Vec<std::ffi::OsString>,
+    },
     /// Show or clear cached tokens (never prints a token)
     #[command(subcommand)]
     Cache(CacheCommand),

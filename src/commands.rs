@@ -12,10 +12,23 @@ use crate::cache::{Cache, Found};
 use crate::cli::{CacheCommand, Cli, Command, Format, Global};
 use crate::config::{self, Flags, Selection};
 use crate::error::{Error, Result};
-use crate::{authtoken, diag};
+use crate::{authtoken, diag, protocol};
 
 /// Runs cytoken with `args` (argv including the program name); returns the exit status.
-pub fn run(args: Vec<OsString>) -> i32 {
+pub fn run(mut args: Vec<OsString>) -> i32 {
+    // Invoked through a link named as git or docker look for helpers
+    // (`git-credential-cytoken`, `docker-credential-cytoken`): act as that helper.
+    let program = args
+        .first()
+        .and_then(|a| std::path::Path::new(a).file_name())
+        .and_then(|n| n.to_str())
+        .unwrap_or("");
+    for helper in ["git-credential", "docker-credential"] {
+        if program.starts_with(&format!("{helper}-")) {
+            args.insert(1, helper.into());
+            break;
+        }
+    }
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
@@ -49,6 +62,19 @@ fn dispatch(cli: Cli) -> Result<i32> {
             let (tok, _) = authtoken::sign(&sel, &secret, authtoken::now())?;
             out(stdout, format_args!("{tok}\n"))
         }
+        Some(Command::GitCredential { action }) => {
+            protocol::git::run(&action, g, std::io::stdin().lock(), stdout)
+        }
+        Some(Command::ExecCredential) => {
+            protocol::kube::run(g, std::env::var("KUBERNETES_EXEC_INFO").ok(), stdout)
+        }
+        Some(Command::DockerCredential { action }) => Ok(protocol::docker::run(
+            &action,
+            g,
+            std::io::stdin().lock(),
+            stdout,
+        )),
+        Some(Command::Exec { env, command }) => protocol::exec::run(g, &env, &command),
         Some(Command::Cache(c)) => cache(g, c, stdout),
         Some(Command::Check { offline }) => crate::check::run(g, offline, stdout),
         Some(Command::Demo) => crate::demo::run(stdout),

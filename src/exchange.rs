@@ -1391,7 +1391,7 @@ mod tests {
         let hold = std::thread::spawn(move || {
             // Accept and say nothing until the client gives up.
             let conn = listener.accept();
-            std::thread::sleep(Duration::from_secs(3));
+            std::thread::sleep(Duration::from_millis(1500));
             drop(conn);
         });
         let started = Instant::now();

@@ -1,4 +1,7 @@
 //! The one integration test binary: every test spawns the built `cytoken`.
 
 mod core;
+mod docker_exec;
+mod git;
+mod kube;
 mod support;

@@ -1,0 +1,12 @@
+//! git credential helper (placeholder; being written).
+use std::io::{Read, Write};
+pub fn run(
+    _action: &str,
+    _g: &crate::cli::Global,
+    _input: impl Read,
+    _out: impl Write,
+) -> crate::Result<i32> {
+    Err(crate::Error::Other(
+        "git-credential: not yet implemented".into(),
+    ))
+}
