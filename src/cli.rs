@@ -136,10 +136,17 @@ pub enum Command {
     /// Run the whole flow offline against a built-in strict loopback endpoint
     Demo,
     /// Print a shell completion script
+    #[command(
+        after_help = "Examples:\n  cytoken completions bash > ~/.local/share/bash-completion/completions/cytoken\n  \
+        cytoken completions zsh > ~/.zfunc/_cytoken"
+    )]
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Print the man page (roff) to standard output
+    #[command(after_help = "Example:\n  cytoken man > ~/.local/share/man/man1/cytoken.1")]
+    Man,
     /// Serve the strict loopback token endpoint in the foreground (tests, benchmarks)
     #[command(hide = true)]
     Emulator {

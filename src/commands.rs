@@ -82,6 +82,17 @@ fn dispatch(cli: Cli) -> Result<i32> {
             clap_complete::generate(shell, &mut Cli::command(), "cytoken", stdout);
             Ok(0)
         }
+        Some(Command::Man) => {
+            let mut buf = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut buf)
+                .map_err(|e| Error::Other(format!("man page: {e}")))?;
+            stdout
+                .write_all(&buf)
+                .and_then(|()| stdout.flush())
+                .map_err(|e| Error::Other(format!("cannot write to standard output: {e}")))?;
+            Ok(0)
+        }
         Some(Command::Emulator {
             listen,
             app,

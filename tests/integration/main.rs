@@ -2,6 +2,7 @@
 
 mod core;
 mod docker_exec;
+mod docs;
 mod git;
 mod kube;
 mod support;

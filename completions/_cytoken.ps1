@@ -1,0 +1,443 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'cytoken' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'cytoken'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'cytoken' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [env: CYTOKEN_CACHE_DIR]')
+            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]')
+            [CompletionResult]::new('--auth-url', '--auth-url', [CompletionResultType]::ParameterName, 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]')
+            [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the cache')
+            [CompletionResult]::new('--force-refresh', '--force-refresh', [CompletionResultType]::ParameterName, 'Skip the cached token, mint a new one and store it')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print the access token (the default command)')
+            [CompletionResult]::new('auth-token', 'auth-token', [CompletionResultType]::ParameterValue, 'Print a freshly signed auth token (the first half of the flow), no exchange')
+            [CompletionResult]::new('git-credential', 'git-credential', [CompletionResultType]::ParameterValue, 'git credential helper (get|store|erase); also as `git-credential-cytoken`')
+            [CompletionResult]::new('exec-credential', 'exec-credential', [CompletionResultType]::ParameterValue, 'client-go / kubectl exec credential plugin (reads KUBERNETES_EXEC_INFO)')
+            [CompletionResult]::new('docker-credential', 'docker-credential', [CompletionResultType]::ParameterValue, 'docker credential helper (get|store|erase|list|version); also as `docker-credential-cytoken`')
+            [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command with the token in its environment')
+            [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'Show or clear cached tokens (never prints a token)')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check config, secret source, permissions and the cache, then mint one token')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run the whole flow offline against a built-in strict loopback endpoint')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to standard output')
+            [CompletionResult]::new('emulator', 'emulator', [CompletionResultType]::ParameterValue, 'Serve the strict loopback token endpoint in the foreground (tests, benchmarks)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cytoken;token' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [env: CYTOKEN_CACHE_DIR]')
+            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]')
+            [CompletionResult]::new('--auth-url', '--auth-url', [CompletionResultType]::ParameterName, 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]')
+            [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the cache')
+            [CompletionResult]::new('--force-refresh', '--force-refresh', [CompletionResultType]::ParameterName, 'Skip the cached token, mint a new one and store it')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'cytoken;auth-token' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [env: CYTOKEN_CACHE_DIR]')
+            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]')
+            [CompletionResult]::new('--auth-url', '--auth-url', [CompletionResultType]::ParameterName, 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]')
+            [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the cache')
+            [CompletionResult]::new('--force-refresh', '--force-refresh', [CompletionResultType]::ParameterName, 'Skip the cached token, mint a new one and store it')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cytoken;git-credential' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [env: CYTOKEN_CACHE_DIR]')
+            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]')
+            [CompletionResult]::new('--auth-url', '--auth-url', [CompletionResultType]::ParameterName, 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]')
+            [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the cache')
+            [CompletionResult]::new('--force-refresh', '--force-refresh', [CompletionResultType]::ParameterName, 'Skip the cached token, mint a new one and store it')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cytoken;exec-credential' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [env: CYTOKEN_CACHE_DIR]')
+            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]')
+            [CompletionResult]::new('--auth-url', '--auth-url', [CompletionResultType]::ParameterName, 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]')
+            [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the cache')
+            [CompletionResult]::new('--force-refresh', '--force-refresh', [CompletionResultType]::ParameterName, 'Skip the cached token, mint a new one and store it')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cytoken;docker-credential' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [env: CYTOKEN_CACHE_DIR]')
+            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]')
+            [CompletionResult]::new('--auth-url', '--auth-url', [CompletionResultType]::ParameterName, 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]')
+            [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the cache')
+            [CompletionResult]::new('--force-refresh', '--force-refresh', [CompletionResultType]::ParameterName, 'Skip the cached token, mint a new one and store it')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cytoken;exec' {
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Variable that receives the token')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [env: CYTOKEN_CACHE_DIR]')
+            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]')
+            [CompletionResult]::new('--auth-url', '--auth-url', [CompletionResultType]::ParameterName, 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]')
+            [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the cache')
+            [CompletionResult]::new('--force-refresh', '--force-refresh', [CompletionResultType]::ParameterName, 'Skip the cached token, mint a new one and store it')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cytoken;cache' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [env: CYTOKEN_CACHE_DIR]')
+            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]')
+            [CompletionResult]::new('--auth-url', '--auth-url', [CompletionResultType]::ParameterName, 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]')
+            [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the cache')
+            [CompletionResult]::new('--force-refresh', '--force-refresh', [CompletionResultType]::ParameterName, 'Skip the cached token, mint a new one and store it')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List cached entries: profile, tenant, app, scopes, expiry, time left')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Remove the selected profile''s entry, or every entry with --all')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the cache directory')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cytoken;cache;list' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [env: CYTOKEN_CACHE_DIR]')
+            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]')
+            [CompletionResult]::new('--auth-url', '--auth-url', [CompletionResultType]::ParameterName, 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]')
+            [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the cache')
+            [CompletionResult]::new('--force-refresh', '--force-refresh', [CompletionResultType]::ParameterName, 'Skip the cached token, mint a new one and store it')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cytoken;cache;clear' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [env: CYTOKEN_CACHE_DIR]')
+            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]')
+            [CompletionResult]::new('--auth-url', '--auth-url', [CompletionResultType]::ParameterName, 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]')
+            [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Remove every entry')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the cache')
+            [CompletionResult]::new('--force-refresh', '--force-refresh', [CompletionResultType]::ParameterName, 'Skip the cached token, mint a new one and store it')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cytoken;cache;path' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [env: CYTOKEN_CACHE_DIR]')
+            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]')
+            [CompletionResult]::new('--auth-url', '--auth-url', [CompletionResultType]::ParameterName, 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]')
+            [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the cache')
+            [CompletionResult]::new('--force-refresh', '--force-refresh', [CompletionResultType]::ParameterName, 'Skip the cached token, mint a new one and store it')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cytoken;cache;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List cached entries: profile, tenant, app, scopes, expiry, time left')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Remove the selected profile''s entry, or every entry with --all')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the cache directory')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cytoken;cache;help;list' {
+            break
+        }
+        'cytoken;cache;help;clear' {
+            break
+        }
+        'cytoken;cache;help;path' {
+            break
+        }
+        'cytoken;cache;help;help' {
+            break
+        }
+        'cytoken;check' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [env: CYTOKEN_CACHE_DIR]')
+            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]')
+            [CompletionResult]::new('--auth-url', '--auth-url', [CompletionResultType]::ParameterName, 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]')
+            [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Do not contact the token endpoint')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the cache')
+            [CompletionResult]::new('--force-refresh', '--force-refresh', [CompletionResultType]::ParameterName, 'Skip the cached token, mint a new one and store it')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cytoken;demo' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [env: CYTOKEN_CACHE_DIR]')
+            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]')
+            [CompletionResult]::new('--auth-url', '--auth-url', [CompletionResultType]::ParameterName, 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]')
+            [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the cache')
+            [CompletionResult]::new('--force-refresh', '--force-refresh', [CompletionResultType]::ParameterName, 'Skip the cached token, mint a new one and store it')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cytoken;completions' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [env: CYTOKEN_CACHE_DIR]')
+            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]')
+            [CompletionResult]::new('--auth-url', '--auth-url', [CompletionResultType]::ParameterName, 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]')
+            [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the cache')
+            [CompletionResult]::new('--force-refresh', '--force-refresh', [CompletionResultType]::ParameterName, 'Skip the cached token, mint a new one and store it')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cytoken;man' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [env: CYTOKEN_CACHE_DIR]')
+            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]')
+            [CompletionResult]::new('--auth-url', '--auth-url', [CompletionResultType]::ParameterName, 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]')
+            [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the cache')
+            [CompletionResult]::new('--force-refresh', '--force-refresh', [CompletionResultType]::ParameterName, 'Skip the cached token, mint a new one and store it')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cytoken;emulator' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on')
+            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'Registered app as TENANT:APP and the secret from CYTOKEN_APP_SECRET')
+            [CompletionResult]::new('--delay-ms', '--delay-ms', [CompletionResultType]::ParameterName, 'Delay before every answer, in milliseconds')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [env: CYTOKEN_CACHE_DIR]')
+            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]')
+            [CompletionResult]::new('--auth-url', '--auth-url', [CompletionResultType]::ParameterName, 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]')
+            [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the cache')
+            [CompletionResult]::new('--force-refresh', '--force-refresh', [CompletionResultType]::ParameterName, 'Skip the cached token, mint a new one and store it')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cytoken;help' {
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print the access token (the default command)')
+            [CompletionResult]::new('auth-token', 'auth-token', [CompletionResultType]::ParameterValue, 'Print a freshly signed auth token (the first half of the flow), no exchange')
+            [CompletionResult]::new('git-credential', 'git-credential', [CompletionResultType]::ParameterValue, 'git credential helper (get|store|erase); also as `git-credential-cytoken`')
+            [CompletionResult]::new('exec-credential', 'exec-credential', [CompletionResultType]::ParameterValue, 'client-go / kubectl exec credential plugin (reads KUBERNETES_EXEC_INFO)')
+            [CompletionResult]::new('docker-credential', 'docker-credential', [CompletionResultType]::ParameterValue, 'docker credential helper (get|store|erase|list|version); also as `docker-credential-cytoken`')
+            [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command with the token in its environment')
+            [CompletionResult]::new('cache', 'cache', [CompletionResultType]::ParameterValue, 'Show or clear cached tokens (never prints a token)')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check config, secret source, permissions and the cache, then mint one token')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run the whole flow offline against a built-in strict loopback endpoint')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to standard output')
+            [CompletionResult]::new('emulator', 'emulator', [CompletionResultType]::ParameterValue, 'Serve the strict loopback token endpoint in the foreground (tests, benchmarks)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cytoken;help;token' {
+            break
+        }
+        'cytoken;help;auth-token' {
+            break
+        }
+        'cytoken;help;git-credential' {
+            break
+        }
+        'cytoken;help;exec-credential' {
+            break
+        }
+        'cytoken;help;docker-credential' {
+            break
+        }
+        'cytoken;help;exec' {
+            break
+        }
+        'cytoken;help;cache' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List cached entries: profile, tenant, app, scopes, expiry, time left')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Remove the selected profile''s entry, or every entry with --all')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the cache directory')
+            break
+        }
+        'cytoken;help;cache;list' {
+            break
+        }
+        'cytoken;help;cache;clear' {
+            break
+        }
+        'cytoken;help;cache;path' {
+            break
+        }
+        'cytoken;help;check' {
+            break
+        }
+        'cytoken;help;demo' {
+            break
+        }
+        'cytoken;help;completions' {
+            break
+        }
+        'cytoken;help;man' {
+            break
+        }
+        'cytoken;help;emulator' {
+            break
+        }
+        'cytoken;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

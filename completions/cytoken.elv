@@ -1,0 +1,400 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[cytoken] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'cytoken'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'cytoken'= {
+            cand -p 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --profile 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --config 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]'
+            cand --cache-dir 'Cache directory [env: CYTOKEN_CACHE_DIR]'
+            cand --tenant-id 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]'
+            cand --app-id 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]'
+            cand --region 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]'
+            cand --auth-url 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]'
+            cand --scope 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]'
+            cand --lifetime 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]'
+            cand --no-cache 'Neither read nor write the cache'
+            cand --force-refresh 'Skip the cached token, mint a new one and store it'
+            cand -v 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand --verbose 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand token 'Print the access token (the default command)'
+            cand auth-token 'Print a freshly signed auth token (the first half of the flow), no exchange'
+            cand git-credential 'git credential helper (get|store|erase); also as `git-credential-cytoken`'
+            cand exec-credential 'client-go / kubectl exec credential plugin (reads KUBERNETES_EXEC_INFO)'
+            cand docker-credential 'docker credential helper (get|store|erase|list|version); also as `docker-credential-cytoken`'
+            cand exec 'Run a command with the token in its environment'
+            cand cache 'Show or clear cached tokens (never prints a token)'
+            cand check 'Check config, secret source, permissions and the cache, then mint one token'
+            cand demo 'Run the whole flow offline against a built-in strict loopback endpoint'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the man page (roff) to standard output'
+            cand emulator 'Serve the strict loopback token endpoint in the foreground (tests, benchmarks)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cytoken;token'= {
+            cand --format 'Output format'
+            cand -p 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --profile 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --config 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]'
+            cand --cache-dir 'Cache directory [env: CYTOKEN_CACHE_DIR]'
+            cand --tenant-id 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]'
+            cand --app-id 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]'
+            cand --region 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]'
+            cand --auth-url 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]'
+            cand --scope 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]'
+            cand --lifetime 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]'
+            cand --no-cache 'Neither read nor write the cache'
+            cand --force-refresh 'Skip the cached token, mint a new one and store it'
+            cand -v 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand --verbose 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'cytoken;auth-token'= {
+            cand -p 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --profile 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --config 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]'
+            cand --cache-dir 'Cache directory [env: CYTOKEN_CACHE_DIR]'
+            cand --tenant-id 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]'
+            cand --app-id 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]'
+            cand --region 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]'
+            cand --auth-url 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]'
+            cand --scope 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]'
+            cand --lifetime 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]'
+            cand --no-cache 'Neither read nor write the cache'
+            cand --force-refresh 'Skip the cached token, mint a new one and store it'
+            cand -v 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand --verbose 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cytoken;git-credential'= {
+            cand -p 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --profile 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --config 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]'
+            cand --cache-dir 'Cache directory [env: CYTOKEN_CACHE_DIR]'
+            cand --tenant-id 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]'
+            cand --app-id 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]'
+            cand --region 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]'
+            cand --auth-url 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]'
+            cand --scope 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]'
+            cand --lifetime 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]'
+            cand --no-cache 'Neither read nor write the cache'
+            cand --force-refresh 'Skip the cached token, mint a new one and store it'
+            cand -v 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand --verbose 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cytoken;exec-credential'= {
+            cand -p 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --profile 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --config 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]'
+            cand --cache-dir 'Cache directory [env: CYTOKEN_CACHE_DIR]'
+            cand --tenant-id 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]'
+            cand --app-id 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]'
+            cand --region 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]'
+            cand --auth-url 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]'
+            cand --scope 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]'
+            cand --lifetime 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]'
+            cand --no-cache 'Neither read nor write the cache'
+            cand --force-refresh 'Skip the cached token, mint a new one and store it'
+            cand -v 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand --verbose 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cytoken;docker-credential'= {
+            cand -p 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --profile 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --config 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]'
+            cand --cache-dir 'Cache directory [env: CYTOKEN_CACHE_DIR]'
+            cand --tenant-id 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]'
+            cand --app-id 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]'
+            cand --region 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]'
+            cand --auth-url 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]'
+            cand --scope 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]'
+            cand --lifetime 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]'
+            cand --no-cache 'Neither read nor write the cache'
+            cand --force-refresh 'Skip the cached token, mint a new one and store it'
+            cand -v 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand --verbose 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cytoken;exec'= {
+            cand --env 'Variable that receives the token'
+            cand -p 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --profile 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --config 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]'
+            cand --cache-dir 'Cache directory [env: CYTOKEN_CACHE_DIR]'
+            cand --tenant-id 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]'
+            cand --app-id 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]'
+            cand --region 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]'
+            cand --auth-url 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]'
+            cand --scope 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]'
+            cand --lifetime 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]'
+            cand --no-cache 'Neither read nor write the cache'
+            cand --force-refresh 'Skip the cached token, mint a new one and store it'
+            cand -v 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand --verbose 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cytoken;cache'= {
+            cand -p 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --profile 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --config 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]'
+            cand --cache-dir 'Cache directory [env: CYTOKEN_CACHE_DIR]'
+            cand --tenant-id 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]'
+            cand --app-id 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]'
+            cand --region 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]'
+            cand --auth-url 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]'
+            cand --scope 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]'
+            cand --lifetime 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]'
+            cand --no-cache 'Neither read nor write the cache'
+            cand --force-refresh 'Skip the cached token, mint a new one and store it'
+            cand -v 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand --verbose 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand list 'List cached entries: profile, tenant, app, scopes, expiry, time left'
+            cand clear 'Remove the selected profile''s entry, or every entry with --all'
+            cand path 'Print the cache directory'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cytoken;cache;list'= {
+            cand -p 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --profile 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --config 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]'
+            cand --cache-dir 'Cache directory [env: CYTOKEN_CACHE_DIR]'
+            cand --tenant-id 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]'
+            cand --app-id 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]'
+            cand --region 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]'
+            cand --auth-url 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]'
+            cand --scope 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]'
+            cand --lifetime 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]'
+            cand --no-cache 'Neither read nor write the cache'
+            cand --force-refresh 'Skip the cached token, mint a new one and store it'
+            cand -v 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand --verbose 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cytoken;cache;clear'= {
+            cand -p 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --profile 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --config 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]'
+            cand --cache-dir 'Cache directory [env: CYTOKEN_CACHE_DIR]'
+            cand --tenant-id 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]'
+            cand --app-id 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]'
+            cand --region 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]'
+            cand --auth-url 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]'
+            cand --scope 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]'
+            cand --lifetime 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]'
+            cand --all 'Remove every entry'
+            cand --no-cache 'Neither read nor write the cache'
+            cand --force-refresh 'Skip the cached token, mint a new one and store it'
+            cand -v 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand --verbose 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cytoken;cache;path'= {
+            cand -p 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --profile 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --config 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]'
+            cand --cache-dir 'Cache directory [env: CYTOKEN_CACHE_DIR]'
+            cand --tenant-id 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]'
+            cand --app-id 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]'
+            cand --region 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]'
+            cand --auth-url 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]'
+            cand --scope 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]'
+            cand --lifetime 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]'
+            cand --no-cache 'Neither read nor write the cache'
+            cand --force-refresh 'Skip the cached token, mint a new one and store it'
+            cand -v 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand --verbose 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cytoken;cache;help'= {
+            cand list 'List cached entries: profile, tenant, app, scopes, expiry, time left'
+            cand clear 'Remove the selected profile''s entry, or every entry with --all'
+            cand path 'Print the cache directory'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cytoken;cache;help;list'= {
+        }
+        &'cytoken;cache;help;clear'= {
+        }
+        &'cytoken;cache;help;path'= {
+        }
+        &'cytoken;cache;help;help'= {
+        }
+        &'cytoken;check'= {
+            cand -p 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --profile 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --config 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]'
+            cand --cache-dir 'Cache directory [env: CYTOKEN_CACHE_DIR]'
+            cand --tenant-id 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]'
+            cand --app-id 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]'
+            cand --region 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]'
+            cand --auth-url 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]'
+            cand --scope 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]'
+            cand --lifetime 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]'
+            cand --offline 'Do not contact the token endpoint'
+            cand --no-cache 'Neither read nor write the cache'
+            cand --force-refresh 'Skip the cached token, mint a new one and store it'
+            cand -v 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand --verbose 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cytoken;demo'= {
+            cand -p 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --profile 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --config 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]'
+            cand --cache-dir 'Cache directory [env: CYTOKEN_CACHE_DIR]'
+            cand --tenant-id 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]'
+            cand --app-id 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]'
+            cand --region 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]'
+            cand --auth-url 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]'
+            cand --scope 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]'
+            cand --lifetime 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]'
+            cand --no-cache 'Neither read nor write the cache'
+            cand --force-refresh 'Skip the cached token, mint a new one and store it'
+            cand -v 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand --verbose 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cytoken;completions'= {
+            cand -p 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --profile 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --config 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]'
+            cand --cache-dir 'Cache directory [env: CYTOKEN_CACHE_DIR]'
+            cand --tenant-id 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]'
+            cand --app-id 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]'
+            cand --region 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]'
+            cand --auth-url 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]'
+            cand --scope 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]'
+            cand --lifetime 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]'
+            cand --no-cache 'Neither read nor write the cache'
+            cand --force-refresh 'Skip the cached token, mint a new one and store it'
+            cand -v 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand --verbose 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cytoken;man'= {
+            cand -p 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --profile 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --config 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]'
+            cand --cache-dir 'Cache directory [env: CYTOKEN_CACHE_DIR]'
+            cand --tenant-id 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]'
+            cand --app-id 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]'
+            cand --region 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]'
+            cand --auth-url 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]'
+            cand --scope 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]'
+            cand --lifetime 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]'
+            cand --no-cache 'Neither read nor write the cache'
+            cand --force-refresh 'Skip the cached token, mint a new one and store it'
+            cand -v 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand --verbose 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cytoken;emulator'= {
+            cand --listen 'Address to listen on'
+            cand --app 'Registered app as TENANT:APP and the secret from CYTOKEN_APP_SECRET'
+            cand --delay-ms 'Delay before every answer, in milliseconds'
+            cand -p 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --profile 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --config 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]'
+            cand --cache-dir 'Cache directory [env: CYTOKEN_CACHE_DIR]'
+            cand --tenant-id 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]'
+            cand --app-id 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]'
+            cand --region 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]'
+            cand --auth-url 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]'
+            cand --scope 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]'
+            cand --lifetime 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]'
+            cand --no-cache 'Neither read nor write the cache'
+            cand --force-refresh 'Skip the cached token, mint a new one and store it'
+            cand -v 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand --verbose 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cytoken;help'= {
+            cand token 'Print the access token (the default command)'
+            cand auth-token 'Print a freshly signed auth token (the first half of the flow), no exchange'
+            cand git-credential 'git credential helper (get|store|erase); also as `git-credential-cytoken`'
+            cand exec-credential 'client-go / kubectl exec credential plugin (reads KUBERNETES_EXEC_INFO)'
+            cand docker-credential 'docker credential helper (get|store|erase|list|version); also as `docker-credential-cytoken`'
+            cand exec 'Run a command with the token in its environment'
+            cand cache 'Show or clear cached tokens (never prints a token)'
+            cand check 'Check config, secret source, permissions and the cache, then mint one token'
+            cand demo 'Run the whole flow offline against a built-in strict loopback endpoint'
+            cand completions 'Print a shell completion script'
+            cand man 'Print the man page (roff) to standard output'
+            cand emulator 'Serve the strict loopback token endpoint in the foreground (tests, benchmarks)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cytoken;help;token'= {
+        }
+        &'cytoken;help;auth-token'= {
+        }
+        &'cytoken;help;git-credential'= {
+        }
+        &'cytoken;help;exec-credential'= {
+        }
+        &'cytoken;help;docker-credential'= {
+        }
+        &'cytoken;help;exec'= {
+        }
+        &'cytoken;help;cache'= {
+            cand list 'List cached entries: profile, tenant, app, scopes, expiry, time left'
+            cand clear 'Remove the selected profile''s entry, or every entry with --all'
+            cand path 'Print the cache directory'
+        }
+        &'cytoken;help;cache;list'= {
+        }
+        &'cytoken;help;cache;clear'= {
+        }
+        &'cytoken;help;cache;path'= {
+        }
+        &'cytoken;help;check'= {
+        }
+        &'cytoken;help;demo'= {
+        }
+        &'cytoken;help;completions'= {
+        }
+        &'cytoken;help;man'= {
+        }
+        &'cytoken;help;emulator'= {
+        }
+        &'cytoken;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,281 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_cytoken_global_optspecs
+    string join \n p/profile= config= cache-dir= tenant-id= app-id= region= auth-url= scope= lifetime= no-cache force-refresh v/verbose h/help V/version
+end
+
+function __fish_cytoken_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_cytoken_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_cytoken_using_subcommand
+    set -l cmd (__fish_cytoken_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c cytoken -n "__fish_cytoken_needs_command" -s p -l profile -d 'Profile in the config file [env: CYTOKEN_PROFILE]' -r
+complete -c cytoken -n "__fish_cytoken_needs_command" -l config -d 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]' -r -F
+complete -c cytoken -n "__fish_cytoken_needs_command" -l cache-dir -d 'Cache directory [env: CYTOKEN_CACHE_DIR]' -r -F
+complete -c cytoken -n "__fish_cytoken_needs_command" -l tenant-id -d 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]' -r
+complete -c cytoken -n "__fish_cytoken_needs_command" -l app-id -d 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]' -r
+complete -c cytoken -n "__fish_cytoken_needs_command" -l region -d 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]' -r
+complete -c cytoken -n "__fish_cytoken_needs_command" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
+complete -c cytoken -n "__fish_cytoken_needs_command" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
+complete -c cytoken -n "__fish_cytoken_needs_command" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_needs_command" -l no-cache -d 'Neither read nor write the cache'
+complete -c cytoken -n "__fish_cytoken_needs_command" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
+complete -c cytoken -n "__fish_cytoken_needs_command" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+complete -c cytoken -n "__fish_cytoken_needs_command" -s h -l help -d 'Print help'
+complete -c cytoken -n "__fish_cytoken_needs_command" -s V -l version -d 'Print version'
+complete -c cytoken -n "__fish_cytoken_needs_command" -f -a "token" -d 'Print the access token (the default command)'
+complete -c cytoken -n "__fish_cytoken_needs_command" -f -a "auth-token" -d 'Print a freshly signed auth token (the first half of the flow), no exchange'
+complete -c cytoken -n "__fish_cytoken_needs_command" -f -a "git-credential" -d 'git credential helper (get|store|erase); also as `git-credential-cytoken`'
+complete -c cytoken -n "__fish_cytoken_needs_command" -f -a "exec-credential" -d 'client-go / kubectl exec credential plugin (reads KUBERNETES_EXEC_INFO)'
+complete -c cytoken -n "__fish_cytoken_needs_command" -f -a "docker-credential" -d 'docker credential helper (get|store|erase|list|version); also as `docker-credential-cytoken`'
+complete -c cytoken -n "__fish_cytoken_needs_command" -f -a "exec" -d 'Run a command with the token in its environment'
+complete -c cytoken -n "__fish_cytoken_needs_command" -f -a "cache" -d 'Show or clear cached tokens (never prints a token)'
+complete -c cytoken -n "__fish_cytoken_needs_command" -f -a "check" -d 'Check config, secret source, permissions and the cache, then mint one token'
+complete -c cytoken -n "__fish_cytoken_needs_command" -f -a "demo" -d 'Run the whole flow offline against a built-in strict loopback endpoint'
+complete -c cytoken -n "__fish_cytoken_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c cytoken -n "__fish_cytoken_needs_command" -f -a "man" -d 'Print the man page (roff) to standard output'
+complete -c cytoken -n "__fish_cytoken_needs_command" -f -a "emulator" -d 'Serve the strict loopback token endpoint in the foreground (tests, benchmarks)'
+complete -c cytoken -n "__fish_cytoken_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cytoken -n "__fish_cytoken_using_subcommand token" -l format -d 'Output format' -r -f -a "raw\t'The token and a newline'
+json\t'{"access_token","token_type","expires_at","expires_in","cached"}'
+header\t'Authorization: Bearer <token>'"
+complete -c cytoken -n "__fish_cytoken_using_subcommand token" -s p -l profile -d 'Profile in the config file [env: CYTOKEN_PROFILE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand token" -l config -d 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand token" -l cache-dir -d 'Cache directory [env: CYTOKEN_CACHE_DIR]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand token" -l tenant-id -d 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand token" -l app-id -d 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand token" -l region -d 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand token" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand token" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand token" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand token" -l no-cache -d 'Neither read nor write the cache'
+complete -c cytoken -n "__fish_cytoken_using_subcommand token" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
+complete -c cytoken -n "__fish_cytoken_using_subcommand token" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+complete -c cytoken -n "__fish_cytoken_using_subcommand token" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c cytoken -n "__fish_cytoken_using_subcommand auth-token" -s p -l profile -d 'Profile in the config file [env: CYTOKEN_PROFILE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand auth-token" -l config -d 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand auth-token" -l cache-dir -d 'Cache directory [env: CYTOKEN_CACHE_DIR]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand auth-token" -l tenant-id -d 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand auth-token" -l app-id -d 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand auth-token" -l region -d 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand auth-token" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand auth-token" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand auth-token" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand auth-token" -l no-cache -d 'Neither read nor write the cache'
+complete -c cytoken -n "__fish_cytoken_using_subcommand auth-token" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
+complete -c cytoken -n "__fish_cytoken_using_subcommand auth-token" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+complete -c cytoken -n "__fish_cytoken_using_subcommand auth-token" -s h -l help -d 'Print help'
+complete -c cytoken -n "__fish_cytoken_using_subcommand git-credential" -s p -l profile -d 'Profile in the config file [env: CYTOKEN_PROFILE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand git-credential" -l config -d 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand git-credential" -l cache-dir -d 'Cache directory [env: CYTOKEN_CACHE_DIR]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand git-credential" -l tenant-id -d 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand git-credential" -l app-id -d 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand git-credential" -l region -d 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand git-credential" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand git-credential" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand git-credential" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand git-credential" -l no-cache -d 'Neither read nor write the cache'
+complete -c cytoken -n "__fish_cytoken_using_subcommand git-credential" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
+complete -c cytoken -n "__fish_cytoken_using_subcommand git-credential" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+complete -c cytoken -n "__fish_cytoken_using_subcommand git-credential" -s h -l help -d 'Print help'
+complete -c cytoken -n "__fish_cytoken_using_subcommand exec-credential" -s p -l profile -d 'Profile in the config file [env: CYTOKEN_PROFILE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand exec-credential" -l config -d 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand exec-credential" -l cache-dir -d 'Cache directory [env: CYTOKEN_CACHE_DIR]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand exec-credential" -l tenant-id -d 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand exec-credential" -l app-id -d 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand exec-credential" -l region -d 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand exec-credential" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand exec-credential" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand exec-credential" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand exec-credential" -l no-cache -d 'Neither read nor write the cache'
+complete -c cytoken -n "__fish_cytoken_using_subcommand exec-credential" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
+complete -c cytoken -n "__fish_cytoken_using_subcommand exec-credential" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+complete -c cytoken -n "__fish_cytoken_using_subcommand exec-credential" -s h -l help -d 'Print help'
+complete -c cytoken -n "__fish_cytoken_using_subcommand docker-credential" -s p -l profile -d 'Profile in the config file [env: CYTOKEN_PROFILE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand docker-credential" -l config -d 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand docker-credential" -l cache-dir -d 'Cache directory [env: CYTOKEN_CACHE_DIR]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand docker-credential" -l tenant-id -d 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand docker-credential" -l app-id -d 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand docker-credential" -l region -d 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand docker-credential" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand docker-credential" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand docker-credential" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand docker-credential" -l no-cache -d 'Neither read nor write the cache'
+complete -c cytoken -n "__fish_cytoken_using_subcommand docker-credential" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
+complete -c cytoken -n "__fish_cytoken_using_subcommand docker-credential" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+complete -c cytoken -n "__fish_cytoken_using_subcommand docker-credential" -s h -l help -d 'Print help'
+complete -c cytoken -n "__fish_cytoken_using_subcommand exec" -l env -d 'Variable that receives the token' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand exec" -s p -l profile -d 'Profile in the config file [env: CYTOKEN_PROFILE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand exec" -l config -d 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand exec" -l cache-dir -d 'Cache directory [env: CYTOKEN_CACHE_DIR]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand exec" -l tenant-id -d 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand exec" -l app-id -d 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand exec" -l region -d 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand exec" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand exec" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand exec" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand exec" -l no-cache -d 'Neither read nor write the cache'
+complete -c cytoken -n "__fish_cytoken_using_subcommand exec" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
+complete -c cytoken -n "__fish_cytoken_using_subcommand exec" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+complete -c cytoken -n "__fish_cytoken_using_subcommand exec" -s h -l help -d 'Print help'
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and not __fish_seen_subcommand_from list clear path help" -s p -l profile -d 'Profile in the config file [env: CYTOKEN_PROFILE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and not __fish_seen_subcommand_from list clear path help" -l config -d 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and not __fish_seen_subcommand_from list clear path help" -l cache-dir -d 'Cache directory [env: CYTOKEN_CACHE_DIR]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and not __fish_seen_subcommand_from list clear path help" -l tenant-id -d 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and not __fish_seen_subcommand_from list clear path help" -l app-id -d 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and not __fish_seen_subcommand_from list clear path help" -l region -d 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and not __fish_seen_subcommand_from list clear path help" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and not __fish_seen_subcommand_from list clear path help" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and not __fish_seen_subcommand_from list clear path help" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and not __fish_seen_subcommand_from list clear path help" -l no-cache -d 'Neither read nor write the cache'
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and not __fish_seen_subcommand_from list clear path help" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and not __fish_seen_subcommand_from list clear path help" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and not __fish_seen_subcommand_from list clear path help" -s h -l help -d 'Print help'
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and not __fish_seen_subcommand_from list clear path help" -f -a "list" -d 'List cached entries: profile, tenant, app, scopes, expiry, time left'
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and not __fish_seen_subcommand_from list clear path help" -f -a "clear" -d 'Remove the selected profile\'s entry, or every entry with --all'
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and not __fish_seen_subcommand_from list clear path help" -f -a "path" -d 'Print the cache directory'
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and not __fish_seen_subcommand_from list clear path help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from list" -s p -l profile -d 'Profile in the config file [env: CYTOKEN_PROFILE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from list" -l config -d 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from list" -l cache-dir -d 'Cache directory [env: CYTOKEN_CACHE_DIR]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from list" -l tenant-id -d 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from list" -l app-id -d 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from list" -l region -d 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from list" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from list" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from list" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from list" -l no-cache -d 'Neither read nor write the cache'
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from list" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from clear" -s p -l profile -d 'Profile in the config file [env: CYTOKEN_PROFILE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from clear" -l config -d 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from clear" -l cache-dir -d 'Cache directory [env: CYTOKEN_CACHE_DIR]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from clear" -l tenant-id -d 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from clear" -l app-id -d 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from clear" -l region -d 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from clear" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from clear" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from clear" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from clear" -l all -d 'Remove every entry'
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from clear" -l no-cache -d 'Neither read nor write the cache'
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from clear" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from clear" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from clear" -s h -l help -d 'Print help'
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from path" -s p -l profile -d 'Profile in the config file [env: CYTOKEN_PROFILE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from path" -l config -d 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from path" -l cache-dir -d 'Cache directory [env: CYTOKEN_CACHE_DIR]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from path" -l tenant-id -d 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from path" -l app-id -d 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from path" -l region -d 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from path" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from path" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from path" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from path" -l no-cache -d 'Neither read nor write the cache'
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from path" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from path" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from help" -f -a "list" -d 'List cached entries: profile, tenant, app, scopes, expiry, time left'
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from help" -f -a "clear" -d 'Remove the selected profile\'s entry, or every entry with --all'
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the cache directory'
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cytoken -n "__fish_cytoken_using_subcommand check" -s p -l profile -d 'Profile in the config file [env: CYTOKEN_PROFILE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand check" -l config -d 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand check" -l cache-dir -d 'Cache directory [env: CYTOKEN_CACHE_DIR]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand check" -l tenant-id -d 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand check" -l app-id -d 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand check" -l region -d 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand check" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand check" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand check" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand check" -l offline -d 'Do not contact the token endpoint'
+complete -c cytoken -n "__fish_cytoken_using_subcommand check" -l no-cache -d 'Neither read nor write the cache'
+complete -c cytoken -n "__fish_cytoken_using_subcommand check" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
+complete -c cytoken -n "__fish_cytoken_using_subcommand check" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+complete -c cytoken -n "__fish_cytoken_using_subcommand check" -s h -l help -d 'Print help'
+complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -s p -l profile -d 'Profile in the config file [env: CYTOKEN_PROFILE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l config -d 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l cache-dir -d 'Cache directory [env: CYTOKEN_CACHE_DIR]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l tenant-id -d 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l app-id -d 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l region -d 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l no-cache -d 'Neither read nor write the cache'
+complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
+complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -s h -l help -d 'Print help'
+complete -c cytoken -n "__fish_cytoken_using_subcommand completions" -s p -l profile -d 'Profile in the config file [env: CYTOKEN_PROFILE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand completions" -l config -d 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand completions" -l cache-dir -d 'Cache directory [env: CYTOKEN_CACHE_DIR]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand completions" -l tenant-id -d 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand completions" -l app-id -d 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand completions" -l region -d 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand completions" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand completions" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand completions" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand completions" -l no-cache -d 'Neither read nor write the cache'
+complete -c cytoken -n "__fish_cytoken_using_subcommand completions" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
+complete -c cytoken -n "__fish_cytoken_using_subcommand completions" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+complete -c cytoken -n "__fish_cytoken_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c cytoken -n "__fish_cytoken_using_subcommand man" -s p -l profile -d 'Profile in the config file [env: CYTOKEN_PROFILE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand man" -l config -d 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand man" -l cache-dir -d 'Cache directory [env: CYTOKEN_CACHE_DIR]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand man" -l tenant-id -d 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand man" -l app-id -d 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand man" -l region -d 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand man" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand man" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand man" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand man" -l no-cache -d 'Neither read nor write the cache'
+complete -c cytoken -n "__fish_cytoken_using_subcommand man" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
+complete -c cytoken -n "__fish_cytoken_using_subcommand man" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+complete -c cytoken -n "__fish_cytoken_using_subcommand man" -s h -l help -d 'Print help'
+complete -c cytoken -n "__fish_cytoken_using_subcommand emulator" -l listen -d 'Address to listen on' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand emulator" -l app -d 'Registered app as TENANT:APP and the secret from CYTOKEN_APP_SECRET' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand emulator" -l delay-ms -d 'Delay before every answer, in milliseconds' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand emulator" -s p -l profile -d 'Profile in the config file [env: CYTOKEN_PROFILE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand emulator" -l config -d 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand emulator" -l cache-dir -d 'Cache directory [env: CYTOKEN_CACHE_DIR]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand emulator" -l tenant-id -d 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand emulator" -l app-id -d 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand emulator" -l region -d 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand emulator" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand emulator" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand emulator" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand emulator" -l no-cache -d 'Neither read nor write the cache'
+complete -c cytoken -n "__fish_cytoken_using_subcommand emulator" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
+complete -c cytoken -n "__fish_cytoken_using_subcommand emulator" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+complete -c cytoken -n "__fish_cytoken_using_subcommand emulator" -s h -l help -d 'Print help'
+complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man emulator help" -f -a "token" -d 'Print the access token (the default command)'
+complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man emulator help" -f -a "auth-token" -d 'Print a freshly signed auth token (the first half of the flow), no exchange'
+complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man emulator help" -f -a "git-credential" -d 'git credential helper (get|store|erase); also as `git-credential-cytoken`'
+complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man emulator help" -f -a "exec-credential" -d 'client-go / kubectl exec credential plugin (reads KUBERNETES_EXEC_INFO)'
+complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man emulator help" -f -a "docker-credential" -d 'docker credential helper (get|store|erase|list|version); also as `docker-credential-cytoken`'
+complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man emulator help" -f -a "exec" -d 'Run a command with the token in its environment'
+complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man emulator help" -f -a "cache" -d 'Show or clear cached tokens (never prints a token)'
+complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man emulator help" -f -a "check" -d 'Check config, secret source, permissions and the cache, then mint one token'
+complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man emulator help" -f -a "demo" -d 'Run the whole flow offline against a built-in strict loopback endpoint'
+complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man emulator help" -f -a "completions" -d 'Print a shell completion script'
+complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man emulator help" -f -a "man" -d 'Print the man page (roff) to standard output'
+complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man emulator help" -f -a "emulator" -d 'Serve the strict loopback token endpoint in the foreground (tests, benchmarks)'
+complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man emulator help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cytoken -n "__fish_cytoken_using_subcommand help; and __fish_seen_subcommand_from cache" -f -a "list" -d 'List cached entries: profile, tenant, app, scopes, expiry, time left'
+complete -c cytoken -n "__fish_cytoken_using_subcommand help; and __fish_seen_subcommand_from cache" -f -a "clear" -d 'Remove the selected profile\'s entry, or every entry with --all'
+complete -c cytoken -n "__fish_cytoken_using_subcommand help; and __fish_seen_subcommand_from cache" -f -a "path" -d 'Print the cache directory'

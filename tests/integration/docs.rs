@@ -1,0 +1,48 @@
+//! The committed completions and man page must equal what the binary generates,
+//! so they never drift from the real command line.
+
+use std::path::Path;
+
+fn generated(args: &[&str]) -> Vec<u8> {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_cytoken"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o.stdout
+}
+
+#[track_caller]
+fn assert_committed(file: &str, args: &[&str]) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+    let committed = std::fs::read(&path).unwrap_or_default();
+    assert!(
+        committed == generated(args),
+        "{file} differs from `cytoken {}`: regenerate it with \
+         `cargo run -- {} > {file}` and commit",
+        args.join(" "),
+        args.join(" ")
+    );
+}
+
+#[test]
+fn committed_completions_match_generated() {
+    for (file, shell) in [
+        ("completions/cytoken.bash", "bash"),
+        ("completions/_cytoken", "zsh"),
+        ("completions/cytoken.fish", "fish"),
+        ("completions/cytoken.elv", "elvish"),
+        ("completions/_cytoken.ps1", "powershell"),
+    ] {
+        assert_committed(file, &["completions", shell]);
+    }
+}
+
+#[test]
+fn committed_man_page_matches_generated() {
+    assert_committed("doc/cytoken.1", &["man"]);
+}
