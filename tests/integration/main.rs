@@ -3,6 +3,7 @@
 mod core;
 mod docker_exec;
 mod docs;
+mod faults;
 mod git;
 mod kube;
 mod support;

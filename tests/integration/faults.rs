@@ -1,0 +1,175 @@
+//! Endpoint faults injected at the emulator: the right exit status, bounded time
+//! and memory, nothing cached that should not be, and no secret in any output.
+
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use crate::support::*;
+
+/// A config that sets a short exchange budget, so time-outs are quick to test.
+fn with_timeout(sb: &Sandbox, secs: u64) {
+    sb.write_config(&format!("[profiles.default]\ntimeout = {secs}\n"), 0o644);
+}
+
+/// Runs a command and returns its output, wall time and peak RSS in KiB
+/// (from wait4, so it is this child's figure alone).
+pub fn run_measured(mut cmd: Command) -> (Output, Duration, i64) {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    let start = Instant::now();
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (mut out, mut err) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+    let t = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        out.read_to_end(&mut v).unwrap();
+        v
+    });
+    let mut stderr = Vec::new();
+    err.read_to_end(&mut stderr).unwrap();
+    let stdout = t.join().unwrap();
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: wait4 on our own child's pid with valid out-pointers.
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as i32);
+    let wall = start.elapsed();
+    let output = Output {
+        status: std::process::ExitStatus::from_raw(status),
+        stdout,
+        stderr,
+    };
+    (output, wall, usage.ru_maxrss)
+}
+
+#[test]
+fn two_503s_then_success_is_retried() {
+    let sb = Sandbox::new();
+    sb.emu
+        .push_fault(Fault::status(503, "{\"message\":\"busy\"}"));
+    sb.emu
+        .push_fault(Fault::status(503, "{\"message\":\"busy\"}"));
+    let o = sb.run(&[]);
+    assert_status(&o, 0);
+    assert!(sb.emu.verify_access_token(stdout(&o).trim_end()));
+    assert_eq!(sb.emu.requests(), 3);
+}
+
+#[test]
+fn retry_after_is_honoured() {
+    let sb = Sandbox::new();
+    sb.emu.push_fault(Fault::Status {
+        status: 429,
+        body: "{\"message\":\"slow down\"}".into(),
+        headers: vec![("Retry-After".into(), "1".into())],
+    });
+    let t = Instant::now();
+    let o = sb.run(&[]);
+    assert_status(&o, 0);
+    assert!(t.elapsed() >= Duration::from_secs(1), "{:?}", t.elapsed());
+    assert_eq!(sb.emu.requests(), 2);
+}
+
+#[test]
+fn html_or_json_without_token_exit_4_saying_what_came_back() {
+    let sb = Sandbox::new();
+    sb.emu.push_fault(Fault::Garbage);
+    let o = sb.run(&[]);
+    assert_status(&o, 4);
+    assert!(stderr(&o).to_lowercase().contains("html"), "{}", stderr(&o));
+    assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+    sb.emu.push_fault(Fault::status(
+        200,
+        "{\"token\":\"eyJhbGciOiJIUzI1NiJ9.eyJ4IjoxfQ.c2lnbmF0dXJlLXNpZ25hdHVyZQ\"}",
+    ));
+    let o = sb.run(&[]);
+    assert_status(&o, 4);
+    let e = stderr(&o);
+    assert!(e.contains("access_token"), "{e}");
+    assert!(
+        !e.contains("c2lnbmF0dXJlLXNpZ25hdHVyZQ"),
+        "no whole token in the message: {e}"
+    );
+    assert!(sb.entries().is_empty(), "nothing cached");
+}
+
+#[test]
+fn always_500_exits_4_within_the_budget() {
+    let sb = Sandbox::new();
+    for _ in 0..5 {
+        sb.emu.push_fault(Fault::status(500, "{}"));
+    }
+    with_timeout(&sb, 5);
+    let t = Instant::now();
+    let o = sb.run(&[]);
+    assert_status(&o, 4);
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+    assert!(stderr(&o).contains("500"), "{}", stderr(&o));
+    assert_eq!(sb.emu.requests(), 3, "at most 3 attempts");
+}
+
+#[test]
+fn a_64_mib_body_stops_at_the_cap_with_small_memory() {
+    let sb = Sandbox::new();
+    sb.emu.push_fault(Fault::Huge(64 << 20));
+    let (o, _, rss_kib) = run_measured(sb.cmd());
+    assert_status(&o, 4);
+    assert!(stderr(&o).contains("1 MiB"), "{}", stderr(&o));
+    assert!(rss_kib < 50 * 1024, "peak RSS {rss_kib} KiB");
+}
+
+#[test]
+fn nothing_listening_exits_4_quickly() {
+    let sb = Sandbox::new();
+    let url = sb.emu.url();
+    sb.emu.stop();
+    let t = Instant::now();
+    let o = sb.cmd().env("CYTOKEN_AUTH_URL", &url).output().unwrap();
+    assert_status(&o, 4);
+    assert!(t.elapsed() < Duration::from_secs(3), "{:?}", t.elapsed());
+}
+
+#[test]
+fn a_server_that_never_answers_exits_4_at_the_timeout() {
+    let sb = Sandbox::new();
+    sb.emu.push_fault(Fault::Hang);
+    with_timeout(&sb, 2);
+    let t = Instant::now();
+    let o = sb.run(&[]);
+    assert_status(&o, 4);
+    let took = t.elapsed();
+    assert!(
+        took >= Duration::from_secs(2) && took < Duration::from_secs(4),
+        "{took:?}"
+    );
+    assert!(stderr(&o).contains("timed out"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_redirect_is_not_followed() {
+    let sb = Sandbox::new();
+    // A second endpoint that would happily take the auth token: it must never see it.
+    let other = Emulator::start().unwrap();
+    other.register_app(TENANT, APP, SECRET);
+    sb.emu.push_fault(Fault::Redirect(other.url()));
+    let o = sb.run(&[]);
+    assert_status(&o, 4);
+    assert!(stderr(&o).contains("redirect"), "{}", stderr(&o));
+    assert_eq!(other.requests(), 0, "the auth token must not travel");
+}
+
+#[test]
+fn a_401_from_a_server_10_minutes_behind_names_the_clock_drift() {
+    let sb = Sandbox::new();
+    // The server's clock is 10 minutes behind: our iat is "in the future" for it.
+    sb.emu.set_clock_skew(-600);
+    let o = sb.run(&[]);
+    assert_status(&o, 3);
+    let e = stderr(&o);
+    let drift_named = ["599 s", "600 s", "601 s"].iter().any(|d| e.contains(d));
+    assert!(e.contains("clock") && drift_named, "{e}");
+    assert_no_secret(&o);
+}
