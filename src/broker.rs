@@ -6,7 +6,9 @@
 use std::cell::OnceCell;
 use std::time::{Duration, Instant};
 
-use crate::cache::{Cache, Entry, Failure, Found, Key};
+use sha2::{Digest, Sha256};
+
+use crate::cache::{Cache, Entry, Failure, Found, Handout, Key};
 use crate::config::{Secret, Selection};
 use crate::error::{Error, Result};
 use crate::exchange::{Endpoint, Exchanged};
@@ -35,6 +37,24 @@ pub struct Token {
     pub refresh_at: i64,
     /// Whether it came from the cache rather than a fresh exchange.
     pub cached: bool,
+}
+
+/// The process a token is handed to, for [`Broker::token_for_parent`]: its pid
+/// and, where the OS tells it, its start time (a pid alone can be recycled).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parent {
+    pub pid: u32,
+    pub started: Option<u64>,
+}
+
+/// A fingerprint that recognises a token without storing it: the first 64 bits
+/// of its SHA-256, as hex. An access token carries a 256-bit signature, so the
+/// fingerprint neither reveals the token nor helps anyone guess one.
+fn token_fingerprint(token: &str) -> String {
+    Sha256::digest(token.as_bytes())[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Hands out tokens for one selection.
@@ -153,6 +173,70 @@ impl<'a> Broker<'a> {
         }
     }
 
+    /// A valid token for `parent`, a client that keeps tokens only in memory and
+    /// asks again before the time it was told only when the server refused the
+    /// token it holds (kubectl re-runs its credential plugin once after a 401,
+    /// and otherwise only when the credential's time is up). So when `parent`
+    /// asks again, before that time, and would get the very token it was given,
+    /// that token is treated as rejected and replaced ([`Broker::replace`]: under
+    /// the lock, subject to the negative cache, unless another process already
+    /// replaced it). The hand-out is recorded per key (pid, start time, a token
+    /// fingerprint, the time told), never the token.
+    ///
+    /// Cost on a cache hit over [`Broker::token`]: one small unlocked read of the
+    /// record, then one short-locked read and atomic write to record the hand-out.
+    /// A record that cannot be read or written is a warning: the token is still
+    /// served, only a later re-ask may go unrecognised.
+    pub fn token_for_parent(&self, parent: Parent) -> Result<Token> {
+        let token = self.token()?;
+        let Some(key) = self.key()? else {
+            // Without a cache every call exchanges anyway: nothing to recognise.
+            return Ok(token);
+        };
+        let now = authtoken::now();
+        let fp = token_fingerprint(&token.access_token);
+        let handouts = match self.cache.handouts(key) {
+            Found::Ok(v) => v,
+            Found::Missing => Vec::new(),
+            Found::Untrusted(why) => {
+                diag::warn(format_args!(
+                    "ignoring hand-out record {}: {why}; it will be replaced",
+                    key.handouts().display()
+                ));
+                Vec::new()
+            }
+        };
+        let reask = handouts.iter().any(|h| {
+            h.pid == parent.pid && h.started == parent.started && h.token_fp == fp && h.until > now
+        });
+        let token = if reask {
+            diag::log(
+                1,
+                format_args!(
+                    "process {} asked again for the token it was given; treating it as rejected",
+                    parent.pid
+                ),
+            );
+            self.replace(&token.access_token)?
+        } else {
+            token
+        };
+        let record = Handout {
+            pid: parent.pid,
+            started: parent.started,
+            token_fp: token_fingerprint(&token.access_token),
+            until: token.refresh_at,
+        };
+        if let Err(e) = self.cache.record_handout(key, record, now) {
+            diag::warn(format_args!(
+                "could not record the hand-out in {} ({e}); a rejection of this token may \
+                 go unnoticed",
+                key.handouts().display()
+            ));
+        }
+        Ok(token)
+    }
+
     /// Drops the cached entry if it still holds `token` (compare-and-invalidate),
     /// so a stale answer from one client never throws away a newer token.
     pub fn invalidate(&self, token: &str) -> Result<bool> {
@@ -195,24 +279,27 @@ impl<'a> Broker<'a> {
     /// The slow path: lock, re-read, exchange if still needed, store.
     fn refresh(&self, key: &Key, rejected: Option<&str>) -> Result<Token> {
         let wait_start = Instant::now();
-        let guard = match self.cache.lock(key, self.sel.lock_timeout) {
-            Ok(g) => g,
+        let (guard, timed_out) = match self.cache.lock(key, self.sel.lock_timeout) {
+            Ok(Some(g)) => (Some(g), false),
+            Ok(None) => (None, true),
             Err(e) => {
+                // An unusable lock (read-only dir, …) must not stop the refresh;
+                // it only loses the one-exchange-for-everyone guarantee.
                 diag::warn(format_args!(
                     "cannot lock {} ({e}); refreshing without the lock",
                     key.lock.display()
                 ));
-                None
+                (None, false)
             }
         };
         diag::step(wait_start, "lock wait");
         let now = authtoken::now();
         let current = self.read(key);
-        if guard.is_none() {
+        if timed_out {
             // Someone has held the lock past our bounded wait (stopped, or a very
             // slow endpoint): a token that still works beats waiting forever.
-            if let Some(e) =
-                current.filter(|e| e.expires_at > now && Some(e.access_token.as_str()) != rejected)
+            if let Some(e) = current
+                .filter(|e| e.expires_at > now && Some(e.access_token.as_str()) != rejected)
             {
                 diag::warn(format_args!(
                     "another cytoken process has held the cache lock for over {} s; serving the \

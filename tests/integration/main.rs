@@ -6,4 +6,5 @@ mod docs;
 mod faults;
 mod git;
 mod kube;
+mod resilience;
 mod support;

@@ -1,0 +1,332 @@
+//! Crash, lock and damaged-cache matrices: real processes killed with SIGKILL,
+//! stopped with SIGSTOP, and cache files that are garbage, huge, symlinked,
+//! foreign or unwritable. The cache is never trusted when it should not be, and
+//! never fatal.
+
+use std::fs::File;
+use std::os::unix::fs::PermissionsExt;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::*;
+
+/// A small deterministic-enough random source for timings (no extra crate).
+fn jitter(i: u64, max_ms: u64) -> Duration {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos() as u64;
+    let x = (nanos ^ i.wrapping_mul(0x9E37_79B9_7F4A_7C15)).wrapping_mul(6364136223846793005);
+    Duration::from_millis((x >> 33) % (max_ms + 1))
+}
+
+fn signal(child: &Child, sig: i32) {
+    // SAFETY: kill(2) on our own child's pid.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, sig) }, 0);
+}
+
+/// Every entry in the cache parses as an entry holding an access token.
+#[track_caller]
+fn assert_cache_readable(sb: &Sandbox) {
+    for e in sb.entries() {
+        if e.file_name().unwrap().to_str().unwrap().starts_with('.') {
+            continue; // an abandoned temp file: never read as an entry
+        }
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&e).unwrap())
+            .unwrap_or_else(|err| panic!("{} unreadable: {err}", e.display()));
+        assert!(v["access_token"].is_string(), "{}", e.display());
+    }
+}
+
+/// No lock file is held: each can be locked at once.
+#[track_caller]
+fn assert_no_lock_held(sb: &Sandbox) {
+    for p in sb.cache_files() {
+        if p.extension().is_some_and(|e| e == "lock") {
+            let f = File::open(&p).unwrap();
+            f.try_lock()
+                .unwrap_or_else(|e| panic!("{} still locked: {e:?}", p.display()));
+        }
+    }
+}
+
+#[test]
+fn kill_9_during_refresh_never_breaks_the_cache() {
+    let sb = Sandbox::new();
+    const ROUNDS: u64 = 30;
+    for i in 0..ROUNDS {
+        sb.emu.set_delay(jitter(i, 30));
+        let child = sb
+            .cmd()
+            .arg("--force-refresh")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(jitter(i + 1000, 40));
+        signal(&child, libc::SIGKILL);
+        let mut child = child;
+        child.wait().unwrap();
+        assert_cache_readable(&sb);
+        assert_no_lock_held(&sb);
+    }
+    sb.emu.set_delay(Duration::ZERO);
+    let o = sb.run(&[]);
+    assert_status(&o, 0);
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    assert!(sb.emu.verify_access_token(stdout(&o).trim_end()));
+    eprintln!(
+        "kill -9: {ROUNDS} rounds, {} exchanges reached the endpoint",
+        sb.emu.requests()
+    );
+}
+
+/// Starts a process that takes the lock and hangs at the endpoint, then stops it.
+fn stopped_lock_holder(sb: &Sandbox) -> Child {
+    sb.emu.push_fault(Fault::Hang);
+    let before = sb.emu.requests();
+    let holder = sb
+        .cmd()
+        .arg("--force-refresh")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let t = Instant::now();
+    while sb.emu.requests() == before {
+        assert!(
+            t.elapsed() < Duration::from_secs(10),
+            "holder never reached the endpoint"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    signal(&holder, libc::SIGSTOP);
+    holder
+}
+
+fn end(mut child: Child) {
+    signal(&child, libc::SIGKILL);
+    child.wait().unwrap();
+}
+
+#[test]
+fn a_stopped_lock_holder_never_hangs_waiters() {
+    let sb = Sandbox::new();
+    sb.write_config("[profiles.default]\nlock_timeout = 1\n", 0o644);
+    let holder = stopped_lock_holder(&sb);
+
+    // No cached token: go ahead without the lock, with a warning.
+    let t = Instant::now();
+    let o = sb.run(&[]);
+    let took = t.elapsed();
+    assert_status(&o, 0);
+    assert!(stderr(&o).contains("without it"), "{}", stderr(&o));
+    assert!(
+        took >= Duration::from_secs(1) && took < Duration::from_secs(5),
+        "{took:?}"
+    );
+    let tok = stdout(&o).trim_end().to_string();
+    assert!(sb.emu.verify_access_token(&tok));
+
+    // A stale but still valid cached token: served, with a warning, no exchange.
+    let entry = sb.entries().pop().unwrap();
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&entry).unwrap()).unwrap();
+    v["expires_at"] = (cytoken::authtoken::now() + 120).into();
+    std::fs::write(&entry, serde_json::to_vec(&v).unwrap()).unwrap();
+    let requests = sb.emu.requests();
+    let o = sb.run(&[]);
+    assert_status(&o, 0);
+    assert_eq!(stdout(&o).trim_end(), tok);
+    assert!(
+        stderr(&o).contains("serving the cached token"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(sb.emu.requests(), requests);
+    end(holder);
+}
+
+#[test]
+fn different_selections_never_block_each_other() {
+    let sb = Sandbox::new();
+    let holder = stopped_lock_holder(&sb);
+    let t = Instant::now();
+    let o = sb.run(&["--scope", "device:list"]);
+    assert_status(&o, 0);
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+    end(holder);
+}
+
+/// Writes `bytes` as the selection's entry (private, so only its content is bad).
+fn plant(sb: &Sandbox, bytes: &[u8]) -> std::path::PathBuf {
+    let entry = sb.entries().pop().expect("an entry to damage");
+    std::fs::remove_file(&entry).unwrap();
+    std::fs::write(&entry, bytes).unwrap();
+    std::fs::set_permissions(&entry, std::fs::Permissions::from_mode(0o600)).unwrap();
+    entry
+}
+
+#[track_caller]
+fn assert_replaced(sb: &Sandbox, entry: &std::path::Path, requests_before: usize) {
+    let o = sb.run(&[]);
+    assert_status(&o, 0);
+    assert!(
+        stderr(&o).contains("ignoring cache entry"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(sb.emu.verify_access_token(stdout(&o).trim_end()));
+    assert_eq!(sb.emu.requests(), requests_before + 1);
+    let m = std::fs::symlink_metadata(entry).unwrap();
+    assert!(m.file_type().is_file());
+    assert_eq!(m.permissions().mode() & 0o777, 0o600);
+    assert_cache_readable(sb);
+    // …and the replacement is trusted again: a quiet hit.
+    let o = sb.run(&[]);
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    assert_eq!(sb.emu.requests(), requests_before + 1);
+}
+
+#[test]
+fn damaged_entries_are_misses_and_replaced() {
+    let sb = Sandbox::new();
+    assert_status(&sb.run(&[]), 0);
+    let cases: [(&str, Vec<u8>); 5] = [
+        ("garbage", vec![0xff, 0x00, 0x13, 0x37, b'{']),
+        (
+            "truncated",
+            b"{\"access_token\":\"eyJ\",\"expires_at\":99".to_vec(),
+        ),
+        ("empty", Vec::new()),
+        ("wrong shape", b"{\"token\": [1, 2, 3]}".to_vec()),
+        ("100 MiB", Vec::new()),
+    ];
+    for (what, bytes) in cases {
+        let entry = plant(&sb, &bytes);
+        if what == "100 MiB" {
+            File::options()
+                .write(true)
+                .open(&entry)
+                .unwrap()
+                .set_len(100 << 20)
+                .unwrap();
+        }
+        let before = sb.emu.requests();
+        assert_replaced(&sb, &entry, before);
+    }
+}
+
+#[test]
+fn a_symlinked_entry_is_not_followed_and_is_replaced() {
+    let sb = Sandbox::new();
+    assert_status(&sb.run(&[]), 0);
+    let entry = sb.entries().pop().unwrap();
+    let valid = std::fs::read(&entry).unwrap();
+    let target = sb.home.path().join("elsewhere.json");
+    write_file(&target, std::str::from_utf8(&valid).unwrap(), 0o600);
+    std::fs::remove_file(&entry).unwrap();
+    std::os::unix::fs::symlink(&target, &entry).unwrap();
+    let before = sb.emu.requests();
+    assert_replaced(&sb, &entry, before);
+    assert_eq!(
+        std::fs::read(&target).unwrap(),
+        valid,
+        "the target stays untouched"
+    );
+}
+
+#[test]
+fn writable_by_others_or_foreign_entries_are_ignored() {
+    let sb = Sandbox::new();
+    assert_status(&sb.run(&[]), 0);
+    for mode in [0o620, 0o602, 0o666] {
+        let entry = sb.entries().pop().unwrap();
+        std::fs::set_permissions(&entry, std::fs::Permissions::from_mode(mode)).unwrap();
+        let before = sb.emu.requests();
+        assert_replaced(&sb, &entry, before);
+    }
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        let entry = sb.entries().pop().unwrap();
+        std::os::unix::fs::chown(&entry, Some(65534), Some(65534)).unwrap();
+        let before = sb.emu.requests();
+        assert_replaced(&sb, &entry, before);
+    } else {
+        eprintln!("note: foreign-owner case needs root to chown; covered by the unit test");
+    }
+}
+
+/// Makes `dir` unwritable even for root (chattr +i), or by mode for others.
+struct ReadOnly(std::path::PathBuf);
+
+impl ReadOnly {
+    fn new(dir: &std::path::Path) -> ReadOnly {
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } == 0 {
+            let ok = std::process::Command::new("chattr")
+                .arg("+i")
+                .arg(dir)
+                .status()
+                .unwrap();
+            assert!(
+                ok.success(),
+                "chattr +i failed: root needs an ext4-like filesystem here"
+            );
+        } else {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o500)).unwrap();
+        }
+        ReadOnly(dir.into())
+    }
+}
+
+impl Drop for ReadOnly {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("chattr")
+            .arg("-i")
+            .arg(&self.0)
+            .status();
+        let _ = std::fs::set_permissions(&self.0, std::fs::Permissions::from_mode(0o700));
+    }
+}
+
+#[test]
+fn an_unwritable_cache_never_fails_the_command() {
+    // Empty and read-only: no key, no entry can be made.
+    let sb = Sandbox::new();
+    std::fs::create_dir_all(sb.cache_dir()).unwrap();
+    std::fs::set_permissions(sb.cache_dir(), std::fs::Permissions::from_mode(0o700)).unwrap();
+    {
+        let _ro = ReadOnly::new(&sb.cache_dir());
+        let o = sb.run(&[]);
+        assert_status(&o, 0);
+        assert!(sb.emu.verify_access_token(stdout(&o).trim_end()));
+        assert!(stderr(&o).contains("warning"), "{}", stderr(&o));
+    }
+
+    // Read-only with a stale entry: the refresh cannot be stored, still printed.
+    let sb = Sandbox::new();
+    assert_status(&sb.run(&[]), 0);
+    let entry = sb.entries().pop().unwrap();
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&entry).unwrap()).unwrap();
+    v["expires_at"] = (cytoken::authtoken::now() + 60).into();
+    std::fs::write(&entry, serde_json::to_vec(&v).unwrap()).unwrap();
+    std::fs::remove_file(entry.with_extension("lock")).unwrap();
+    {
+        let _ro = ReadOnly::new(&sb.cache_dir());
+        let o = sb.run(&[]);
+        assert_status(&o, 0);
+        assert!(sb.emu.verify_access_token(stdout(&o).trim_end()));
+        assert_eq!(sb.emu.requests(), 2);
+        assert!(stderr(&o).contains("warning"), "{}", stderr(&o));
+    }
+
+    // The cache "dir" is a file.
+    let sb = Sandbox::new();
+    std::fs::create_dir_all(sb.cache_dir().parent().unwrap()).unwrap();
+    std::fs::write(sb.cache_dir(), b"not a dir").unwrap();
+    let o = sb.run(&[]);
+    assert_status(&o, 0);
+    assert!(sb.emu.verify_access_token(stdout(&o).trim_end()));
+    assert!(stderr(&o).contains("not a directory"), "{}", stderr(&o));
+}
