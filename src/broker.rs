@@ -87,7 +87,7 @@ impl<'a> Broker<'a> {
         if let Some(s) = self.secret.get() {
             return Ok(s);
         }
-        let s = self.sel.secret.resolve()?;
+        let s = self.sel.resolve_secret()?;
         Ok(self.secret.get_or_init(|| s))
     }
 
@@ -298,8 +298,8 @@ impl<'a> Broker<'a> {
         if timed_out {
             // Someone has held the lock past our bounded wait (stopped, or a very
             // slow endpoint): a token that still works beats waiting forever.
-            if let Some(e) = current
-                .filter(|e| e.expires_at > now && Some(e.access_token.as_str()) != rejected)
+            if let Some(e) =
+                current.filter(|e| e.expires_at > now && Some(e.access_token.as_str()) != rejected)
             {
                 diag::warn(format_args!(
                     "another cytoken process has held the cache lock for over {} s; serving the \

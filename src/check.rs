@@ -118,7 +118,7 @@ fn check_config(g: &Global, r: &mut Report) -> Option<Selection> {
 }
 
 fn check_selection(sel: &Selection, g: &Global, offline: bool, r: &mut Report) {
-    match sel.secret.resolve() {
+    match sel.resolve_secret() {
         Ok(_) => r.ok(
             "secret",
             format_args!("read from {}", sel.secret.describe()),

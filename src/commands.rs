@@ -58,7 +58,7 @@ fn dispatch(cli: Cli) -> Result<i32> {
         Some(Command::Token(t)) => token(g, t.format, stdout),
         Some(Command::AuthToken) => {
             let sel = selection(g)?;
-            let secret = sel.secret.resolve()?;
+            let secret = sel.resolve_secret()?;
             let (tok, _) = authtoken::sign(&sel, &secret, authtoken::now())?;
             out(stdout, format_args!("{tok}\n"))
         }

@@ -110,10 +110,6 @@ pub enum SecretSource {
     Inline(Secret),
 }
 
-/// Longest an `app_secret_command` may run: a password manager that waits for a
-/// prompt nobody answers must not hang git or kubectl forever.
-const SECRET_COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
-
 impl SecretSource {
     /// A short description for reports and errors (never the secret).
     pub fn describe(&self) -> String {
@@ -131,12 +127,13 @@ impl SecretSource {
     pub fn fingerprint_material(&self) -> Result<Option<Secret>> {
         match self {
             SecretSource::Command(_) => Ok(None),
-            _ => self.resolve().map(Some),
+            _ => self.resolve(Duration::ZERO).map(Some),
         }
     }
 
-    /// Reads the secret.
-    pub fn resolve(&self) -> Result<Secret> {
+    /// Reads the secret. `budget` bounds an `app_secret_command`: a password
+    /// manager waiting for a prompt nobody answers must not hang git or kubectl.
+    pub fn resolve(&self, budget: Duration) -> Result<Secret> {
         let raw = match self {
             SecretSource::Env(var) => std::env::var(var).map_err(|_| {
                 Error::Config(format!(
@@ -145,7 +142,7 @@ impl SecretSource {
                 ))
             })?,
             SecretSource::File(path) => read_secret_file(path)?,
-            SecretSource::Command(argv) => run_secret_command(argv)?,
+            SecretSource::Command(argv) => run_secret_command(argv, budget)?,
             SecretSource::Inline(s) => s.expose().to_string(),
         };
         let secret = Secret::new(raw);
@@ -193,7 +190,7 @@ fn read_secret_file(path: &Path) -> Result<String> {
     Ok(trimmed)
 }
 
-fn run_secret_command(argv: &[String]) -> Result<String> {
+fn run_secret_command(argv: &[String], budget: Duration) -> Result<String> {
     let cmd = argv.join(" ");
     let fail = |why: String| {
         Error::Config(format!(
@@ -218,12 +215,12 @@ fn run_secret_command(argv: &[String]) -> Result<String> {
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
-            Ok(None) if start.elapsed() > SECRET_COMMAND_TIMEOUT => {
+            Ok(None) if start.elapsed() > budget => {
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err(fail(format!(
-                    "did not finish within {} s",
-                    SECRET_COMMAND_TIMEOUT.as_secs()
+                    "did not finish within {} s (the `timeout` setting)",
+                    budget.as_secs()
                 )));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(5)),
@@ -322,6 +319,13 @@ pub struct Selection {
     pub cache_dir: PathBuf,
 }
 
+impl Selection {
+    /// Reads the selection's secret, bounded by its `timeout`.
+    pub fn resolve_secret(&self) -> Result<Secret> {
+        self.secret.resolve(self.timeout)
+    }
+}
+
 /// The default config file: `<config dir>/cytoken/config.toml`.
 pub fn default_config_path() -> Option<PathBuf> {
     dirs::config_dir().map(|d| d.join("cytoken").join("config.toml"))
@@ -345,7 +349,21 @@ fn parse_file(text: &str, path: &Path) -> Result<ConfigFile> {
         let line = e
             .span()
             .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-        let msg = e.message().replace('\n', " ");
+        let mut msg = e.message().replace('\n', " ");
+        // toml names the key for unknown fields but not for a wrong type: take it
+        // from the offending line, so the message always says which key to fix.
+        if let Some(span) = e.span() {
+            let start = text[..span.start.min(text.len())]
+                .rfind('\n')
+                .map_or(0, |i| i + 1);
+            let line = text[start..].lines().next().unwrap_or("");
+            if let Some((key, _)) = line.split_once('=') {
+                let key = key.trim();
+                if !key.is_empty() && !msg.contains(key) {
+                    msg = format!("{key}: {msg}");
+                }
+            }
+        }
         match line {
             Some(l) => Error::Config(format!("{}:{l}: {msg}", path.display())),
             None => Error::Config(format!("{}: {msg}", path.display())),
@@ -883,19 +901,25 @@ app_secret_env = "MY_SECRET"
         assert!(!e.to_string().contains("inline-s3cret"));
         let cfg = write_config(dir.path(), inline, 0o600);
         let s = Selection::resolve(&flags_with(&cfg), &env_of(&[])).unwrap();
-        assert_eq!(s.secret.resolve().unwrap().expose(), "inline-s3cret");
+        assert_eq!(s.resolve_secret().unwrap().expose(), "inline-s3cret");
 
         let secret_file = dir.path().join("secret");
         std::fs::write(&secret_file, "file-s3cret\n").unwrap();
         std::fs::set_permissions(&secret_file, std::fs::Permissions::from_mode(0o640)).unwrap();
         let src = SecretSource::File(secret_file.clone());
-        let e = src.resolve().unwrap_err();
+        let e = src.resolve(Duration::from_secs(5)).unwrap_err();
         assert!(e.to_string().contains("chmod 600"), "{e}");
         std::fs::set_permissions(&secret_file, std::fs::Permissions::from_mode(0o600)).unwrap();
-        assert_eq!(src.resolve().unwrap().expose(), "file-s3cret");
+        assert_eq!(
+            src.resolve(Duration::from_secs(5)).unwrap().expose(),
+            "file-s3cret"
+        );
 
         let cmd = SecretSource::Command(vec!["printf".into(), "cmd-s3cret\\nsecond\\n".into()]);
-        assert_eq!(cmd.resolve().unwrap().expose(), "cmd-s3cret");
+        assert_eq!(
+            cmd.resolve(Duration::from_secs(5)).unwrap().expose(),
+            "cmd-s3cret"
+        );
         assert_eq!(cmd.fingerprint_material().unwrap(), None);
         for (argv, why) in [
             (vec!["false"], "failed"),
@@ -903,7 +927,7 @@ app_secret_env = "MY_SECRET"
             (vec!["/nonexistent/pass"], "could not start"),
         ] {
             let src = SecretSource::Command(argv.iter().map(|s| s.to_string()).collect());
-            let m = src.resolve().unwrap_err().to_string();
+            let m = src.resolve(Duration::from_secs(5)).unwrap_err().to_string();
             assert!(m.contains(why), "{m}");
         }
 

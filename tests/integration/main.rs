@@ -1,5 +1,6 @@
 //! The one integration test binary: every test spawns the built `cytoken`.
 
+mod bad_input;
 mod core;
 mod docker_exec;
 mod docs;
