@@ -13,6 +13,8 @@ fn with_timeout(sb: &Sandbox, secs: u64) {
 
 /// Runs a command and returns its output, wall time and peak RSS in KiB
 /// (from wait4, so it is this child's figure alone).
+// The child is reaped by wait4 below, which std's lint cannot see.
+#[allow(clippy::zombie_processes)]
 pub fn run_measured(mut cmd: Command) -> (Output, Duration, i64) {
     use std::io::Read;
     use std::os::unix::process::ExitStatusExt;
