@@ -1,1 +1,471 @@
-//! placeholder
+//! The docker credential helper through the binary invoked as
+//! `docker-credential-cytoken` (the name docker runs), and `cytoken exec`: the token
+//! reaches the child, the secret never does, and the child's status is the caller's.
+
+use std::io::Write;
+use std::os::unix::process::ExitStatusExt;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+use crate::support::*;
+
+/// `docker-credential-cytoken` as docker finds it on PATH: a link to the binary.
+fn helper_link(sb: &Sandbox) -> PathBuf {
+    let dir = sb.home.path().join("bin");
+    let link = dir.join("docker-credential-cytoken");
+    if !link.exists() {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_cytoken"), &link).unwrap();
+    }
+    link
+}
+
+/// The helper with no selection at all (the environment `Sandbox::bare` uses).
+fn docker_bare(sb: &Sandbox) -> Command {
+    let mut c = Command::new(helper_link(sb));
+    c.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", sb.home.path())
+        .env("XDG_CONFIG_HOME", sb.home.path().join(".config"))
+        .env("XDG_CACHE_HOME", sb.home.path().join(".cache"))
+        .stdin(Stdio::null());
+    c
+}
+
+/// The helper with the environment-only selection `Sandbox::cmd` uses.
+fn docker(sb: &Sandbox) -> Command {
+    let mut c = docker_bare(sb);
+    c.env("CYTOKEN_TENANT_ID", TENANT)
+        .env("CYTOKEN_APP_ID", APP)
+        .env("CYTOKEN_APP_SECRET", SECRET)
+        .env("CYTOKEN_AUTH_URL", sb.emu.url());
+    c
+}
+
+/// Runs `cmd` with `input` on stdin, as docker does.
+fn feed(mut cmd: Command, input: &str) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(input.as_bytes()).unwrap();
+    }
+    let o = child.wait_with_output().unwrap();
+    assert_no_secret(&o);
+    o
+}
+
+fn helper(sb: &Sandbox, action: &str, input: &str) -> Output {
+    let mut c = docker(sb);
+    c.arg(action);
+    feed(c, input)
+}
+
+/// Parses a `get` answer and checks its shape; returns the secret.
+#[track_caller]
+fn answer(o: &Output, server_url: &str, username: &str) -> String {
+    assert_status(o, 0);
+    let text = stdout(o);
+    assert!(text.ends_with("}\n") && text.lines().count() == 1, "{text}");
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let obj = v.as_object().unwrap();
+    assert_eq!(obj.len(), 3, "{text}");
+    assert_eq!(v["ServerURL"], server_url);
+    assert_eq!(v["Username"], username);
+    v["Secret"].as_str().unwrap().to_string()
+}
+
+#[track_caller]
+fn assert_not_found(o: &Output) {
+    assert_status(o, 1);
+    assert_eq!(stdout(o), "credentials not found in native keychain\n");
+}
+
+#[test]
+fn docker_get_answers_every_url_form_with_one_exchange() {
+    let sb = Sandbox::new();
+    let mut tokens = Vec::new();
+    for url in [
+        "registry.example.com",
+        "registry.example.com:5000",
+        "https://registry.example.com/v2/",
+        "http://registry.example.com:5000/v2/",
+        "https://index.docker.io/v1/",
+        "[::1]:5000",
+    ] {
+        // docker writes the URL without a newline; people and scripts add one.
+        for input in [url.to_string(), format!("{url}\n")] {
+            let o = helper(&sb, "get", &input);
+            let tok = answer(&o, url, "x-access-token");
+            assert!(sb.emu.verify_access_token(&tok), "the API must accept it");
+            tokens.push(tok);
+        }
+    }
+    tokens.dedup();
+    assert_eq!(tokens.len(), 1, "one token for every form");
+    assert_eq!(sb.emu.requests(), 1, "one exchange in total");
+
+    // The subcommand form answers the same.
+    let mut c = sb.cmd();
+    c.args(["docker-credential", "get"]);
+    let o = feed(c, "registry.example.com");
+    assert_eq!(
+        answer(&o, "registry.example.com", "x-access-token"),
+        tokens[0]
+    );
+    assert_eq!(sb.emu.requests(), 1);
+}
+
+#[test]
+fn docker_hosts_limit_the_answers() {
+    let sb = Sandbox::new();
+    sb.write_config(
+        "[profiles.default]\nusername = \"robot\"\n\
+         docker_hosts = [\"Registry.Example.com\", \"ci.example.com:5000\", \"*.corp.example\"]\n",
+        0o644,
+    );
+    for url in [
+        "other.example.com",
+        "registry.example.com:5000",
+        "ci.example.com",
+        "corp.example",
+        "https://evilcorp.example/v2/",
+        "registry.example.com.evil.test",
+        "",
+        "\n",
+        "ftp://registry.example.com",
+    ] {
+        assert_not_found(&helper(&sb, "get", url));
+    }
+    assert_eq!(
+        sb.emu.requests(),
+        0,
+        "no exchange for a host it does not serve"
+    );
+
+    let mut tokens = Vec::new();
+    for url in [
+        "registry.example.com",
+        "https://REGISTRY.example.com:443/v2/",
+        "http://ci.example.com:5000/v2/",
+        "a.corp.example",
+        "https://x.y.corp.example/v2/",
+    ] {
+        let tok = answer(&helper(&sb, "get", url), url, "robot");
+        assert!(sb.emu.verify_access_token(&tok));
+        tokens.push(tok);
+    }
+    tokens.dedup();
+    assert_eq!(tokens.len(), 1);
+    assert_eq!(sb.emu.requests(), 1);
+
+    // Configured hosts, wildcards left out (they are not registries docker can ask for).
+    let o = helper(&sb, "list", "");
+    assert_status(&o, 0);
+    assert_eq!(
+        stdout(&o),
+        "{\"Registry.Example.com\":\"robot\",\"ci.example.com:5000\":\"robot\"}\n"
+    );
+
+    // `docker logout` of another registry leaves the token alone.
+    let o = helper(&sb, "erase", "other.example.com");
+    assert_status(&o, 0);
+    assert_eq!(stdout(&o), "");
+    let tok = answer(
+        &helper(&sb, "get", "a.corp.example"),
+        "a.corp.example",
+        "robot",
+    );
+    assert_eq!(tok, tokens[0]);
+    assert_eq!(sb.emu.requests(), 1);
+}
+
+#[test]
+fn docker_store_is_a_noop_and_erase_makes_get_mint_anew() {
+    let sb = Sandbox::new();
+    let first = answer(
+        &helper(&sb, "get", "registry.example.com"),
+        "registry.example.com",
+        "x-access-token",
+    );
+
+    let creds = r#"{"ServerURL":"registry.example.com","Username":"me","Secret":"typed-password"}"#;
+    let o = helper(&sb, "store", creds);
+    assert_status(&o, 0);
+    assert_eq!(stdout(&o), "");
+    for f in sb.cache_files() {
+        let bytes = std::fs::read(&f).unwrap();
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("typed-password"),
+            "store never keeps what docker sends"
+        );
+    }
+    let again = answer(
+        &helper(&sb, "get", "registry.example.com"),
+        "registry.example.com",
+        "x-access-token",
+    );
+    assert_eq!(again, first, "store keeps the cached token");
+    assert_eq!(sb.emu.requests(), 1);
+
+    let o = helper(&sb, "erase", "https://registry.example.com\n");
+    assert_status(&o, 0);
+    assert_eq!(stdout(&o), "");
+    assert!(sb.entries().is_empty(), "erase drops the cached entry");
+
+    let fresh = answer(
+        &helper(&sb, "get", "registry.example.com"),
+        "registry.example.com",
+        "x-access-token",
+    );
+    assert_ne!(fresh, first);
+    assert!(sb.emu.verify_access_token(&fresh));
+    assert_eq!(sb.emu.requests(), 2);
+}
+
+#[test]
+fn docker_list_version_and_unknown_action() {
+    let sb = Sandbox::new();
+    // `list` and `version` read no stdin: run by hand they must not wait for it.
+    let o = docker(&sb).arg("list").output().unwrap();
+    assert_status(&o, 0);
+    assert_eq!(stdout(&o), "{}\n");
+
+    let o = docker_bare(&sb).arg("version").output().unwrap();
+    assert_status(&o, 0);
+    assert_eq!(
+        stdout(&o),
+        format!("cytoken {}\n", env!("CARGO_PKG_VERSION"))
+    );
+
+    let o = helper(&sb, "fetch", "registry.example.com");
+    assert_status(&o, 1);
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.contains("unknown credential action `fetch`"), "{out}");
+    assert_eq!(sb.emu.requests(), 0);
+}
+
+#[test]
+fn docker_failures_are_one_line_on_stdout_exit_1() {
+    let sb = Sandbox::new();
+    // No selection at all: a config error, on stdout because docker reads only that.
+    let mut c = docker_bare(&sb);
+    c.arg("get");
+    let o = feed(c, "registry.example.com");
+    assert_status(&o, 1);
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("cytoken: error: ") && out.lines().count() == 1,
+        "{out}"
+    );
+    assert!(out.contains("tenant"), "{out}");
+
+    // The endpoint rejects the secret: still exit 1, one line, no secret.
+    let mut c = docker(&sb);
+    c.env("CYTOKEN_APP_SECRET", "not-the-secret").arg("get");
+    let o = feed(c, "registry.example.com");
+    assert_status(&o, 1);
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("cytoken: error: ") && out.lines().count() == 1,
+        "{out}"
+    );
+    assert!(out.contains("Invalid JWT payload"), "{out}");
+    assert!(!out.contains("not-the-secret"));
+
+    // Input that is not a request: oversized or not UTF-8.
+    let mut c = docker(&sb);
+    c.arg("get");
+    let o = feed(c, &"a".repeat((1 << 20) + 1));
+    assert_status(&o, 1);
+    assert!(stdout(&o).contains("larger than"), "{}", stdout(&o));
+    let mut c = docker(&sb);
+    c.arg("get");
+    let mut child = c
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"registry\xff.example.com")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_status(&o, 1);
+    assert!(stdout(&o).contains("UTF-8"), "{}", stdout(&o));
+    assert_eq!(
+        sb.emu.requests(),
+        1,
+        "only the rejected secret reached the endpoint"
+    );
+}
+
+/// The child prints the token, a separator, then its whole environment.
+const SHOW_ENV: &str = "printf '%s\\n' \"$CYTOKEN_ACCESS_TOKEN\"; echo ---; env";
+
+#[test]
+fn exec_child_sees_token_and_expiry_never_the_secret() {
+    let sb = Sandbox::new();
+    let o = sb.run(&["exec", "--", "sh", "-c", SHOW_ENV]);
+    assert_status(&o, 0);
+    assert_no_secret(&o);
+    let out = stdout(&o);
+    let (tok, env) = out.split_once("\n---\n").unwrap();
+    assert!(sb.emu.verify_access_token(tok), "the API must accept it");
+    assert!(
+        !out.contains(SECRET),
+        "the child's environment holds the secret"
+    );
+    assert!(!env.lines().any(|l| l.starts_with("CYTOKEN_APP_SECRET=")));
+    assert!(
+        env.lines()
+            .any(|l| l == format!("CYTOKEN_ACCESS_TOKEN={tok}"))
+    );
+    let at = env
+        .lines()
+        .find_map(|l| l.strip_prefix("CYTOKEN_EXPIRES_AT="))
+        .unwrap();
+    assert!(at.ends_with('Z'), "{at}");
+    let at = time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
+        .unwrap()
+        .unix_timestamp();
+    let left = at - cytoken::authtoken::now();
+    assert!((1700..=1800).contains(&left), "{left}");
+    // The selection's other variables are inherited as usual.
+    assert!(
+        env.lines()
+            .any(|l| l == format!("CYTOKEN_TENANT_ID={TENANT}"))
+    );
+    assert_eq!(sb.emu.requests(), 1);
+
+    // --env puts it elsewhere (from the cache this time) and only there.
+    let o = sb.run(&[
+        "exec",
+        "--env",
+        "MY_TOKEN",
+        "--",
+        "sh",
+        "-c",
+        "printf '%s|%s' \"$MY_TOKEN\" \"${CYTOKEN_ACCESS_TOKEN-unset}\"",
+    ]);
+    assert_status(&o, 0);
+    assert_eq!(stdout(&o), format!("{tok}|unset"));
+    assert_eq!(sb.emu.requests(), 1);
+}
+
+#[test]
+fn exec_hides_a_profile_app_secret_env_variable() {
+    let sb = Sandbox::new();
+    sb.write_config(
+        "[profiles.default]\napp_secret_env = \"CYLANCE_SECRET\"\n",
+        0o644,
+    );
+    let o = sb
+        .cmd()
+        .env_remove("CYTOKEN_APP_SECRET")
+        .env("CYLANCE_SECRET", SECRET)
+        .args(["exec", "--", "sh", "-c", SHOW_ENV])
+        .output()
+        .unwrap();
+    assert_status(&o, 0);
+    assert_no_secret(&o);
+    let out = stdout(&o);
+    assert!(!out.contains("CYLANCE_SECRET="), "{out}");
+    assert!(sb.emu.verify_access_token(out.lines().next().unwrap()));
+
+    // The secret's own variable cannot be the target either.
+    let o = sb
+        .cmd()
+        .env_remove("CYTOKEN_APP_SECRET")
+        .env("CYLANCE_SECRET", SECRET)
+        .args(["exec", "--env", "CYLANCE_SECRET", "--", "true"])
+        .output()
+        .unwrap();
+    assert_status(&o, 2);
+    assert_no_secret(&o);
+    assert_eq!(sb.emu.requests(), 1);
+}
+
+#[test]
+fn exec_passes_the_childs_status_and_signals_and_stdout() {
+    let sb = Sandbox::new();
+    let o = sb.run(&["exec", "--", "sh", "-c", "exit 7"]);
+    assert_status(&o, 7);
+    assert_eq!(stdout(&o), "");
+
+    // cytoken replaces itself: the child dies of the signal, not a wrapper.
+    let o = sb.run(&["exec", "--", "sh", "-c", "kill -TERM $$"]);
+    assert_eq!(o.status.signal(), Some(15), "{:?}", o.status);
+
+    // The child's stdout is the only stdout, byte for byte; same pid as cytoken.
+    let child = sb
+        .cmd()
+        .args(["exec", "--", "sh", "-c", "printf 'pid=%s' $$"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let o = child.wait_with_output().unwrap();
+    assert_status(&o, 0);
+    assert_eq!(stdout(&o), format!("pid={pid}"));
+    assert_eq!(stderr(&o), "");
+    assert_eq!(sb.emu.requests(), 1);
+}
+
+#[test]
+fn exec_errors_are_clear() {
+    let sb = Sandbox::new();
+    let o = sb.run(&["exec", "--", "/nonexistent/cytoken-test-cmd", "arg"]);
+    assert_status(&o, 127);
+    assert_eq!(stdout(&o), "");
+    let err = stderr(&o);
+    assert!(
+        err.contains("cannot run") && err.contains("/nonexistent/cytoken-test-cmd"),
+        "{err}"
+    );
+    assert!(err.contains("not found"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+
+    let o = sb.run(&["exec", "--", "no-such-command-cytoken-test"]);
+    assert_status(&o, 127);
+
+    // Found but not executable: 126, as shells do.
+    let script = sb.home.path().join("not-executable.sh");
+    write_file(&script, "#!/bin/sh\necho hi\n", 0o644);
+    let o = sb.run(&["exec", "--", script.to_str().unwrap()]);
+    assert_status(&o, 126);
+    assert!(stderr(&o).contains("permission denied"), "{}", stderr(&o));
+
+    for bad in ["1TOKEN", "MY-TOKEN", "A=B", "", "CYTOKEN_EXPIRES_AT"] {
+        let o = sb.run(&["exec", "--env", bad, "--", "true"]);
+        assert_status(&o, 2);
+        assert_eq!(stdout(&o), "");
+        assert!(stderr(&o).contains("--env"), "{}", stderr(&o));
+    }
+    let o = sb.run(&["exec", "--env", "CYTOKEN_APP_SECRET", "--", "true"]);
+    assert_status(&o, 2);
+    assert_no_secret(&o);
+
+    // No selection: the config error, and the command is not run.
+    let marker = sb.home.path().join("ran");
+    let o = sb
+        .bare()
+        .args(["exec", "--", "touch", marker.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_status(&o, 2);
+    assert!(!marker.exists(), "the command must not run without a token");
+    assert_eq!(
+        sb.emu.requests(),
+        1,
+        "only the missing-command runs exchanged"
+    );
+}
