@@ -46,6 +46,32 @@ pub struct Failure {
     pub until: i64,
 }
 
+/// One hand-out of a key's token to a client process that keeps tokens only in
+/// memory (kubectl). A client that asks again, before the time it was told, for
+/// the token it holds is reporting that token rejected. Only a fingerprint of
+/// the token is kept: this file exists to recognise a token, not to serve one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Handout {
+    /// The client's process id.
+    pub pid: u32,
+    /// The client's start time where the OS tells it, so a recycled pid is
+    /// recognised as a different client.
+    #[serde(default)]
+    pub started: Option<u64>,
+    /// A fingerprint of the token handed out (never the token).
+    pub token_fp: String,
+    /// Epoch seconds until which the client was told the token is good.
+    pub until: i64,
+}
+
+/// How many clients a key's hand-out record remembers. kubectl re-asks within a
+/// second of its first ask, so only the latest few matter; the bound keeps the
+/// file (read on every kubectl call) a few KiB however many processes ran.
+const MAX_HANDOUTS: usize = 32;
+/// Longest wait for the hand-out record's lock, which is only ever held for one
+/// small read and write; past it the record is written without the lock.
+const HANDOUT_LOCK_WAIT: Duration = Duration::from_secs(2);
+
 /// What reading a cache file found.
 #[derive(Debug)]
 pub enum Found<T> {
@@ -68,6 +94,19 @@ pub struct Key {
     pub entry: PathBuf,
     pub lock: PathBuf,
     pub failure: PathBuf,
+}
+
+impl Key {
+    /// The key's hand-out record (see [`Handout`]).
+    pub fn handouts(&self) -> PathBuf {
+        self.entry.with_extension("kube")
+    }
+
+    /// A lock of its own for the hand-out record, so recording never waits
+    /// behind a refresh holding the key's lock.
+    fn handouts_lock(&self) -> PathBuf {
+        self.entry.with_extension("kube.lock")
+    }
 }
 
 /// An exclusive lock on one key; released when dropped (and by the kernel if the
@@ -255,6 +294,40 @@ impl Cache {
     /// wait ran out (another process holds it).
     pub fn lock(&self, key: &Key, wait: Duration) -> io::Result<Option<LockGuard>> {
         self.ensure_dir()?;
+        self.lock_file(&key.lock, wait)
+    }
+
+    /// The key's hand-out record; a missing one is empty.
+    pub fn handouts(&self, key: &Key) -> Found<Vec<Handout>> {
+        read_json(&key.handouts())
+    }
+
+    /// Adds `h` to the key's hand-out record, replacing the same client's older
+    /// one and dropping those that ran out (`until <= now`), newest last, at most
+    /// [`MAX_HANDOUTS`]. Concurrent kubectl runs each record themselves, so the
+    /// read-modify-write runs under a short lock of its own: a lost record would
+    /// make that kubectl's re-ask after a 401 look like a first ask and fail it.
+    /// A damaged record is replaced.
+    pub fn record_handout(&self, key: &Key, h: Handout, now: i64) -> io::Result<()> {
+        self.ensure_dir()?;
+        let _guard = self.lock_file(&key.handouts_lock(), HANDOUT_LOCK_WAIT)?;
+        let mut list = match self.handouts(key) {
+            Found::Ok(v) => v,
+            Found::Missing | Found::Untrusted(_) => Vec::new(),
+        };
+        list.retain(|o| o.until > now && (o.pid, o.started) != (h.pid, h.started));
+        list.push(h);
+        let excess = list.len().saturating_sub(MAX_HANDOUTS);
+        list.drain(..excess);
+        write_atomic(
+            &key.handouts(),
+            &serde_json::to_vec(&list).map_err(io::Error::other)?,
+        )
+    }
+
+    /// Takes an exclusive lock on the file at `path` (created 0600), waiting at
+    /// most `wait`. `Ok(None)` when the wait ran out (another process holds it).
+    fn lock_file(&self, path: &Path, wait: Duration) -> io::Result<Option<LockGuard>> {
         let file = OpenOptions::new()
             .read(true)
             .write(true)
@@ -262,7 +335,7 @@ impl Cache {
             .truncate(false)
             .mode(0o600)
             .custom_flags(libc::O_NOFOLLOW)
-            .open(&key.lock)?;
+            .open(path)?;
         let deadline = Instant::now() + wait;
         // std's blocking `lock` has no timeout, so poll `try_lock` with a short,
         // growing sleep: waiters notice a released lock within a few milliseconds.
@@ -323,7 +396,7 @@ impl Cache {
             let path = de?.path();
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
             let ours = name == KEY_FILE
-                || [".json", ".lock", ".fail", ".tmp"]
+                || [".json", ".lock", ".fail", ".kube", ".tmp"]
                     .iter()
                     .any(|s| name.ends_with(s));
             if ours {
@@ -562,6 +635,68 @@ mod tests {
                 .unwrap()
                 .is_some()
         );
+    }
+
+    #[test]
+    fn handouts_replace_the_same_client_expire_and_are_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path().join("c"));
+        let key = cache.key(&selection(&cache.dir), None).unwrap();
+        assert!(matches!(cache.handouts(&key), Found::Missing));
+        let h = |pid: u32, started: Option<u64>, fp: &str, until: i64| Handout {
+            pid,
+            started,
+            token_fp: fp.into(),
+            until,
+        };
+        cache
+            .record_handout(&key, h(7, Some(1), "a", 100), 0)
+            .unwrap();
+        cache.record_handout(&key, h(8, None, "a", 50), 0).unwrap();
+        // The same client again: its older record goes.
+        cache
+            .record_handout(&key, h(7, Some(1), "b", 100), 0)
+            .unwrap();
+        // A recycled pid (another start time) is another client.
+        cache
+            .record_handout(&key, h(7, Some(2), "b", 100), 0)
+            .unwrap();
+        match cache.handouts(&key) {
+            Found::Ok(v) => assert_eq!(
+                v,
+                [
+                    h(8, None, "a", 50),
+                    h(7, Some(1), "b", 100),
+                    h(7, Some(2), "b", 100)
+                ]
+            ),
+            other => panic!("{other:?}"),
+        }
+        // Records that ran out are dropped; the list stays bounded, newest kept.
+        for pid in 100..200 {
+            cache
+                .record_handout(&key, h(pid, None, "c", 100), 60)
+                .unwrap();
+        }
+        match cache.handouts(&key) {
+            Found::Ok(v) => {
+                assert_eq!(v.len(), MAX_HANDOUTS);
+                assert_eq!(v.last(), Some(&h(199, None, "c", 100)));
+                assert!(v.iter().all(|o| o.pid >= 100));
+            }
+            other => panic!("{other:?}"),
+        }
+        let m = std::fs::metadata(key.handouts()).unwrap();
+        assert_eq!(m.mode() & 0o777, 0o600);
+        // A damaged record is not trusted, and is replaced by the next one.
+        std::fs::write(key.handouts(), b"garbage").unwrap();
+        assert!(matches!(cache.handouts(&key), Found::Untrusted(_)));
+        cache.record_handout(&key, h(1, None, "d", 100), 0).unwrap();
+        assert!(matches!(cache.handouts(&key), Found::Ok(v) if v.len() == 1));
+        // `cache clear --all` removes the record and its lock too.
+        cache.clear_all().unwrap();
+        assert!(!key.handouts().exists());
+        assert!(!key.handouts_lock().exists());
     }
 
     #[test]

@@ -1,11 +1,366 @@
-//! client-go exec credential plugin (placeholder; being written).
+//! client-go / kubectl exec credential plugin (`cytoken exec-credential`): reads
+//! `KUBERNETES_EXEC_INFO`, asks the broker for a token for the calling kubectl,
+//! and answers one `ExecCredential` object in the apiVersion it was asked in.
+//!
+//! kubectl keeps the credential only in memory and runs the plugin again for every
+//! command, and once more (with identical input) after the API server answered
+//! 401. The plugin cannot see the 401, so it recognises the re-ask instead: the
+//! broker remembers which parent process it handed which token to (see
+//! [`Broker::token_for_parent`]).
+
 use std::io::Write;
-pub fn run(
-    _g: &crate::cli::Global,
-    _exec_info: Option<String>,
-    _out: impl Write,
-) -> crate::Result<i32> {
-    Err(crate::Error::Other(
-        "exec-credential: not yet implemented".into(),
-    ))
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::broker::{Broker, Parent, Token};
+use crate::cli::Global;
+use crate::commands;
+use crate::error::{Error, Result};
+use crate::protocol::MAX_REQUEST;
+
+const V1: &str = "client.authentication.k8s.io/v1";
+const V1BETA1: &str = "client.authentication.k8s.io/v1beta1";
+
+/// The ExecCredential apiVersions cytoken speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiVersion {
+    V1,
+    V1beta1,
+}
+
+impl ApiVersion {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApiVersion::V1 => V1,
+            ApiVersion::V1beta1 => V1BETA1,
+        }
+    }
+}
+
+/// Runs the plugin: `exec_info` is `KUBERNETES_EXEC_INFO` (None when unset).
+/// Writes the credential to `out` only once the token is in hand, so every error
+/// leaves stdout empty (client-go discards it anyway on a non-zero exit, and
+/// shows stderr to the user).
+pub fn run(g: &Global, exec_info: Option<String>, mut out: impl Write) -> Result<i32> {
+    // The request is checked before anything else, so a misconfigured kubeconfig
+    // is reported as such without reading a secret or touching the network.
+    let api = parse_exec_info(exec_info.as_deref())?;
+    let sel = commands::selection(g)?;
+    let broker = Broker::new(&sel, commands::options(g));
+    let token = broker.token_for_parent(parent())?;
+    let answer = credential(api, &token)?;
+    commands::out(&mut out, format_args!("{answer}\n"))
+}
+
+/// The apiVersion to answer in. Absent variable: v1beta1, the version
+/// client-go assumed before it always set the variable.
+pub fn parse_exec_info(exec_info: Option<&str>) -> Result<ApiVersion> {
+    let Some(text) = exec_info else {
+        return Ok(ApiVersion::V1beta1);
+    };
+    if text.len() as u64 > MAX_REQUEST {
+        // Bounded like every front-end's request: client-go's is a few hundred
+        // bytes (a few KiB with cluster info), so more is not a request.
+        return Err(Error::Usage(format!(
+            "KUBERNETES_EXEC_INFO is {} bytes, over the {} byte limit; it should hold \
+             client-go's small ExecCredential request",
+            text.len(),
+            MAX_REQUEST
+        )));
+    }
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        Error::Usage(format!(
+            "KUBERNETES_EXEC_INFO is not valid JSON ({e}); exec-credential is meant to be \
+             run by kubectl, which sets it"
+        ))
+    })?;
+    let Some(obj) = value.as_object() else {
+        return Err(Error::Usage(
+            "KUBERNETES_EXEC_INFO is not a JSON object; expected client-go's ExecCredential \
+             request"
+                .into(),
+        ));
+    };
+    match obj.get("kind") {
+        Some(Value::String(k)) if k == "ExecCredential" => {}
+        other => {
+            return Err(Error::Usage(format!(
+                "KUBERNETES_EXEC_INFO has {}, expected \"ExecCredential\"",
+                shown("kind", other)
+            )));
+        }
+    }
+    match obj.get("apiVersion") {
+        Some(Value::String(v)) if v == V1 => Ok(ApiVersion::V1),
+        Some(Value::String(v)) if v == V1BETA1 => Ok(ApiVersion::V1beta1),
+        other => Err(Error::Usage(format!(
+            "KUBERNETES_EXEC_INFO has {}; cytoken supports {V1} and {V1BETA1}: set \
+             one of them as the apiVersion of the kubeconfig's exec section",
+            shown("apiVersion", other)
+        ))),
+    }
+}
+
+/// A request field for an error message: JSON-quoted (so control characters are
+/// escaped) and cut short, since the request is not ours to echo at length.
+fn shown(name: &str, v: Option<&Value>) -> String {
+    let Some(v) = v else {
+        return format!("no \"{name}\"");
+    };
+    let s = v.to_string();
+    if s.chars().count() > 64 {
+        format!("{name} {}…", s.chars().take(64).collect::<String>())
+    } else {
+        format!("{name} {s}")
+    }
+}
+
+#[derive(Serialize)]
+struct ExecCredential<'a> {
+    kind: &'static str,
+    #[serde(rename = "apiVersion")]
+    api_version: &'static str,
+    status: Status<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Status<'a> {
+    token: &'a str,
+    expiration_timestamp: String,
+}
+
+/// The answer, one line of JSON. The timestamp is when cytoken itself stops
+/// handing the token out (expiry − refresh margin), so client-go asks again in
+/// time to get a fresh token rather than sending one about to expire.
+pub fn credential(api: ApiVersion, token: &Token) -> Result<String> {
+    let cred = ExecCredential {
+        kind: "ExecCredential",
+        api_version: api.as_str(),
+        status: Status {
+            token: &token.access_token,
+            expiration_timestamp: commands::rfc3339(token.refresh_at),
+        },
+    };
+    serde_json::to_string(&cred)
+        .map_err(|e| Error::Other(format!("cannot encode the ExecCredential: {e}")))
+}
+
+/// The calling process: kubectl runs the plugin as its direct child.
+fn parent() -> Parent {
+    // SAFETY: getppid has no preconditions, touches no memory and cannot fail.
+    let pid = unsafe { libc::getppid() };
+    let pid = u32::try_from(pid).unwrap_or(0);
+    Parent {
+        pid,
+        started: start_time(pid),
+    }
+}
+
+/// The start time of process `pid` (clock ticks after boot) on Linux, so a pid
+/// the kernel recycled for a new kubectl is not mistaken for the one that asked
+/// before. None elsewhere or when unreadable: the pid alone then identifies it.
+fn start_time(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // `pid (comm) state ppid …`: comm may hold spaces and parentheses, so fields
+    // are counted from the last ')'. starttime is field 22, the 20th after it.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    rest.split_ascii_whitespace().nth(19)?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::broker::Options;
+    use crate::config::{Flags, Secret, SecretSource, Selection};
+    use crate::emulator::Emulator;
+
+    fn token() -> Token {
+        Token {
+            access_token: "eyJhbGciOiJIUzI1NiJ9.e30.sig".into(),
+            expires_at: 1_700_001_800,
+            refresh_at: 1_700_001_500,
+            cached: true,
+        }
+    }
+
+    #[test]
+    fn api_version_is_echoed() {
+        for (v, api) in [(V1, ApiVersion::V1), (V1BETA1, ApiVersion::V1beta1)] {
+            let info = format!(
+                r#"{{"kind":"ExecCredential","apiVersion":"{v}","spec":{{"interactive":false}}}}"#
+            );
+            assert_eq!(parse_exec_info(Some(&info)).unwrap(), api);
+            let out: Value = serde_json::from_str(&credential(api, &token()).unwrap()).unwrap();
+            assert_eq!(out["apiVersion"], v);
+        }
+    }
+
+    #[test]
+    fn absent_variable_means_v1beta1() {
+        assert_eq!(parse_exec_info(None).unwrap(), ApiVersion::V1beta1);
+    }
+
+    #[test]
+    fn bad_requests_are_usage_errors() {
+        let big = format!(
+            r#"{{"kind":"ExecCredential","apiVersion":"{V1}","pad":"{}"}}"#,
+            "x".repeat(MAX_REQUEST as usize)
+        );
+        for (info, says) in [
+            ("", "not valid JSON"),
+            ("kind: ExecCredential", "not valid JSON"),
+            (r#"{"kind":"ExecCredential""#, "not valid JSON"),
+            (r#"["ExecCredential"]"#, "not a JSON object"),
+            (
+                r#"{"kind":"Pod","apiVersion":"client.authentication.k8s.io/v1"}"#,
+                r#"kind "Pod""#,
+            ),
+            (
+                r#"{"apiVersion":"client.authentication.k8s.io/v1"}"#,
+                r#"no "kind""#,
+            ),
+            (r#"{"kind":"ExecCredential"}"#, r#"no "apiVersion""#),
+            (
+                r#"{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1alpha1"}"#,
+                "v1alpha1",
+            ),
+            (
+                r#"{"kind":"ExecCredential","apiVersion":1}"#,
+                "apiVersion 1;",
+            ),
+            (&big, "over the 1048576 byte limit"),
+        ] {
+            let e = parse_exec_info(Some(info)).unwrap_err();
+            assert_eq!(e.exit_code(), 2, "{info:.80}: {e}");
+            let msg = e.to_string();
+            assert!(msg.contains(says), "{info:.80}: {msg}");
+            assert!(!msg.contains('\n'), "one line: {msg}");
+            assert!(msg.len() < 300, "short: {msg}");
+        }
+    }
+
+    #[test]
+    fn output_shape() {
+        let text = credential(ApiVersion::V1, &token()).unwrap();
+        assert_eq!(
+            text,
+            format!(
+                r#"{{"kind":"ExecCredential","apiVersion":"{V1}","status":{{"token":"eyJhbGciOiJIUzI1NiJ9.e30.sig","expirationTimestamp":"2023-11-14T22:38:20Z"}}}}"#
+            )
+        );
+        // The timestamp is refresh_at (expiry − margin), not the expiry.
+        assert_eq!(commands::rfc3339(1_700_001_500), "2023-11-14T22:38:20Z");
+        assert!(!text.contains('\n'));
+    }
+
+    #[test]
+    fn start_time_of_this_process_is_stable() {
+        let me = std::process::id();
+        let t = start_time(me);
+        if cfg!(target_os = "linux") {
+            assert!(t.is_some());
+        }
+        assert_eq!(t, start_time(me));
+        assert_eq!(
+            parent().pid,
+            u32::try_from(unsafe { libc::getppid() }).unwrap()
+        );
+    }
+
+    /// A selection for a fresh cache dir and a fresh loopback emulator.
+    fn setup() -> (tempfile::TempDir, Emulator, Selection) {
+        let dir = tempfile::tempdir().unwrap();
+        let emu = Emulator::start().unwrap();
+        emu.register_app("t", "a", "s3cret");
+        let env = |k: &str| match k {
+            "CYTOKEN_TENANT_ID" => Some("t".to_string()),
+            "CYTOKEN_APP_ID" => Some("a".to_string()),
+            "CYTOKEN_APP_SECRET" => Some("s3cret".to_string()),
+            _ => None,
+        };
+        let flags = Flags {
+            cache_dir: Some(dir.path().join("cache")),
+            auth_url: Some(emu.url()),
+            ..Flags::default()
+        };
+        let mut sel = Selection::resolve(&flags, &env).unwrap();
+        // Tests must not depend on (or set) the process environment.
+        sel.secret = SecretSource::Inline(Secret::new("s3cret".into()));
+        (dir, emu, sel)
+    }
+
+    /// The re-ask rule through the broker, against the loopback emulator.
+    #[test]
+    fn kube_reask_from_the_same_parent_replaces_the_token() {
+        let (dir, emu, sel) = setup();
+        let broker = Broker::new(&sel, Options::default());
+        let kubectl = |pid| Parent {
+            pid,
+            started: Some(42),
+        };
+
+        let first = broker.token_for_parent(kubectl(100)).unwrap();
+        assert_eq!(emu.requests(), 1);
+        // Other kubectl processes get the cached token.
+        for pid in 101..104 {
+            let t = broker.token_for_parent(kubectl(pid)).unwrap();
+            assert_eq!(t.access_token, first.access_token);
+        }
+        // A recycled pid (another start time) is another process.
+        let recycled = Parent {
+            pid: 100,
+            started: Some(43),
+        };
+        assert_eq!(
+            broker.token_for_parent(recycled).unwrap().access_token,
+            first.access_token
+        );
+        assert_eq!(emu.requests(), 1);
+        let record = std::fs::read_to_string(
+            std::fs::read_dir(dir.path().join("cache"))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|p| p.extension().is_some_and(|e| e == "kube"))
+                .unwrap(),
+        )
+        .unwrap();
+        assert!(!record.contains(&first.access_token), "token in the record");
+
+        // The same process asking again for the token it holds: a 401 re-ask.
+        let second = broker.token_for_parent(kubectl(101)).unwrap();
+        assert_ne!(second.access_token, first.access_token);
+        assert!(!second.cached);
+        assert_eq!(emu.requests(), 2);
+        // The replacement is cached for everyone else.
+        let t = broker.token_for_parent(kubectl(102)).unwrap();
+        assert_eq!(t.access_token, second.access_token);
+        assert_eq!(emu.requests(), 2);
+
+        // Another process re-asking for the old token finds it already replaced.
+        let t = broker.token_for_parent(kubectl(103)).unwrap();
+        assert_eq!(t.access_token, second.access_token);
+        assert_eq!(emu.requests(), 2);
+    }
+
+    #[test]
+    fn kube_reask_respects_the_negative_cache() {
+        let (_dir, emu, sel) = setup();
+        let broker = Broker::new(&sel, Options::default());
+        let p = Parent {
+            pid: 7,
+            started: None,
+        };
+        broker.token_for_parent(p).unwrap();
+        // The endpoint now refuses: the re-ask fails, and is recorded…
+        emu.register_app("t", "a", "rotated");
+        let e = broker.token_for_parent(p).unwrap_err();
+        assert_eq!(e.exit_code(), 3);
+        assert_eq!(emu.requests(), 2);
+        // …so another re-ask fails fast without a request.
+        let e = broker.token_for_parent(p).unwrap_err();
+        assert_eq!(e.exit_code(), 3);
+        assert_eq!(emu.requests(), 2);
+    }
 }

@@ -1,1 +1,555 @@
-//! placeholder
+//! Real kubectl, end to end: `kubectl get --raw /version` against a local HTTPS
+//! API stand-in (a CA and server certificate made here; client-go sends
+//! credentials only over https) that accepts only access tokens the emulator
+//! minted, with cytoken as the kubeconfig's exec credential plugin.
+//!
+//! kubectl must be installed (`.ci/run` installs it): these tests fail, never
+//! skip, without it.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+
+use crate::support::*;
+
+const V1: &str = "client.authentication.k8s.io/v1";
+const V1BETA1: &str = "client.authentication.k8s.io/v1beta1";
+
+/// Longest one kubectl run may take before the test kills it and fails.
+const KUBECTL_DEADLINE: Duration = Duration::from_secs(20);
+
+/// One request the stand-in answered.
+#[derive(Clone)]
+struct Seen {
+    path: String,
+    token: Option<String>,
+    status: u16,
+}
+
+impl std::fmt::Debug for Seen {
+    /// Tokens by their last characters: enough to tell them apart in a failure.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let token = self
+            .token
+            .as_deref()
+            .map(|t| format!("…{}", &t[t.len().saturating_sub(8)..]));
+        write!(f, "{} {} {:?}", self.status, self.path, token)
+    }
+}
+
+/// A minimal Kubernetes API server: `GET /version` over TLS, for a bearer token
+/// the verifier accepts; 401 with a Status body otherwise.
+struct ApiStandIn {
+    port: u16,
+    ca_pem: String,
+    seen: Arc<Mutex<Vec<Seen>>>,
+    stopped: Arc<AtomicBool>,
+}
+
+type Verifier = Arc<dyn Fn(&str) -> bool + Send + Sync>;
+
+impl ApiStandIn {
+    fn start(verify: Verifier) -> ApiStandIn {
+        use rcgen::{
+            BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose,
+            IsCa, KeyPair, KeyUsagePurpose,
+        };
+        let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca.key_usages = vec![
+            KeyUsagePurpose::KeyCertSign,
+            KeyUsagePurpose::CrlSign,
+            KeyUsagePurpose::DigitalSignature,
+        ];
+        ca.distinguished_name
+            .push(DnType::CommonName, "cytoken test CA");
+        let ca = CertifiedIssuer::self_signed(ca, KeyPair::generate().unwrap()).unwrap();
+        let key = KeyPair::generate().unwrap();
+        let mut params = CertificateParams::new(vec!["127.0.0.1".to_string()]).unwrap();
+        params
+            .distinguished_name
+            .push(DnType::CommonName, "127.0.0.1");
+        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+        let cert = params.signed_by(&key, &ca).unwrap();
+
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(
+                vec![cert.der().clone(), CertificateDer::from(ca.der().to_vec())],
+                PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+            )
+            .unwrap();
+        let config = Arc::new(config);
+
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let stopped = Arc::new(AtomicBool::new(false));
+        let (seen2, stopped2) = (Arc::clone(&seen), Arc::clone(&stopped));
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                if stopped2.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(conn) = conn else { continue };
+                let (config, verify, seen) =
+                    (Arc::clone(&config), Arc::clone(&verify), Arc::clone(&seen2));
+                std::thread::spawn(move || serve(conn, config, &*verify, &seen));
+            }
+        });
+        ApiStandIn {
+            port,
+            ca_pem: ca.pem(),
+            seen,
+            stopped,
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("https://127.0.0.1:{}", self.port)
+    }
+
+    fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+
+    fn count(&self, status: u16) -> usize {
+        self.seen().iter().filter(|s| s.status == status).count()
+    }
+}
+
+impl Drop for ApiStandIn {
+    fn drop(&mut self) {
+        // Wake the accept loop so it sees the flag and lets go of the verifier.
+        self.stopped.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+    }
+}
+
+/// Serves HTTP/1.1 requests on one TLS connection until the client closes it.
+fn serve(
+    tcp: TcpStream,
+    config: Arc<rustls::ServerConfig>,
+    verify: &(dyn Fn(&str) -> bool + Send + Sync),
+    seen: &Mutex<Vec<Seen>>,
+) {
+    let _ = tcp.set_read_timeout(Some(Duration::from_secs(10)));
+    let Ok(conn) = rustls::ServerConnection::new(config) else {
+        return;
+    };
+    let mut tls = BufReader::new(rustls::StreamOwned::new(conn, tcp));
+    loop {
+        let mut request_line = String::new();
+        match tls.read_line(&mut request_line) {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+        let mut parts = request_line.split_whitespace();
+        let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+        let mut token = None;
+        let mut length = 0usize;
+        loop {
+            let mut line = String::new();
+            match tls.read_line(&mut line) {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':') {
+                let value = value.trim();
+                if name.eq_ignore_ascii_case("authorization") {
+                    token = value.strip_prefix("Bearer ").map(str::to_string);
+                } else if name.eq_ignore_ascii_case("content-length") {
+                    length = value.parse().unwrap_or(0);
+                }
+            }
+        }
+        let mut body = vec![0; length.min(1 << 20)];
+        if tls.read_exact(&mut body).is_err() {
+            return;
+        }
+        let authorized = token.as_deref().is_some_and(verify);
+        let (status, body) = if !authorized {
+            (
+                401,
+                r#"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}"#,
+            )
+        } else if method == "GET" && path.split('?').next() == Some("/version") {
+            (
+                200,
+                r#"{"major":"1","minor":"32","gitVersion":"v1.32.0","gitCommit":"0000000000000000000000000000000000000000","gitTreeState":"clean","buildDate":"2024-12-11T00:00:00Z","goVersion":"go1.23.3","compiler":"gc","platform":"linux/amd64"}"#,
+            )
+        } else {
+            (
+                404,
+                r#"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"the server could not find the requested resource","reason":"NotFound","code":404}"#,
+            )
+        };
+        seen.lock().unwrap().push(Seen {
+            path: path.to_string(),
+            token,
+            status,
+        });
+        let reason = match status {
+            200 => "OK",
+            401 => "Unauthorized",
+            _ => "Not Found",
+        };
+        let response = format!(
+            "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let stream = tls.get_mut();
+        if stream.write_all(response.as_bytes()).is_err() || stream.flush().is_err() {
+            return;
+        }
+    }
+}
+
+/// A kubeconfig whose one user runs the built cytoken as its exec plugin in
+/// `api_version`, with the sandbox's environment-only selection.
+fn write_kubeconfig(sb: &Sandbox, api: &ApiStandIn, api_version: &str) -> PathBuf {
+    let ca = base64::engine::general_purpose::STANDARD.encode(&api.ca_pem);
+    // v1 requires interactiveMode; Never, because a plugin in a pipeline must
+    // never wait for a terminal.
+    let interactive = if api_version == V1 {
+        "      interactiveMode: Never\n"
+    } else {
+        ""
+    };
+    let text = format!(
+        "apiVersion: v1
+kind: Config
+clusters:
+- name: stand-in
+  cluster:
+    server: {server}
+    certificate-authority-data: {ca}
+users:
+- name: cylance
+  user:
+    exec:
+      apiVersion: {api_version}
+      command: {cytoken}
+      args: [exec-credential]
+      env:
+      - name: CYTOKEN_TENANT_ID
+        value: {TENANT}
+      - name: CYTOKEN_APP_ID
+        value: {APP}
+      - name: CYTOKEN_APP_SECRET
+        value: {SECRET}
+      - name: CYTOKEN_AUTH_URL
+        value: {auth_url}
+{interactive}contexts:
+- name: stand-in
+  context:
+    cluster: stand-in
+    user: cylance
+current-context: stand-in
+",
+        server = api.url(),
+        cytoken = env!("CARGO_BIN_EXE_cytoken"),
+        auth_url = sb.emu.url(),
+    );
+    let dir = sb.home.path().join(".kube");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!(
+        "config-{}",
+        api_version.rsplit('/').next().unwrap()
+    ));
+    write_file(&path, &text, 0o600);
+    path
+}
+
+/// One kubectl binary the tests run.
+struct Kubectl {
+    path: PathBuf,
+    /// `gitVersion` of `kubectl version --client`.
+    version: String,
+    /// Google Cloud SDK's `kubectl` is a dispatcher: it first asks the server's
+    /// /version itself (with the credential, through client-go), then runs the
+    /// bundled kubectl matching the server as a child process.
+    dispatcher: bool,
+}
+
+/// The kubectl on PATH, and when that is Google Cloud SDK's dispatcher, also the
+/// upstream kubectl 1.32 bundled beside it, so client-go's own 401 handling is
+/// exercised whichever one a machine has. Panics (fails the test, never skips)
+/// when there is no kubectl.
+fn kubectls() -> Vec<Kubectl> {
+    let on_path = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|d| d.join("kubectl"))
+        .find(|p| p.is_file())
+        .expect(
+            "kubectl is not on PATH: the kubectl end-to-end tests need it (.ci/run installs it)",
+        );
+    let first = kubectl_at(on_path.clone());
+    let mut all = vec![];
+    if first.dispatcher {
+        let bundled = on_path
+            .canonicalize()
+            .unwrap()
+            .with_file_name("kubectl.1.32");
+        if bundled.is_file() {
+            all.push(kubectl_at(bundled));
+        }
+    }
+    all.insert(0, first);
+    all
+}
+
+fn kubectl_at(path: PathBuf) -> Kubectl {
+    let o = Command::new(&path)
+        .args(["version", "--client", "-o", "json"])
+        .env_clear()
+        .env("HOME", "/nonexistent")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {} ({e})", path.display()));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{} version: {e}: {}", path.display(), stderr(&o)));
+    let version = v["clientVersion"]["gitVersion"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    eprintln!("kubectl {} at {}", version, path.display());
+    Kubectl {
+        dispatcher: version.contains("dispatcher"),
+        path,
+        version,
+    }
+}
+
+/// Runs `kubectl --kubeconfig <kubeconfig> ARGS` with the sandbox's HOME and
+/// caches, failing the test if it hangs.
+fn kubectl(k: &Kubectl, sb: &Sandbox, kubeconfig: &Path, args: &[&str]) -> Output {
+    let home = sb.home.path();
+    let out_path = home.join("kubectl.out");
+    let err_path = home.join("kubectl.err");
+    let mut child = Command::new(&k.path)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_CACHE_HOME", home.join(".cache"))
+        .env("KUBECACHEDIR", home.join(".kube").join("cache"))
+        .arg("--kubeconfig")
+        .arg(kubeconfig)
+        .arg("--request-timeout=10s")
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&out_path).unwrap())
+        .stderr(std::fs::File::create(&err_path).unwrap())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {} ({e})", k.path.display()));
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > KUBECTL_DEADLINE {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "kubectl {args:?} ran over {KUBECTL_DEADLINE:?}; stderr: {}",
+                std::fs::read_to_string(&err_path).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    Output {
+        status,
+        stdout: std::fs::read(&out_path).unwrap(),
+        stderr: std::fs::read(&err_path).unwrap(),
+    }
+}
+
+fn stand_in(sb: &Arc<Sandbox>) -> ApiStandIn {
+    let sb2 = Arc::clone(sb);
+    ApiStandIn::start(Arc::new(move |t: &str| sb2.emu.verify_access_token(t)))
+}
+
+/// One kubectl against a fresh sandbox, stand-in and kubeconfig.
+struct Setup<'k> {
+    k: &'k Kubectl,
+    sb: Arc<Sandbox>,
+    api: ApiStandIn,
+    kubeconfig: PathBuf,
+}
+
+impl Setup<'_> {
+    fn new<'k>(k: &'k Kubectl, api_version: &str) -> Setup<'k> {
+        let sb = Arc::new(Sandbox::new());
+        let api = stand_in(&sb);
+        let kubeconfig = write_kubeconfig(&sb, &api, api_version);
+        Setup {
+            k,
+            sb,
+            api,
+            kubeconfig,
+        }
+    }
+
+    fn get_version(&self) -> Output {
+        let o = kubectl(
+            self.k,
+            &self.sb,
+            &self.kubeconfig,
+            &["get", "--raw", "/version"],
+        );
+        assert_no_secret(&o);
+        assert!(
+            !stderr(&o).contains("eyJ"),
+            "a token on stderr: {}",
+            stderr(&o)
+        );
+        o
+    }
+
+    /// `kubectl get --raw /version` succeeds and prints the stand-in's version.
+    #[track_caller]
+    fn get_version_ok(&self) {
+        let o = self.get_version();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}\nstdout: {}\nstderr: {}\nAPI requests: {:?}",
+            self.k.version,
+            stdout(&o),
+            stderr(&o),
+            self.api.seen()
+        );
+        assert!(
+            stdout(&o).contains(r#""gitVersion":"v1.32.0""#),
+            "{}",
+            stdout(&o)
+        );
+    }
+
+    /// API requests per kubectl run: the dispatcher asks /version first.
+    fn per_run(&self) -> usize {
+        if self.k.dispatcher { 2 } else { 1 }
+    }
+}
+
+fn three_calls_one_exchange(api_version: &str) {
+    for k in kubectls() {
+        let t = Setup::new(&k, api_version);
+        for _ in 0..3 {
+            t.get_version_ok();
+        }
+        assert_eq!(t.sb.emu.requests(), 1, "exchanges, {}", k.version);
+        let seen = t.api.seen();
+        assert_eq!(seen.len(), 3 * t.per_run(), "{}: {seen:?}", k.version);
+        assert!(
+            seen.iter()
+                .all(|s| s.path.starts_with("/version") && s.status == 200),
+            "{seen:?}"
+        );
+        // Every kubectl run got the one cached token.
+        assert!(seen.iter().all(|s| s.token == seen[0].token), "{seen:?}");
+    }
+}
+
+#[test]
+fn kubectl_v1_three_calls_one_exchange() {
+    three_calls_one_exchange(V1);
+}
+
+#[test]
+fn kubectl_v1beta1_three_calls_one_exchange() {
+    three_calls_one_exchange(V1BETA1);
+}
+
+/// The server rejects the cached token. client-go re-runs the plugin once after
+/// the 401, with identical input; cytoken recognises the re-ask from the same
+/// kubectl process and mints a replacement (one more exchange), which every
+/// later kubectl gets from the cache.
+///
+/// Upstream client-go does not retry the request that got the 401, so that one
+/// kubectl command fails ("You must be logged in") and the next succeeds. Google
+/// Cloud SDK's dispatcher meets the 401 on its own /version probe, so the
+/// command it then runs already gets the replacement and succeeds.
+fn rejected_token_is_replaced(api_version: &str) {
+    for k in kubectls() {
+        let t = Setup::new(&k, api_version);
+        t.get_version_ok();
+        assert_eq!(t.sb.emu.requests(), 1);
+        let first = t.api.seen()[0].token.clone().unwrap();
+        t.sb.emu.revoke(&first);
+
+        let o = t.get_version();
+        let seen = t.api.seen();
+        assert_eq!(t.sb.emu.requests(), 2, "exchanges, {}: {seen:?}", k.version);
+        assert_eq!(t.api.count(401), 1, "{}: {seen:?}", k.version);
+        let rejected = seen.iter().find(|s| s.status == 401).unwrap();
+        assert_eq!(rejected.token.as_deref(), Some(first.as_str()));
+        if k.dispatcher {
+            assert_status(&o, 0);
+            assert_eq!(seen.len(), 2 * t.per_run(), "{seen:?}");
+        } else {
+            assert_status(&o, 1);
+            assert!(stderr(&o).contains("Unauthorized"), "{}", stderr(&o));
+            t.get_version_ok();
+        }
+        let seen = t.api.seen();
+        let last = seen.last().unwrap();
+        assert_eq!(last.status, 200, "{seen:?}");
+        let second = last.token.clone().unwrap();
+        assert_ne!(second, first);
+
+        // The replacement is cached for the next kubectl: no more exchanges.
+        t.get_version_ok();
+        assert_eq!(t.sb.emu.requests(), 2, "exchanges, {}", k.version);
+        let seen = t.api.seen();
+        assert_eq!(seen.last().unwrap().token.as_deref(), Some(second.as_str()));
+        assert_eq!(t.api.count(401), 1, "{seen:?}");
+        // The hand-out record holds no token.
+        let records: Vec<_> =
+            t.sb.cache_files()
+                .into_iter()
+                .filter(|f| f.extension().is_some_and(|e| e == "kube"))
+                .collect();
+        assert_eq!(records.len(), 1, "{:?}", t.sb.cache_files());
+        let record = std::fs::read_to_string(&records[0]).unwrap();
+        assert!(!record.contains(&first) && !record.contains(&second));
+    }
+}
+
+#[test]
+fn kubectl_v1_rejected_token_is_replaced() {
+    rejected_token_is_replaced(V1);
+}
+
+#[test]
+fn kubectl_v1beta1_rejected_token_is_replaced() {
+    rejected_token_is_replaced(V1BETA1);
+}
+
+/// A plugin failure reaches the kubectl user as cytoken's one-line reason, and
+/// kubectl sends no request without a credential.
+#[test]
+fn kubectl_shows_the_plugin_error() {
+    for k in kubectls() {
+        let t = Setup::new(&k, V1);
+        t.sb.emu.register_app(TENANT, APP, "another secret");
+        let o = t.get_version();
+        assert_ne!(o.status.code(), Some(0));
+        assert!(stderr(&o).contains("cytoken: error:"), "{}", stderr(&o));
+        assert!(t.api.seen().is_empty(), "{:?}", t.api.seen());
+    }
+}
