@@ -183,8 +183,8 @@ impl<'a> Broker<'a> {
     /// replaced it). The hand-out is recorded per key (pid, start time, a token
     /// fingerprint, the time told), never the token.
     ///
-    /// Cost on a cache hit over [`Broker::token`]: one small unlocked read of the
-    /// record, then one short-locked read and atomic write to record the hand-out.
+    /// Cost on a cache hit over [`Broker::token`]: one small read of this
+    /// client's record and one small write (no lock, no fsync).
     /// A record that cannot be read or written is a warning: the token is still
     /// served, only a later re-ask may go unrecognised.
     pub fn token_for_parent(&self, parent: Parent) -> Result<Token> {
@@ -194,21 +194,19 @@ impl<'a> Broker<'a> {
             return Ok(token);
         };
         let now = authtoken::now();
+        let record = key.handout(parent.pid, parent.started);
         let fp = token_fingerprint(&token.access_token);
-        let handouts = match self.cache.handouts(key) {
-            Found::Ok(v) => v,
-            Found::Missing => Vec::new(),
+        let reask = match self.cache.handout(&record) {
+            Found::Ok(h) => h.token_fp == fp && h.until > now,
+            Found::Missing => false,
             Found::Untrusted(why) => {
                 diag::warn(format_args!(
                     "ignoring hand-out record {}: {why}; it will be replaced",
-                    key.handouts().display()
+                    record.display()
                 ));
-                Vec::new()
+                false
             }
         };
-        let reask = handouts.iter().any(|h| {
-            h.pid == parent.pid && h.started == parent.started && h.token_fp == fp && h.until > now
-        });
         let token = if reask {
             diag::log(
                 1,
@@ -221,17 +219,15 @@ impl<'a> Broker<'a> {
         } else {
             token
         };
-        let record = Handout {
-            pid: parent.pid,
-            started: parent.started,
+        let handout = Handout {
             token_fp: token_fingerprint(&token.access_token),
             until: token.refresh_at,
         };
-        if let Err(e) = self.cache.record_handout(key, record, now) {
+        if let Err(e) = self.cache.record_handout(&record, &handout) {
             diag::warn(format_args!(
                 "could not record the hand-out in {} ({e}); a rejection of this token may \
                  go unnoticed",
-                key.handouts().display()
+                record.display()
             ));
         }
         Ok(token)
@@ -377,6 +373,7 @@ impl<'a> Broker<'a> {
                 if let Some(key) = key {
                     let start = Instant::now();
                     self.cache.clear_failure(key);
+                    let _ = self.cache.prune_handouts(key, now);
                     match self.cache.write(key, &entry) {
                         Ok(()) => diag::step(start, "cache write"),
                         Err(e) => diag::warn(format_args!(

@@ -49,28 +49,17 @@ pub struct Failure {
 /// One hand-out of a key's token to a client process that keeps tokens only in
 /// memory (kubectl). A client that asks again, before the time it was told, for
 /// the token it holds is reporting that token rejected. Only a fingerprint of
-/// the token is kept: this file exists to recognise a token, not to serve one.
+/// the token is kept: the record exists to recognise a token, not to serve one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Handout {
-    /// The client's process id.
-    pub pid: u32,
-    /// The client's start time where the OS tells it, so a recycled pid is
-    /// recognised as a different client.
-    #[serde(default)]
-    pub started: Option<u64>,
     /// A fingerprint of the token handed out (never the token).
     pub token_fp: String,
     /// Epoch seconds until which the client was told the token is good.
     pub until: i64,
 }
 
-/// How many clients a key's hand-out record remembers. kubectl re-asks within a
-/// second of its first ask, so only the latest few matter; the bound keeps the
-/// file (read on every kubectl call) a few KiB however many processes ran.
-const MAX_HANDOUTS: usize = 32;
-/// Longest wait for the hand-out record's lock, which is only ever held for one
-/// small read and write; past it the record is written without the lock.
-const HANDOUT_LOCK_WAIT: Duration = Duration::from_secs(2);
+/// The file-name marker of hand-out records: `<key>.kube-<pid>-<start time>`.
+const HANDOUT_MARK: &str = ".kube-";
 
 /// What reading a cache file found.
 #[derive(Debug)]
@@ -97,15 +86,14 @@ pub struct Key {
 }
 
 impl Key {
-    /// The key's hand-out record (see [`Handout`]).
-    pub fn handouts(&self) -> PathBuf {
-        self.entry.with_extension("kube")
-    }
-
-    /// A lock of its own for the hand-out record, so recording never waits
-    /// behind a refresh holding the key's lock.
-    fn handouts_lock(&self) -> PathBuf {
-        self.entry.with_extension("kube.lock")
+    /// The hand-out record of one client process (see [`Handout`]). One small
+    /// file per client keeps recording a plain write: no lock, no read-modify-write.
+    pub fn handout(&self, pid: u32, started: Option<u64>) -> PathBuf {
+        self.entry.with_file_name(format!(
+            "{}{HANDOUT_MARK}{pid}-{}",
+            self.name,
+            started.unwrap_or(0)
+        ))
     }
 }
 
@@ -297,32 +285,41 @@ impl Cache {
         self.lock_file(&key.lock, wait)
     }
 
-    /// The key's hand-out record; a missing one is empty.
-    pub fn handouts(&self, key: &Key) -> Found<Vec<Handout>> {
-        read_json(&key.handouts())
+    /// A client's hand-out record.
+    pub fn handout(&self, path: &Path) -> Found<Handout> {
+        read_json(path)
     }
 
-    /// Adds `h` to the key's hand-out record, replacing the same client's older
-    /// one and dropping those that ran out (`until <= now`), newest last, at most
-    /// [`MAX_HANDOUTS`]. Concurrent kubectl runs each record themselves, so the
-    /// read-modify-write runs under a short lock of its own: a lost record would
-    /// make that kubectl's re-ask after a 401 look like a first ask and fail it.
-    /// A damaged record is replaced.
-    pub fn record_handout(&self, key: &Key, h: Handout, now: i64) -> io::Result<()> {
-        self.ensure_dir()?;
-        let _guard = self.lock_file(&key.handouts_lock(), HANDOUT_LOCK_WAIT)?;
-        let mut list = match self.handouts(key) {
-            Found::Ok(v) => v,
-            Found::Missing | Found::Untrusted(_) => Vec::new(),
-        };
-        list.retain(|o| o.until > now && (o.pid, o.started) != (h.pid, h.started));
-        list.push(h);
-        let excess = list.len().saturating_sub(MAX_HANDOUTS);
-        list.drain(..excess);
-        write_atomic(
-            &key.handouts(),
-            &serde_json::to_vec(&list).map_err(io::Error::other)?,
-        )
+    /// Records a hand-out. No fsync and no rename: a record lost or torn by a
+    /// crash only makes one re-ask look like a first ask (read as a miss), while
+    /// this write runs on every kubectl call and must stay cheap.
+    pub fn record_handout(&self, path: &Path, h: &Handout) -> io::Result<()> {
+        let json = serde_json::to_vec(h).map_err(io::Error::other)?;
+        OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(path)?
+            .write_all(&json)
+    }
+
+    /// Removes the key's hand-out records that ran out (or cannot be read), so
+    /// one file per kubectl run does not pile up. Runs on refreshes only.
+    pub fn prune_handouts(&self, key: &Key, now: i64) -> io::Result<()> {
+        let prefix = format!("{}{HANDOUT_MARK}", key.name);
+        for de in std::fs::read_dir(&self.dir)? {
+            let path = de?.path();
+            let ours = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&prefix));
+            if ours && !matches!(self.handout(&path), Found::Ok(h) if h.until > now) {
+                let _ = std::fs::remove_file(&path);
+            }
+        }
+        Ok(())
     }
 
     /// Takes an exclusive lock on the file at `path` (created 0600), waiting at
@@ -396,7 +393,8 @@ impl Cache {
             let path = de?.path();
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
             let ours = name == KEY_FILE
-                || [".json", ".lock", ".fail", ".kube", ".tmp"]
+                || name.contains(HANDOUT_MARK)
+                || [".json", ".lock", ".fail", ".tmp"]
                     .iter()
                     .any(|s| name.ends_with(s));
             if ours {
@@ -638,65 +636,34 @@ mod tests {
     }
 
     #[test]
-    fn handouts_replace_the_same_client_expire_and_are_bounded() {
+    fn handouts_are_per_client_private_and_pruned() {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::new(dir.path().join("c"));
         let key = cache.key(&selection(&cache.dir), None).unwrap();
-        assert!(matches!(cache.handouts(&key), Found::Missing));
-        let h = |pid: u32, started: Option<u64>, fp: &str, until: i64| Handout {
-            pid,
-            started,
+        cache.ensure_dir().unwrap();
+        let a = key.handout(7, Some(1));
+        let recycled = key.handout(7, Some(2));
+        assert_ne!(a, recycled, "a recycled pid is another client");
+        assert!(matches!(cache.handout(&a), Found::Missing));
+        let h = |fp: &str, until: i64| Handout {
             token_fp: fp.into(),
             until,
         };
-        cache
-            .record_handout(&key, h(7, Some(1), "a", 100), 0)
-            .unwrap();
-        cache.record_handout(&key, h(8, None, "a", 50), 0).unwrap();
-        // The same client again: its older record goes.
-        cache
-            .record_handout(&key, h(7, Some(1), "b", 100), 0)
-            .unwrap();
-        // A recycled pid (another start time) is another client.
-        cache
-            .record_handout(&key, h(7, Some(2), "b", 100), 0)
-            .unwrap();
-        match cache.handouts(&key) {
-            Found::Ok(v) => assert_eq!(
-                v,
-                [
-                    h(8, None, "a", 50),
-                    h(7, Some(1), "b", 100),
-                    h(7, Some(2), "b", 100)
-                ]
-            ),
-            other => panic!("{other:?}"),
-        }
-        // Records that ran out are dropped; the list stays bounded, newest kept.
-        for pid in 100..200 {
-            cache
-                .record_handout(&key, h(pid, None, "c", 100), 60)
-                .unwrap();
-        }
-        match cache.handouts(&key) {
-            Found::Ok(v) => {
-                assert_eq!(v.len(), MAX_HANDOUTS);
-                assert_eq!(v.last(), Some(&h(199, None, "c", 100)));
-                assert!(v.iter().all(|o| o.pid >= 100));
-            }
-            other => panic!("{other:?}"),
-        }
-        let m = std::fs::metadata(key.handouts()).unwrap();
-        assert_eq!(m.mode() & 0o777, 0o600);
-        // A damaged record is not trusted, and is replaced by the next one.
-        std::fs::write(key.handouts(), b"garbage").unwrap();
-        assert!(matches!(cache.handouts(&key), Found::Untrusted(_)));
-        cache.record_handout(&key, h(1, None, "d", 100), 0).unwrap();
-        assert!(matches!(cache.handouts(&key), Found::Ok(v) if v.len() == 1));
-        // `cache clear --all` removes the record and its lock too.
+        cache.record_handout(&a, &h("a", 100)).unwrap();
+        cache.record_handout(&a, &h("b", 100)).unwrap();
+        cache.record_handout(&recycled, &h("c", 50)).unwrap();
+        assert!(matches!(cache.handout(&a), Found::Ok(x) if x == h("b", 100)));
+        assert_eq!(std::fs::metadata(&a).unwrap().mode() & 0o777, 0o600);
+        // A damaged record is not trusted; pruning drops it and the expired ones.
+        let damaged = key.handout(9, None);
+        std::fs::write(&damaged, b"garbage").unwrap();
+        std::fs::set_permissions(&damaged, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert!(matches!(cache.handout(&damaged), Found::Untrusted(_)));
+        cache.prune_handouts(&key, 60).unwrap();
+        assert!(a.exists() && !recycled.exists() && !damaged.exists());
+        // `cache clear --all` removes the records too.
         cache.clear_all().unwrap();
-        assert!(!key.handouts().exists());
-        assert!(!key.handouts_lock().exists());
+        assert!(!a.exists());
     }
 
     #[test]
