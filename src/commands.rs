@@ -66,7 +66,18 @@ fn dispatch(cli: Cli) -> Result<i32> {
             protocol::git::run(&action, g, std::io::stdin().lock(), stdout)
         }
         Some(Command::ExecCredential) => {
-            protocol::kube::run(g, std::env::var("KUBERNETES_EXEC_INFO").ok(), stdout)
+            let info = match std::env::var("KUBERNETES_EXEC_INFO") {
+                Ok(v) => Some(v),
+                Err(std::env::VarError::NotPresent) => None,
+                Err(std::env::VarError::NotUnicode(_)) => {
+                    return Err(Error::Usage(
+                        "KUBERNETES_EXEC_INFO is not valid UTF-8: it must be the ExecCredential \
+                         JSON client-go sends"
+                            .into(),
+                    ));
+                }
+            };
+            protocol::kube::run(g, info, stdout)
         }
         Some(Command::DockerCredential { action }) => Ok(protocol::docker::run(
             &action,
