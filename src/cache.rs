@@ -104,11 +104,6 @@ pub struct LockGuard {
     _file: File,
 }
 
-fn euid() -> u32 {
-    // SAFETY: geteuid has no preconditions, touches no memory and cannot fail.
-    unsafe { libc::geteuid() }
-}
-
 /// Opens a file for reading without following a symlink: a symlinked entry could
 /// point us at (and later make us overwrite) a file we never meant to touch.
 fn open_nofollow(path: &Path) -> io::Result<File> {
@@ -135,7 +130,7 @@ impl Cache {
                 "{} is not a directory",
                 self.dir.display()
             ))),
-            Ok(m) if m.uid() != euid() => Err(io::Error::other(format!(
+            Ok(m) if m.uid() != crate::sys::euid() => Err(io::Error::other(format!(
                 "{} is owned by another user",
                 self.dir.display()
             ))),
@@ -425,7 +420,7 @@ pub fn read_trusted(path: &Path) -> io::Result<Option<Vec<u8>>> {
     if !meta.is_file() {
         return Err(io::Error::other("it is not a regular file"));
     }
-    if meta.uid() != euid() {
+    if meta.uid() != crate::sys::euid() {
         return Err(io::Error::other(format!(
             "it is owned by uid {}, not by us",
             meta.uid()
@@ -454,11 +449,17 @@ pub fn read_trusted(path: &Path) -> io::Result<Option<Vec<u8>>> {
 fn read_json<T: DeserializeOwned>(path: &Path) -> Found<T> {
     match read_trusted(path) {
         Ok(None) => Found::Missing,
-        Ok(Some(bytes)) => match serde_json::from_slice(&bytes) {
-            Ok(v) => Found::Ok(v),
-            Err(e) => Found::Untrusted(format!("it is not a valid cache entry ({e})")),
-        },
+        Ok(Some(bytes)) => decode(&bytes),
         Err(e) => Found::Untrusted(e.to_string()),
+    }
+}
+
+/// Decodes the bytes of a cache file; anything that is not exactly the expected
+/// shape is untrusted.
+pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Found<T> {
+    match serde_json::from_slice(bytes) {
+        Ok(v) => Found::Ok(v),
+        Err(e) => Found::Untrusted(format!("it is not a valid cache entry ({e})")),
     }
 }
 

@@ -16,6 +16,7 @@ use crate::{authtoken, diag, protocol};
 
 /// Runs cytoken with `args` (argv including the program name); returns the exit status.
 pub fn run(mut args: Vec<OsString>) -> i32 {
+    crate::sys::protect_memory();
     // Invoked through a link named as git or docker look for helpers
     // (`git-credential-cytoken`, `docker-credential-cytoken`): act as that helper.
     let program = args

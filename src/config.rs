@@ -344,7 +344,8 @@ pub fn load_file(path: &Path) -> Result<ConfigFile> {
     parse_file(&text, path)
 }
 
-fn parse_file(text: &str, path: &Path) -> Result<ConfigFile> {
+/// Parses config text; `path` only names the file in errors.
+pub fn parse_file(text: &str, path: &Path) -> Result<ConfigFile> {
     toml::from_str(text).map_err(|e| {
         let line = e
             .span()

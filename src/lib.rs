@@ -18,6 +18,7 @@ pub mod emulator;
 pub mod error;
 pub mod exchange;
 pub mod protocol;
+pub mod sys;
 
 pub use commands::run;
 pub use error::{Error, Result};

@@ -149,9 +149,7 @@ pub fn credential(api: ApiVersion, token: &Token) -> Result<String> {
 
 /// The calling process: kubectl runs the plugin as its direct child.
 fn parent() -> Parent {
-    // SAFETY: getppid has no preconditions, touches no memory and cannot fail.
-    let pid = unsafe { libc::getppid() };
-    let pid = u32::try_from(pid).unwrap_or(0);
+    let pid = std::os::unix::process::parent_id();
     Parent {
         pid,
         started: start_time(pid),
@@ -265,7 +263,7 @@ mod tests {
         assert_eq!(t, start_time(me));
         assert_eq!(
             parent().pid,
-            u32::try_from(unsafe { libc::getppid() }).unwrap()
+            std::os::unix::process::parent_id()
         );
     }
 

@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""Turns the measurements bench/run collected in WORKDIR into the markdown table.
+
+usage: report.py WORKDIR
+
+Reads hyperfine.json (the one side-by-side hyperfine run, commands named by the
+keys below), and where present rss.json, stampede.json, probe.json, notes.txt.
+Missing cases (a skipped peer) are left out of the table; their skip line is in
+notes.txt. Always exits 0 once the files parse: a missed target is a result."""
+import json
+import os
+import statistics
+import sys
+
+W = sys.argv[1]
+
+
+def load(name):
+    p = os.path.join(W, name)
+    if not os.path.exists(p):
+        return None
+    with open(p) as f:
+        return json.load(f)
+
+
+hf = {r["command"]: r for r in (load("hyperfine.json") or {"results": []})["results"]}
+
+LABEL = {
+    "true": "`/bin/true`",
+    "token": "`cytoken token`, cached",
+    "token_scale": "`cytoken token`, cached, 1,000 other entries + 200-profile config",
+    "ec_fp": "`cytoken exec-credential`, cached (fresh parent)",
+    "gke_fp": "`gke-gcloud-auth-plugin`, cached (fresh parent)",
+    "ec_direct": "`cytoken exec-credential`, cached (parent = hyperfine)",
+    "gke_direct": "`gke-gcloud-auth-plugin`, cached (parent = hyperfine)",
+    "fp_true": "`fresh-parent /bin/true` (the wrapper's own cost)",
+    "cold": "`cytoken token --no-cache` (one exchange)",
+    "python": "`bench/cylance_example.py` (PyJWT + requests)",
+}
+
+
+def ms(seconds):
+    v = seconds * 1000
+    return f"{v:.3f} ms" if v < 10 else f"{v:.1f} ms"
+
+
+rows = []
+
+
+def add(case, med, lo, hi, ref="—", ratio="—", target="—", result="—"):
+    rows.append((case, med, lo, hi, ref, ratio, target, result))
+
+
+def timed(key, ref=None, target=None, faster=False):
+    """A hyperfine case. With `faster`, the ratio is ref/case and must be at least
+    `target`; otherwise case/ref and at most `target`."""
+    r = hf.get(key)
+    if r is None:
+        return None
+    args = [LABEL[key], ms(r["median"]), ms(r["min"]), ms(r["max"])]
+    if ref is None or ref not in hf:
+        add(*args)
+        return None
+    ref_med = hf[ref]["median"]
+    if faster:
+        ratio = ref_med / r["median"]
+        ok = ratio >= target if target else None
+        rtxt, ttxt = f"{ratio:.2f}× faster", (f"≥ {target}× faster" if target else "—")
+    else:
+        ratio = r["median"] / ref_med
+        ok = ratio <= target if target else None
+        rtxt, ttxt = f"{ratio:.2f}×", (f"≤ {target}×" if target else "—")
+    add(*args, LABEL[ref], rtxt, ttxt, "—" if ok is None else ("pass" if ok else "**FAIL**"))
+    return ratio
+
+
+timed("true")
+timed("token", "true", 1.4)
+timed("token_scale", "token", 1.10)
+timed("ec_fp", "gke_fp", 3.5, faster=True)
+timed("gke_fp")
+timed("ec_direct", "gke_direct", 3.5, faster=True)
+timed("gke_direct")
+timed("fp_true", "true")
+timed("cold", "python", 20, faster=True)
+timed("python")
+
+rss = load("rss.json")
+if rss:
+    def kib(v):
+        return f"{v} KiB"
+
+    t, tr = rss["token"], rss["true"]
+    peak = max(t)
+    add(
+        f"peak RSS, `cytoken token`, cached ({len(t)} runs)",
+        kib(int(statistics.median(t))),
+        kib(min(t)),
+        kib(peak),
+        f"`/bin/true`: {kib(int(statistics.median(tr)))}",
+        f"{statistics.median(t) / statistics.median(tr):.2f}×",
+        "< 4096 KiB (max)",
+        "pass" if peak < 4096 else "**FAIL**",
+    )
+    if "exec_credential" in rss:
+        e = rss["exec_credential"]
+        add(
+            f"peak RSS, `cytoken exec-credential`, cached ({len(e)} runs)",
+            kib(int(statistics.median(e))),
+            kib(min(e)),
+            kib(max(e)),
+        )
+    if "gke" in rss:
+        g = rss["gke"]
+        add(
+            f"peak RSS, `gke-gcloud-auth-plugin`, cached ({len(g)} runs)",
+            kib(int(statistics.median(g))),
+            kib(min(g)),
+            kib(max(g)),
+        )
+
+st = load("stampede.json")
+if st:
+    rounds = st["rounds"]
+    walls = [r["wall_s"] for r in rounds]
+    tokens = [r["distinct_tokens"] for r in rounds]
+    entries = [r["cache_list_entries"] for r in rounds]
+    failed = sum(len(r["failed"]) for r in rounds)
+    ok = (
+        statistics.median(walls) < 3
+        and all(t == 1 for t in tokens)
+        and all(e == 1 for e in entries)
+        and failed == 0
+    )
+    add(
+        f"cold stampede, {st['n']} × `cytoken token`, 300 ms endpoint ({len(rounds)} rounds)",
+        f"{statistics.median(walls):.2f} s",
+        f"{min(walls):.2f} s",
+        f"{max(walls):.2f} s",
+        "—",
+        f"distinct tokens {tokens}, cache entries {entries}, failed {failed}",
+        "< 3 s, 1 token, 1 entry",
+        "pass" if ok else "**FAIL**",
+    )
+
+print("| case | median | min | max | reference | ratio | target | result |")
+print("|---|---:|---:|---:|---|---:|---|---|")
+for r in rows:
+    print("| " + " | ".join(r) + " |")
+
+runs = ", ".join(f"{k} {len(r['times'])}" for k, r in hf.items())
+if runs:
+    print(f"\nhyperfine runs per case: {runs}.")
+
+probe = load("probe.json")
+if probe:
+    print("\nexec-credential re-ask probe (endpoint delayed by "
+          f"{probe['delay_ms']} ms, so an exchange shows in the time; "
+          f"{probe['runs']} calls each after one priming call):")
+    for k, what in (("direct", "parent = hyperfine (one parent for all calls)"),
+                    ("fresh", "fresh-parent wrapper (a new parent per call)")):
+        p = probe[k]
+        print(f"- {what}: {p['distinct_tokens']} distinct token(s) in {p['runs']} calls, "
+              f"cached token {'changed' if p['cache_changed'] else 'unchanged'}, "
+              f"median {ms(p['median'])} → "
+              + ("re-mints (treated as a 401 re-ask)" if p["distinct_tokens"] > 1 or p["cache_changed"]
+                 else "served from the cache"))
+
+if st:
+    for i, r in enumerate(st["rounds"]):
+        for f in r["failed"][:3]:
+            print(f"- stampede round {i}: a process exited {f['status']}: {f['stderr'].strip()}")
+
+notes = os.path.join(W, "notes.txt")
+if os.path.exists(notes):
+    with open(notes) as f:
+        text = f.read().strip()
+    if text:
+        print("\n" + text)
