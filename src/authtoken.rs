@@ -12,7 +12,7 @@ pub fn claims(sel: &Selection, now: i64) -> Map<String, Value> {
     // Extra claims first: config validation already refused reserved names, and
     // inserting the required claims last makes them win regardless.
     let mut c = sel.extra_claims.clone();
-    c.insert("exp".into(), Value::from(now + sel.lifetime as i64));
+    c.insert("exp".into(), Value::from(now + sel.lifetime));
     c.insert("iat".into(), Value::from(now));
     c.insert("iss".into(), Value::from(sel.issuer.as_str()));
     c.insert("sub".into(), Value::from(sel.app_id.as_str()));
@@ -35,7 +35,7 @@ pub fn claims(sel: &Selection, now: i64) -> Map<String, Value> {
 /// Signs a fresh auth token for `sel` at time `now`; returns it with its `exp`.
 pub fn sign(sel: &Selection, secret: &Secret, now: i64) -> Result<(String, i64)> {
     let claims = claims(sel, now);
-    let exp = now + sel.lifetime as i64;
+    let exp = now + sel.lifetime;
     // Deliberately no error detail from the crypto layer: it could echo key material.
     let key = EncodingKey::from_secret(secret.expose().as_bytes())
         .map_err(|_| Error::Config("the app secret cannot be used as an HS256 key".into()))?;
@@ -48,8 +48,7 @@ pub fn sign(sel: &Selection, secret: &Secret, now: i64) -> Result<(String, i64)>
 pub fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 #[cfg(test)]
@@ -64,14 +63,16 @@ mod tests {
             "CYTOKEN_APP_ID" => Some("app-1".to_string()),
             "CYTOKEN_APP_SECRET" => Some("s3cret".to_string()),
             "CYTOKEN_LIFETIME" => Some("600".to_string()),
-            "CYTOKEN_CONFIG" => None,
             _ => None,
         };
         let flags = Flags {
             config: None,
             cache_dir: Some("/x".into()),
             auth_url: Some("http://127.0.0.1:1/auth/v2/token".into()),
-            scopes: scopes.iter().map(|s| s.to_string()).collect(),
+            scopes: scopes
+                .iter()
+                .map(std::string::ToString::to_string)
+                .collect(),
             ..Flags::default()
         };
         let mut s = Selection::resolve(&flags, &env).unwrap();
@@ -97,7 +98,7 @@ mod tests {
         assert_eq!(data.header.alg, Algorithm::HS256);
         let c = data.claims;
         let mut keys: Vec<&str> = c.keys().map(String::as_str).collect();
-        keys.sort();
+        keys.sort_unstable();
         assert_eq!(
             keys,
             ["env", "exp", "iat", "iss", "jti", "scp", "sub", "tid"]

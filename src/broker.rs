@@ -51,10 +51,7 @@ pub struct Parent {
 /// of its SHA-256, as hex. An access token carries a 256-bit signature, so the
 /// fingerprint neither reveals the token nor helps anyone guess one.
 fn token_fingerprint(token: &str) -> String {
-    Sha256::digest(token.as_bytes())[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::cache::hex(&Sha256::digest(token.as_bytes())[..8])
 }
 
 /// Hands out tokens for one selection.
@@ -119,7 +116,7 @@ impl<'a> Broker<'a> {
     }
 
     fn refresh_at(&self, expires_at: i64) -> i64 {
-        expires_at - self.sel.refresh_margin as i64
+        expires_at - self.sel.refresh_margin
     }
 
     fn token_of(&self, e: Entry, cached: bool) -> Token {

@@ -186,7 +186,7 @@ impl Cache {
             }
         }
         let digest = h.finalize();
-        let name: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+        let name = hex(&digest[..16]);
         Ok(Key {
             entry: self.dir.join(format!("{name}.json")),
             lock: self.dir.join(format!("{name}.lock")),
@@ -277,7 +277,7 @@ impl Cache {
     /// wait ran out (another process holds it).
     pub fn lock(&self, key: &Key, wait: Duration) -> io::Result<Option<LockGuard>> {
         self.ensure_dir()?;
-        self.lock_file(&key.lock, wait)
+        Self::lock_file(&key.lock, wait)
     }
 
     /// A client's hand-out record.
@@ -319,7 +319,7 @@ impl Cache {
 
     /// Takes an exclusive lock on the file at `path` (created 0600), waiting at
     /// most `wait`. `Ok(None)` when the wait ran out (another process holds it).
-    fn lock_file(&self, path: &Path, wait: Duration) -> io::Result<Option<LockGuard>> {
+    fn lock_file(path: &Path, wait: Duration) -> io::Result<Option<LockGuard>> {
         let file = OpenOptions::new()
             .read(true)
             .write(true)
@@ -393,7 +393,7 @@ impl Cache {
                     .iter()
                     .any(|s| name.ends_with(s));
             if ours {
-                if name.ends_with(".json") {
+                if path.extension().is_some_and(|e| e == "json") {
                     n += 1;
                 }
                 std::fs::remove_file(&path)?;
@@ -438,9 +438,9 @@ pub fn read_trusted(path: &Path) -> io::Result<Option<Vec<u8>>> {
             meta.len()
         )));
     }
-    let mut buf = Vec::with_capacity(meta.len() as usize);
-    file.take(MAX_FILE + 1).read_to_end(&mut buf)?;
-    if buf.len() as u64 > MAX_FILE {
+    let mut buf = Vec::new();
+    let read = file.take(MAX_FILE + 1).read_to_end(&mut buf)?;
+    if u64::try_from(read).unwrap_or(u64::MAX) > MAX_FILE {
         return Err(io::Error::other("it is too large"));
     }
     Ok(Some(buf))
@@ -452,6 +452,17 @@ fn read_json<T: DeserializeOwned>(path: &Path) -> Found<T> {
         Ok(Some(bytes)) => decode(&bytes),
         Err(e) => Found::Untrusted(e.to_string()),
     }
+}
+
+/// Lower-case hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 /// Decodes the bytes of a cache file; anything that is not exactly the expected

@@ -78,7 +78,7 @@ fn dispatch(cli: Cli) -> Result<i32> {
                     ));
                 }
             };
-            protocol::kube::run(g, info, stdout)
+            protocol::kube::run(g, info.as_deref(), stdout)
         }
         Some(Command::DockerCredential { action }) => Ok(protocol::docker::run(
             &action,
@@ -87,7 +87,7 @@ fn dispatch(cli: Cli) -> Result<i32> {
             stdout,
         )),
         Some(Command::Exec { env, command }) => protocol::exec::run(g, &env, &command),
-        Some(Command::Cache(c)) => cache(g, c, stdout),
+        Some(Command::Cache(c)) => cache(g, &c, stdout),
         Some(Command::Check { offline }) => crate::check::run(g, offline, stdout),
         Some(Command::Demo) => crate::demo::run(stdout),
         Some(Command::Completions { shell }) => {
@@ -139,8 +139,7 @@ pub fn selection(g: &Global) -> Result<Selection> {
             sel.profile,
             sel.config_path
                 .as_ref()
-                .map(|p| p.display().to_string())
-                .unwrap_or_else(|| "the environment".into())
+                .map_or_else(|| "the environment".into(), |p| p.display().to_string())
         ),
     );
     Ok(sel)
@@ -214,7 +213,7 @@ fn cache_dir(g: &Global) -> Result<PathBuf> {
         })
 }
 
-fn cache(g: &Global, c: CacheCommand, w: &mut dyn Write) -> Result<i32> {
+fn cache(g: &Global, c: &CacheCommand, w: &mut dyn Write) -> Result<i32> {
     let io_err = |e: std::io::Error| Error::Other(format!("cache: {e}"));
     match c {
         CacheCommand::Path => out(w, format_args!("{}\n", cache_dir(g)?.display())),

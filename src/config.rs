@@ -91,7 +91,7 @@ impl fmt::Debug for Secret {
 impl Drop for Secret {
     fn drop(&mut self) {
         let mut bytes = std::mem::take(&mut self.0).into_bytes();
-        bytes.iter_mut().for_each(|b| *b = 0);
+        bytes.fill(0);
         // Keep the zeroing from being optimised away as a dead store.
         std::hint::black_box(&bytes);
     }
@@ -303,10 +303,10 @@ pub struct Selection {
     pub auth_url: String,
     pub scopes: Vec<String>,
     pub scope_format: ScopeFormat,
-    pub lifetime: u64,
+    pub lifetime: i64,
     /// Effective margin: never more than half the lifetime, so a short lifetime
     /// still yields a token that is served from the cache for a while.
-    pub refresh_margin: u64,
+    pub refresh_margin: i64,
     pub issuer: String,
     pub extra_claims: serde_json::Map<String, serde_json::Value>,
     pub username: String,
@@ -408,20 +408,20 @@ impl Selection {
         };
         let requested = flags.profile.clone().or_else(|| env("CYTOKEN_PROFILE"));
         let (name, profile) = pick_profile(file.as_ref(), requested, config_path.as_deref(), env)?;
-        Self::merge(flags, env, name, profile, config_path)
+        Self::merge(flags, env, &name, &profile, config_path)
     }
 
     /// Merges flags and environment only, ignoring any config file (the demo,
     /// and tests that must not depend on the user's files).
     pub fn resolve_without_file(flags: &Flags, env: Env) -> Result<Selection> {
-        Self::merge(flags, env, "default".into(), Profile::default(), None)
+        Self::merge(flags, env, "default", &Profile::default(), None)
     }
 
     fn merge(
         flags: &Flags,
         env: Env,
-        profile_name: String,
-        p: Profile,
+        profile_name: &str,
+        p: &Profile,
         config_path: Option<PathBuf>,
     ) -> Result<Selection> {
         let where_ = |key: &str| match &config_path {
@@ -459,7 +459,7 @@ impl Selection {
             }
         }
 
-        let secret = secret_source(&p, env, &config_path, &where_)?;
+        let secret = secret_source(p, env, config_path.as_deref(), &where_)?;
 
         let auth_url = if let Some(u) = flags.auth_url.clone().or_else(|| env("CYTOKEN_AUTH_URL")) {
             u
@@ -513,6 +513,11 @@ impl Selection {
             )));
         }
         let refresh_margin = p.refresh_margin.unwrap_or(300).min(lifetime / 2);
+        // Both are at most 1800 here, so the conversions cannot fail.
+        let (lifetime, refresh_margin) = (
+            i64::try_from(lifetime).unwrap_or(1800),
+            i64::try_from(refresh_margin).unwrap_or(300),
+        );
 
         let extra_claims = p.extra_claims.clone().unwrap_or_default();
         if let Some(k) = extra_claims
@@ -552,7 +557,7 @@ impl Selection {
             })?;
 
         Ok(Selection {
-            profile: profile_name.clone(),
+            profile: profile_name.to_string(),
             tenant_id,
             app_id,
             secret,
@@ -594,8 +599,7 @@ fn pick_profile(
                  create it, or drop --profile/CYTOKEN_PROFILE and use CYTOKEN_* variables; \
                  `cytoken check` shows what is found",
                 default_config_path()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_else(|| "<no config dir>".into())
+                    .map_or_else(|| "<no config dir>".into(), |p| p.display().to_string())
             ))),
             None => Ok(("default".into(), Profile::default())),
         };
@@ -628,7 +632,7 @@ fn pick_profile(
 fn secret_source(
     p: &Profile,
     env: Env,
-    config_path: &Option<PathBuf>,
+    config_path: Option<&Path>,
     where_: &dyn Fn(&str) -> String,
 ) -> Result<SecretSource> {
     let mut sources = Vec::new();
@@ -655,7 +659,6 @@ fn secret_source(
         return Err(Error::Config(format!(
             "{} sets {}: keep exactly one secret source",
             config_path
-                .as_ref()
                 .map(|p| p.display().to_string())
                 .unwrap_or_default(),
             names.join(" and ")
@@ -685,9 +688,7 @@ fn secret_source(
 /// `~/x` → `$HOME/x`, so config files can name files in the user's home portably.
 fn expand_home(p: &Path) -> PathBuf {
     match p.strip_prefix("~") {
-        Ok(rest) => dirs::home_dir()
-            .map(|h| h.join(rest))
-            .unwrap_or_else(|| p.into()),
+        Ok(rest) => dirs::home_dir().map_or_else(|| p.into(), |h| h.join(rest)),
         Err(_) => p.into(),
     }
 }
@@ -822,8 +823,8 @@ app_secret_env = "MY_SECRET"
                 ..Flags::default()
             },
             &env,
-            p.0,
-            p.1,
+            &p.0,
+            &p.1,
             None,
         )
         .unwrap();
@@ -927,7 +928,8 @@ app_secret_env = "MY_SECRET"
             (vec!["true"], "printed nothing"),
             (vec!["/nonexistent/pass"], "could not start"),
         ] {
-            let src = SecretSource::Command(argv.iter().map(|s| s.to_string()).collect());
+            let src =
+                SecretSource::Command(argv.iter().map(std::string::ToString::to_string).collect());
             let m = src.resolve(Duration::from_secs(5)).unwrap_err().to_string();
             assert!(m.contains(why), "{m}");
         }
@@ -966,7 +968,7 @@ app_secret_env = "MY_SECRET"
         };
         let run = |f: Flags| {
             let (n, p) = pick_profile(None, None, None, &env).unwrap();
-            Selection::merge(&f, &env, n, p, None)
+            Selection::merge(&f, &env, &n, &p, None)
         };
         assert!(run(flags("http://localhost:1/auth/v2/token", "device:list")).is_ok());
         let e = run(flags("http://example.com/auth/v2/token", "device:list")).unwrap_err();

@@ -161,7 +161,7 @@ fn steps(
             }
         ),
     )?;
-    Ok(if ok { 0 } else { 1 })
+    Ok(i32::from(!ok))
 }
 
 fn ms(t: Instant) -> f64 {

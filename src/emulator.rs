@@ -116,7 +116,7 @@ struct Shared {
 /// plain sets and counters that stay consistent, and one bad connection must
 /// never take the whole emulator down.
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Shared {
@@ -124,8 +124,7 @@ impl Shared {
     fn now(&self) -> i64 {
         let local = SystemTime::now()
             .duration_since(UNIX_EPOCH)
-            .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-            .unwrap_or(0);
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
         local.saturating_add(self.skew_secs.load(Ordering::SeqCst))
     }
 
@@ -445,10 +444,9 @@ fn handle_connection(mut stream: TcpStream, shared: &Shared) {
     let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
     let _ = stream.set_nodelay(true);
 
-    let request = match read_request(&mut stream, shared) {
-        Ok(request) => request,
-        // The client went away or stalled mid-request: nobody to answer.
-        Err(_) => return,
+    // The client went away or stalled mid-request: nobody to answer.
+    let Ok(request) = read_request(&mut stream, shared) else {
+        return;
     };
     let outcome = match request {
         Request::Early(response) => {

@@ -217,6 +217,7 @@ fn number_as_secs(v: &serde_json::Value) -> Option<i64> {
     }
     let f = v.as_f64().filter(|f| f.is_finite())?;
     // Saturating float-to-int conversion: absurd values clamp rather than wrap.
+    #[allow(clippy::cast_possible_truncation)]
     Some(f.floor() as i64)
 }
 
@@ -708,7 +709,7 @@ fn parse_http_date(s: &str) -> Option<i64> {
     }
     time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc2822)
         .ok()
-        .map(|t| t.unix_timestamp())
+        .map(time::OffsetDateTime::unix_timestamp)
 }
 
 /// Parses `Retry-After`: delta-seconds or an HTTP date (a date in the past means now).
@@ -1452,7 +1453,7 @@ mod tests {
             let mut mint = || Ok(("x".to_string(), 0));
             match exchange(&ep, &mut mint) {
                 Err(Error::Config(m)) => {
-                    assert!(m.contains(&path.display().to_string()), "{m}")
+                    assert!(m.contains(&path.display().to_string()), "{m}");
                 }
                 other => panic!("{other:?}"),
             }

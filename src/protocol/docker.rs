@@ -88,7 +88,7 @@ pub fn handle(
             };
             let sel = match selection() {
                 Ok(s) => s,
-                Err(e) => return failed(e),
+                Err(e) => return failed(&e),
             };
             if !allowed(sel.docker_hosts.as_deref(), &host) {
                 diag::log(
@@ -102,7 +102,7 @@ pub fn handle(
             }
             match Broker::new(&sel, opts).token() {
                 Ok(t) => Outcome::Answer(credentials_json(&server, &sel.username, &t.access_token)),
-                Err(e) => failed(e),
+                Err(e) => failed(&e),
             }
         }
         // docker sends the credentials a user typed at `docker login`; cytoken mints
@@ -124,7 +124,7 @@ pub fn handle(
             };
             let sel = match selection() {
                 Ok(s) => s,
-                Err(e) => return failed(e),
+                Err(e) => return failed(&e),
             };
             if !allowed(sel.docker_hosts.as_deref(), &host) {
                 return Outcome::Done;
@@ -145,14 +145,14 @@ pub fn handle(
                     );
                     Outcome::Done
                 }
-                Err(e) => failed(e),
+                Err(e) => failed(&e),
             }
         }
         // Like the upstream helpers, `list` and `version` read no input: run by hand
         // they must not wait for a stdin nobody writes.
         "list" => match selection() {
             Ok(sel) => Outcome::Answer(list_json(sel.docker_hosts.as_deref(), &sel.username)),
-            Err(e) => failed(e),
+            Err(e) => failed(&e),
         },
         "version" => Outcome::Answer(format!("cytoken {}\n", env!("CARGO_PKG_VERSION"))),
         other => Outcome::Failed(format!(
@@ -185,7 +185,7 @@ pub fn finish(outcome: &Outcome, mut out: impl Write) -> i32 {
 
 /// An error as docker shows it: one line. Error messages are built without secrets
 /// or whole tokens (see [`crate::error`]).
-fn failed(e: crate::Error) -> Outcome {
+fn failed(e: &crate::Error) -> Outcome {
     let msg = e.to_string().replace(['\n', '\r'], " ");
     Outcome::Failed(format!("cytoken: error: {msg}"))
 }
@@ -320,17 +320,14 @@ fn matches(pattern: &str, host: &str) -> bool {
             && name.len() > suffix.len() + 1
             && name.ends_with(suffix)
             && name[..name.len() - suffix.len()].ends_with('.')
+    } else if let Some(p) = normalise(pattern) {
+        p == host
     } else {
-        match normalise(pattern) {
-            Some(p) => p == host,
-            None => {
-                diag::log(
-                    1,
-                    format_args!("docker: ignoring docker_hosts entry {pattern:?}"),
-                );
-                false
-            }
-        }
+        diag::log(
+            1,
+            format_args!("docker: ignoring docker_hosts entry {pattern:?}"),
+        );
+        false
     }
 }
 
@@ -492,7 +489,7 @@ mod tests {
             "not a host",
         ]
         .iter()
-        .map(|s| s.to_string())
+        .map(std::string::ToString::to_string)
         .collect();
         let ok = |h: &str| allowed(Some(&hosts), &normalise(h).unwrap());
         assert!(
@@ -535,7 +532,7 @@ mod tests {
         assert_eq!(list_json(None, "u"), "{}\n");
         let hosts: Vec<String> = ["b.example:5000", "*.corp.example", "a.example", "bad host"]
             .iter()
-            .map(|s| s.to_string())
+            .map(std::string::ToString::to_string)
             .collect();
         assert_eq!(
             list_json(Some(&hosts), "robot"),
@@ -570,7 +567,7 @@ mod tests {
         let mut sel =
             Selection::resolve_without_file(&flags, &env).unwrap_or_else(|e| panic!("{e}"));
         sel.secret = SecretSource::Inline(Secret::new(SECRET.into()));
-        sel.docker_hosts = hosts.map(|h| h.iter().map(|s| s.to_string()).collect());
+        sel.docker_hosts = hosts.map(|h| h.iter().map(std::string::ToString::to_string).collect());
         sel
     }
 

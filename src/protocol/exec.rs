@@ -40,7 +40,7 @@ pub const CANNOT_RUN_STATUS: i32 = 126;
 pub fn run(g: &Global, env_name: &str, argv: &[OsString]) -> Result<i32> {
     // Checked before anything else: a usage error must never cost an exchange.
     check_env_name(env_name)?;
-    let Some((program, args)) = argv.split_first() else {
+    let Some((program, rest)) = argv.split_first() else {
         return Err(Error::Usage(
             "exec needs a command: cytoken exec [--env NAME] -- CMD [ARGS…]".into(),
         ));
@@ -53,7 +53,7 @@ pub fn run(g: &Global, env_name: &str, argv: &[OsString]) -> Result<i32> {
         )));
     }
     let tok = Broker::new(&sel, commands::options(g)).token()?;
-    let cmd = command(program, args, env_name, &tok, &sel.secret);
+    let cmd = command(program, rest, env_name, &tok, &sel.secret);
     diag::log(
         1,
         format_args!(
@@ -77,9 +77,8 @@ pub fn check_env_name(name: &str) -> Result<()> {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
     if !portable {
         return Err(Error::Usage(format!(
-            "--env {:?} is not a valid environment variable name: use letters, digits and \
-             underscores, not starting with a digit (e.g. {DEFAULT_ENV})",
-            name
+            "--env {name:?} is not a valid environment variable name: use letters, digits and \
+             underscores, not starting with a digit (e.g. {DEFAULT_ENV})"
         )));
     }
     if name == EXPIRES_ENV {

@@ -369,7 +369,13 @@ pub fn answer(
 
 /// Renders answer lines as git reads them.
 pub fn render(lines: &[(&str, String)]) -> String {
-    lines.iter().map(|(k, v)| format!("{k}={v}\n")).collect()
+    lines.iter().fold(String::new(), |mut s, (k, v)| {
+        s.push_str(k);
+        s.push('=');
+        s.push_str(v);
+        s.push('\n');
+        s
+    })
 }
 
 /// Runs the helper for `action`, reading git's request from `input` and writing
@@ -557,12 +563,15 @@ mod tests {
     #[test]
     fn oversized_input_is_refused() {
         let mut big = b"protocol=https\nhost=".to_vec();
-        big.resize(MAX_REQUEST as usize + 1, b'a');
+        big.resize(usize::try_from(MAX_REQUEST).unwrap() + 1, b'a');
         let e = read_request(&big[..]).unwrap_err();
         assert!(e.to_string().contains("larger than"), "{e}");
-        big.truncate(MAX_REQUEST as usize);
+        big.truncate(usize::try_from(MAX_REQUEST).unwrap());
         let r = read_request(&big[..]).unwrap();
-        assert_eq!(r.host.map(|h| h.len()), Some(MAX_REQUEST as usize - 20));
+        assert_eq!(
+            r.host.map(|h| h.len()),
+            Some(usize::try_from(MAX_REQUEST).unwrap() - 20)
+        );
     }
 
     #[test]

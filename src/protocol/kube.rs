@@ -42,10 +42,10 @@ impl ApiVersion {
 /// Writes the credential to `out` only once the token is in hand, so every error
 /// leaves stdout empty (client-go discards it anyway on a non-zero exit, and
 /// shows stderr to the user).
-pub fn run(g: &Global, exec_info: Option<String>, mut out: impl Write) -> Result<i32> {
+pub fn run(g: &Global, exec_info: Option<&str>, mut out: impl Write) -> Result<i32> {
     // The request is checked before anything else, so a misconfigured kubeconfig
     // is reported as such without reading a secret or touching the network.
-    let api = parse_exec_info(exec_info.as_deref())?;
+    let api = parse_exec_info(exec_info)?;
     let sel = commands::selection(g)?;
     let broker = Broker::new(&sel, commands::options(g));
     let token = broker.token_for_parent(parent())?;
@@ -204,7 +204,7 @@ mod tests {
     fn bad_requests_are_usage_errors() {
         let big = format!(
             r#"{{"kind":"ExecCredential","apiVersion":"{V1}","pad":"{}"}}"#,
-            "x".repeat(MAX_REQUEST as usize)
+            "x".repeat(usize::try_from(MAX_REQUEST).unwrap())
         );
         for (info, says) in [
             ("", "not valid JSON"),
@@ -261,10 +261,7 @@ mod tests {
             assert!(t.is_some());
         }
         assert_eq!(t, start_time(me));
-        assert_eq!(
-            parent().pid,
-            std::os::unix::process::parent_id()
-        );
+        assert_eq!(parent().pid, std::os::unix::process::parent_id());
     }
 
     /// A selection for a fresh cache dir and a fresh loopback emulator.

@@ -315,7 +315,7 @@ fn cache_list_clear_and_path() {
         list.contains(APP) && list.contains(TENANT) && list.contains("device:list"),
         "{list}"
     );
-    assert!(list.contains("default") && list.contains("m"), "{list}");
+    assert!(list.contains("default") && list.contains('m'), "{list}");
     assert!(!list.contains(&tok), "cache list never prints a token");
     assert_eq!(
         stdout(&sb.run(&["cache", "path"])).trim_end(),

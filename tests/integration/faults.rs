@@ -36,7 +36,7 @@ pub fn run_measured(mut cmd: Command) -> (Output, Duration, i64) {
     let mut status = 0;
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: wait4 on our own child's pid with valid out-pointers.
-    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    let pid = unsafe { libc::wait4(child.id() as i32, &raw mut status, 0, &raw mut usage) };
     assert_eq!(pid, child.id() as i32);
     let wall = start.elapsed();
     let output = Output {

@@ -261,12 +261,11 @@ fn authorize(auth: Option<&str>, mode: Mode, emu: &Emulator, stats: &Stats) -> O
     let (user, token) = match mode {
         Mode::Basic if scheme.eq_ignore_ascii_case("basic") => {
             let decoded = base64_decode(rest.trim()).and_then(|b| String::from_utf8(b).ok());
-            match decoded.as_deref().and_then(|d| d.split_once(':')) {
-                Some((u, t)) => (u.to_string(), t.to_string()),
-                None => {
-                    stats.rejected.fetch_add(1, Ordering::SeqCst);
-                    return None;
-                }
+            if let Some((u, t)) = decoded.as_deref().and_then(|d| d.split_once(':')) {
+                (u.to_string(), t.to_string())
+            } else {
+                stats.rejected.fetch_add(1, Ordering::SeqCst);
+                return None;
             }
         }
         Mode::Bearer if scheme.eq_ignore_ascii_case("bearer") => {
@@ -326,14 +325,14 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 /// Standard base64 (with padding), enough for `Authorization: Basic`.
 fn base64_decode(s: &str) -> Option<Vec<u8>> {
     let val = |c: u8| -> Option<u32> {
-        Some(match c {
+        Some(u32::from(match c {
             b'A'..=b'Z' => c - b'A',
             b'a'..=b'z' => c - b'a' + 26,
             b'0'..=b'9' => c - b'0' + 52,
             b'+' => 62,
             b'/' => 63,
             _ => return None,
-        } as u32)
+        }))
     };
     let s = s.trim_end_matches('=').as_bytes();
     let mut out = Vec::with_capacity(s.len() * 3 / 4);

@@ -12,10 +12,12 @@ use crate::support::*;
 
 /// A small deterministic-enough random source for timings (no extra crate).
 fn jitter(i: u64, max_ms: u64) -> Duration {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos() as u64;
+    let nanos = u64::from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos(),
+    );
     let x = (nanos ^ i.wrapping_mul(0x9E37_79B9_7F4A_7C15)).wrapping_mul(6364136223846793005);
     Duration::from_millis((x >> 33) % (max_ms + 1))
 }
