@@ -180,6 +180,7 @@ impl<'a> Policy<'a> {
 /// - `protocol=cert` asks for a client-certificate passphrase, not a token;
 /// - protocols other than http(s) (git send-email asks for `smtp`, …) are other
 ///   services entirely;
+/// - a host with control characters or spaces is no real host;
 /// - a host outside `git_hosts` belongs to someone else;
 /// - plain `http` would send the token in clear text, so it is answered only for
 ///   loopback hosts or hosts listed explicitly in `git_hosts`.
@@ -197,6 +198,12 @@ pub fn skip_reason(req: &Request, p: &Policy) -> Option<String> {
         Some(h) if !h.is_empty() => h,
         _ => return Some("the request names no host".into()),
     };
+    // No real host name has a control character or space; one that does is a
+    // smuggling attempt (a lone CR, CVE-2024-52006) or garbage, never a server
+    // to hand a token to.
+    if host.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Some("the host has control characters or spaces".into());
+    }
     let listed = match p.git_hosts {
         Some(hosts) => {
             if !hosts.iter().any(|pat| host_matches(pat, host)) {

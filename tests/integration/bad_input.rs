@@ -155,3 +155,206 @@ fn bad_flags_and_values() {
         .unwrap();
     assert_config_error(&sb, &o, &["/nonexistent/c.toml", "does not exist"]);
 }
+
+/// Runs `cytoken <args>` with `input` on stdin (and extra env), returning output.
+fn feed(sb: &Sandbox, args: &[&str], env: &[(&str, &[u8])], input: &[u8]) -> Output {
+    use std::io::Write;
+    use std::os::unix::ffi::OsStrExt;
+    let mut cmd = sb.cmd();
+    cmd.args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, std::ffi::OsStr::from_bytes(v));
+    }
+    let mut child = cmd.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    // Write on a thread: the helper may stop reading at its bound and exit.
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let o = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    o
+}
+
+#[track_caller]
+fn assert_clean_failure(o: &Output) {
+    let e = stderr(o);
+    assert!(!e.contains("panicked"), "{e}");
+    assert!(e.lines().count() <= 1, "one line: {e}");
+    assert_no_secret(o);
+}
+
+#[test]
+fn git_bad_requests_answer_nothing() {
+    let sb = Sandbox::new();
+    let four_mib = {
+        let mut v = b"protocol=https\nhost=example.com\nusername=".to_vec();
+        v.resize(4 << 20, b'a');
+        v
+    };
+    let cases: [(&str, &[u8]); 6] = [
+        ("empty", b""),
+        ("binary", &[0xde, 0xad, 0xbe, 0xef, 0xff, b'\n']),
+        ("no equals", b"protocol=https\nhost example.com\n"),
+        ("nul", b"protocol=https\nhost=exa\0mple.com\n"),
+        ("lone cr", b"protocol=https\nhost=a\rpassword=x\n"),
+        ("4 MiB", &four_mib),
+    ];
+    for (what, input) in cases {
+        let o = feed(&sb, &["git-credential", "get"], &[], input);
+        assert!(stdout(&o).is_empty(), "{what}: {}", stdout(&o));
+        assert_clean_failure(&o);
+    }
+    // An answer is only given for a real request, and never echoes the input.
+    let o = feed(
+        &sb,
+        &["git-credential", "get"],
+        &[],
+        b"protocol=https\nhost=example.com\n\n",
+    );
+    assert_status(&o, 0);
+    assert!(
+        stdout(&o).starts_with("username=x-access-token\npassword="),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(sb.emu.requests(), 1);
+}
+
+#[test]
+fn docker_bad_requests_fail_on_stdout() {
+    let sb = Sandbox::new();
+    let big = vec![b'a'; 4 << 20];
+    let cases: [(&str, &[u8]); 4] = [
+        ("empty", b""),
+        ("non-utf8", &[0xff, 0xfe, b'h', b'o', b's', b't']),
+        ("json garbage", b"{\"ServerURL\": [1, 2"),
+        ("4 MiB", &big),
+    ];
+    for (what, input) in cases {
+        let o = feed(&sb, &["docker-credential", "get"], &[], input);
+        assert_status(&o, 1);
+        let out = stdout(&o);
+        assert_eq!(out.lines().count(), 1, "{what}: {out}");
+        assert!(!out.contains("panicked"), "{what}: {out}");
+        assert_clean_failure(&o);
+    }
+    assert_eq!(sb.emu.requests(), 0);
+}
+
+#[test]
+fn exec_info_bad_values_exit_2_with_nothing_on_stdout() {
+    let sb = Sandbox::new();
+    // The kernel refuses a single environment string over 128 KiB
+    // (MAX_ARG_STRLEN), so no parent can pass 4 MiB: the 1 MiB bound is tested
+    // in-process (protocol::kube). The largest value a parent can pass:
+    let big = format!("{{\"kind\":\"Pod\",\"x\":\"{}\"}}", "a".repeat(127 << 10));
+    let cases: [(&str, &[u8]); 6] = [
+        ("not json", b"{kind: ExecCredential"),
+        (
+            "wrong kind",
+            b"{\"kind\":\"Pod\",\"apiVersion\":\"client.authentication.k8s.io/v1\"}",
+        ),
+        ("missing apiVersion", b"{\"kind\":\"ExecCredential\"}"),
+        (
+            "unknown apiVersion",
+            b"{\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v2\"}",
+        ),
+        ("non-utf8", &[0xff, b'{', b'}']),
+        ("127 KiB", big.as_bytes()),
+    ];
+    for (what, info) in cases {
+        let o = feed(
+            &sb,
+            &["exec-credential"],
+            &[("KUBERNETES_EXEC_INFO", info)],
+            b"",
+        );
+        assert_status(&o, 2);
+        assert!(stdout(&o).is_empty(), "{what}");
+        assert_eq!(stderr(&o).lines().count(), 1, "{what}: {}", stderr(&o));
+        assert_clean_failure(&o);
+    }
+    assert_eq!(sb.emu.requests(), 0);
+}
+
+#[test]
+fn no_output_of_any_command_or_failure_holds_the_secret_or_a_whole_token() {
+    let sb = Sandbox::new();
+    let verbose: [(&str, &[u8]); 2] = [("CYTOKEN_LOG", b"trace"), ("CYTOKEN_LOG", b"3")];
+    let mut outputs = Vec::new();
+    let exec_info: &[u8] =
+        b"{\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v1\"}";
+    for env in verbose {
+        let mut run = |args: &[&str], input: &[u8], extra: &[(&str, &[u8])]| {
+            let mut all = vec![env];
+            all.extend_from_slice(extra);
+            let mut a = vec!["-vvv"];
+            a.extend_from_slice(args);
+            outputs.push(feed(&sb, &a, &all, input));
+        };
+        run(&["token"], b"", &[]);
+        run(&["token", "--format", "json"], b"", &[]);
+        run(&["--force-refresh"], b"", &[]);
+        run(&["auth-token"], b"", &[]);
+        run(&["check"], b"", &[]);
+        run(&["cache", "list"], b"", &[]);
+        run(
+            &["git-credential", "get"],
+            b"protocol=https\nhost=example.com\n",
+            &[],
+        );
+        run(
+            &["git-credential", "erase"],
+            b"protocol=https\nhost=x\npassword=nope\n",
+            &[],
+        );
+        run(&["docker-credential", "get"], b"registry.example.com", &[]);
+        run(
+            &["exec-credential"],
+            b"",
+            &[("KUBERNETES_EXEC_INFO", exec_info)],
+        );
+        run(&["exec", "--", "true"], b"", &[]);
+        run(
+            &["token"],
+            b"",
+            &[("CYTOKEN_APP_SECRET", b"wrong-secret-value")],
+        );
+        run(&["--lifetime", "4000"], b"", &[]);
+        run(&["--region", "nowhere"], b"", &[]);
+        run(&["git-credential", "get"], b"host=\0", &[]);
+        run(
+            &["exec-credential"],
+            b"",
+            &[("KUBERNETES_EXEC_INFO", b"nope")],
+        );
+    }
+    // Every token the emulator could have issued appears only where a protocol
+    // asks for it (stdout of token/git/docker/kube), never on stderr.
+    let mut tokens = std::collections::BTreeSet::new();
+    for o in &outputs {
+        assert_no_secret(o);
+        for word in stdout(o).split(|c: char| c.is_whitespace() || "\"=,".contains(c)) {
+            if word.starts_with("eyJ") && word.len() > 40 && sb.emu.verify_access_token(word) {
+                tokens.insert(word.to_string());
+            }
+        }
+    }
+    assert!(!tokens.is_empty());
+    for o in &outputs {
+        for t in &tokens {
+            assert!(
+                !stderr(o).contains(t.as_str()),
+                "whole token on stderr: {}",
+                stderr(o)
+            );
+        }
+    }
+    // The verbose runs did say something.
+    assert!(outputs.iter().any(|o| stderr(o).contains("cache hit")));
+}
