@@ -37,6 +37,8 @@ pub struct Token {
     pub refresh_at: i64,
     /// Whether it came from the cache rather than a fresh exchange.
     pub cached: bool,
+    /// After a fresh exchange: local clock minus the server's, in seconds.
+    pub clock_skew: Option<i64>,
 }
 
 /// The process a token is handed to, for [`Broker::token_for_parent`]: its pid
@@ -125,6 +127,7 @@ impl<'a> Broker<'a> {
             access_token: e.access_token,
             expires_at: e.expires_at,
             cached,
+            clock_skew: None,
         }
     }
 
@@ -356,6 +359,7 @@ impl<'a> Broker<'a> {
             Ok(Exchanged {
                 access_token,
                 expires_at,
+                clock_skew,
             }) => {
                 let entry = Entry {
                     access_token,
@@ -379,7 +383,10 @@ impl<'a> Broker<'a> {
                         )),
                     }
                 }
-                Ok(self.token_of(entry, false))
+                Ok(Token {
+                    clock_skew,
+                    ..self.token_of(entry, false)
+                })
             }
             Err(Error::Rejected { status, message }) => {
                 if let Some(key) = key {

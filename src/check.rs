@@ -67,9 +67,19 @@ fn check_config(g: &Global, r: &mut Report) -> Option<Selection> {
     let path = explicit.or_else(config::default_config_path);
     match &path {
         Some(p) if p.exists() => match std::fs::metadata(p) {
+            Ok(m) if m.mode() & 0o077 != 0 => r.warn(
+                "config file",
+                format_args!(
+                    "{} is readable by others (mode {:03o}): fine without an inline secret, \
+                     but `chmod 600 {}` costs nothing",
+                    p.display(),
+                    m.mode() & 0o777,
+                    p.display()
+                ),
+            ),
             Ok(m) => r.ok(
                 "config file",
-                format_args!("{} (mode {:03o})", p.display(), m.mode() & 0o777),
+                format_args!("{} (private, mode {:03o})", p.display(), m.mode() & 0o777),
             ),
             Err(e) => r.fail(
                 "config file",
@@ -162,14 +172,14 @@ fn check_selection(sel: &Selection, g: &Global, offline: bool, r: &mut Report) {
             ),
         ),
     }
-    r.ok(
-        "clock",
-        format_args!(
-            "local time {} (a 401 names any drift from the server's clock)",
-            rfc3339(authtoken::now())
-        ),
-    );
     if offline {
+        r.ok(
+            "clock",
+            format_args!(
+                "local time {} (compared with the server's on a live check)",
+                rfc3339(authtoken::now())
+            ),
+        );
         r.warn("exchange", "skipped (--offline)");
         return;
     }
@@ -179,15 +189,33 @@ fn check_selection(sel: &Selection, g: &Global, offline: bool, r: &mut Report) {
         force_refresh: g.force_refresh,
     };
     match Broker::new(sel, opts).token() {
-        Ok(t) => r.ok(
-            "exchange",
-            format_args!(
-                "got {} in {} ms, expires {}",
-                redact(&t.access_token),
-                start.elapsed().as_millis(),
-                rfc3339(t.expires_at)
-            ),
-        ),
+        Ok(t) => {
+            r.ok(
+                "exchange",
+                format_args!(
+                    "got {} in {} ms, expires {}",
+                    redact(&t.access_token),
+                    start.elapsed().as_millis(),
+                    rfc3339(t.expires_at)
+                ),
+            );
+            match t.clock_skew {
+                Some(d) if d.abs() > 30 => r.warn(
+                    "clock",
+                    format_args!(
+                        "the local clock is {} s {} the server's: fix it (enable NTP) before \
+                         the service starts rejecting tokens",
+                        d.abs(),
+                        if d > 0 { "ahead of" } else { "behind" }
+                    ),
+                ),
+                Some(d) => r.ok(
+                    "clock",
+                    format_args!("within {} s of the server's", d.abs()),
+                ),
+                None => r.ok("clock", "the server sent no Date to compare with"),
+            }
+        }
         Err(e) => r.fail("exchange", e),
     }
 }

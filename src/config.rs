@@ -429,14 +429,20 @@ impl Selection {
             None => key.to_string(),
         };
         let missing = |key: &str, flag: &str, var: &str| {
-            Error::Config(format!(
-                "no {key} for profile '{profile_name}': pass {flag}, set {var}, or add {key} to {}",
-                config_path
-                    .as_ref()
-                    .map(|p| format!("[profiles.{profile_name}] in {}", p.display()))
-                    .or_else(|| default_config_path().map(|p| p.display().to_string()))
-                    .unwrap_or_else(|| "the config file".into())
-            ))
+            Error::Config(match &config_path {
+                Some(p) => format!(
+                    "no {key} for profile '{profile_name}': add {key} to [profiles.{profile_name}] \
+                     in {}, pass {flag} or set {var}",
+                    p.display()
+                ),
+                None => format!(
+                    "no {key}: there is no config file ({}) and {var} is not set; create the \
+                     file (see the README) or set the CYTOKEN_* variables; `cytoken check` \
+                     shows what is found",
+                    default_config_path()
+                        .map_or_else(|| "no config dir".into(), |p| p.display().to_string())
+                ),
+            })
         };
         let tenant_id = flags
             .tenant_id

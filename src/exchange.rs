@@ -39,6 +39,8 @@ pub struct Exchanged {
     /// When the token stops being usable, in epoch seconds: the earliest of the
     /// requested expiry, the access token's own `exp` and any `expires_in`.
     pub expires_at: i64,
+    /// Local clock minus the server's (from its `Date` header), in seconds.
+    pub clock_skew: Option<i64>,
 }
 
 // A hand-written Debug so that `{:?}` of a result can never print a usable token.
@@ -47,6 +49,7 @@ impl std::fmt::Debug for Exchanged {
         f.debug_struct("Exchanged")
             .field("access_token", &crate::redact(&self.access_token))
             .field("expires_at", &self.expires_at)
+            .field("clock_skew", &self.clock_skew)
             .finish()
     }
 }
@@ -123,9 +126,11 @@ pub fn exchange(
             Step::Done {
                 access_token,
                 expires_in,
+                clock_skew,
             } => {
                 let expires_at = expiry(requested_exp, &access_token, expires_in, now_epoch());
                 return Ok(Exchanged {
+                    clock_skew,
                     access_token,
                     expires_at,
                 });
@@ -290,6 +295,7 @@ enum Step {
     Done {
         access_token: String,
         expires_in: Option<i64>,
+        clock_skew: Option<i64>,
     },
     Retry {
         cause: String,
@@ -597,6 +603,7 @@ fn classify(
             Ok((access_token, expires_in)) => Step::Done {
                 access_token,
                 expires_in,
+                clock_skew: clock_skew(headers, now_epoch()),
             },
             Err(what) => Step::Fail(Error::Unavailable(format!(
                 "token endpoint {} answered {} but {what} (content-type {}; body {}) — check that auth_url is the token endpoint",

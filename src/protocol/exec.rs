@@ -185,6 +185,7 @@ mod tests {
 
     fn tok() -> Token {
         Token {
+            clock_skew: None,
             access_token: "eyJhbGciOiJIUzI1NiJ9.e30.sig".into(),
             expires_at: 1_767_225_600,
             refresh_at: 1_767_225_300,

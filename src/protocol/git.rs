@@ -457,6 +457,7 @@ mod tests {
 
     fn token() -> Token {
         Token {
+            clock_skew: None,
             access_token: TOKEN.into(),
             expires_at: 2_000_001_800,
             refresh_at: 2_000_001_500,
@@ -762,6 +763,7 @@ mod tests {
     fn refuses_values_git_would_misparse() {
         for bad in ["tok\nen", "tok\0en", "tok\ren"] {
             let t = Token {
+                clock_skew: None,
                 access_token: bad.into(),
                 ..token()
             };

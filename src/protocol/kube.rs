@@ -176,6 +176,7 @@ mod tests {
 
     fn token() -> Token {
         Token {
+            clock_skew: None,
             access_token: "eyJhbGciOiJIUzI1NiJ9.e30.sig".into(),
             expires_at: 1_700_001_800,
             refresh_at: 1_700_001_500,
