@@ -130,9 +130,9 @@ pub fn exchange(
             } => {
                 let expires_at = expiry(requested_exp, &access_token, expires_in, now_epoch());
                 return Ok(Exchanged {
-                    clock_skew,
                     access_token,
                     expires_at,
+                    clock_skew,
                 });
             }
             Step::Fail(e) => return Err(e),
