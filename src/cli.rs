@@ -124,7 +124,10 @@ pub enum Command {
         command: Vec<std::ffi::OsString>,
     },
     /// Show or clear cached tokens (never prints a token)
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  cytoken cache list\n  cytoken -p prod cache clear\n  cytoken cache clear --all"
+    )]
     Cache(CacheCommand),
     /// Check config, secret source, permissions and the cache, then mint one token
     #[command(after_help = "Examples:\n  cytoken check\n  cytoken -p prod check --offline")]
@@ -134,6 +137,7 @@ pub enum Command {
         offline: bool,
     },
     /// Run the whole flow offline against a built-in strict loopback endpoint
+    #[command(after_help = "Example:\n  cargo run --release -- demo")]
     Demo,
     /// Print a shell completion script
     #[command(
