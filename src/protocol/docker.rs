@@ -36,7 +36,6 @@ use crate::commands;
 use crate::config::Selection;
 use crate::diag;
 use crate::error::Result;
-use crate::protocol::MAX_REQUEST;
 
 /// The exact line docker-credential-helpers use for "no credentials here"; docker
 /// compares the helper's output with it verbatim.
@@ -194,17 +193,8 @@ fn failed(e: &crate::Error) -> Outcome {
 /// helpers do. A larger or non-UTF-8 request is an error, never truncated: acting
 /// on part of a request could answer for a different server.
 pub fn read_request(input: impl Read) -> Result<String, Outcome> {
-    let mut buf = Vec::new();
-    input
-        .take(MAX_REQUEST + 1)
-        .read_to_end(&mut buf)
-        .map_err(|e| Outcome::Failed(format!("cytoken: error: cannot read the request: {e}")))?;
-    if buf.len() as u64 > MAX_REQUEST {
-        return Err(Outcome::Failed(format!(
-            "cytoken: error: the request is larger than {} KiB; docker sends a server URL",
-            MAX_REQUEST / 1024
-        )));
-    }
+    let buf =
+        super::read_bounded(input).map_err(|m| Outcome::Failed(format!("cytoken: error: {m}")))?;
     let text = String::from_utf8(buf).map_err(|_| {
         Outcome::Failed("cytoken: error: the request is not valid UTF-8".to_string())
     })?;
@@ -379,6 +369,7 @@ mod tests {
     use crate::config::{Flags, Secret, SecretSource};
     use crate::emulator::Emulator;
     use crate::error::Error;
+    use crate::protocol::MAX_REQUEST;
 
     const TENANT: &str = "3f0c2a9e-1b7d-4c55-9a0e-6d1f2b3c4d5e";
     const APP: &str = "8a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";

@@ -18,7 +18,6 @@ use crate::broker::{Broker, Token};
 use crate::cli::Global;
 use crate::config::{GitAuth, Selection};
 use crate::error::{Error, Result};
-use crate::protocol::MAX_REQUEST;
 use crate::{commands, diag};
 
 /// What git asks the helper to do. git's older names are aliases.
@@ -89,17 +88,8 @@ impl fmt::Debug for Request {
 
 /// Reads and parses git's request, at most [`MAX_REQUEST`] bytes.
 pub fn read_request(input: impl Read) -> Result<Request> {
-    let mut buf = Vec::new();
-    // Bounded: a helper must not be made to buffer an endless stream.
-    input
-        .take(MAX_REQUEST + 1)
-        .read_to_end(&mut buf)
-        .map_err(|e| Error::Other(format!("git-credential: cannot read the request: {e}")))?;
-    if buf.len() as u64 > MAX_REQUEST {
-        return Err(Error::Other(format!(
-            "git-credential: the request is larger than {MAX_REQUEST} bytes; refusing it"
-        )));
-    }
+    let buf =
+        super::read_bounded(input).map_err(|m| Error::Other(format!("git-credential: {m}")))?;
     parse_request(&buf)
 }
 
@@ -452,6 +442,7 @@ pub fn run(action: &str, g: &Global, input: impl Read, mut out: impl Write) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::MAX_REQUEST;
 
     const TOKEN: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln";
 

@@ -9,3 +9,22 @@ pub mod kube;
 /// Longest request any front-end reads: protocol requests are a few hundred
 /// bytes, so more is a misbehaving client, not a request.
 pub const MAX_REQUEST: u64 = 1 << 20;
+
+/// Reads a whole request, refusing more than [`MAX_REQUEST`] bytes: a helper
+/// must not be made to buffer an endless stream. The error is a message
+/// fragment for the front-end to report in its protocol's way.
+pub fn read_bounded(input: impl std::io::Read) -> Result<Vec<u8>, String> {
+    use std::io::Read as _;
+    let mut buf = Vec::new();
+    input
+        .take(MAX_REQUEST + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| format!("cannot read the request: {e}"))?;
+    if buf.len() as u64 > MAX_REQUEST {
+        return Err(format!(
+            "the request is larger than {} KiB; refusing it",
+            MAX_REQUEST / 1024
+        ));
+    }
+    Ok(buf)
+}

@@ -11,35 +11,17 @@ use crate::support::*;
 
 /// `docker-credential-cytoken` as docker finds it on PATH: a link to the binary.
 fn helper_link(sb: &Sandbox) -> PathBuf {
-    let dir = sb.home.path().join("bin");
-    let link = dir.join("docker-credential-cytoken");
-    if !link.exists() {
-        std::fs::create_dir_all(&dir).unwrap();
-        std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_cytoken"), &link).unwrap();
-    }
-    link
+    sb.link("docker-credential-cytoken")
 }
 
 /// The helper with no selection at all (the environment `Sandbox::bare` uses).
 fn docker_bare(sb: &Sandbox) -> Command {
-    let mut c = Command::new(helper_link(sb));
-    c.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", sb.home.path())
-        .env("XDG_CONFIG_HOME", sb.home.path().join(".config"))
-        .env("XDG_CACHE_HOME", sb.home.path().join(".cache"))
-        .stdin(Stdio::null());
-    c
+    sb.bare_as(&helper_link(sb))
 }
 
 /// The helper with the environment-only selection `Sandbox::cmd` uses.
 fn docker(sb: &Sandbox) -> Command {
-    let mut c = docker_bare(sb);
-    c.env("CYTOKEN_TENANT_ID", TENANT)
-        .env("CYTOKEN_APP_ID", APP)
-        .env("CYTOKEN_APP_SECRET", SECRET)
-        .env("CYTOKEN_AUTH_URL", sb.emu.url());
-    c
+    sb.cmd_as(&helper_link(sb))
 }
 
 /// Runs `cmd` with `input` on stdin, as docker does.

@@ -460,13 +460,7 @@ fn make_repo(sb: &Sandbox) -> PathBuf {
 
 /// `git-credential-cytoken` as git finds it: a link to the binary (argv[0] dispatch).
 fn helper_link(sb: &Sandbox) -> PathBuf {
-    let dir = sb.home.path().join("bin");
-    let link = dir.join("git-credential-cytoken");
-    if !link.exists() {
-        std::fs::create_dir_all(&dir).unwrap();
-        std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_cytoken"), &link).unwrap();
-    }
-    link
+    sb.link("git-credential-cytoken")
 }
 
 /// How git is told to run cytoken.

@@ -48,9 +48,26 @@ impl Sandbox {
         p
     }
 
+    /// A link named `name` to the binary in the sandbox's `bin` dir: how git
+    /// and docker find `git-credential-cytoken` / `docker-credential-cytoken`.
+    pub fn link(&self, name: &str) -> PathBuf {
+        let dir = self.home.path().join("bin");
+        let link = dir.join(name);
+        if !link.exists() {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_cytoken"), &link).unwrap();
+        }
+        link
+    }
+
     /// The binary with a hermetic environment and no selection at all.
     pub fn bare(&self) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_cytoken"));
+        self.bare_as(Path::new(env!("CARGO_BIN_EXE_cytoken")))
+    }
+
+    /// `program` (the binary or a link to it) with a hermetic environment.
+    pub fn bare_as(&self, program: &Path) -> Command {
+        let mut c = Command::new(program);
         c.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", self.home.path())
@@ -62,7 +79,12 @@ impl Sandbox {
 
     /// The binary with a complete environment-only selection for the emulator.
     pub fn cmd(&self) -> Command {
-        let mut c = self.bare();
+        self.cmd_as(Path::new(env!("CARGO_BIN_EXE_cytoken")))
+    }
+
+    /// `program` with a complete environment-only selection for the emulator.
+    pub fn cmd_as(&self, program: &Path) -> Command {
+        let mut c = self.bare_as(program);
         c.env("CYTOKEN_TENANT_ID", TENANT)
             .env("CYTOKEN_APP_ID", APP)
             .env("CYTOKEN_APP_SECRET", SECRET)
