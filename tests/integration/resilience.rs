@@ -131,10 +131,7 @@ fn a_stopped_lock_holder_never_hangs_waiters() {
     assert!(sb.emu.verify_access_token(&tok));
 
     // A stale but still valid cached token: served, with a warning, no exchange.
-    let entry = sb.entries().pop().unwrap();
-    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&entry).unwrap()).unwrap();
-    v["expires_at"] = (cytoken::authtoken::now() + 120).into();
-    std::fs::write(&entry, serde_json::to_vec(&v).unwrap()).unwrap();
+    sb.set_expiry(120);
     let requests = sb.emu.requests();
     let o = sb.run(&[]);
     assert_status(&o, 0);
@@ -309,10 +306,7 @@ fn an_unwritable_cache_never_fails_the_command() {
     // Read-only with a stale entry: the refresh cannot be stored, still printed.
     let sb = Sandbox::new();
     assert_status(&sb.run(&[]), 0);
-    let entry = sb.entries().pop().unwrap();
-    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&entry).unwrap()).unwrap();
-    v["expires_at"] = (cytoken::authtoken::now() + 60).into();
-    std::fs::write(&entry, serde_json::to_vec(&v).unwrap()).unwrap();
+    let entry = sb.set_expiry(60);
     std::fs::remove_file(entry.with_extension("lock")).unwrap();
     {
         let _ro = ReadOnly::new(&sb.cache_dir());

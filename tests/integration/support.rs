@@ -96,6 +96,17 @@ impl Sandbox {
         self.cmd().args(args).output().unwrap()
     }
 
+    /// Rewrites the one cached entry to expire `secs` from now (negative: in
+    /// the past), e.g. stale inside the refresh margin but not yet expired.
+    pub fn set_expiry(&self, secs: i64) -> PathBuf {
+        let entry = self.entries().pop().expect("a cached entry");
+        let mut v: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&entry).unwrap()).unwrap();
+        v["expires_at"] = (cytoken::authtoken::now() + secs).into();
+        std::fs::write(&entry, serde_json::to_vec(&v).unwrap()).unwrap();
+        entry
+    }
+
     /// Every regular file under the cache dir.
     pub fn cache_files(&self) -> Vec<PathBuf> {
         let mut v: Vec<PathBuf> = std::fs::read_dir(self.cache_dir())
