@@ -196,17 +196,20 @@ impl<'a> Broker<'a> {
         let now = authtoken::now();
         let record = key.handout(parent.pid, parent.started);
         let fp = token_fingerprint(&token.access_token);
-        let reask = match self.cache.handout(&record) {
-            Found::Ok(h) => h.token_fp == fp && h.until > now,
-            Found::Missing => false,
+        let previous = match self.cache.handout(&record) {
+            Found::Ok(h) => Some(h),
+            Found::Missing => None,
             Found::Untrusted(why) => {
                 diag::warn(format_args!(
                     "ignoring hand-out record {}: {why}; it will be replaced",
                     record.display()
                 ));
-                false
+                None
             }
         };
+        let reask = previous
+            .as_ref()
+            .is_some_and(|h| h.token_fp == fp && h.until > now && !h.replaced);
         let token = if reask {
             diag::log(
                 1,
@@ -222,8 +225,15 @@ impl<'a> Broker<'a> {
         let handout = Handout {
             token_fp: token_fingerprint(&token.access_token),
             until: token.refresh_at,
+            replaced: reask
+                || previous
+                    .as_ref()
+                    .is_some_and(|h| h.replaced && h.token_fp == fp),
         };
-        if let Err(e) = self.cache.record_handout(&record, &handout) {
+        // Repeated asks for the same token need no new record.
+        if previous.as_ref() != Some(&handout)
+            && let Err(e) = self.cache.record_handout(&record, &handout)
+        {
             diag::warn(format_args!(
                 "could not record the hand-out in {} ({e}); a rejection of this token may \
                  go unnoticed",

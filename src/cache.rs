@@ -56,6 +56,11 @@ pub struct Handout {
     pub token_fp: String,
     /// Epoch seconds until which the client was told the token is good.
     pub until: i64,
+    /// The token was minted because this client re-asked: a second re-ask for
+    /// it is not another rejection to act on (a server refusing fresh tokens, or
+    /// a client that simply calls repeatedly), so it is served, not replaced.
+    #[serde(default)]
+    pub replaced: bool,
 }
 
 /// The file-name marker of hand-out records: `<key>.kube-<pid>-<start time>`.
@@ -660,6 +665,7 @@ mod tests {
         let h = |fp: &str, until: i64| Handout {
             token_fp: fp.into(),
             until,
+            replaced: false,
         };
         cache.record_handout(&a, &h("a", 100)).unwrap();
         cache.record_handout(&a, &h("b", 100)).unwrap();

@@ -339,6 +339,14 @@ mod tests {
         let t = broker.token_for_parent(kubectl(103)).unwrap();
         assert_eq!(t.access_token, second.access_token);
         assert_eq!(emu.requests(), 2);
+
+        // A client that keeps asking for the token minted for its own re-ask is
+        // served it: one replacement per client and token, never a mint per call.
+        for _ in 0..3 {
+            let t = broker.token_for_parent(kubectl(101)).unwrap();
+            assert_eq!(t.access_token, second.access_token);
+        }
+        assert_eq!(emu.requests(), 2);
     }
 
     #[test]
