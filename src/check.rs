@@ -66,7 +66,12 @@ fn check_config(g: &Global, r: &mut Report) -> Option<Selection> {
         .or_else(|| config::process_env("CYTOKEN_CONFIG").map(Into::into));
     let path = explicit.or_else(config::default_config_path);
     match &path {
-        Some(p) if p.exists() => match std::fs::metadata(p) {
+        // The whole file, every profile: the commands themselves parse only the
+        // selected profile's part of a large file.
+        Some(p) if p.exists() => match config::load_file(p).and_then(|_| {
+            std::fs::metadata(p).map_err(|e| Error::Config(format!("{}: {e}", p.display())))
+        }) {
+            Err(e) => r.fail("config file", e),
             Ok(m) if m.mode() & 0o077 != 0 => r.warn(
                 "config file",
                 format_args!(
@@ -80,10 +85,6 @@ fn check_config(g: &Global, r: &mut Report) -> Option<Selection> {
             Ok(m) => r.ok(
                 "config file",
                 format_args!("{} (private, mode {:03o})", p.display(), m.mode() & 0o777),
-            ),
-            Err(e) => r.fail(
-                "config file",
-                Error::Config(format!("{}: {e}", p.display())),
             ),
         },
         Some(p) => r.warn(

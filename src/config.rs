@@ -344,6 +344,74 @@ pub fn load_file(path: &Path) -> Result<ConfigFile> {
     parse_file(&text, path)
 }
 
+/// Reads a config file for one selection. A file of many profiles is parsed
+/// only in the parts this selection needs (the top level, and the tables of
+/// the wanted profile): parsing 200 profiles would cost more than everything
+/// else a cached call does. Whenever that shortcut cannot be trusted — the
+/// profile is not found, or the slice does not parse — the whole file is
+/// parsed, so every error is still reported with its line. (Mistakes in other
+/// profiles surface when those are used, and in `cytoken check`.)
+pub fn load_selected(path: &Path, requested: Option<&str>) -> Result<ConfigFile> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::Config(format!("cannot read config file {}: {e}", path.display())))?;
+    if let Some(file) = parse_slice(&text, requested) {
+        return Ok(file);
+    }
+    parse_file(&text, path)
+}
+
+/// The name of the table a line opens (`[profiles.prod]  # x` → `profiles.prod`);
+/// `None` for other lines and for arrays of tables.
+fn table_header(line: &str) -> Option<&str> {
+    let rest = line.trim().strip_prefix('[')?;
+    if rest.starts_with('[') {
+        return None;
+    }
+    let (name, after) = rest.split_once(']')?;
+    let after = after.trim_start();
+    (after.is_empty() || after.starts_with('#')).then(|| name.trim())
+}
+
+/// The profile a `profiles.<name>[.…]` table belongs to, for bare names only
+/// (a quoted name keeps its table in every slice).
+fn profile_of(header: &str) -> Option<&str> {
+    let name = header.strip_prefix("profiles.")?.split('.').next()?;
+    name.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        .then_some(name)
+}
+
+/// Parses everything but other profiles' tables; `None` when that is not
+/// certain to be right (then the caller parses the whole file).
+fn parse_slice(text: &str, requested: Option<&str>) -> Option<ConfigFile> {
+    let wanted = if let Some(name) = requested {
+        name.to_string()
+    } else {
+        // The top level, before the first table, names the default profile.
+        let mut end = 0;
+        for line in text.split_inclusive('\n') {
+            if table_header(line).is_some() {
+                break;
+            }
+            end += line.len();
+        }
+        let top: ConfigFile = toml::from_str(&text[..end]).ok()?;
+        top.default_profile.unwrap_or_else(|| "default".into())
+    };
+    let mut slice = String::new();
+    let mut keep = true;
+    for line in text.split_inclusive('\n') {
+        if let Some(header) = table_header(line) {
+            keep = profile_of(header).is_none_or(|p| p == wanted);
+        }
+        if keep {
+            slice.push_str(line);
+        }
+    }
+    let file: ConfigFile = toml::from_str(&slice).ok()?;
+    file.profiles.contains_key(&wanted).then_some(file)
+}
+
 /// Parses config text; `path` only names the file in errors.
 pub fn parse_file(text: &str, path: &Path) -> Result<ConfigFile> {
     toml::from_str(text).map_err(|e| {
@@ -387,6 +455,7 @@ impl Selection {
             .config
             .clone()
             .or_else(|| env("CYTOKEN_CONFIG").map(PathBuf::from));
+        let requested = flags.profile.clone().or_else(|| env("CYTOKEN_PROFILE"));
         let (config_path, file) = match explicit {
             Some(p) => {
                 if !p.exists() {
@@ -395,18 +464,17 @@ impl Selection {
                         p.display()
                     )));
                 }
-                let f = load_file(&p)?;
+                let f = load_selected(&p, requested.as_deref())?;
                 (Some(p), Some(f))
             }
             None => match default_config_path() {
                 Some(p) if p.exists() => {
-                    let f = load_file(&p)?;
+                    let f = load_selected(&p, requested.as_deref())?;
                     (Some(p), Some(f))
                 }
                 _ => (None, None),
             },
         };
-        let requested = flags.profile.clone().or_else(|| env("CYTOKEN_PROFILE"));
         let (name, profile) = pick_profile(file.as_ref(), requested, config_path.as_deref(), env)?;
         Self::merge(flags, env, &name, &profile, config_path)
     }
@@ -780,6 +848,47 @@ app_secret_env = "MY_SECRET"
             s.auth_url,
             "https://protectapi-euc1.cylance.com/auth/v2/token"
         );
+    }
+
+    #[test]
+    fn large_files_are_parsed_in_the_slice_the_selection_needs() {
+        let mut text = String::from("default_profile = \"p7\"\n");
+        for i in 0..50 {
+            text.push_str(&format!(
+                "[profiles.p{i}]\ntenant_id = \"t{i}\"\napp_id = \"a{i}\"\n\
+                 [profiles.p{i}.extra_claims]\nn = {i}\n"
+            ));
+        }
+        let full = parse_file(&text, Path::new("c.toml")).unwrap();
+        let slice = parse_slice(&text, None).unwrap();
+        assert_eq!(slice.default_profile.as_deref(), Some("p7"));
+        assert_eq!(slice.profiles.len(), 1);
+        assert_eq!(
+            format!("{:?}", slice.profiles["p7"]),
+            format!("{:?}", full.profiles["p7"])
+        );
+        let slice = parse_slice(&text, Some("p42")).unwrap();
+        assert_eq!(slice.profiles["p42"].tenant_id.as_deref(), Some("t42"));
+        assert!(
+            parse_slice(&text, Some("nope")).is_none(),
+            "falls back to the full parse"
+        );
+
+        // A mistake in another profile does not stop this one; using it does.
+        let bad = format!("{text}[profiles.typo]\ntenant_idd = \"x\"\n");
+        assert!(parse_slice(&bad, Some("p1")).is_some());
+        assert!(parse_slice(&bad, Some("typo")).is_none());
+        // A multi-line string that looks like a table header: the slice does not
+        // parse, so the whole file is parsed and the value is intact.
+        let tricky = "[profiles.a]\ntenant_id = \"\"\"\n[profiles.b]\n\"\"\"\n[profiles.b]\napp_id = \"x\"\n";
+        assert!(parse_slice(tricky, Some("a")).is_none());
+        let full = parse_file(tricky, Path::new("c.toml")).unwrap();
+        assert_eq!(
+            full.profiles["a"].tenant_id.as_deref(),
+            Some("[profiles.b]\n")
+        );
+        // Unknown top-level tables are never sliced away.
+        assert!(parse_slice("[defaults]\nx = 1\n[profiles.a]\n", Some("a")).is_none());
     }
 
     #[test]
