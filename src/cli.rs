@@ -23,7 +23,7 @@ Examples:
   cytoken -p prod check";
 
 /// Mints, caches and serves short-lived Cylance User API v2 access tokens.
-#[derive(Debug, Parser)]
+#[derive(Debug, PartialEq, Eq, Parser)]
 #[command(name = "cytoken", version, after_help = AFTER_HELP)]
 pub struct Cli {
     #[command(flatten)]
@@ -33,7 +33,7 @@ pub struct Cli {
 }
 
 /// Options that select which token (global: usable before or after the command).
-#[derive(Debug, Clone, Default, Args)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Args)]
 pub struct Global {
     /// Profile in the config file [env: CYTOKEN_PROFILE]
     #[arg(short, long, global = true, value_name = "NAME")]
@@ -73,7 +73,7 @@ pub struct Global {
     pub verbose: u8,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, PartialEq, Eq, Subcommand)]
 pub enum Command {
     /// Print the access token (the default command)
     #[command(
@@ -166,7 +166,7 @@ pub enum Command {
     },
 }
 
-#[derive(Debug, Clone, Default, Args)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Args)]
 pub struct TokenArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Raw)]
@@ -184,7 +184,7 @@ pub enum Format {
     Header,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, PartialEq, Eq, Subcommand)]
 pub enum CacheCommand {
     /// List cached entries: profile, tenant, app, scopes, expiry, time left
     List,

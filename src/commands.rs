@@ -30,7 +30,11 @@ pub fn run(mut args: Vec<OsString>) -> i32 {
             break;
         }
     }
-    let cli = match Cli::try_parse_from(args) {
+    let parsed = match crate::fastargs::parse(&args) {
+        Some(cli) => Ok(cli),
+        None => Cli::try_parse_from(args),
+    };
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
             // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).

@@ -17,6 +17,7 @@ pub mod diag;
 pub mod emulator;
 pub mod error;
 pub mod exchange;
+pub mod fastargs;
 pub mod protocol;
 pub mod sys;
 
