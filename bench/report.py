@@ -29,6 +29,8 @@ LABEL = {
     "true": "`/bin/true`",
     "token": "`cytoken token`, cached",
     "token_scale": "`cytoken token`, cached, 1,000 other entries + 200-profile config",
+    "token_cfg": "`cytoken token`, cached, 200-profile config only",
+    "token_dir": "`cytoken token`, cached, 1,000 other entries only",
     "ec_fp": "`cytoken exec-credential`, cached (fresh parent)",
     "gke_fp": "`gke-gcloud-auth-plugin`, cached (fresh parent)",
     "ec_direct": "`cytoken exec-credential`, cached (parent = hyperfine)",
@@ -77,6 +79,8 @@ def timed(key, ref=None, target=None, faster=False):
 timed("true")
 timed("token", "true", 1.4)
 timed("token_scale", "token", 1.10)
+timed("token_cfg", "token")
+timed("token_dir", "token")
 timed("ec_fp", "gke_fp", 3.5, faster=True)
 timed("gke_fp")
 timed("ec_direct", "gke_direct", 3.5, faster=True)
@@ -133,7 +137,7 @@ if st:
         and failed == 0
     )
     add(
-        f"cold stampede, {st['n']} × `cytoken token`, 300 ms endpoint ({len(rounds)} rounds)",
+        f"cold stampede, {st['n']} × `cytoken token`, 300 ms endpoint ({len(rounds)} round{'s' if len(rounds) != 1 else ''})",
         f"{statistics.median(walls):.2f} s",
         f"{min(walls):.2f} s",
         f"{max(walls):.2f} s",
@@ -151,6 +155,16 @@ for r in rows:
 runs = ", ".join(f"{k} {len(r['times'])}" for k, r in hf.items())
 if runs:
     print(f"\nhyperfine runs per case: {runs}.")
+
+if all(k in hf for k in ("true", "fp_true", "ec_fp", "gke_fp")):
+    # fresh-parent X costs (fresh-parent /bin/true) − /bin/true + X.
+    m = {k: hf[k]["median"] for k in ("true", "fp_true", "ec_fp", "gke_fp")}
+    ec = m["ec_fp"] - m["fp_true"] + m["true"]
+    gke = m["gke_fp"] - m["fp_true"] + m["true"]
+    print(f"\nWith the wrapper's own cost taken out (X ≈ fresh-parent X − fresh-parent /bin/true"
+          f" + /bin/true): exec-credential ≈ {ms(ec)} ({ec / m['true']:.2f}× /bin/true),"
+          f" gke-gcloud-auth-plugin ≈ {ms(gke)} ({gke / m['true']:.2f}× /bin/true):"
+          f" {gke / ec:.2f}× faster (target ≥ 3.5×).")
 
 probe = load("probe.json")
 if probe:
