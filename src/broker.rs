@@ -17,6 +17,11 @@ use crate::{authtoken, diag, exchange};
 /// How long a 400/401/403 is remembered for a key, so callers queued behind a
 /// failing refresh get the same answer instead of each hitting the endpoint.
 const NEGATIVE_TTL: i64 = 10;
+/// Longest wait for the lock around a compare-and-invalidate; past it the
+/// invalidation goes ahead unlocked (it only ever removes the token it names).
+const INVALIDATE_LOCK_WAIT: Duration = Duration::from_secs(2);
+/// How long a stale token served as a fallback is announced to be good for.
+const FALLBACK_GRACE: i64 = 60;
 
 /// How the cache is used for one call.
 #[derive(Debug, Clone, Copy, Default)]
@@ -78,10 +83,6 @@ impl<'a> Broker<'a> {
         }
     }
 
-    pub fn selection(&self) -> &Selection {
-        self.sel
-    }
-
     fn secret(&self) -> Result<&Secret> {
         if let Some(s) = self.secret.get() {
             return Ok(s);
@@ -117,13 +118,28 @@ impl<'a> Broker<'a> {
         Ok(self.key.get_or_init(|| key).as_ref())
     }
 
-    fn refresh_at(&self, expires_at: i64) -> i64 {
-        expires_at - self.sel.refresh_margin
+    /// When the entry's token goes stale: its expiry less the refresh margin,
+    /// the margin never more than half the token's actual life (a server may
+    /// grant less than was asked for, and a margin longer than the life would
+    /// make every call exchange).
+    fn stale_at(&self, e: &Entry) -> i64 {
+        let life = (e.expires_at - e.obtained_at).max(0);
+        e.expires_at - self.sel.refresh_margin.min(life / 2)
     }
 
     fn token_of(&self, e: Entry, cached: bool) -> Token {
+        let now = authtoken::now();
+        let stale_at = self.stale_at(&e);
         Token {
-            refresh_at: self.refresh_at(e.expires_at),
+            // A stale token served as a fallback (endpoint down, lock held) is
+            // announced as good for at most another minute: git drops a
+            // credential whose expiry has passed, and client-go would re-run
+            // the plugin before every request.
+            refresh_at: if stale_at > now {
+                stale_at
+            } else {
+                e.expires_at.min(now + FALLBACK_GRACE)
+            },
             access_token: e.access_token,
             expires_at: e.expires_at,
             cached,
@@ -154,7 +170,7 @@ impl<'a> Broker<'a> {
         };
         if !self.opts.force_refresh
             && let Some(e) = self.read(key)
-            && self.refresh_at(e.expires_at) > authtoken::now()
+            && self.stale_at(&e) > authtoken::now()
         {
             diag::step(start, format_args!("cache hit {}", key.name));
             return Ok(self.token_of(e, true));
@@ -249,9 +265,12 @@ impl<'a> Broker<'a> {
         let Some(key) = self.key()? else {
             return Ok(false);
         };
+        // Under the key's lock (briefly), so a refresh that lands between the
+        // read and the removal is never thrown away.
+        let _guard = self.cache.lock(key, INVALIDATE_LOCK_WAIT).ok().flatten();
         match self.read(key) {
             Some(e) if e.access_token == token => {
-                self.cache.remove(key).map_err(|e| {
+                self.cache.remove_entry(key).map_err(|e| {
                     Error::Other(format!(
                         "cannot remove cache entry {}: {e}",
                         key.entry.display()
@@ -261,14 +280,6 @@ impl<'a> Broker<'a> {
             }
             _ => Ok(false),
         }
-    }
-
-    /// The cached entry, if any (for `cache list`-style reporting).
-    pub fn cached(&self) -> Result<Option<Token>> {
-        Ok(self
-            .key()?
-            .and_then(|k| self.read(k))
-            .map(|e| self.token_of(e, true)))
     }
 
     /// Removes the selection's entry; true if there was one.
@@ -301,29 +312,13 @@ impl<'a> Broker<'a> {
         diag::step(wait_start, "lock wait");
         let now = authtoken::now();
         let current = self.read(key);
-        if timed_out {
-            // Someone has held the lock past our bounded wait (stopped, or a very
-            // slow endpoint): a token that still works beats waiting forever.
-            if let Some(e) =
-                current.filter(|e| e.expires_at > now && Some(e.access_token.as_str()) != rejected)
-            {
-                diag::warn(format_args!(
-                    "another cytoken process has held the cache lock for over {} s; serving the \
-                     cached token",
-                    self.sel.lock_timeout.as_secs()
-                ));
-                return Ok(self.token_of(e, true));
-            }
-            diag::warn(format_args!(
-                "another cytoken process has held the cache lock for over {} s; exchanging \
-                 without it",
-                self.sel.lock_timeout.as_secs()
-            ));
-            return self.exchange_and_store(Some(key), None);
-        }
+        // A token the caller reported as rejected is never served as a fallback.
+        let usable = current
+            .as_ref()
+            .filter(|e| e.expires_at > now && Some(e.access_token.as_str()) != rejected);
         if let Some(e) = &current {
             let replaced = rejected.is_some_and(|r| r != e.access_token);
-            let fresh = self.refresh_at(e.expires_at) > now;
+            let fresh = self.stale_at(e) > now;
             // Another process refreshed while we waited for the lock.
             if replaced || (rejected.is_none() && !self.opts.force_refresh && fresh) {
                 diag::log(1, "cache refreshed by another process while waiting");
@@ -335,20 +330,49 @@ impl<'a> Broker<'a> {
         {
             diag::log(
                 1,
-                "a recent rejection is recorded for this key; failing fast",
+                "a recent failure is recorded for this key; not retrying yet",
             );
-            return Err(Error::Rejected {
-                status: f.status,
-                message: f.message,
-            });
+            return self.recorded(f, usable);
         }
-        // A token the caller reported as rejected is never served as a fallback.
-        let usable = current
-            .as_ref()
-            .filter(|e| Some(e.access_token.as_str()) != rejected);
+        if timed_out {
+            // Someone has held the lock past our bounded wait (stopped, or a very
+            // slow endpoint): a token that still works beats waiting forever.
+            let held = self.sel.lock_timeout.as_secs();
+            if let Some(e) = usable {
+                diag::warn(format_args!(
+                    "another cytoken process has held the cache lock for over {held} s; \
+                     serving the cached token"
+                ));
+                return Ok(self.token_of(e.clone(), true));
+            }
+            diag::warn(format_args!(
+                "another cytoken process has held the cache lock for over {held} s; \
+                 exchanging without it"
+            ));
+        }
         let result = self.exchange_and_store(Some(key), usable);
         drop(guard);
         result
+    }
+
+    /// Answers from a recorded failure: the same rejection, or for an endpoint
+    /// that was failing, the still-valid cached token (stale-on-error).
+    fn recorded(&self, f: Failure, usable: Option<&Entry>) -> Result<Token> {
+        match (f.unavailable, usable) {
+            (false, _) => Err(Error::Rejected {
+                status: f.status,
+                message: f.message,
+            }),
+            (true, Some(e)) => {
+                diag::warn(format_args!(
+                    "{}; serving the cached token, which expires in {} s",
+                    f.message,
+                    e.expires_at - authtoken::now()
+                ));
+                Ok(self.token_of(e.clone(), true))
+            }
+            (true, None) => Err(Error::Unavailable(f.message)),
+        }
     }
 
     /// One exchange; stores the result (or records a rejection) when there is a key.
@@ -398,31 +422,31 @@ impl<'a> Broker<'a> {
                     ..self.token_of(entry, false)
                 })
             }
-            Err(Error::Rejected { status, message }) => {
-                if let Some(key) = key {
-                    let f = Failure {
+            Err(e @ (Error::Rejected { .. } | Error::Unavailable(_))) => {
+                let f = match e {
+                    Error::Rejected { status, message } => Failure {
                         status,
-                        message: message.clone(),
+                        message,
                         until: now + NEGATIVE_TTL,
-                    };
-                    if let Err(e) = self.cache.record_failure(key, &f) {
-                        diag::log(1, format_args!("could not record the rejection: {e}"));
-                    }
+                        unavailable: false,
+                    },
+                    other => Failure {
+                        status: 0,
+                        message: other.to_string(),
+                        until: now + NEGATIVE_TTL,
+                        unavailable: true,
+                    },
+                };
+                // Remembered briefly, so callers queued behind this one (and
+                // those arriving in the next seconds) do not each hit a failing
+                // endpoint again.
+                if let Some(key) = key
+                    && let Err(e) = self.cache.record_failure(key, &f)
+                {
+                    diag::log(1, format_args!("could not record the failure: {e}"));
                 }
-                Err(Error::Rejected { status, message })
+                self.recorded(f, current)
             }
-            Err(Error::Unavailable(msg)) => match current {
-                // Stale-on-error: an outage of the endpoint should not take down
-                // every caller while the cached token still works.
-                Some(e) if e.expires_at > now => {
-                    diag::warn(format_args!(
-                        "{msg}; serving the cached token, which expires in {} s",
-                        e.expires_at - now
-                    ));
-                    Ok(self.token_of(e.clone(), true))
-                }
-                _ => Err(Error::Unavailable(msg)),
-            },
             Err(e) => Err(e),
         }
     }

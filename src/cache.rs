@@ -38,12 +38,17 @@ pub struct Entry {
     pub scopes: Vec<String>,
 }
 
-/// A recorded rejection (400/401/403), so queued callers fail fast.
+/// A recorded failure (a 400/401/403, or an unreachable endpoint), so queued
+/// callers fail fast instead of each hitting the endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Failure {
     pub status: u16,
     pub message: String,
     pub until: i64,
+    /// The endpoint was unreachable or failing (not a rejection): waiters serve
+    /// a still-valid cached token or fail fast instead of each retrying it.
+    #[serde(default)]
+    pub unavailable: bool,
 }
 
 /// One hand-out of a key's token to a client process that keeps tokens only in
@@ -214,11 +219,8 @@ impl Cache {
         // Many processes may race here on a cold cache. Publishing with link(2),
         // which never replaces an existing file, makes the first key win; every
         // process then reads back that one key, so all agree on the cache names.
-        let tmp = self
-            .dir
-            .join(format!(".{KEY_FILE}.{}.tmp", uuid::Uuid::new_v4().simple()));
-        write_atomic(&tmp, &key)?;
-        let linked = std::fs::hard_link(&tmp, &path);
+        let tmp = temp_path(&path);
+        let linked = write_new(&tmp, &key).and_then(|()| std::fs::hard_link(&tmp, &path));
         let _ = std::fs::remove_file(&tmp);
         match linked {
             Ok(()) => {}
@@ -244,13 +246,18 @@ impl Cache {
     /// Replaces a key's entry atomically.
     pub fn write(&self, key: &Key, entry: &Entry) -> io::Result<()> {
         self.ensure_dir()?;
-        let json = serde_json::to_vec_pretty(entry).map_err(io::Error::other)?;
+        let json = serde_json::to_vec(entry).map_err(io::Error::other)?;
         write_atomic(&key.entry, &json)
     }
 
     /// Removes a key's entry (and any recorded failure).
     pub fn remove(&self, key: &Key) -> io::Result<bool> {
         let _ = std::fs::remove_file(&key.failure);
+        self.remove_entry(key)
+    }
+
+    /// Removes a key's entry only (a recorded failure stays in force).
+    pub fn remove_entry(&self, key: &Key) -> io::Result<bool> {
         match std::fs::remove_file(&key.entry) {
             Ok(()) => Ok(true),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
@@ -355,24 +362,10 @@ impl Cache {
     /// Every entry in the cache dir, with its key name, sorted by profile.
     pub fn list(&self) -> io::Result<Vec<(String, Found<Entry>)>> {
         let mut out = Vec::new();
-        let dir = match std::fs::read_dir(&self.dir) {
-            Ok(d) => d,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(out),
-            Err(e) => return Err(e),
-        };
-        for de in dir {
-            let path = de?.path();
-            let Some(name) = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .and_then(|n| n.strip_suffix(".json"))
-            else {
-                continue;
-            };
-            if name.starts_with('.') {
-                continue; // a temp file of a write in progress
+        for (path, kind) in self.own_files()? {
+            if let OwnFile::Entry(name) = kind {
+                out.push((name, read_json::<Entry>(&path)));
             }
-            out.push((name.to_string(), read_json(&path)));
         }
         out.sort_by(|a, b| match (&a.1, &b.1) {
             (Found::Ok(x), Found::Ok(y)) => (&x.profile, &a.0).cmp(&(&y.profile, &b.0)),
@@ -381,30 +374,77 @@ impl Cache {
         Ok(out)
     }
 
-    /// Removes every cache file cytoken made (entries, locks, failures, key).
+    /// Removes every cache file cytoken made (entries, locks, failures, hand-out
+    /// records, temp files, the fingerprint key) and nothing else: the cache dir
+    /// may be one the user also keeps other files in.
     pub fn clear_all(&self) -> io::Result<usize> {
         let mut n = 0;
-        let dir = match std::fs::read_dir(&self.dir) {
-            Ok(d) => d,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
-            Err(e) => return Err(e),
-        };
-        for de in dir {
-            let path = de?.path();
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            let ours = name == KEY_FILE
-                || name.contains(HANDOUT_MARK)
-                || [".json", ".lock", ".fail", ".tmp"]
-                    .iter()
-                    .any(|s| name.ends_with(s));
-            if ours {
-                if path.extension().is_some_and(|e| e == "json") {
-                    n += 1;
-                }
-                std::fs::remove_file(&path)?;
+        for (path, kind) in self.own_files()? {
+            if matches!(kind, OwnFile::Entry(_)) {
+                n += 1;
             }
+            std::fs::remove_file(&path)?;
         }
         Ok(n)
+    }
+
+    /// The files in the cache dir that cytoken made, recognised by their exact
+    /// name patterns.
+    fn own_files(&self) -> io::Result<Vec<(PathBuf, OwnFile)>> {
+        let dir = match std::fs::read_dir(&self.dir) {
+            Ok(d) => d,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        let mut out = Vec::new();
+        for de in dir {
+            let path = de?.path();
+            let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            if let Some(kind) = own_file(name) {
+                out.push((path, kind));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// What a cache-dir file name says about it.
+#[derive(Debug, PartialEq, Eq)]
+enum OwnFile {
+    Entry(String),
+    Other,
+}
+
+/// Recognises cytoken's own names: `<32 hex>.json|.lock|.fail`,
+/// `<32 hex>.kube-<pid>-<start>`, the fingerprint key, and temp files
+/// `.<one of those>.<pid>.<32 hex>.tmp`.
+fn own_file(name: &str) -> Option<OwnFile> {
+    let key_part = |s: &str| s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit());
+    if name == KEY_FILE {
+        return Some(OwnFile::Other);
+    }
+    if let Some(tmp) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) {
+        let mut parts = tmp.rsplitn(3, '.');
+        let (rand, pid, base) = (parts.next()?, parts.next()?, parts.next()?);
+        let ok = key_part(rand)
+            && pid.bytes().all(|b| b.is_ascii_digit())
+            && (base == KEY_FILE || own_file(base).is_some());
+        return ok.then_some(OwnFile::Other);
+    }
+    let (key, rest) = name.split_at_checked(32)?;
+    if !key_part(key) {
+        return None;
+    }
+    match rest {
+        ".json" => Some(OwnFile::Entry(key.to_string())),
+        ".lock" | ".fail" => Some(OwnFile::Other),
+        _ => {
+            let (pid, started) = rest.strip_prefix(HANDOUT_MARK)?.split_once('-')?;
+            let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+            (digits(pid) && digits(started)).then_some(OwnFile::Other)
+        }
     }
 }
 
@@ -443,7 +483,8 @@ pub fn read_trusted(path: &Path) -> io::Result<Option<Vec<u8>>> {
             meta.len()
         )));
     }
-    let mut buf = Vec::new();
+    // Sized from the metadata, so a whole entry comes in one read.
+    let mut buf = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0) + 1);
     let read = file.take(MAX_FILE + 1).read_to_end(&mut buf)?;
     if u64::try_from(read).unwrap_or(u64::MAX) > MAX_FILE {
         return Err(io::Error::other("it is too large"));
@@ -483,28 +524,35 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Found<T> {
 /// directory, fsync, rename. A crash at any point leaves the old file or the new
 /// one, never a torn one; a symlink at `path` is replaced, never written through.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("entry");
-    let tmp = dir.join(format!(
-        ".{name}.{}.{}.tmp",
-        std::process::id(),
-        uuid::Uuid::new_v4().simple()
-    ));
-    let result = (|| {
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .custom_flags(libc::O_NOFOLLOW)
-            .open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
+    let tmp = temp_path(path);
+    let result = write_new(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// A unique temp name beside `path`: `.<name>.<pid>.<32 hex>.tmp`.
+fn temp_path(path: &Path) -> PathBuf {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("entry");
+    path.with_file_name(format!(
+        ".{name}.{}.{}.tmp",
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    ))
+}
+
+/// Creates a new private file (never an existing one, never through a
+/// symlink) holding `bytes`, flushed to disk.
+fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
 }
 
 #[cfg(test)]
@@ -685,6 +733,53 @@ mod tests {
     }
 
     #[test]
+    fn clear_all_removes_only_cytokens_own_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path().to_path_buf());
+        let key = cache
+            .key(&selection(&cache.dir), Some(&Secret::new("s".into())))
+            .unwrap();
+        cache.write(&key, &entry("tok")).unwrap();
+        drop(cache.lock(&key, Duration::from_secs(1)).unwrap());
+        cache
+            .record_handout(
+                &key.handout(7, Some(9)),
+                &Handout {
+                    token_fp: "f".into(),
+                    until: 1,
+                    replaced: false,
+                },
+            )
+            .unwrap();
+        let temp = temp_path(&key.entry);
+        std::fs::write(&temp, b"x").unwrap();
+        let foreign = [
+            "package.json",
+            "build.lock",
+            "notes.tmp",
+            "x.fail",
+            ".hidden.tmp",
+        ];
+        for f in foreign {
+            std::fs::write(dir.path().join(f), b"mine").unwrap();
+        }
+        assert_eq!(
+            cache.list().unwrap().len(),
+            1,
+            "only cytoken's entries are listed"
+        );
+        assert_eq!(cache.clear_all().unwrap(), 1);
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort_unstable();
+        let mut want: Vec<String> = foreign.iter().map(|s| (*s).to_string()).collect();
+        want.sort_unstable();
+        assert_eq!(left, want);
+    }
+
+    #[test]
     fn failures_expire() {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::new(dir.path().join("c"));
@@ -693,6 +788,7 @@ mod tests {
             status: 401,
             message: "no".into(),
             until: 100,
+            unavailable: false,
         };
         cache.record_failure(&key, &f).unwrap();
         assert_eq!(cache.failure(&key, 99), Some(f));

@@ -23,6 +23,8 @@ pub const MAX_LIFETIME: u64 = 1800;
 pub const DEFAULT_ISSUER: &str = "http://cylance.com";
 /// Path of the token endpoint below every regional host.
 pub const TOKEN_PATH: &str = "/auth/v2/token";
+/// Largest config file read: far above any real one (200 profiles are ~40 KiB).
+const MAX_CONFIG: u64 = 4 << 20;
 
 /// Region codes (and the python-cyapi aliases) and their API hosts.
 const REGIONS: [(&str, &[&str], &str); 6] = [
@@ -191,49 +193,63 @@ fn read_secret_file(path: &Path) -> Result<String> {
 }
 
 fn run_secret_command(argv: &[String], budget: Duration) -> Result<String> {
+    use std::io::BufRead;
+    use std::os::unix::process::CommandExt;
     let cmd = argv.join(" ");
     let fail = |why: String| {
         Error::Config(format!(
             "app_secret_command `{cmd}` {why}: fix the command or run it by hand to see why"
         ))
     };
+    let deadline = Instant::now() + budget;
     let mut child = Command::new(&argv[0])
         .args(&argv[1..])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
+        // Its own process group, so a timeout also ends whatever it started.
+        .process_group(0)
         .spawn()
         .map_err(|e| fail(format!("could not start ({e})")))?;
-    let mut stdout = child.stdout.take().expect("stdout is piped");
-    // Read on a thread so a command that never exits cannot hang us past the timeout.
-    let reader = std::thread::spawn(move || {
-        let mut out = Vec::new();
-        let _ = (&mut stdout).take(64 * 1024).read_to_end(&mut out);
-        out
+    let stdout = child.stdout.take().expect("stdout is piped");
+    // Only the first line is the secret. Read it on a thread and never wait for
+    // EOF: a helper that leaves a background process holding stdout open must
+    // not hang git or kubectl past the budget.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut reader = std::io::BufReader::new(stdout.take(64 * 1024));
+        let mut line = String::new();
+        let read = reader.read_line(&mut line).map(|_| line);
+        let _ = tx.send(read);
+        // Keep draining so the command is never killed by a broken pipe.
+        let _ = std::io::copy(&mut reader, &mut std::io::sink());
     });
-    let start = Instant::now();
+    let timed_out = |child: &mut std::process::Child| {
+        crate::sys::kill_group(child.id());
+        let _ = child.wait();
+        fail(format!(
+            "did not finish within {} s (the `timeout` setting)",
+            budget.as_secs()
+        ))
+    };
+    let line = match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+        Ok(Ok(line)) => line,
+        Ok(Err(_)) => return Err(fail("printed non-UTF-8 output".into())),
+        Err(_) => return Err(timed_out(&mut child)),
+    };
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
-            Ok(None) if start.elapsed() > budget => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(fail(format!(
-                    "did not finish within {} s (the `timeout` setting)",
-                    budget.as_secs()
-                )));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Ok(None) if Instant::now() >= deadline => return Err(timed_out(&mut child)),
+            Ok(None) => std::thread::sleep(Duration::from_millis(2)),
             Err(e) => return Err(fail(format!("could not be waited for ({e})"))),
         }
     };
-    let out = reader.join().unwrap_or_default();
+    let first = line.trim_end_matches(['\n', '\r']).to_string();
+    drop(Secret::new(line));
     if !status.success() {
         return Err(fail(format!("failed ({status})")));
     }
-    let text = String::from_utf8(out).map_err(|_| fail("printed non-UTF-8 output".into()))?;
-    let first = text.lines().next().unwrap_or("").to_string();
-    drop(Secret::new(text));
     if first.is_empty() {
         return Err(fail("printed nothing".into()));
     }
@@ -339,9 +355,64 @@ pub fn default_cache_dir() -> Option<PathBuf> {
 /// Reads and parses a config file. The error carries the file, the line and the
 /// offending key (toml's message names both).
 pub fn load_file(path: &Path) -> Result<ConfigFile> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::Config(format!("cannot read config file {}: {e}", path.display())))?;
-    parse_file(&text, path)
+    parse_file(&read_config(path)?, path)
+}
+
+/// Reads a config file we can trust. Whoever can write it can make cytoken run
+/// a command as this user (`app_secret_command`) or send freshly signed auth
+/// tokens to their own server (`auth_url`), whatever the secret source: so, as
+/// ssh does, refuse a file (or a directory holding it) that others can write,
+/// and a file owned by another user (root excepted). Checked on the open
+/// handle, so the file cannot be swapped between the check and the read.
+fn read_config(path: &Path) -> Result<String> {
+    use std::os::unix::fs::MetadataExt;
+    let cannot = |e: std::io::Error| {
+        Error::Config(format!("cannot read config file {}: {e}", path.display()))
+    };
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    let me = crate::sys::euid();
+    if meta.uid() != me && meta.uid() != 0 {
+        return Err(Error::Config(format!(
+            "config file {} is owned by uid {}, not by you: anyone who controls it controls \
+             your tokens; use a file of your own (`cp` it, then `chmod 600`)",
+            path.display(),
+            meta.uid()
+        )));
+    }
+    if meta.mode() & 0o022 != 0 {
+        return Err(Error::Config(format!(
+            "config file {} is writable by others (mode {:03o}): anyone who can write it can \
+             run commands as you through app_secret_command; run `chmod 600 {}`",
+            path.display(),
+            meta.mode() & 0o777,
+            path.display()
+        )));
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && let Ok(d) = std::fs::metadata(dir)
+        && d.mode() & 0o002 != 0
+        && d.mode() & 0o1000 == 0
+    {
+        return Err(Error::Config(format!(
+            "the directory of config file {} is writable by everyone: anyone could replace \
+             the file; run `chmod 700 {}`",
+            path.display(),
+            dir.display()
+        )));
+    }
+    let mut text = String::new();
+    file.take(MAX_CONFIG + 1)
+        .read_to_string(&mut text)
+        .map_err(cannot)?;
+    if text.len() as u64 > MAX_CONFIG {
+        return Err(Error::Config(format!(
+            "config file {} is larger than {} KiB: is it the right file?",
+            path.display(),
+            MAX_CONFIG / 1024
+        )));
+    }
+    Ok(text)
 }
 
 /// Reads a config file for one selection. A file of many profiles is parsed
@@ -352,8 +423,7 @@ pub fn load_file(path: &Path) -> Result<ConfigFile> {
 /// parsed, so every error is still reported with its line. (Mistakes in other
 /// profiles surface when those are used, and in `cytoken check`.)
 pub fn load_selected(path: &Path, requested: Option<&str>) -> Result<ConfigFile> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::Config(format!("cannot read config file {}: {e}", path.display())))?;
+    let text = read_config(path)?;
     if let Some(file) = parse_slice(&text, requested) {
         return Ok(file);
     }
@@ -426,11 +496,24 @@ pub fn parse_file(text: &str, path: &Path) -> Result<ConfigFile> {
                 .rfind('\n')
                 .map_or(0, |i| i + 1);
             let line = text[start..].lines().next().unwrap_or("");
+            // Only a bare key: on a malformed line the text before `=` may be
+            // part of a value, even of the secret.
             if let Some((key, _)) = line.split_once('=') {
                 let key = key.trim();
-                if !key.is_empty() && !msg.contains(key) {
+                let bare = !key.is_empty()
+                    && key
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+                if bare && !msg.contains(key) {
                     msg = format!("{key}: {msg}");
                 }
+            }
+            // toml quotes offending values; on the secret's line that would
+            // print the secret, so say what is wrong without it.
+            if line.contains("app_secret") && !line.trim_start().starts_with("app_secret_") {
+                msg = "app_secret: malformed value (not shown: it is the secret); it must be \
+                       a quoted string"
+                    .into();
             }
         }
         match line {
@@ -535,15 +618,25 @@ impl Selection {
 
         let secret = secret_source(p, env, config_path.as_deref(), &where_)?;
 
-        let auth_url = if let Some(u) = flags.auth_url.clone().or_else(|| env("CYTOKEN_AUTH_URL")) {
-            u
-        } else if let Some(r) = flags.region.clone().or_else(|| env("CYTOKEN_REGION")) {
-            region_url(&r)?
-        } else if let Some(u) = p.auth_url.clone() {
-            u
-        } else {
-            region_url(p.region.as_deref().unwrap_or("na"))
-                .map_err(|e| Error::Config(format!("{}: {e}", where_("region"))))?
+        // Layer by layer (flags, then environment, then profile): the first layer
+        // that names an endpoint wins, and within a layer auth_url beats region.
+        let layers = [
+            (flags.auth_url.clone(), flags.region.clone()),
+            (env("CYTOKEN_AUTH_URL"), env("CYTOKEN_REGION")),
+            (p.auth_url.clone(), p.region.clone()),
+        ];
+        let named = layers
+            .into_iter()
+            .enumerate()
+            .find(|(_, (u, r))| u.is_some() || r.is_some());
+        let auth_url = match named {
+            Some((_, (Some(u), _))) => u,
+            // A bad region in the profile names the file and the key.
+            Some((2, (None, Some(r)))) => {
+                region_url(&r).map_err(|e| Error::Config(format!("{}: {e}", where_("region"))))?
+            }
+            Some((_, (None, Some(r)))) => region_url(&r)?,
+            _ => region_url("na")?,
         };
         crate::exchange::check_auth_url(&auth_url)?;
 
@@ -892,6 +985,45 @@ app_secret_env = "MY_SECRET"
     }
 
     #[test]
+    fn endpoint_precedence_is_by_layer_then_auth_url_over_region() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = write_config(
+            dir.path(),
+            "[profiles.default]\ntenant_id='t'\napp_id='a'\napp_secret_env='S'\n\
+             auth_url='https://profile.example/auth/v2/token'\nregion='au'\n",
+            0o600,
+        );
+        let url = |flags: Flags, env: &[(&str, &str)]| {
+            Selection::resolve(&flags, &env_of(env)).unwrap().auth_url
+        };
+        let base = flags_with(&cfg);
+        assert_eq!(
+            url(base.clone(), &[]),
+            "https://profile.example/auth/v2/token"
+        );
+        let env_region = [("CYTOKEN_REGION", "eu")];
+        assert_eq!(
+            url(base.clone(), &env_region),
+            "https://protectapi-euc1.cylance.com/auth/v2/token",
+            "the environment's region beats the profile's auth_url"
+        );
+        let both = [
+            ("CYTOKEN_REGION", "eu"),
+            ("CYTOKEN_AUTH_URL", "https://env.example/t"),
+        ];
+        assert_eq!(url(base.clone(), &both), "https://env.example/t");
+        let flag_region = Flags {
+            region: Some("gov".into()),
+            ..base.clone()
+        };
+        assert_eq!(
+            url(flag_region, &both),
+            "https://protectapi.us.cylance.com/auth/v2/token",
+            "a flag beats the environment's auth_url"
+        );
+    }
+
+    #[test]
     fn region_mapping_and_aliases() {
         for (r, host) in [
             ("na", "protectapi.cylance.com"),
@@ -1054,6 +1186,26 @@ app_secret_env = "MY_SECRET"
         let s =
             Selection::resolve(&flags_with(&cfg), &env_of(&[("CYTOKEN_APP_SECRET", "e")])).unwrap();
         assert_eq!(s.secret, SecretSource::Env("CYTOKEN_APP_SECRET".into()));
+    }
+
+    #[test]
+    fn secret_command_is_bounded_even_with_background_children() {
+        let argv = |s: &str| vec!["sh".to_string(), "-c".to_string(), s.to_string()];
+        let t = Instant::now();
+        // The secret arrives and the command exits; its background child keeps
+        // stdout open, which must not hold us.
+        let src = SecretSource::Command(argv("echo s3cret; sleep 30 &"));
+        assert_eq!(
+            src.resolve(Duration::from_secs(5)).unwrap().expose(),
+            "s3cret"
+        );
+        assert!(t.elapsed() < Duration::from_secs(3), "{:?}", t.elapsed());
+        // A command that never answers is ended, with what it started.
+        let t = Instant::now();
+        let src = SecretSource::Command(argv("sleep 30; echo late"));
+        let e = src.resolve(Duration::from_secs(1)).unwrap_err();
+        assert!(e.to_string().contains("did not finish"), "{e}");
+        assert!(t.elapsed() < Duration::from_secs(3), "{:?}", t.elapsed());
     }
 
     #[test]

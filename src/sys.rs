@@ -34,3 +34,15 @@ pub fn protect_memory() {
         libc::setrlimit(libc::RLIMIT_CORE, &zero);
     }
 }
+
+/// Ends a whole process group (a child started with `process_group(0)` and
+/// everything it spawned), as a shell does for a job that timed out.
+pub fn kill_group(pgid: u32) {
+    if let Ok(pgid) = i32::try_from(pgid) {
+        // SAFETY: kill(2) takes no pointers; a group that is already gone is
+        // simply not found.
+        unsafe {
+            libc::kill(-pgid, libc::SIGKILL);
+        }
+    }
+}
