@@ -102,7 +102,11 @@ impl Sandbox {
         let entry = self.entries().pop().expect("a cached entry");
         let mut v: serde_json::Value =
             serde_json::from_slice(&std::fs::read(&entry).unwrap()).unwrap();
-        v["expires_at"] = (cytoken::authtoken::now() + secs).into();
+        let expires_at = cytoken::authtoken::now() + secs;
+        v["expires_at"] = expires_at.into();
+        // As if it had lived a full 30 minutes, so the refresh margin applies
+        // in full (it is capped at half a token's actual life).
+        v["obtained_at"] = (expires_at - 1800).into();
         std::fs::write(&entry, serde_json::to_vec(&v).unwrap()).unwrap();
         entry
     }
