@@ -430,30 +430,37 @@ pub fn load_selected(path: &Path, requested: Option<&str>) -> Result<ConfigFile>
     parse_file(&text, path)
 }
 
-/// The name of the table a line opens (`[profiles.prod]  # x` → `profiles.prod`);
-/// `None` for other lines and for arrays of tables.
+/// The name of the table a line opens (`[profiles.prod]  # x` → `profiles.prod`),
+/// for plain dotted names only; `None` for any other line.
 fn table_header(line: &str) -> Option<&str> {
-    let rest = line.trim().strip_prefix('[')?;
-    if rest.starts_with('[') {
-        return None;
-    }
-    let (name, after) = rest.split_once(']')?;
+    let (name, after) = line.trim().strip_prefix('[')?.split_once(']')?;
     let after = after.trim_start();
-    (after.is_empty() || after.starts_with('#')).then(|| name.trim())
+    let plain = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+    (plain && (after.is_empty() || after.starts_with('#'))).then_some(name)
 }
 
-/// The profile a `profiles.<name>[.…]` table belongs to, for bare names only
-/// (a quoted name keeps its table in every slice).
+/// The profile a `profiles.<name>[.…]` table belongs to.
 fn profile_of(header: &str) -> Option<&str> {
-    let name = header.strip_prefix("profiles.")?.split('.').next()?;
-    name.bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        .then_some(name)
+    header.strip_prefix("profiles.")?.split('.').next()
 }
 
 /// Parses everything but other profiles' tables; `None` when that is not
 /// certain to be right (then the caller parses the whole file).
 fn parse_slice(text: &str, requested: Option<&str>) -> Option<ConfigFile> {
+    // Lines are only certain to be table headers when no multi-line string can
+    // hide one and every line opening with `[` is a plain header (not an array
+    // of tables, a quoted name or an array's continuation).
+    if text.contains("\"\"\"")
+        || text.contains("'''")
+        || text
+            .lines()
+            .any(|l| l.trim_start().starts_with('[') && table_header(l).is_none())
+    {
+        return None;
+    }
     let wanted = if let Some(name) = requested {
         name.to_string()
     } else {
@@ -516,6 +523,11 @@ pub fn parse_file(text: &str, path: &Path) -> Result<ConfigFile> {
                     .into();
             }
         }
+        // One line, and no terminal control codes from the file's text.
+        let msg: String = msg
+            .chars()
+            .map(|c| if c.is_control() { '?' } else { c })
+            .collect();
         match line {
             Some(l) => Error::Config(format!("{}:{l}: {msg}", path.display())),
             None => Error::Config(format!("{}: {msg}", path.display())),

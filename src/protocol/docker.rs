@@ -221,8 +221,10 @@ pub fn normalise(server: &str) -> Option<String> {
     // `user@host`: the host is what the token is for, the user part is irrelevant.
     let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
     let (host, port) = split_host_port(hostport)?;
+    // One trailing dot is the DNS root (`host.` = `host`); an empty label
+    // (`host..`, `.`) names no host.
     let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
-    if host.is_empty() {
+    if host.is_empty() || host.ends_with('.') || host.starts_with('.') || host.contains("..") {
         return None;
     }
     match port {
