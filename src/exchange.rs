@@ -320,7 +320,7 @@ fn build_agent(
         proxy_from_env()?
     };
     // Host and port only: the proxy URL may carry credentials.
-    let via = proxy.as_ref().map(|p| {
+    let via = proxy.as_ref().filter(|p| !p.is_no_proxy(uri)).map(|p| {
         format!(
             " via proxy {}:{}",
             sanitize(p.host(), SNIPPET_CHARS),

@@ -64,6 +64,22 @@ fn malformed_config_files() {
 }
 
 #[test]
+fn a_config_others_can_write_is_refused() {
+    let sb = Sandbox::new();
+    // Whatever the secret source: a writable config runs commands as its reader.
+    let text = profile(&sb, "app_secret_command = [\"echo\", \"x\"]\n");
+    for mode in [0o620, 0o602, 0o666] {
+        let p = sb.write_config(&text, mode);
+        let o = sb.bare().output().unwrap();
+        assert_config_error(&sb, &o, &["writable by others", "chmod 600"]);
+        let o = sb.bare().arg("check").output().unwrap();
+        assert_status(&o, 2);
+        assert!(stdout(&o).contains("FAIL"), "{}", stdout(&o));
+        assert!(p.exists());
+    }
+}
+
+#[test]
 fn secret_source_errors() {
     let sb = Sandbox::new();
     let cases: [(String, &[&str]); 6] = [

@@ -158,3 +158,68 @@ fn a_401_from_a_server_10_minutes_behind_names_the_clock_drift() {
     assert!(e.contains("clock") && drift_named, "{e}");
     assert_no_secret(&o);
 }
+
+/// A stand-in proxy that records the first line of each connection.
+fn recording_proxy() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::BufRead;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut line = String::new();
+            let _ = std::io::BufReader::new(&stream).read_line(&mut line);
+            record.lock().unwrap().push(line.trim_end().to_string());
+            // Refuse the tunnel: the exchange fails, which is all this needs.
+            let _ = (&stream).write_all(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
+        }
+    });
+    (url, seen)
+}
+
+use std::io::Write as _;
+
+#[test]
+fn proxies_from_the_environment_are_used_and_no_proxy_honoured() {
+    let sb = Sandbox::new();
+    with_timeout(&sb, 3);
+    let (proxy, seen) = recording_proxy();
+    let remote = "https://token.example.invalid/auth/v2/token";
+    let run = |vars: &[(&str, &str)]| {
+        let mut c = sb.cmd();
+        c.env("CYTOKEN_AUTH_URL", remote).arg("--no-cache");
+        for (k, v) in vars {
+            c.env(k, v);
+        }
+        c.output().unwrap()
+    };
+    let o = run(&[("HTTPS_PROXY", &proxy)]);
+    assert_status(&o, 4);
+    assert!(stderr(&o).contains("via proxy 127.0.0.1"), "{}", stderr(&o));
+    assert_no_secret(&o);
+    let first = seen.lock().unwrap().first().cloned().unwrap_or_default();
+    assert!(
+        first.starts_with("CONNECT token.example.invalid:443"),
+        "{first:?}"
+    );
+    let tunnels = seen.lock().unwrap().len();
+
+    // NO_PROXY names the host: straight there (and here, no DNS for .invalid).
+    let o = run(&[("HTTPS_PROXY", &proxy), ("NO_PROXY", ".example.invalid")]);
+    assert_status(&o, 4);
+    assert!(!stderr(&o).contains("via proxy"), "{}", stderr(&o));
+    // HTTP_PROXY is for http:// URLs only, as curl has it.
+    let o = run(&[("HTTP_PROXY", &proxy)]);
+    assert_status(&o, 4);
+    assert_eq!(
+        seen.lock().unwrap().len(),
+        tunnels,
+        "{:?}",
+        seen.lock().unwrap()
+    );
+    // A loopback endpoint never goes through a proxy.
+    let o = sb.cmd().env("ALL_PROXY", &proxy).output().unwrap();
+    assert_status(&o, 0);
+    assert_eq!(seen.lock().unwrap().len(), tunnels);
+}

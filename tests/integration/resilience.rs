@@ -54,33 +54,54 @@ fn assert_no_lock_held(sb: &Sandbox) {
 
 #[test]
 fn kill_9_during_refresh_never_breaks_the_cache() {
+    use std::os::unix::process::ExitStatusExt;
     let sb = Sandbox::new();
     const ROUNDS: u64 = 30;
+    // Every answer takes 60 ms, so a refreshing process is always still there
+    // to be killed: in even rounds at a random moment after start (before or
+    // during the exchange), in odd rounds once its request has reached the
+    // endpoint (holding the lock, mid-exchange).
+    sb.emu.set_delay(Duration::from_millis(60));
+    let mut mid_exchange = 0;
     for i in 0..ROUNDS {
-        sb.emu.set_delay(jitter(i, 30));
-        let child = sb
+        let before = sb.emu.requests();
+        let mut child = sb
             .cmd()
             .arg("--force-refresh")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(jitter(i + 1000, 40));
+        if i % 2 == 1 {
+            let t = Instant::now();
+            while sb.emu.requests() == before && t.elapsed() < Duration::from_secs(5) {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        }
+        std::thread::sleep(jitter(i, 40));
+        if sb.emu.requests() > before {
+            mid_exchange += 1;
+        }
         signal(&child, libc::SIGKILL);
-        let mut child = child;
-        child.wait().unwrap();
+        let status = child.wait().unwrap();
+        assert_eq!(
+            status.signal(),
+            Some(libc::SIGKILL),
+            "round {i}: it finished first"
+        );
         assert_cache_readable(&sb);
         assert_no_lock_held(&sb);
     }
+    assert!(
+        mid_exchange >= ROUNDS / 2,
+        "only {mid_exchange} kills mid-exchange"
+    );
     sb.emu.set_delay(Duration::ZERO);
     let o = sb.run(&[]);
     assert_status(&o, 0);
     assert!(stderr(&o).is_empty(), "{}", stderr(&o));
     assert!(sb.emu.verify_access_token(stdout(&o).trim_end()));
-    eprintln!(
-        "kill -9: {ROUNDS} rounds, {} exchanges reached the endpoint",
-        sb.emu.requests()
-    );
+    eprintln!("kill -9: {ROUNDS} rounds, {mid_exchange} mid-exchange");
 }
 
 /// Starts a process that takes the lock and hangs at the endpoint, then stops it.
