@@ -32,8 +32,8 @@ pub struct Options {
     pub force_refresh: bool,
 }
 
-/// A token handed to a front-end.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A token handed to a front-end. Its `Debug` redacts the token.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Token {
     pub access_token: String,
     /// Epoch seconds when the token itself expires.
@@ -44,6 +44,18 @@ pub struct Token {
     pub cached: bool,
     /// After a fresh exchange: local clock minus the server's, in seconds.
     pub clock_skew: Option<i64>,
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Token")
+            .field("access_token", &crate::redact(&self.access_token))
+            .field("expires_at", &self.expires_at)
+            .field("refresh_at", &self.refresh_at)
+            .field("cached", &self.cached)
+            .field("clock_skew", &self.clock_skew)
+            .finish()
+    }
 }
 
 /// The process a token is handed to, for [`Broker::token_for_parent`]: its pid

@@ -24,8 +24,9 @@ const MAX_FILE: u64 = 64 * 1024;
 /// Name of the per-cache random key that fingerprints secrets.
 const KEY_FILE: &str = "fingerprint.key";
 
-/// A cached access token and the non-secret facts `cache list` shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A cached access token and the non-secret facts `cache list` shows. Its
+/// `Debug` redacts the token.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     pub access_token: String,
     pub expires_at: i64,
@@ -36,6 +37,21 @@ pub struct Entry {
     pub auth_url: String,
     #[serde(default)]
     pub scopes: Vec<String>,
+}
+
+impl std::fmt::Debug for Entry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Entry")
+            .field("access_token", &crate::redact(&self.access_token))
+            .field("expires_at", &self.expires_at)
+            .field("obtained_at", &self.obtained_at)
+            .field("profile", &self.profile)
+            .field("tenant_id", &self.tenant_id)
+            .field("app_id", &self.app_id)
+            .field("auth_url", &self.auth_url)
+            .field("scopes", &self.scopes)
+            .finish()
+    }
 }
 
 /// A recorded failure (a 400/401/403, or an unreachable endpoint), so queued

@@ -72,7 +72,8 @@ pub enum GitAuth {
 
 /// The app secret. Its `Debug` never shows it and its memory is overwritten when
 /// dropped, so it cannot reach a log line or linger after use.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
 pub struct Secret(String);
 
 impl Secret {
@@ -262,7 +263,7 @@ fn run_secret_command(argv: &[String], budget: Duration) -> Result<String> {
 pub struct Profile {
     pub tenant_id: Option<String>,
     pub app_id: Option<String>,
-    pub app_secret: Option<String>,
+    pub app_secret: Option<Secret>,
     pub app_secret_env: Option<String>,
     pub app_secret_file: Option<PathBuf>,
     pub app_secret_command: Option<Vec<String>>,
@@ -816,7 +817,7 @@ fn secret_source(
 ) -> Result<SecretSource> {
     let mut sources = Vec::new();
     if let Some(s) = &p.app_secret {
-        sources.push(("app_secret", SecretSource::Inline(Secret::new(s.clone()))));
+        sources.push(("app_secret", SecretSource::Inline(s.clone())));
     }
     if let Some(v) = &p.app_secret_env {
         sources.push(("app_secret_env", SecretSource::Env(v.clone())));

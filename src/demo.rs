@@ -21,7 +21,17 @@ pub fn run(w: &mut dyn Write) -> Result<i32> {
     // A throwaway secret and cache, so the demo never touches the user's own.
     let secret = uuid::Uuid::new_v4().simple().to_string();
     emu.register_app(TENANT, APP, &secret);
-    let cache_dir = std::env::temp_dir().join(format!("cytoken-demo-{}", std::process::id()));
+    // A fresh private directory that did not exist before (a name another user
+    // could predict and plant a symlink at would let them choose where we write).
+    let cache_dir =
+        std::env::temp_dir().join(format!("cytoken-demo-{}", uuid::Uuid::new_v4().simple()));
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .mode(0o700)
+            .create(&cache_dir)
+            .map_err(io)?;
+    }
     let result = steps(w, &emu, &secret, &cache_dir);
     let _ = std::fs::remove_dir_all(&cache_dir);
     result

@@ -24,9 +24,15 @@ pub mod sys;
 pub use commands::run;
 pub use error::{Error, Result};
 
-/// Shortens a token for diagnostics: the first few characters, never the whole
-/// token, so logs and errors cannot be replayed.
+/// Shortens a token for diagnostics, so logs and errors cannot be replayed: a
+/// JWT keeps its first 8 characters (the encoded `{"alg"…` header, which
+/// tells tokens apart in a log and says nothing secret); anything else — a
+/// password a client sent, say — shows nothing at all.
 pub fn redact(token: &str) -> String {
-    let head: String = token.chars().take(8).collect();
-    format!("{head}…(redacted)")
+    if token.starts_with("eyJ") {
+        let head: String = token.chars().take(8).collect();
+        format!("{head}…(redacted)")
+    } else {
+        "(redacted)".to_string()
+    }
 }
