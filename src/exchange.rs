@@ -854,7 +854,9 @@ fn status_text(status: StatusCode) -> String {
     }
 }
 
-fn is_loopback_host(host: &str) -> bool {
+/// Whether `host` (a name or IP, IPv6 maybe in brackets, no port) is this
+/// machine: `localhost`, 127.0.0.0/8 or ::1.
+pub fn is_loopback_host(host: &str) -> bool {
     let bare = host
         .strip_prefix('[')
         .and_then(|h| h.strip_suffix(']'))

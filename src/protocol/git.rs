@@ -12,7 +12,6 @@
 
 use std::fmt;
 use std::io::{Read, Write};
-use std::net::IpAddr;
 
 use crate::broker::{Broker, Token};
 use crate::cli::Global;
@@ -255,9 +254,7 @@ pub fn host_matches(pattern: &str, host: &str) -> bool {
 
 /// Loopback hosts, where plain http never leaves the machine.
 fn is_loopback(host: &str) -> bool {
-    let (name, _) = split_host_port(host);
-    name.eq_ignore_ascii_case("localhost")
-        || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    crate::exchange::is_loopback_host(split_host_port(host).0)
 }
 
 /// Whether a `WWW-Authenticate` value offers the Bearer scheme. One header may
