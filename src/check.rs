@@ -60,11 +60,7 @@ pub fn run(g: &Global, offline: bool, w: &mut dyn Write) -> Result<i32> {
 }
 
 fn check_config(g: &Global, r: &mut Report) -> Option<Selection> {
-    let explicit = g
-        .config
-        .clone()
-        .or_else(|| config::process_env("CYTOKEN_CONFIG").map(Into::into));
-    let path = explicit.or_else(config::default_config_path);
+    let path = config::config_path(&flags(g), &config::process_env).map(|(p, _)| p);
     match &path {
         // The whole file, every profile: the commands themselves parse only the
         // selected profile's part of a large file.

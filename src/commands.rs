@@ -206,15 +206,7 @@ pub fn write_token(tok: &Token, format: Format, now: i64, w: &mut dyn Write) -> 
 /// The cache dir without resolving a whole selection: `cache path`, `list` and
 /// `clear --all` must work even when the config is broken.
 fn cache_dir(g: &Global) -> Result<PathBuf> {
-    g.cache_dir
-        .clone()
-        .or_else(|| config::process_env("CYTOKEN_CACHE_DIR").map(PathBuf::from))
-        .or_else(config::default_cache_dir)
-        .ok_or_else(|| {
-            Error::Config(
-                "cannot find a cache directory: pass --cache-dir or set CYTOKEN_CACHE_DIR".into(),
-            )
-        })
+    config::cache_dir(&flags(g), &config::process_env)
 }
 
 fn cache(g: &Global, c: &CacheCommand, w: &mut dyn Write) -> Result<i32> {

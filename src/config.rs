@@ -348,6 +348,36 @@ pub fn default_config_path() -> Option<PathBuf> {
     dirs::config_dir().map(|d| d.join("cytoken").join("config.toml"))
 }
 
+/// The cache dir (flag > environment > default). Not a profile setting, so it
+/// is known even when the config is broken (`cache path`, `cache clear --all`).
+pub fn cache_dir(flags: &Flags, env: Env) -> Result<PathBuf> {
+    flags
+        .cache_dir
+        .clone()
+        .or_else(|| env("CYTOKEN_CACHE_DIR").map(PathBuf::from))
+        .or_else(default_cache_dir)
+        .ok_or_else(|| {
+            Error::Config(
+                "cannot find a cache directory (no HOME?): pass --cache-dir or set \
+                 CYTOKEN_CACHE_DIR"
+                    .into(),
+            )
+        })
+}
+
+/// The config file to read: `--config` / `CYTOKEN_CONFIG` (which must exist),
+/// else the default path. `(path, explicit)`.
+pub fn config_path(flags: &Flags, env: Env) -> Option<(PathBuf, bool)> {
+    match flags
+        .config
+        .clone()
+        .or_else(|| env("CYTOKEN_CONFIG").map(PathBuf::from))
+    {
+        Some(p) => Some((p, true)),
+        None => default_config_path().map(|p| (p, false)),
+    }
+}
+
 /// The default cache dir: `<cache dir>/cytoken`.
 pub fn default_cache_dir() -> Option<PathBuf> {
     dirs::cache_dir().map(|d| d.join("cytoken"))
@@ -547,29 +577,19 @@ pub fn process_env(name: &str) -> Option<String> {
 impl Selection {
     /// Merges flags, environment and the config file into a validated selection.
     pub fn resolve(flags: &Flags, env: Env) -> Result<Selection> {
-        let explicit = flags
-            .config
-            .clone()
-            .or_else(|| env("CYTOKEN_CONFIG").map(PathBuf::from));
         let requested = flags.profile.clone().or_else(|| env("CYTOKEN_PROFILE"));
-        let (config_path, file) = match explicit {
-            Some(p) => {
-                if !p.exists() {
-                    return Err(Error::Config(format!(
-                        "config file {} does not exist: create it or drop --config/CYTOKEN_CONFIG",
-                        p.display()
-                    )));
-                }
+        let (config_path, file) = match config_path(flags, env) {
+            Some((p, explicit)) if explicit && !p.exists() => {
+                return Err(Error::Config(format!(
+                    "config file {} does not exist: create it or drop --config/CYTOKEN_CONFIG",
+                    p.display()
+                )));
+            }
+            Some((p, _)) if p.exists() => {
                 let f = load_selected(&p, requested.as_deref())?;
                 (Some(p), Some(f))
             }
-            None => match default_config_path() {
-                Some(p) if p.exists() => {
-                    let f = load_selected(&p, requested.as_deref())?;
-                    (Some(p), Some(f))
-                }
-                _ => (None, None),
-            },
+            _ => (None, None),
         };
         let (name, profile) = pick_profile(file.as_ref(), requested, config_path.as_deref(), env)?;
         Self::merge(flags, env, &name, &profile, config_path)
@@ -723,18 +743,7 @@ impl Selection {
         let timeout = secs("timeout", p.timeout, 20)?;
         let lock_timeout = secs("lock_timeout", p.lock_timeout, 30)?;
 
-        let cache_dir = flags
-            .cache_dir
-            .clone()
-            .or_else(|| env("CYTOKEN_CACHE_DIR").map(PathBuf::from))
-            .or_else(default_cache_dir)
-            .ok_or_else(|| {
-                Error::Config(
-                    "cannot find a cache directory (no HOME?): pass --cache-dir or set \
-                     CYTOKEN_CACHE_DIR"
-                        .into(),
-                )
-            })?;
+        let cache_dir = cache_dir(flags, env)?;
 
         Ok(Selection {
             profile: profile_name.to_string(),
