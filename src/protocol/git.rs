@@ -180,7 +180,8 @@ pub fn skip_reason(req: &Request, p: &Policy) -> Option<String> {
     let http = protocol.eq_ignore_ascii_case("http");
     if !http && !protocol.eq_ignore_ascii_case("https") {
         return Some(format!(
-            "protocol '{protocol}' is not http or https (cytoken answers only for git over HTTP)"
+            "protocol '{}' is not http or https (cytoken answers only for git over HTTP)",
+            protocol.escape_debug()
         ));
     }
     let host = match req.host.as_deref() {

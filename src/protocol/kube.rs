@@ -108,7 +108,19 @@ fn shown(name: &str, v: Option<&Value>) -> String {
     let Some(v) = v else {
         return format!("no \"{name}\"");
     };
-    let s = v.to_string();
+    // JSON escapes only U+0000–001F: DEL and the C1 controls (U+009B starts an
+    // escape sequence on some terminals) are escaped here too.
+    let s: String = v
+        .to_string()
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
     if s.chars().count() > 64 {
         format!("{name} {}…", s.chars().take(64).collect::<String>())
     } else {

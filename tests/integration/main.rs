@@ -19,5 +19,6 @@ mod docs;
 mod faults;
 mod git;
 mod kube;
+mod properties;
 mod resilience;
 mod support;
