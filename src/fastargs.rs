@@ -3,10 +3,12 @@
 //! global options copied into each) is about a third of a cached call's work.
 //!
 //! Accepted: `cytoken`, `token [--format F]`, `exec-credential`,
-//! `git-credential ACTION`, `docker-credential ACTION`, each with at most one
-//! `-p NAME` / `--profile NAME` anywhere. Anything else — help, version, any
-//! other option, an odd value — returns `None` and goes to clap, which also
-//! produces every error message. A test checks that both parsers agree on
+//! `git-credential ACTION`, `docker-credential ACTION`, with the selection
+//! options (`-p`, `--config`, `--cache-dir`, `--tenant-id`, `--app-id`,
+//! `--region`, `--auth-url`, `--scope`, `--lifetime`, `--no-cache`,
+//! `--force-refresh`) anywhere. Anything else — help, version, `-v`, a repeated
+//! option, an odd value — returns `None` and goes to clap, which also produces
+//! every error message. A test checks that both parsers agree on
 //! every list accepted here.
 
 use std::ffi::OsString;
@@ -15,7 +17,7 @@ use crate::cli::{Cli, Command, Format, Global, TokenArgs};
 
 /// The parsed command line, or `None` when clap must decide.
 pub fn parse(args: &[OsString]) -> Option<Cli> {
-    let mut profile = None;
+    let mut g = Global::default();
     let mut format = None;
     let mut words: Vec<&str> = Vec::new();
     let mut it = args.iter().skip(1);
@@ -25,18 +27,41 @@ pub fn parse(args: &[OsString]) -> Option<Cli> {
             Some((f, v)) if f.starts_with("--") => (f, Some(v)),
             _ => (arg, None),
         };
-        let slot = match flag {
-            "-p" | "--profile" if profile.is_none() && (flag != "-p" || inline.is_none()) => {
-                &mut profile
-            }
-            // `--format` belongs to `token` and may only follow it.
-            "--format" if format.is_none() && words == ["token"] => &mut format,
-            _ if arg.starts_with('-') => return None,
-            _ => {
-                words.push(arg);
+        // Switches first: they take no value.
+        match flag {
+            "--no-cache" if inline.is_none() && !g.no_cache => {
+                g.no_cache = true;
                 continue;
             }
-        };
+            "--force-refresh" if inline.is_none() && !g.force_refresh => {
+                g.force_refresh = true;
+                continue;
+            }
+            _ => {}
+        }
+        let known = matches!(
+            flag,
+            "-p" | "--profile"
+                | "--config"
+                | "--cache-dir"
+                | "--tenant-id"
+                | "--app-id"
+                | "--region"
+                | "--auth-url"
+                | "--scope"
+                | "--lifetime"
+                | "--format"
+        );
+        if !known {
+            if arg.starts_with('-') {
+                return None;
+            }
+            words.push(arg);
+            continue;
+        }
+        if flag == "-p" && inline.is_some() {
+            return None;
+        }
         let value = match inline {
             Some(v) => v,
             None => it.next()?.to_str()?,
@@ -44,7 +69,27 @@ pub fn parse(args: &[OsString]) -> Option<Cli> {
         if value.is_empty() || value.starts_with('-') {
             return None;
         }
-        *slot = Some(value);
+        // Each option at most once (clap refuses a repeat), but --scope.
+        let once = |slot: &mut Option<String>| slot.replace(value.to_string()).is_none();
+        let fresh = match flag {
+            "-p" | "--profile" => once(&mut g.profile),
+            "--tenant-id" => once(&mut g.tenant_id),
+            "--app-id" => once(&mut g.app_id),
+            "--region" => once(&mut g.region),
+            "--auth-url" => once(&mut g.auth_url),
+            "--config" => g.config.replace(value.into()).is_none(),
+            "--cache-dir" => g.cache_dir.replace(value.into()).is_none(),
+            "--lifetime" => g.lifetime.replace(value.parse().ok()?).is_none(),
+            "--scope" => {
+                g.scopes.push(value.to_string());
+                true
+            }
+            // `--format` belongs to `token` and may only follow it.
+            _ => words == ["token"] && format.replace(value).is_none(),
+        };
+        if !fresh {
+            return None;
+        }
     }
     let command = match (words.as_slice(), format) {
         ([], None) => None,
@@ -65,13 +110,7 @@ pub fn parse(args: &[OsString]) -> Option<Cli> {
         }),
         _ => return None,
     };
-    Some(Cli {
-        global: Global {
-            profile: profile.map(String::from),
-            ..Global::default()
-        },
-        command,
-    })
+    Some(Cli { global: g, command })
 }
 
 #[cfg(test)]
@@ -108,6 +147,12 @@ mod tests {
             "git-credential frobnicate",
             "docker-credential get",
             "-p p docker-credential list",
+            "--config /c.toml --cache-dir /d token",
+            "token --config=/c.toml --scope a:b --scope c:d --lifetime 600",
+            "--tenant-id t --app-id a --auth-url https://x/auth/v2/token --region eu",
+            "--no-cache --force-refresh token --format json",
+            "exec-credential --cache-dir /d",
+            "git-credential --scope x:y get",
         ] {
             let fast = parse(&args(line)).unwrap_or_else(|| panic!("{line:?} not accepted"));
             let clap = Cli::try_parse_from(args(line)).unwrap();
@@ -133,9 +178,13 @@ mod tests {
             "-p=prod",
             "-p a -p b",
             "--profile=",
-            "--no-cache",
-            "--force-refresh token",
-            "--scope a:b",
+            "--no-cache --no-cache",
+            "--lifetime soon",
+            "--lifetime -5",
+            "--config a --config b",
+            "--no-cache=yes",
+            "-vv token",
+            "--verbose",
             "cache list",
             "check",
             "demo",
