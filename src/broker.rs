@@ -211,8 +211,8 @@ impl<'a> Broker<'a> {
     /// replaced it). The hand-out is recorded per key (pid, start time, a token
     /// fingerprint, the time told), never the token.
     ///
-    /// Cost on a cache hit over [`Broker::token`]: one small read of this
-    /// client's record and one small write (no lock, no fsync).
+    /// Cost on a cache hit over [`Broker::token`]: one read of the key's small
+    /// hand-out log and one appended line (no lock, no fsync, no new file).
     /// A record that cannot be read or written is a warning: the token is still
     /// served, only a later re-ask may go unrecognised.
     pub fn token_for_parent(&self, parent: Parent) -> Result<Token> {
@@ -222,15 +222,15 @@ impl<'a> Broker<'a> {
             return Ok(token);
         };
         let now = authtoken::now();
-        let record = key.handout(parent.pid, parent.started);
+        let started = parent.started.unwrap_or(0);
         let fp = token_fingerprint(&token.access_token);
-        let previous = match self.cache.handout(&record) {
+        let previous = match self.cache.handout(key, parent.pid, started) {
             Found::Ok(h) => Some(h),
             Found::Missing => None,
             Found::Untrusted(why) => {
                 diag::warn(format_args!(
                     "ignoring hand-out record {}: {why}; it will be replaced",
-                    record.display()
+                    key.handouts().display()
                 ));
                 None
             }
@@ -251,6 +251,8 @@ impl<'a> Broker<'a> {
             token
         };
         let handout = Handout {
+            pid: parent.pid,
+            started,
             token_fp: token_fingerprint(&token.access_token),
             until: token.refresh_at,
             replaced: reask
@@ -260,12 +262,12 @@ impl<'a> Broker<'a> {
         };
         // Repeated asks for the same token need no new record.
         if previous.as_ref() != Some(&handout)
-            && let Err(e) = self.cache.record_handout(&record, &handout)
+            && let Err(e) = self.cache.record_handout(key, &handout, now)
         {
             diag::warn(format_args!(
                 "could not record the hand-out in {} ({e}); a rejection of this token may \
                  go unnoticed",
-                record.display()
+                key.handouts().display()
             ));
         }
         Ok(token)

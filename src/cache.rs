@@ -73,6 +73,13 @@ pub struct Failure {
 /// the token is kept: the record exists to recognise a token, not to serve one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Handout {
+    /// The client's process id (first, so a log line is found by its prefix).
+    #[serde(default)]
+    pub pid: u32,
+    /// The client's start time (0 where the OS does not tell), so a recycled
+    /// pid is another client.
+    #[serde(default)]
+    pub started: u64,
     /// A fingerprint of the token handed out (never the token).
     pub token_fp: String,
     /// Epoch seconds until which the client was told the token is good.
@@ -84,8 +91,8 @@ pub struct Handout {
     pub replaced: bool,
 }
 
-/// The file-name marker of hand-out records: `<key>.kube-<pid>-<start time>`.
-const HANDOUT_MARK: &str = ".kube-";
+/// Past this size the hand-out log is rewritten with its live records only.
+const HANDOUT_LOG_MAX: u64 = 32 * 1024;
 
 /// What reading a cache file found.
 #[derive(Debug)]
@@ -112,14 +119,9 @@ pub struct Key {
 }
 
 impl Key {
-    /// The hand-out record of one client process (see [`Handout`]). One small
-    /// file per client keeps recording a plain write: no lock, no read-modify-write.
-    pub fn handout(&self, pid: u32, started: Option<u64>) -> PathBuf {
-        self.entry.with_file_name(format!(
-            "{}{HANDOUT_MARK}{pid}-{}",
-            self.name,
-            started.unwrap_or(0)
-        ))
+    /// The key's hand-out log (see [`Handout`]): one JSON line per hand-out.
+    pub fn handouts(&self) -> PathBuf {
+        self.entry.with_extension("kube")
     }
 }
 
@@ -308,41 +310,75 @@ impl Cache {
         Self::lock_file(&key.lock, wait)
     }
 
-    /// A client's hand-out record.
-    pub fn handout(&self, path: &Path) -> Found<Handout> {
-        read_json(path)
+    /// The latest hand-out to one client, from the key's log.
+    pub fn handout(&self, key: &Key, pid: u32, started: u64) -> Found<Handout> {
+        let bytes = match read_trusted(&key.handouts()) {
+            Ok(Some(b)) => b,
+            Ok(None) => return Found::Missing,
+            Err(e) => return Found::Untrusted(e.to_string()),
+        };
+        // Newest last; the fields are written pid first, so a prefix finds them.
+        let prefix = format!("{{\"pid\":{pid},\"started\":{started},");
+        bytes
+            .split(|b| *b == b'\n')
+            .rev()
+            .find(|line| line.starts_with(prefix.as_bytes()))
+            .map_or(Found::Missing, decode)
     }
 
-    /// Records a hand-out. No fsync and no rename: a record lost or torn by a
-    /// crash only makes one re-ask look like a first ask (read as a miss), while
-    /// this write runs on every kubectl call and must stay cheap.
-    pub fn record_handout(&self, path: &Path, h: &Handout) -> io::Result<()> {
-        let json = serde_json::to_vec(h).map_err(io::Error::other)?;
-        OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .custom_flags(libc::O_NOFOLLOW)
-            .open(path)?
-            .write_all(&json)
+    /// Appends a hand-out to the key's log. This runs on every kubectl call, so
+    /// it is one short `O_APPEND` write (atomic among concurrent writers): no
+    /// lock, no fsync, and no new file after the first (creating a file costs
+    /// about a millisecond on some file systems). A line lost in a crash only
+    /// makes one re-ask look like a first ask. A log past [`HANDOUT_LOG_MAX`]
+    /// is first rewritten with its live records.
+    pub fn record_handout(&self, key: &Key, h: &Handout, now: i64) -> io::Result<()> {
+        let mut line = serde_json::to_vec(h).map_err(io::Error::other)?;
+        line.push(b'\n');
+        let open = || {
+            OpenOptions::new()
+                .append(true)
+                .create(true)
+                .mode(0o600)
+                .custom_flags(libc::O_NOFOLLOW)
+                .open(key.handouts())
+        };
+        let mut file = open()?;
+        if file.metadata()?.len() > HANDOUT_LOG_MAX {
+            self.prune_handouts(key, now)?;
+            file = open()?;
+        }
+        file.write_all(&line)
     }
 
-    /// Removes the key's hand-out records that ran out (or cannot be read), so
-    /// one file per kubectl run does not pile up. Runs on refreshes only.
+    /// Rewrites the key's hand-out log with only the records that have not run
+    /// out (dropping damaged lines), or removes it when none are left.
     pub fn prune_handouts(&self, key: &Key, now: i64) -> io::Result<()> {
-        let prefix = format!("{}{HANDOUT_MARK}", key.name);
-        for de in std::fs::read_dir(&self.dir)? {
-            let path = de?.path();
-            let ours = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(&prefix));
-            if ours && !matches!(self.handout(&path), Found::Ok(h) if h.until > now) {
-                let _ = std::fs::remove_file(&path);
+        let path = key.handouts();
+        let bytes = match read_trusted(&path) {
+            Ok(Some(b)) => b,
+            Ok(None) => return Ok(()),
+            Err(_) => Vec::new(),
+        };
+        let mut live = Vec::new();
+        for line in bytes.split(|b| *b == b'\n') {
+            if let Found::Ok(h) = decode::<Handout>(line)
+                && h.until > now
+            {
+                live.extend_from_slice(line);
+                live.push(b'\n');
             }
         }
-        Ok(())
+        if live.is_empty() {
+            return match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+                _ => Ok(()),
+            };
+        }
+        if live.len() == bytes.len() {
+            return Ok(());
+        }
+        write_atomic(&path, &live)
     }
 
     /// Takes an exclusive lock on the file at `path` (created 0600), waiting at
@@ -433,8 +469,8 @@ enum OwnFile {
     Other,
 }
 
-/// Recognises cytoken's own names: `<32 hex>.json|.lock|.fail`,
-/// `<32 hex>.kube-<pid>-<start>`, the fingerprint key, and temp files
+/// Recognises cytoken's own names: `<32 hex>.json|.lock|.fail|.kube`, the
+/// fingerprint key, and temp files
 /// `.<one of those>.<pid>.<32 hex>.tmp`.
 fn own_file(name: &str) -> Option<OwnFile> {
     let key_part = |s: &str| s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit());
@@ -455,12 +491,8 @@ fn own_file(name: &str) -> Option<OwnFile> {
     }
     match rest {
         ".json" => Some(OwnFile::Entry(key.to_string())),
-        ".lock" | ".fail" => Some(OwnFile::Other),
-        _ => {
-            let (pid, started) = rest.strip_prefix(HANDOUT_MARK)?.split_once('-')?;
-            let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-            (digits(pid) && digits(started)).then_some(OwnFile::Other)
-        }
+        ".lock" | ".fail" | ".kube" => Some(OwnFile::Other),
+        _ => None,
     }
 }
 
@@ -717,35 +749,51 @@ mod tests {
     }
 
     #[test]
-    fn handouts_are_per_client_private_and_pruned() {
+    fn handouts_are_found_per_client_private_and_pruned() {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::new(dir.path().join("c"));
         let key = cache.key(&selection(&cache.dir), None).unwrap();
         cache.ensure_dir().unwrap();
-        let a = key.handout(7, Some(1));
-        let recycled = key.handout(7, Some(2));
-        assert_ne!(a, recycled, "a recycled pid is another client");
-        assert!(matches!(cache.handout(&a), Found::Missing));
-        let h = |fp: &str, until: i64| Handout {
+        let h = |pid: u32, started: u64, fp: &str, until: i64| Handout {
+            pid,
+            started,
             token_fp: fp.into(),
             until,
             replaced: false,
         };
-        cache.record_handout(&a, &h("a", 100)).unwrap();
-        cache.record_handout(&a, &h("b", 100)).unwrap();
-        cache.record_handout(&recycled, &h("c", 50)).unwrap();
-        assert!(matches!(cache.handout(&a), Found::Ok(x) if x == h("b", 100)));
-        assert_eq!(std::fs::metadata(&a).unwrap().mode() & 0o777, 0o600);
-        // A damaged record is not trusted; pruning drops it and the expired ones.
-        let damaged = key.handout(9, None);
-        std::fs::write(&damaged, b"garbage").unwrap();
-        std::fs::set_permissions(&damaged, std::fs::Permissions::from_mode(0o600)).unwrap();
-        assert!(matches!(cache.handout(&damaged), Found::Untrusted(_)));
+        assert!(matches!(cache.handout(&key, 7, 1), Found::Missing));
+        cache.record_handout(&key, &h(7, 1, "a", 100), 0).unwrap();
+        cache.record_handout(&key, &h(7, 1, "b", 100), 0).unwrap();
+        cache.record_handout(&key, &h(7, 2, "c", 50), 0).unwrap();
+        cache.record_handout(&key, &h(17, 1, "d", 100), 0).unwrap();
+        // The newest record of exactly that client; a recycled pid (another
+        // start time) and a pid with the same leading digits are other clients.
+        assert!(matches!(cache.handout(&key, 7, 1), Found::Ok(x) if x == h(7, 1, "b", 100)));
+        assert!(matches!(cache.handout(&key, 7, 2), Found::Ok(x) if x.token_fp == "c"));
+        assert!(matches!(cache.handout(&key, 1, 1), Found::Missing));
+        assert_eq!(
+            std::fs::metadata(key.handouts()).unwrap().mode() & 0o777,
+            0o600
+        );
+        // Pruning keeps only live records, and drops damaged lines.
+        let mut f = OpenOptions::new()
+            .append(true)
+            .open(key.handouts())
+            .unwrap();
+        f.write_all(b"garbage\n").unwrap();
         cache.prune_handouts(&key, 60).unwrap();
-        assert!(a.exists() && !recycled.exists() && !damaged.exists());
-        // `cache clear --all` removes the records too.
-        cache.clear_all().unwrap();
-        assert!(!a.exists());
+        let log = std::fs::read_to_string(key.handouts()).unwrap();
+        assert_eq!(log.lines().count(), 3, "{log}");
+        assert!(matches!(cache.handout(&key, 7, 2), Found::Missing));
+        // A long log is rewritten before it grows past its bound.
+        for pid in 1000..2000 {
+            cache
+                .record_handout(&key, &h(pid, 1, "e", 100), 200)
+                .unwrap();
+        }
+        assert!(std::fs::metadata(key.handouts()).unwrap().len() <= HANDOUT_LOG_MAX + 200);
+        cache.prune_handouts(&key, 1000).unwrap();
+        assert!(!key.handouts().exists());
     }
 
     #[test]
@@ -757,16 +805,14 @@ mod tests {
             .unwrap();
         cache.write(&key, &entry("tok")).unwrap();
         drop(cache.lock(&key, Duration::from_secs(1)).unwrap());
-        cache
-            .record_handout(
-                &key.handout(7, Some(9)),
-                &Handout {
-                    token_fp: "f".into(),
-                    until: 1,
-                    replaced: false,
-                },
-            )
-            .unwrap();
+        let h = Handout {
+            pid: 7,
+            started: 9,
+            token_fp: "f".into(),
+            until: 1,
+            replaced: false,
+        };
+        cache.record_handout(&key, &h, 0).unwrap();
         let temp = temp_path(&key.entry);
         std::fs::write(&temp, b"x").unwrap();
         let foreign = [
