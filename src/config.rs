@@ -481,39 +481,41 @@ fn profile_of(header: &str) -> Option<&str> {
 /// Parses everything but other profiles' tables; `None` when that is not
 /// certain to be right (then the caller parses the whole file).
 fn parse_slice(text: &str, requested: Option<&str>) -> Option<ConfigFile> {
+    let bytes = text.as_bytes();
     // Lines are only certain to be table headers when no multi-line string can
-    // hide one and every line opening with `[` is a plain header (not an array
-    // of tables, a quoted name or an array's continuation).
-    if text.contains("\"\"\"")
-        || text.contains("'''")
-        || text
-            .lines()
-            .any(|l| l.trim_start().starts_with('[') && table_header(l).is_none())
+    // hide one (and, below, every line opening with `[` is a plain header: not
+    // an array of tables, a quoted name or an array's continuation). memchr's
+    // vectorised searches keep this well below the cost of the parse it saves.
+    if memchr::memmem::find(bytes, b"\"\"\"").is_some()
+        || memchr::memmem::find(bytes, b"'''").is_some()
     {
         return None;
     }
-    let wanted = if let Some(name) = requested {
-        name.to_string()
-    } else {
+    // Where each table starts and its name, so the wanted profile's tables can
+    // be picked afterwards.
+    let mut headers: Vec<(usize, &str)> = Vec::new();
+    for at in memchr::memchr_iter(b'[', bytes) {
+        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+        if !bytes[start..at].iter().all(u8::is_ascii_whitespace) {
+            continue; // an array inside a line, not a table
+        }
+        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i + 1);
+        headers.push((start, table_header(&text[start..end])?));
+    }
+    let top = &text[..headers.first().map_or(text.len(), |h| h.0)];
+    let wanted = match requested {
+        Some(name) => name.to_string(),
         // The top level, before the first table, names the default profile.
-        let mut end = 0;
-        for line in text.split_inclusive('\n') {
-            if table_header(line).is_some() {
-                break;
-            }
-            end += line.len();
-        }
-        let top: ConfigFile = toml::from_str(&text[..end]).ok()?;
-        top.default_profile.unwrap_or_else(|| "default".into())
+        None => toml::from_str::<ConfigFile>(top)
+            .ok()?
+            .default_profile
+            .unwrap_or_else(|| "default".into()),
     };
-    let mut slice = String::new();
-    let mut keep = true;
-    for line in text.split_inclusive('\n') {
-        if let Some(header) = table_header(line) {
-            keep = profile_of(header).is_none_or(|p| p == wanted);
-        }
-        if keep {
-            slice.push_str(line);
+    let mut slice = String::from(top);
+    for (n, &(start, header)) in headers.iter().enumerate() {
+        if profile_of(header).is_none_or(|p| p == wanted) {
+            let end = headers.get(n + 1).map_or(text.len(), |h| h.0);
+            slice.push_str(&text[start..end]);
         }
     }
     let file: ConfigFile = toml::from_str(&slice).ok()?;
