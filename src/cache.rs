@@ -6,7 +6,7 @@
 //! either the old or the new file, never a partial one.
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -17,10 +17,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::config::{ScopeFormat, Secret, Selection};
+pub use crate::private_file::{MAX_FILE, hex, read_trusted, write_atomic};
+use crate::private_file::{temp_path, write_new};
 
-/// Largest file the cache ever reads: entries are well under 16 KiB, so anything
-/// bigger is damage (or an attempt to make us allocate), not an entry.
-const MAX_FILE: u64 = 64 * 1024;
 /// Name of the per-cache random key that fingerprints secrets.
 const KEY_FILE: &str = "fingerprint.key";
 
@@ -130,15 +129,6 @@ impl Key {
 #[derive(Debug)]
 pub struct LockGuard {
     _file: File,
-}
-
-/// Opens a file for reading without following a symlink: a symlinked entry could
-/// point us at (and later make us overwrite) a file we never meant to touch.
-fn open_nofollow(path: &Path) -> io::Result<File> {
-    OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path)
 }
 
 impl Cache {
@@ -496,67 +486,12 @@ fn own_file(name: &str) -> Option<OwnFile> {
     }
 }
 
-/// Reads a cache file if it is one we can trust: a regular file (not a symlink),
-/// owned by us, not writable by group or others (anyone who can write it could
-/// hand us a token of their choosing), and of a sane size.
-/// `Ok(None)` when missing.
-pub fn read_trusted(path: &Path) -> io::Result<Option<Vec<u8>>> {
-    let file = match open_nofollow(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
-            return Err(io::Error::other("it is a symlink"));
-        }
-        Err(e) => return Err(e),
-    };
-    let meta = file.metadata()?;
-    if !meta.is_file() {
-        return Err(io::Error::other("it is not a regular file"));
-    }
-    if meta.uid() != crate::sys::euid() {
-        return Err(io::Error::other(format!(
-            "it is owned by uid {}, not by us",
-            meta.uid()
-        )));
-    }
-    if meta.mode() & 0o022 != 0 {
-        return Err(io::Error::other(format!(
-            "it is writable by group or others (mode {:03o})",
-            meta.mode() & 0o777
-        )));
-    }
-    if meta.len() > MAX_FILE {
-        return Err(io::Error::other(format!(
-            "it is too large ({} bytes)",
-            meta.len()
-        )));
-    }
-    // Sized from the metadata, so a whole entry comes in one read.
-    let mut buf = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0) + 1);
-    let read = file.take(MAX_FILE + 1).read_to_end(&mut buf)?;
-    if u64::try_from(read).unwrap_or(u64::MAX) > MAX_FILE {
-        return Err(io::Error::other("it is too large"));
-    }
-    Ok(Some(buf))
-}
-
 fn read_json<T: DeserializeOwned>(path: &Path) -> Found<T> {
     match read_trusted(path) {
         Ok(None) => Found::Missing,
         Ok(Some(bytes)) => decode(&bytes),
         Err(e) => Found::Untrusted(e.to_string()),
     }
-}
-
-/// Lower-case hex of `bytes`.
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
 }
 
 /// Decodes the bytes of a cache file; anything that is not exactly the expected
@@ -566,41 +501,6 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Found<T> {
         Ok(v) => Found::Ok(v),
         Err(e) => Found::Untrusted(format!("it is not a valid cache entry ({e})")),
     }
-}
-
-/// Writes `bytes` to `path` atomically: a private temp file in the same
-/// directory, fsync, rename. A crash at any point leaves the old file or the new
-/// one, never a torn one; a symlink at `path` is replaced, never written through.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let tmp = temp_path(path);
-    let result = write_new(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
-
-/// A unique temp name beside `path`: `.<name>.<pid>.<32 hex>.tmp`.
-fn temp_path(path: &Path) -> PathBuf {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("entry");
-    path.with_file_name(format!(
-        ".{name}.{}.{}.tmp",
-        std::process::id(),
-        uuid::Uuid::new_v4().simple()
-    ))
-}
-
-/// Creates a new private file (never an existing one, never through a
-/// symlink) holding `bytes`, flushed to disk.
-fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut f = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ pub mod emulator;
 pub mod error;
 pub mod exchange;
 pub mod fastargs;
+pub mod private_file;
 pub mod protocol;
 pub mod sys;
 
