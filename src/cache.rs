@@ -460,12 +460,19 @@ enum OwnFile {
 }
 
 /// Recognises cytoken's own names: `<32 hex>.json|.lock|.fail|.kube`, the
-/// fingerprint key, and temp files
+/// fingerprint key, `config-<32 hex>.json`, and temp files
 /// `.<one of those>.<pid>.<32 hex>.tmp`.
 fn own_file(name: &str) -> Option<OwnFile> {
     let key_part = |s: &str| s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit());
     if name == KEY_FILE {
         return Some(OwnFile::Other);
+    }
+    // The parsed-config memo (config::load_remembered).
+    if let Some(hash) = name
+        .strip_prefix("config-")
+        .and_then(|n| n.strip_suffix(".json"))
+    {
+        return key_part(hash).then_some(OwnFile::Other);
     }
     if let Some(tmp) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp")) {
         let mut parts = tmp.rsplitn(3, '.');

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
@@ -52,7 +52,7 @@ pub fn region_url(region: &str) -> Result<String> {
 }
 
 /// How `scp` is encoded in the auth token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ScopeFormat {
     /// A JSON array, as in the vendor's example (default).
@@ -62,7 +62,7 @@ pub enum ScopeFormat {
 }
 
 /// Which git credential form to answer with (DESIGN §4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum GitAuth {
     Auto,
@@ -258,11 +258,14 @@ fn run_secret_command(argv: &[String], budget: Duration) -> Result<String> {
 }
 
 /// One profile as written in the config file. Unknown keys are an error.
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
     pub tenant_id: Option<String>,
     pub app_id: Option<String>,
+    /// Never serialised: only the parsed-config memo is written, and it is not
+    /// written at all for a profile with an inline secret.
+    #[serde(skip_serializing)]
     pub app_secret: Option<Secret>,
     pub app_secret_env: Option<String>,
     pub app_secret_file: Option<PathBuf>,
@@ -285,7 +288,7 @@ pub struct Profile {
 }
 
 /// The config file.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     pub default_profile: Option<String>,
@@ -396,12 +399,20 @@ pub fn load_file(path: &Path) -> Result<ConfigFile> {
 /// and a file owned by another user (root excepted). Checked on the open
 /// handle, so the file cannot be swapped between the check and the read.
 fn read_config(path: &Path) -> Result<String> {
+    let (file, _) = open_config(path)?;
+    read_text(file, path)
+}
+
+fn cannot_read(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |e| Error::Config(format!("cannot read config file {}: {e}", path.display()))
+}
+
+/// Opens a config file and checks it can be trusted (see [`read_config`]).
+fn open_config(path: &Path) -> Result<(std::fs::File, std::fs::Metadata)> {
     use std::os::unix::fs::MetadataExt;
-    let cannot = |e: std::io::Error| {
-        Error::Config(format!("cannot read config file {}: {e}", path.display()))
-    };
-    let file = std::fs::File::open(path).map_err(cannot)?;
-    let meta = file.metadata().map_err(cannot)?;
+    let cannot = cannot_read(path);
+    let file = std::fs::File::open(path).map_err(&cannot)?;
+    let meta = file.metadata().map_err(&cannot)?;
     let me = crate::sys::euid();
     if meta.uid() != me && meta.uid() != 0 {
         return Err(Error::Config(format!(
@@ -432,10 +443,14 @@ fn read_config(path: &Path) -> Result<String> {
             dir.display()
         )));
     }
+    Ok((file, meta))
+}
+
+fn read_text(file: std::fs::File, path: &Path) -> Result<String> {
     let mut text = String::new();
     file.take(MAX_CONFIG + 1)
         .read_to_string(&mut text)
-        .map_err(cannot)?;
+        .map_err(cannot_read(path))?;
     if text.len() as u64 > MAX_CONFIG {
         return Err(Error::Config(format!(
             "config file {} is larger than {} KiB: is it the right file?",
@@ -454,11 +469,100 @@ fn read_config(path: &Path) -> Result<String> {
 /// parsed, so every error is still reported with its line. (Mistakes in other
 /// profiles surface when those are used, and in `cytoken check`.)
 pub fn load_selected(path: &Path, requested: Option<&str>) -> Result<ConfigFile> {
-    let text = read_config(path)?;
-    if let Some(file) = parse_slice(&text, requested) {
-        return Ok(file);
+    load_remembered(path, requested, None)
+}
+
+/// [`load_selected`], with the parsed slice also kept in `memo_dir` (the cache
+/// dir), keyed by the file's identity and change times, and reused until the
+/// file changes: a cached call then reads a few hundred bytes of JSON instead
+/// of the file.
+pub fn load_remembered(
+    path: &Path,
+    requested: Option<&str>,
+    memo_dir: Option<&Path>,
+) -> Result<ConfigFile> {
+    let (file, meta) = open_config(path)?;
+    let memo = memo_dir.map(|dir| Memo::path(dir, path, requested));
+    let stamp = Memo::stamp(&meta);
+    if let Some(found) = memo.as_deref().and_then(|m| Memo::read(m, stamp)) {
+        return Ok(found);
+    }
+    let text = read_text(file, path)?;
+    if let Some(parsed) = parse_slice(&text, requested) {
+        if let Some(m) = &memo {
+            Memo::write(m, stamp, &parsed);
+        }
+        return Ok(parsed);
     }
     parse_file(&text, path)
+}
+
+/// A parsed config slice kept in the cache dir (`config-<hash>.json`).
+#[derive(Serialize, Deserialize)]
+struct Memo {
+    /// The file's device, inode, size, and modification and change times (s,
+    /// ns): any edit, replacement or `touch` changes one of them. (ctime cannot
+    /// be set back by the user, unlike mtime.)
+    stamp: [i64; 7],
+    file: ConfigFile,
+}
+
+impl Memo {
+    fn path(dir: &Path, config: &Path, requested: Option<&str>) -> PathBuf {
+        use sha2::Digest;
+        use std::os::unix::ffi::OsStrExt;
+        let mut h = sha2::Sha256::new();
+        // The version too: another cytoken may parse (or serialise) differently.
+        h.update(env!("CARGO_PKG_VERSION").as_bytes());
+        h.update([0]);
+        h.update(config.as_os_str().as_bytes());
+        h.update([0]);
+        h.update(requested.unwrap_or("").as_bytes());
+        dir.join(format!(
+            "config-{}.json",
+            crate::private_file::hex(&h.finalize()[..16])
+        ))
+    }
+
+    fn stamp(meta: &std::fs::Metadata) -> [i64; 7] {
+        use std::os::unix::fs::MetadataExt;
+        let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+        [
+            n(meta.dev()),
+            n(meta.ino()),
+            n(meta.size()),
+            meta.mtime(),
+            meta.mtime_nsec(),
+            meta.ctime(),
+            meta.ctime_nsec(),
+        ]
+    }
+
+    /// The memo's config if it was made from the file as it is now. Read only
+    /// through the cache's trust checks: it decides which endpoint gets a
+    /// freshly signed auth token.
+    fn read(path: &Path, stamp: [i64; 7]) -> Option<ConfigFile> {
+        let bytes = crate::private_file::read_trusted(path).ok()??;
+        let memo: Memo = serde_json::from_slice(&bytes).ok()?;
+        (memo.stamp == stamp).then_some(memo.file)
+    }
+
+    /// Keeps a parsed slice, unless it holds an inline secret (a cache file
+    /// never holds the secret) or there is no cache dir yet. Best effort: a
+    /// memo that cannot be written only costs the next call a parse.
+    fn write(path: &Path, stamp: [i64; 7], file: &ConfigFile) {
+        let inline_secret = file.profiles.values().any(|p| p.app_secret.is_some());
+        if inline_secret || !path.parent().is_some_and(Path::is_dir) {
+            return;
+        }
+        let memo = Memo {
+            stamp,
+            file: file.clone(),
+        };
+        if let Ok(json) = serde_json::to_vec(&memo) {
+            let _ = crate::private_file::write_atomic(path, &json);
+        }
+    }
 }
 
 /// The name of the table a line opens (`[profiles.prod]  # x` → `profiles.prod`),
@@ -588,7 +692,8 @@ impl Selection {
                 )));
             }
             Some((p, _)) if p.exists() => {
-                let f = load_selected(&p, requested.as_deref())?;
+                let memo_dir = cache_dir(flags, env).ok();
+                let f = load_remembered(&p, requested.as_deref(), memo_dir.as_deref())?;
                 (Some(p), Some(f))
             }
             _ => (None, None),
@@ -1045,6 +1150,44 @@ app_secret_env = "MY_SECRET"
             "https://protectapi.us.cylance.com/auth/v2/token",
             "a flag beats the environment's auth_url"
         );
+    }
+
+    #[test]
+    fn the_parsed_slice_is_remembered_until_the_file_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let memo_dir = dir.path().join("cache");
+        std::fs::create_dir(&memo_dir).unwrap();
+        let cfg = write_config(dir.path(), BASIC, 0o600);
+        let load = || load_remembered(&cfg, Some("other"), Some(&memo_dir)).unwrap();
+        assert_eq!(load().profiles["other"].app_id.as_deref(), Some("a2"));
+        let memo = std::fs::read_dir(&memo_dir)
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        assert_eq!(
+            std::os::unix::fs::PermissionsExt::mode(
+                &std::fs::metadata(&memo).unwrap().permissions()
+            ) & 0o777,
+            0o600
+        );
+        // The second call reads the memo, not the file: prove it by editing
+        // the memo (the stamp still matches the file).
+        let text = std::fs::read_to_string(&memo)
+            .unwrap()
+            .replace("\"a2\"", "\"memo\"");
+        std::fs::write(&memo, text).unwrap();
+        assert_eq!(load().profiles["other"].app_id.as_deref(), Some("memo"));
+        // Any change to the file makes it stale.
+        std::fs::write(&cfg, BASIC.replace("\"a2\"", "\"a3\"")).unwrap();
+        assert_eq!(load().profiles["other"].app_id.as_deref(), Some("a3"));
+        // A profile with an inline secret is never written to the cache dir.
+        std::fs::remove_file(&memo).unwrap();
+        let inline = "[profiles.default]\ntenant_id='t'\napp_id='a'\napp_secret='s3cret'\n";
+        let cfg = write_config(dir.path(), inline, 0o600);
+        load_remembered(&cfg, None, Some(&memo_dir)).unwrap();
+        assert_eq!(std::fs::read_dir(&memo_dir).unwrap().count(), 0);
     }
 
     #[test]

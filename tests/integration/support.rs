@@ -120,10 +120,15 @@ impl Sandbox {
         v
     }
 
+    /// The token entries (`<32 hex>.json`; not the parsed-config memos).
     pub fn entries(&self) -> Vec<PathBuf> {
         self.cache_files()
             .into_iter()
-            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .filter(|p| {
+                let name = p.file_name().unwrap().to_str().unwrap();
+                name.strip_suffix(".json")
+                    .is_some_and(|k| k.len() == 32 && k.bytes().all(|b| b.is_ascii_hexdigit()))
+            })
             .collect()
     }
 }
