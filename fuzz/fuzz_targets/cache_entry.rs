@@ -8,53 +8,26 @@
 //! - an arbitrary entry, failure or hand-out written as JSON decodes equal.
 #![no_main]
 
-use cytoken::cache::{self, Entry, Failure, Found, Handout};
+use cytoken::cache::{Entry, Failure, Handout};
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+
+// The invariants live in one file, shared with the proptest properties; this
+// target uses only its own checkers.
+#[allow(dead_code)]
+#[path = "../../tests/integration/invariants.rs"]
+mod invariants;
+
+use invariants::{check_cache_round_trip, record};
 
 fuzz_target!(|data: &[u8]| {
-    check_decode::<Entry>(data);
-    check_decode::<Failure>(data);
-    check_decode::<Handout>(data);
+    invariants::check_cache_entry(data);
     let _ = check_write(&mut Unstructured::new(data));
 });
 
-fn check_decode<T>(data: &[u8])
-where
-    T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug,
-{
-    match cache::decode::<T>(data) {
-        Found::Ok(v) => round_trip(&v),
-        Found::Untrusted(why) => assert!(!why.contains('\n'), "{why:?}"),
-        Found::Missing => panic!("decode said Missing"),
-    }
-}
-
-fn round_trip<T>(v: &T)
-where
-    T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug,
-{
-    for bytes in [
-        serde_json::to_vec(v).expect("serialises"),
-        serde_json::to_vec_pretty(v).expect("serialises"),
-    ] {
-        match cache::decode::<T>(&bytes) {
-            Found::Ok(back) => assert_eq!(&back, v),
-            other => panic!("{v:?} re-encoded does not decode: {other:?}"),
-        }
-    }
-}
-
-/// Records are built from JSON, so fields added with a serde default
-/// (`Failure::unavailable`, `Handout::replaced`) need no change here.
-fn record<T: DeserializeOwned>(v: &serde_json::Value) -> T {
-    serde_json::from_value(v.clone()).expect("a cache record")
-}
-
+/// The same bytes as arbitrary records.
 fn check_write(u: &mut Unstructured) -> Result<()> {
-    let entry: Entry = record(&serde_json::json!({
+    let entry: Entry = record(serde_json::json!({
         "access_token": u.arbitrary::<String>()?,
         "expires_at": u.arbitrary::<i64>()?,
         "obtained_at": u.arbitrary::<i64>()?,
@@ -64,19 +37,19 @@ fn check_write(u: &mut Unstructured) -> Result<()> {
         "auth_url": u.arbitrary::<String>()?,
         "scopes": u.arbitrary::<Vec<String>>()?,
     }));
-    round_trip(&entry);
-    let failure: Failure = record(&serde_json::json!({
+    check_cache_round_trip(&entry);
+    let failure: Failure = record(serde_json::json!({
         "status": u.arbitrary::<u16>()?,
         "message": u.arbitrary::<String>()?,
         "until": u.arbitrary::<i64>()?,
         "unavailable": u.arbitrary::<bool>()?,
     }));
-    round_trip(&failure);
-    let handout: Handout = record(&serde_json::json!({
+    check_cache_round_trip(&failure);
+    let handout: Handout = record(serde_json::json!({
         "token_fp": u.arbitrary::<String>()?,
         "until": u.arbitrary::<i64>()?,
         "replaced": u.arbitrary::<bool>()?,
     }));
-    round_trip(&handout);
+    check_cache_round_trip(&handout);
     Ok(())
 }

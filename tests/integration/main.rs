@@ -18,6 +18,7 @@ mod docker_exec;
 mod docs;
 mod faults;
 mod git;
+mod invariants;
 mod kube;
 mod properties;
 mod resilience;

@@ -3,25 +3,22 @@
 //! file and the cache files. Each parser never panics on arbitrary bytes and
 //! keeps its invariants; what cytoken writes parses back to what it meant.
 //!
-//! The same invariants drive the cargo-fuzz targets in `fuzz/` (run for minutes
-//! at a time); here a modest number of cases keeps `cargo test` fast. Inputs a
-//! fuzzer or these properties found are kept below as plain regression tests.
+//! The invariants themselves are the checkers in `invariants.rs`, which the
+//! cargo-fuzz targets in `fuzz/` (run for minutes at a time) share; here a
+//! modest number of cases keeps `cargo test` fast. Inputs a fuzzer or these
+//! properties found are kept below as plain regression tests.
 
 use std::path::Path;
 
 use cytoken::broker::Token;
 use cytoken::cache::{self, Entry, Failure, Found, Handout};
 use cytoken::config::{self, GitAuth};
-use cytoken::protocol::docker::{self, Outcome};
-use cytoken::protocol::git::{self, Form, Policy, Request};
-use cytoken::protocol::kube::{self, ApiVersion};
+use cytoken::protocol::docker;
+use cytoken::protocol::git::{self, Policy, Request};
+use cytoken::protocol::kube::ApiVersion;
 use proptest::prelude::*;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 
-const V1: &str = "client.authentication.k8s.io/v1";
-const V1BETA1: &str = "client.authentication.k8s.io/v1beta1";
-const CONFIG: &str = "/etc/cytoken/config.toml";
+use crate::invariants::*;
 
 /// 256 cases per property keeps this module well under a second; set
 /// `PROPTEST_CASES` for a deeper run.
@@ -56,40 +53,6 @@ fn token(access_token: String, refresh_at: i64) -> Token {
 
 // ---------------------------------------------------------------------------
 // git
-
-/// Checks a parsed request against the bytes it came from: no value holds LF or
-/// NUL, and every attribute that is set was named at the start of a line (so
-/// `host=a\rpassword=x` never sets a password: CVE-2024-52006).
-fn check_git_request(data: &[u8], req: &Request) {
-    let named = |key: &str| {
-        let prefix = format!("{key}=");
-        data.split(|&b| b == b'\n')
-            .take_while(|l| !l.is_empty() && *l != b"\r")
-            .any(|l| l.starts_with(prefix.as_bytes()))
-    };
-    let single = [
-        ("protocol", &req.protocol),
-        ("host", &req.host),
-        ("path", &req.path),
-        ("username", &req.username),
-        ("password", &req.password),
-        ("authtype", &req.authtype),
-        ("credential", &req.credential),
-    ];
-    for (key, value) in single {
-        if let Some(v) = value {
-            assert!(!v.contains(['\n', '\0']), "{key} holds LF or NUL");
-            assert!(named(key), "{key} set without a {key}= line");
-        }
-    }
-    for (key, values) in [
-        ("capability[]", &req.capabilities),
-        ("wwwauth[]", &req.wwwauth),
-    ] {
-        assert!(values.iter().all(|v| !v.contains(['\n', '\0'])));
-        assert!(values.is_empty() || named(key), "{key} set without a line");
-    }
-}
 
 /// A git request line: mostly known keys, with values that may hold CR, NUL,
 /// `=` and non-ASCII text.
@@ -158,44 +121,6 @@ fn git_auth() -> impl Strategy<Value = GitAuth> {
 // ---------------------------------------------------------------------------
 // docker
 
-/// Checks a normalised docker host: lowercase, no path, userinfo, whitespace or
-/// trailing dot, idempotent, and matched by `docker_hosts` as documented.
-fn check_docker_host(input: &str, host: &str) {
-    assert!(!host.is_empty());
-    assert_eq!(
-        host,
-        host.to_ascii_lowercase(),
-        "not lowercase (from {input:?})"
-    );
-    assert!(
-        !host.contains(|c: char| c == '/' || c == '@' || c.is_whitespace() || c.is_control()),
-        "{host:?} (from {input:?})"
-    );
-    assert!(
-        !host.ends_with('.'),
-        "trailing dot in {host:?} (from {input:?})"
-    );
-    assert!(docker::allowed(None, host));
-    assert!(!docker::allowed(Some(&[]), host));
-    // Idempotent, and so matched by a docker_hosts entry equal to it, but for one
-    // documented case: `http://h:443` keeps its port (443 is not http's default),
-    // and `h:443` read back bare is `h` (443 is https's default).
-    if host.ends_with(":443") {
-        return;
-    }
-    assert_eq!(
-        docker::normalise(host).as_deref(),
-        Some(host),
-        "normalise is not idempotent on {input:?}"
-    );
-    assert!(docker::allowed(Some(&[host.to_owned()]), host));
-    if !host.starts_with('[') {
-        let wildcard = [format!("*.{host}")];
-        assert!(docker::allowed(Some(&wildcard), &format!("sub.{host}")));
-        assert!(!docker::allowed(Some(&wildcard), host));
-    }
-}
-
 /// Server URLs in the shapes docker sends, with odd casing, dots and ports.
 fn docker_url() -> impl Strategy<Value = String> {
     let scheme = prop_oneof![
@@ -226,95 +151,7 @@ fn docker_url() -> impl Strategy<Value = String> {
 }
 
 // ---------------------------------------------------------------------------
-// KUBERNETES_EXEC_INFO
-
-/// What `parse_exec_info` must answer: the version for a JSON object whose kind
-/// is ExecCredential and whose apiVersion is one of the two, else an error.
-fn expected_api(text: &str) -> Option<ApiVersion> {
-    let v: serde_json::Value = serde_json::from_str(text).ok()?;
-    let obj = v.as_object()?;
-    if obj.get("kind")?.as_str()? != "ExecCredential" {
-        return None;
-    }
-    match obj.get("apiVersion")?.as_str()? {
-        V1 => Some(ApiVersion::V1),
-        V1BETA1 => Some(ApiVersion::V1beta1),
-        _ => None,
-    }
-}
-
-fn check_exec_info(text: &str) {
-    match kube::parse_exec_info(Some(text)) {
-        Ok(api) => assert_eq!(Some(api), expected_api(text), "accepted {text:?}"),
-        Err(e) => {
-            assert_eq!(expected_api(text), None, "refused a valid request: {e}");
-            assert_eq!(e.exit_code(), 2);
-            let msg = e.to_string();
-            assert!(
-                !msg.contains(char::is_control),
-                "not one clean line: {msg:?}"
-            );
-            assert!(msg.chars().count() < 400, "too long: {msg:?}");
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------
 // config
-
-fn check_config(text: &str) {
-    match config::parse_file(text, Path::new(CONFIG)) {
-        Ok(_) => assert!(toml::from_str::<toml::Table>(text).is_ok()),
-        Err(e) => {
-            assert_eq!(e.exit_code(), 2);
-            let msg = e.to_string();
-            assert!(
-                !msg.contains(char::is_control),
-                "not one clean line: {msg:?}"
-            );
-            let rest = msg
-                .strip_prefix(CONFIG)
-                .unwrap_or_else(|| panic!("does not name the file: {msg:?}"));
-            if let Some(after) = rest.strip_prefix(':') {
-                let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
-                if !digits.is_empty() {
-                    let line: usize = digits.parse().unwrap();
-                    let lines = text.matches('\n').count() + 1;
-                    assert!((1..=lines).contains(&line), "line {line}/{lines}: {msg}");
-                }
-            }
-        }
-    }
-}
-
-/// `load_selected` may parse only the slice of the file a selection needs, but
-/// must then read that selection exactly as the whole file reads it: the same
-/// default profile and the same wanted profile (or none).
-fn check_config_slice(text: &str, requested: Option<&str>) {
-    let Ok(full) = config::parse_file(text, Path::new(CONFIG)) else {
-        // A mistake elsewhere in the file may be skipped by the slice: nothing
-        // to compare with.
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("config.toml");
-    std::fs::write(&path, text).unwrap();
-    let selected = config::load_selected(&path, requested)
-        .unwrap_or_else(|e| panic!("the whole file parses, the selection does not: {e}"));
-    let wanted = requested
-        .map(str::to_owned)
-        .or_else(|| full.default_profile.clone())
-        .unwrap_or_else(|| "default".to_owned());
-    assert_eq!(
-        selected.default_profile, full.default_profile,
-        "default_profile differs for {text:?}"
-    );
-    assert_eq!(
-        format!("{:?}", selected.profiles.get(&wanted)),
-        format!("{:?}", full.profiles.get(&wanted)),
-        "profile {wanted} differs for {text:?}"
-    );
-}
 
 /// Files of several profiles whose tables, multi-line strings and header-like
 /// lines make slicing by lines hard to get right.
@@ -411,40 +248,6 @@ fn config_text() -> impl Strategy<Value = String> {
 // ---------------------------------------------------------------------------
 // cache
 
-fn check_decode<T>(data: &[u8])
-where
-    T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug,
-{
-    match cache::decode::<T>(data) {
-        Found::Ok(v) => check_cache_round_trip(&v),
-        Found::Untrusted(why) => assert!(!why.contains('\n'), "{why:?}"),
-        Found::Missing => panic!("decode said Missing"),
-    }
-}
-
-/// Written compact or pretty (as `Cache::write` writes entries), a value decodes
-/// equal.
-fn check_cache_round_trip<T>(v: &T)
-where
-    T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug,
-{
-    for bytes in [
-        serde_json::to_vec(v).unwrap(),
-        serde_json::to_vec_pretty(v).unwrap(),
-    ] {
-        match cache::decode::<T>(&bytes) {
-            Found::Ok(back) => assert_eq!(&back, v),
-            other => panic!("{v:?} re-encoded does not decode: {other:?}"),
-        }
-    }
-}
-
-/// A cache record built from JSON, so fields added with a serde default
-/// (`Failure::unavailable`, `Handout::replaced`) need no change here.
-fn record<T: DeserializeOwned>(v: serde_json::Value) -> T {
-    serde_json::from_value(v).unwrap()
-}
-
 fn entry() -> impl Strategy<Value = Entry> {
     (
         (any_text(), any::<i64>(), any::<i64>(), any_text()),
@@ -516,46 +319,16 @@ proptest! {
 
     #[test]
     fn git_parse_request_never_panics(data in proptest::collection::vec(any::<u8>(), 0..512)) {
-        if let Ok(req) = git::parse_request(&data) {
-            check_git_request(&data, &req);
-        }
+        check_git_request(&data);
     }
 
+    /// Requests made of likely lines: see `check_git_request`.
     #[test]
     fn git_request_invariants(data in git_request_bytes()) {
-        if let Ok(req) = git::parse_request(&data) {
-            check_git_request(&data, &req);
-            // CR before each LF changes nothing (one trailing CR is stripped),
-            // and a final line without LF reads as if it had one.
-            let segments: Vec<&[u8]> = data.split(|&b| b == b'\n').collect();
-            let last = segments.len() - 1;
-            let crlf: Vec<u8> = segments
-                .iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    let mut s = s.to_vec();
-                    // Lines that already end in CR, and the empty tail after a final LF,
-                    // stay as they are.
-                    let as_is = s.ends_with(b"\r") || (i == last && s.is_empty());
-                    if !as_is {
-                        s.push(b'\r');
-                    }
-                    s
-                })
-                .collect::<Vec<_>>()
-                .join(&b'\n');
-            prop_assert_eq!(git::parse_request(&crlf).ok(), Some(req.clone()));
-            if !data.ends_with(b"\n") {
-                let mut with_lf = data.clone();
-                with_lf.push(b'\n');
-                prop_assert_eq!(git::parse_request(&with_lf).ok(), Some(req));
-            }
-        }
+        check_git_request(&data);
     }
 
-    /// Whatever `answer` writes, `render`ed, parses back to the same username
-    /// and password (Basic) or authtype and credential (Bearer), and to nothing
-    /// else: no protocol, host, path or url.
+    /// Safe answers to requests git's helper answers: see `check_git_answer`.
     #[test]
     fn git_answer_round_trips(
         username in proptest::option::of(safe_value()),
@@ -576,37 +349,14 @@ proptest! {
             protocol: Some(protocol.to_owned()),
             host: Some("127.0.0.1:8080".to_owned()),
             path: Some("org/repo.git".to_owned()),
-            username: username.clone(),
+            username,
             capabilities: if capability { vec!["authtype".to_owned()] } else { Vec::new() },
             wwwauth: www.into_iter().collect(),
             ..Request::default()
         };
         let policy = Policy { username: &default_user, git_auth: auth, git_hosts: None };
-        let tok = token(access_token.clone(), refresh_at);
-        let lines = git::answer(&req, &tok, &policy).unwrap().expect("an answer");
-        prop_assert!(!lines.iter().any(|(k, _)| *k == "url"));
-        let back = git::parse_request(git::render(&lines).as_bytes()).unwrap();
-        prop_assert_eq!(&back.protocol, &None);
-        prop_assert_eq!(&back.host, &None);
-        prop_assert_eq!(&back.path, &None);
-        prop_assert!(back.wwwauth.is_empty());
-        let expiry = lines.iter().find(|(k, _)| *k == "password_expiry_utc").map(|(_, v)| v.clone());
-        prop_assert_eq!(expiry, Some(refresh_at.to_string()));
-        match git::form(&req, &policy) {
-            Form::Basic => {
-                let user = username.filter(|u| !u.is_empty()).unwrap_or(default_user.clone());
-                prop_assert_eq!(back.username, Some(user));
-                prop_assert_eq!(back.password, Some(access_token));
-                prop_assert_eq!(back.credential, None);
-            }
-            Form::Bearer => {
-                prop_assert!(capability && auth != GitAuth::Basic);
-                prop_assert_eq!(back.authtype.as_deref(), Some("Bearer"));
-                prop_assert_eq!(back.credential, Some(access_token));
-                prop_assert_eq!(back.capabilities, vec!["authtype".to_owned()]);
-                prop_assert_eq!(back.password, None);
-            }
-        }
+        let tok = token(access_token, refresh_at);
+        prop_assert!(check_git_answer(&req, &tok, &policy), "no answer to {:?}", req);
     }
 
     /// A `git_hosts` entry covers the host it names, in any case, and a
@@ -684,38 +434,22 @@ proptest! {
 
     #[test]
     fn docker_read_request_accepts_exactly_utf8(data in proptest::collection::vec(any::<u8>(), 0..256)) {
-        match docker::read_request(&data[..]) {
-            Ok(s) => prop_assert_eq!(s.as_str(), std::str::from_utf8(&data).unwrap().trim()),
-            Err(Outcome::Failed(msg)) => {
-                prop_assert!(std::str::from_utf8(&data).is_err(), "{}", msg);
-                prop_assert!(!msg.contains('\n'));
-            }
-            Err(other) => prop_assert!(false, "read_request ended with {:?}", other),
-        }
+        check_docker_request(&data);
     }
 
     #[test]
     fn docker_normalise_on_any_text(text in any_text()) {
-        if let Some(host) = docker::normalise(&text) {
-            check_docker_host(&text, &host);
-        }
+        check_docker_normalise(&text);
     }
 
     #[test]
     fn docker_normalise_on_server_urls(url in docker_url()) {
-        if let Some(host) = docker::normalise(&url) {
-            check_docker_host(&url, &host);
-        }
+        check_docker_normalise(&url);
     }
 
     #[test]
     fn docker_answer_round_trips(server in any_text(), user in any_text(), secret in any_text()) {
-        let json = docker::credentials_json(&server, &user, &secret);
-        prop_assert!(json.ends_with('\n') && json.matches('\n').count() == 1);
-        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-        prop_assert_eq!(&v["ServerURL"], &serde_json::Value::from(server));
-        prop_assert_eq!(&v["Username"], &serde_json::Value::from(user));
-        prop_assert_eq!(&v["Secret"], &serde_json::Value::from(secret));
+        check_docker_answer(&server, &user, &secret);
     }
 
     #[test]
@@ -751,14 +485,8 @@ proptest! {
     #[test]
     fn exec_credential_round_trips(access_token in any_text(), refresh_at in 0i64..253_402_300_799, v1 in any::<bool>()) {
         let api = if v1 { ApiVersion::V1 } else { ApiVersion::V1beta1 };
-        let out = kube::credential(api, &token(access_token.clone(), refresh_at)).unwrap();
-        prop_assert!(!out.contains('\n'));
-        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-        prop_assert_eq!(&v["kind"], "ExecCredential");
-        prop_assert_eq!(&v["apiVersion"], api.as_str());
-        prop_assert_eq!(&v["status"]["token"], &serde_json::Value::from(access_token));
-        let ts = v["status"]["expirationTimestamp"].as_str().unwrap();
-        prop_assert!(ts.ends_with('Z') && ts.len() == 20, "{}", ts);
+        // Expiries in 1970..=9999: the RFC 3339 form is checked on every case.
+        check_exec_credential(api, &token(access_token, refresh_at));
     }
 
     #[test]
@@ -774,16 +502,12 @@ proptest! {
 
     #[test]
     fn cache_decode_never_panics(data in proptest::collection::vec(any::<u8>(), 0..256)) {
-        check_decode::<Entry>(&data);
-        check_decode::<Failure>(&data);
-        check_decode::<Handout>(&data);
+        check_cache_entry(&data);
     }
 
     #[test]
     fn cache_decode_damaged_json(data in cache_json()) {
-        check_decode::<Entry>(&data);
-        check_decode::<Failure>(&data);
-        check_decode::<Handout>(&data);
+        check_cache_entry(&data);
     }
 
     #[test]
