@@ -173,27 +173,14 @@ fn bad_flags_and_values() {
 }
 
 /// Runs `cytoken <args>` with `input` on stdin (and extra env), returning output.
-fn feed(sb: &Sandbox, args: &[&str], env: &[(&str, &[u8])], input: &[u8]) -> Output {
-    use std::io::Write;
+fn run_with(sb: &Sandbox, args: &[&str], env: &[(&str, &[u8])], input: &[u8]) -> Output {
     use std::os::unix::ffi::OsStrExt;
     let mut cmd = sb.cmd();
-    cmd.args(args)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
+    cmd.args(args);
     for (k, v) in env {
         cmd.env(k, std::ffi::OsStr::from_bytes(v));
     }
-    let mut child = cmd.spawn().unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let input = input.to_vec();
-    // Write on a thread: the helper may stop reading at its bound and exit.
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let o = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    o
+    feed(cmd, input)
 }
 
 #[track_caller]
@@ -221,12 +208,12 @@ fn git_bad_requests_answer_nothing() {
         ("4 MiB", &four_mib),
     ];
     for (what, input) in cases {
-        let o = feed(&sb, &["git-credential", "get"], &[], input);
+        let o = run_with(&sb, &["git-credential", "get"], &[], input);
         assert!(stdout(&o).is_empty(), "{what}: {}", stdout(&o));
         assert_clean_failure(&o);
     }
     // An answer is only given for a real request, and never echoes the input.
-    let o = feed(
+    let o = run_with(
         &sb,
         &["git-credential", "get"],
         &[],
@@ -252,7 +239,7 @@ fn docker_bad_requests_fail_on_stdout() {
         ("4 MiB", &big),
     ];
     for (what, input) in cases {
-        let o = feed(&sb, &["docker-credential", "get"], &[], input);
+        let o = run_with(&sb, &["docker-credential", "get"], &[], input);
         assert_status(&o, 1);
         let out = stdout(&o);
         assert_eq!(out.lines().count(), 1, "{what}: {out}");
@@ -284,7 +271,7 @@ fn exec_info_bad_values_exit_2_with_nothing_on_stdout() {
         ("127 KiB", big.as_bytes()),
     ];
     for (what, info) in cases {
-        let o = feed(
+        let o = run_with(
             &sb,
             &["exec-credential"],
             &[("KUBERNETES_EXEC_INFO", info)],
@@ -311,7 +298,7 @@ fn no_output_of_any_command_or_failure_holds_the_secret_or_a_whole_token() {
             all.extend_from_slice(extra);
             let mut a = vec!["-vvv"];
             a.extend_from_slice(args);
-            outputs.push(feed(&sb, &a, &all, input));
+            outputs.push(run_with(&sb, &a, &all, input));
         };
         run(&["token"], b"", &[]);
         run(&["token", "--format", "json"], b"", &[]);

@@ -25,19 +25,8 @@ fn docker(sb: &Sandbox) -> Command {
 }
 
 /// Runs `cmd` with `input` on stdin, as docker does.
-fn feed(mut cmd: Command, input: &str) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        let mut stdin = child.stdin.take().unwrap();
-        // `list` and `version` do not read stdin, and may have exited already.
-        let _ = stdin.write_all(input.as_bytes());
-    }
-    let o = child.wait_with_output().unwrap();
+fn feed_str(cmd: Command, input: &str) -> Output {
+    let o = feed(cmd, input.as_bytes());
     assert_no_secret(&o);
     o
 }
@@ -45,7 +34,7 @@ fn feed(mut cmd: Command, input: &str) -> Output {
 fn helper(sb: &Sandbox, action: &str, input: &str) -> Output {
     let mut c = docker(sb);
     c.arg(action);
-    feed(c, input)
+    feed_str(c, input)
 }
 
 /// Parses a `get` answer and checks its shape; returns the secret.
@@ -95,7 +84,7 @@ fn docker_get_answers_every_url_form_with_one_exchange() {
     // The subcommand form answers the same.
     let mut c = sb.cmd();
     c.args(["docker-credential", "get"]);
-    let o = feed(c, "registry.example.com");
+    let o = feed_str(c, "registry.example.com");
     assert_eq!(
         answer(&o, "registry.example.com", "x-access-token"),
         tokens[0]
@@ -239,7 +228,7 @@ fn docker_failures_are_one_line_on_stdout_exit_1() {
     // No selection at all: a config error, on stdout because docker reads only that.
     let mut c = docker_bare(&sb);
     c.arg("get");
-    let o = feed(c, "registry.example.com");
+    let o = feed_str(c, "registry.example.com");
     assert_status(&o, 1);
     let out = stdout(&o);
     assert!(
@@ -251,7 +240,7 @@ fn docker_failures_are_one_line_on_stdout_exit_1() {
     // The endpoint rejects the secret: still exit 1, one line, no secret.
     let mut c = docker(&sb);
     c.env("CYTOKEN_APP_SECRET", "not-the-secret").arg("get");
-    let o = feed(c, "registry.example.com");
+    let o = feed_str(c, "registry.example.com");
     assert_status(&o, 1);
     let out = stdout(&o);
     assert!(
@@ -264,7 +253,7 @@ fn docker_failures_are_one_line_on_stdout_exit_1() {
     // Input that is not a request: oversized or not UTF-8.
     let mut c = docker(&sb);
     c.arg("get");
-    let o = feed(c, &"a".repeat((1 << 20) + 1));
+    let o = feed_str(c, &"a".repeat((1 << 20) + 1));
     assert_status(&o, 1);
     assert!(stdout(&o).contains("larger than"), "{}", stdout(&o));
     let mut c = docker(&sb);

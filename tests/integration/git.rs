@@ -705,22 +705,8 @@ fn helper(sb: &Sandbox, action: &str, input: &[u8]) -> Output {
     let mut c = Command::new(helper_link(sb));
     c.env_clear();
     copy_env(&sb.cmd(), &mut c);
-    let mut child = c
-        .arg(action)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let input = input.to_vec();
-    // The helper may exit without reading (unknown actions, store): a broken
-    // pipe here is expected.
-    let feeder = thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let o = child.wait_with_output().unwrap();
-    let _ = feeder.join();
+    c.arg(action);
+    let o = feed(c, input);
     assert_no_secret(&o);
     o
 }

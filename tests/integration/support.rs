@@ -133,6 +133,26 @@ impl Sandbox {
     }
 }
 
+/// Runs `cmd` with `input` on its stdin and returns its output. The input is
+/// written on a thread and a broken pipe is fine: a helper may stop reading at
+/// its bound, or never read (`store`, `list`), and exit.
+pub fn feed(mut cmd: Command, input: &[u8]) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let o = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    o
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
