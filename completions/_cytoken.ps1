@@ -50,7 +50,6 @@ Register-ArgumentCompleter -Native -CommandName 'cytoken' -ScriptBlock {
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run the whole flow offline against a built-in strict loopback endpoint')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to standard output')
-            [CompletionResult]::new('emulator', 'emulator', [CompletionResultType]::ParameterValue, 'Serve the strict loopback token endpoint in the foreground (tests, benchmarks)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -347,28 +346,6 @@ Register-ArgumentCompleter -Native -CommandName 'cytoken' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
-        'cytoken;emulator' {
-            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on')
-            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'Registered app as TENANT:APP and the secret from CYTOKEN_APP_SECRET')
-            [CompletionResult]::new('--delay-ms', '--delay-ms', [CompletionResultType]::ParameterName, 'Delay before every answer, in milliseconds')
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]')
-            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [env: CYTOKEN_CACHE_DIR]')
-            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]')
-            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]')
-            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]')
-            [CompletionResult]::new('--auth-url', '--auth-url', [CompletionResultType]::ParameterName, 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]')
-            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]')
-            [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]')
-            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the cache')
-            [CompletionResult]::new('--force-refresh', '--force-refresh', [CompletionResultType]::ParameterName, 'Skip the cached token, mint a new one and store it')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            break
-        }
         'cytoken;help' {
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print the access token (the default command)')
             [CompletionResult]::new('auth-token', 'auth-token', [CompletionResultType]::ParameterValue, 'Print a freshly signed auth token (the first half of the flow), no exchange')
@@ -381,7 +358,6 @@ Register-ArgumentCompleter -Native -CommandName 'cytoken' -ScriptBlock {
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run the whole flow offline against a built-in strict loopback endpoint')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to standard output')
-            [CompletionResult]::new('emulator', 'emulator', [CompletionResultType]::ParameterValue, 'Serve the strict loopback token endpoint in the foreground (tests, benchmarks)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -428,9 +404,6 @@ Register-ArgumentCompleter -Native -CommandName 'cytoken' -ScriptBlock {
             break
         }
         'cytoken;help;man' {
-            break
-        }
-        'cytoken;help;emulator' {
             break
         }
         'cytoken;help;help' {

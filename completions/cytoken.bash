@@ -34,9 +34,6 @@ _cytoken() {
             cytoken,docker-credential)
                 cmd="cytoken__subcmd__docker__subcmd__credential"
                 ;;
-            cytoken,emulator)
-                cmd="cytoken__subcmd__emulator"
-                ;;
             cytoken,exec)
                 cmd="cytoken__subcmd__exec"
                 ;;
@@ -97,9 +94,6 @@ _cytoken() {
             cytoken__subcmd__help,docker-credential)
                 cmd="cytoken__subcmd__help__subcmd__docker__subcmd__credential"
                 ;;
-            cytoken__subcmd__help,emulator)
-                cmd="cytoken__subcmd__help__subcmd__emulator"
-                ;;
             cytoken__subcmd__help,exec)
                 cmd="cytoken__subcmd__help__subcmd__exec"
                 ;;
@@ -134,7 +128,7 @@ _cytoken() {
 
     case "${cmd}" in
         cytoken)
-            opts="-p -v -h -V --profile --config --cache-dir --tenant-id --app-id --region --auth-url --scope --lifetime --no-cache --force-refresh --verbose --help --version token auth-token git-credential exec-credential docker-credential exec cache check demo completions man emulator help"
+            opts="-p -v -h -V --profile --config --cache-dir --tenant-id --app-id --region --auth-url --scope --lifetime --no-cache --force-refresh --verbose --help --version token auth-token git-credential exec-credential docker-credential exec cache check demo completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -743,72 +737,6 @@ _cytoken() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cytoken__subcmd__emulator)
-            opts="-p -v -h --listen --app --delay-ms --profile --config --cache-dir --tenant-id --app-id --region --auth-url --scope --lifetime --no-cache --force-refresh --verbose --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --listen)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --app)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --delay-ms)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --profile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --cache-dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --tenant-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --app-id)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --region)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --auth-url)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --scope)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --lifetime)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         cytoken__subcmd__exec)
             opts="-p -v -h --env --profile --config --cache-dir --tenant-id --app-id --region --auth-url --scope --lifetime --no-cache --force-refresh --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -976,7 +904,7 @@ _cytoken() {
             return 0
             ;;
         cytoken__subcmd__help)
-            opts="token auth-token git-credential exec-credential docker-credential exec cache check demo completions man emulator help"
+            opts="token auth-token git-credential exec-credential docker-credential exec cache check demo completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1102,20 +1030,6 @@ _cytoken() {
             return 0
             ;;
         cytoken__subcmd__help__subcmd__docker__subcmd__credential)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        cytoken__subcmd__help__subcmd__emulator)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

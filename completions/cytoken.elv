@@ -47,7 +47,6 @@ set edit:completion:arg-completer[cytoken] = {|@words|
             cand demo 'Run the whole flow offline against a built-in strict loopback endpoint'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to standard output'
-            cand emulator 'Serve the strict loopback token endpoint in the foreground (tests, benchmarks)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cytoken;token'= {
@@ -324,27 +323,6 @@ set edit:completion:arg-completer[cytoken] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
-        &'cytoken;emulator'= {
-            cand --listen 'Address to listen on'
-            cand --app 'Registered app as TENANT:APP and the secret from CYTOKEN_APP_SECRET'
-            cand --delay-ms 'Delay before every answer, in milliseconds'
-            cand -p 'Profile in the config file [env: CYTOKEN_PROFILE]'
-            cand --profile 'Profile in the config file [env: CYTOKEN_PROFILE]'
-            cand --config 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]'
-            cand --cache-dir 'Cache directory [env: CYTOKEN_CACHE_DIR]'
-            cand --tenant-id 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]'
-            cand --app-id 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]'
-            cand --region 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]'
-            cand --auth-url 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]'
-            cand --scope 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]'
-            cand --lifetime 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]'
-            cand --no-cache 'Neither read nor write the cache'
-            cand --force-refresh 'Skip the cached token, mint a new one and store it'
-            cand -v 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
-            cand --verbose 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
-            cand -h 'Print help'
-            cand --help 'Print help'
-        }
         &'cytoken;help'= {
             cand token 'Print the access token (the default command)'
             cand auth-token 'Print a freshly signed auth token (the first half of the flow), no exchange'
@@ -357,7 +335,6 @@ set edit:completion:arg-completer[cytoken] = {|@words|
             cand demo 'Run the whole flow offline against a built-in strict loopback endpoint'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to standard output'
-            cand emulator 'Serve the strict loopback token endpoint in the foreground (tests, benchmarks)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cytoken;help;token'= {
@@ -390,8 +367,6 @@ set edit:completion:arg-completer[cytoken] = {|@words|
         &'cytoken;help;completions'= {
         }
         &'cytoken;help;man'= {
-        }
-        &'cytoken;help;emulator'= {
         }
         &'cytoken;help;help'= {
         }

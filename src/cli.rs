@@ -151,19 +151,6 @@ pub enum Command {
     /// Print the man page (roff) to standard output
     #[command(after_help = "Example:\n  cytoken man > ~/.local/share/man/man1/cytoken.1")]
     Man,
-    /// Serve the strict loopback token endpoint in the foreground (tests, benchmarks)
-    #[command(hide = true)]
-    Emulator {
-        /// Address to listen on
-        #[arg(long, default_value = "127.0.0.1:0")]
-        listen: String,
-        /// Registered app as TENANT:APP and the secret from CYTOKEN_APP_SECRET
-        #[arg(long, value_name = "TENANT:APP")]
-        app: Vec<String>,
-        /// Delay before every answer, in milliseconds
-        #[arg(long, default_value_t = 0)]
-        delay_ms: u64,
-    },
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Args)]

@@ -109,11 +109,6 @@ fn dispatch(cli: Cli) -> Result<i32> {
                 .map_err(|e| Error::Other(format!("cannot write to standard output: {e}")))?;
             Ok(0)
         }
-        Some(Command::Emulator {
-            listen,
-            app,
-            delay_ms,
-        }) => crate::demo::serve(&listen, &app, delay_ms),
     }
 }
 

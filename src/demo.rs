@@ -1,15 +1,15 @@
 //! `cytoken demo`: the whole token flow, offline, against the strict loopback
-//! emulator, shown step by step; and `cytoken emulator`, the emulator on its own.
+//! emulator, shown step by step.
 
 use std::io::Write;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use crate::broker::{Broker, Options};
 use crate::commands::{out, rfc3339};
 use crate::config::{Flags, Selection};
-use crate::emulator::{self, Emulator};
 use crate::error::{Error, Result};
 use crate::{authtoken, redact};
+use cytoken_emulator::Emulator;
 
 const TENANT: &str = "00000000-0000-4000-8000-00000000d3m0";
 const APP: &str = "11111111-1111-4111-8111-11111111d3m0";
@@ -183,25 +183,4 @@ fn indent(s: &str) -> String {
         .map(|l| format!("   {l}"))
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// `cytoken emulator`: serves until killed. Each `--app TENANT:APP` is registered
-/// with the secret from `CYTOKEN_APP_SECRET` (never a flag: argv is public).
-pub fn serve(listen: &str, apps: &[String], delay_ms: u64) -> Result<i32> {
-    let secret = crate::config::process_env("CYTOKEN_APP_SECRET").unwrap_or_default();
-    let mut registered = Vec::new();
-    for a in apps {
-        let (tenant, app) = a
-            .split_once(':')
-            .ok_or_else(|| Error::Usage(format!("--app '{a}' is not TENANT:APP")))?;
-        if secret.is_empty() {
-            return Err(Error::Usage(
-                "set CYTOKEN_APP_SECRET to the registered apps' secret".into(),
-            ));
-        }
-        registered.push((tenant.to_string(), app.to_string(), secret.clone()));
-    }
-    emulator::serve_forever(listen, &registered, Duration::from_millis(delay_ms))
-        .map_err(|e| Error::Other(format!("emulator on {listen}: {e}")))?;
-    Ok(0)
 }

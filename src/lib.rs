@@ -14,7 +14,6 @@ pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod diag;
-pub mod emulator;
 pub mod error;
 pub mod exchange;
 pub mod fastargs;

@@ -369,9 +369,9 @@ pub fn list_json(hosts: Option<&[String]>, username: &str) -> String {
 mod tests {
     use super::*;
     use crate::config::{Flags, Secret, SecretSource};
-    use crate::emulator::Emulator;
     use crate::error::Error;
     use crate::protocol::MAX_REQUEST;
+    use cytoken_emulator::Emulator;
 
     const TENANT: &str = "3f0c2a9e-1b7d-4c55-9a0e-6d1f2b3c4d5e";
     const APP: &str = "8a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";

@@ -184,7 +184,7 @@ mod tests {
     use super::*;
     use crate::broker::Options;
     use crate::config::{Flags, Secret, SecretSource, Selection};
-    use crate::emulator::Emulator;
+    use cytoken_emulator::Emulator;
 
     fn token() -> Token {
         Token {
