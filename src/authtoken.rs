@@ -38,9 +38,9 @@ pub fn sign(sel: &Selection, secret: &Secret, now: i64) -> Result<(String, i64)>
     let exp = now + sel.lifetime;
     // Deliberately no error detail from the crypto layer: it could echo key material.
     let key = EncodingKey::from_secret(secret.expose().as_bytes())
-        .map_err(|_| Error::Config("the app secret cannot be used as an HS256 key".into()))?;
+        .map_err(|_| Error::config("the app secret cannot be used as an HS256 key"))?;
     let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &key)
-        .map_err(|_| Error::Other("signing the auth token failed".into()))?;
+        .map_err(|_| Error::other("signing the auth token failed"))?;
     Ok((token, exp))
 }
 

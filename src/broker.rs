@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use crate::cache::{Cache, Entry, Failure, Found, Handout, Key};
 use crate::config::{Secret, Selection};
-use crate::error::{Error, Result};
+use crate::error::{Error, Kind, Result};
 use crate::exchange::{Endpoint, Exchanged};
 use crate::{authtoken, diag, exchange};
 
@@ -285,7 +285,7 @@ impl<'a> Broker<'a> {
         match self.read(key) {
             Some(e) if e.access_token == token => {
                 self.cache.remove_entry(key).map_err(|e| {
-                    Error::Other(format!(
+                    Error::other(format!(
                         "cannot remove cache entry {}: {e}",
                         key.entry.display()
                     ))
@@ -302,7 +302,7 @@ impl<'a> Broker<'a> {
             Some(k) => self
                 .cache
                 .remove(k)
-                .map_err(|e| Error::Other(format!("cannot remove {}: {e}", k.entry.display()))),
+                .map_err(|e| Error::other(format!("cannot remove {}: {e}", k.entry.display()))),
             None => Ok(false),
         }
     }
@@ -373,10 +373,7 @@ impl<'a> Broker<'a> {
     /// that was failing, the still-valid cached token (stale-on-error).
     fn recorded(&self, f: Failure, usable: Option<&Entry>) -> Result<Token> {
         match (f.unavailable, usable) {
-            (false, _) => Err(Error::Rejected {
-                status: f.status,
-                message: f.message,
-            }),
+            (false, _) => Err(Error::rejected(f.status, f.message)),
             (true, Some(e)) => {
                 diag::warn(format_args!(
                     "{}; serving the cached token, which expires in {} s",
@@ -385,7 +382,7 @@ impl<'a> Broker<'a> {
                 ));
                 Ok(self.token_of(e.clone(), true))
             }
-            (true, None) => Err(Error::Unavailable(f.message)),
+            (true, None) => Err(Error::unavailable(f.message)),
         }
     }
 
@@ -436,20 +433,16 @@ impl<'a> Broker<'a> {
                     ..self.token_of(entry, false)
                 })
             }
-            Err(e @ (Error::Rejected { .. } | Error::Unavailable(_))) => {
-                let f = match e {
-                    Error::Rejected { status, message } => Failure {
-                        status,
-                        message,
-                        until: now + NEGATIVE_TTL,
-                        unavailable: false,
-                    },
-                    other => Failure {
-                        status: 0,
-                        message: other.to_string(),
-                        until: now + NEGATIVE_TTL,
-                        unavailable: true,
-                    },
+            Err(e) if matches!(e.kind(), Kind::Rejected(_) | Kind::Unavailable) => {
+                let (status, unavailable) = match e.kind() {
+                    Kind::Rejected(status) => (status, false),
+                    _ => (0, true),
+                };
+                let f = Failure {
+                    status,
+                    message: e.message().to_string(),
+                    until: now + NEGATIVE_TTL,
+                    unavailable,
                 };
                 // Remembered briefly, so callers queued behind this one (and
                 // those arriving in the next seconds) do not each hit a failing

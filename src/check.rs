@@ -65,7 +65,7 @@ fn check_config(g: &Global, r: &mut Report) -> Option<Selection> {
         // The whole file, every profile: the commands themselves parse only the
         // selected profile's part of a large file.
         Some(p) if p.exists() => match config::load_file(p).and_then(|_| {
-            std::fs::metadata(p).map_err(|e| Error::Config(format!("{}: {e}", p.display())))
+            std::fs::metadata(p).map_err(|e| Error::config(format!("{}: {e}", p.display())))
         }) {
             Err(e) => r.fail("config file", e),
             Ok(m) if m.mode() & 0o077 != 0 => r.warn(
@@ -135,7 +135,7 @@ fn check_selection(sel: &Selection, g: &Global, offline: bool, r: &mut Report) {
     if let Some(ca) = &sel.ca_file {
         match std::fs::metadata(ca) {
             Ok(_) => r.ok("ca_file", ca.display()),
-            Err(e) => r.fail("ca_file", Error::Config(format!("{}: {e}", ca.display()))),
+            Err(e) => r.fail("ca_file", Error::config(format!("{}: {e}", ca.display()))),
         }
     }
     let cache = Cache::new(sel.cache_dir.clone());

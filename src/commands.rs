@@ -75,10 +75,9 @@ fn dispatch(cli: Cli) -> Result<i32> {
                 Ok(v) => Some(v),
                 Err(std::env::VarError::NotPresent) => None,
                 Err(std::env::VarError::NotUnicode(_)) => {
-                    return Err(Error::Usage(
+                    return Err(Error::usage(
                         "KUBERNETES_EXEC_INFO is not valid UTF-8: it must be the ExecCredential \
-                         JSON client-go sends"
-                            .into(),
+                         JSON client-go sends",
                     ));
                 }
             };
@@ -102,11 +101,11 @@ fn dispatch(cli: Cli) -> Result<i32> {
             let mut buf = Vec::new();
             clap_mangen::Man::new(Cli::command())
                 .render(&mut buf)
-                .map_err(|e| Error::Other(format!("man page: {e}")))?;
+                .map_err(|e| Error::other(format!("man page: {e}")))?;
             stdout
                 .write_all(&buf)
                 .and_then(|()| stdout.flush())
-                .map_err(|e| Error::Other(format!("cannot write to standard output: {e}")))?;
+                .map_err(|e| Error::other(format!("cannot write to standard output: {e}")))?;
             Ok(0)
         }
     }
@@ -156,7 +155,7 @@ pub fn options(g: &Global) -> Options {
 pub fn out(w: &mut dyn Write, args: std::fmt::Arguments) -> Result<i32> {
     w.write_fmt(args)
         .and_then(|()| w.flush())
-        .map_err(|e| Error::Other(format!("cannot write to standard output: {e}")))?;
+        .map_err(|e| Error::other(format!("cannot write to standard output: {e}")))?;
     Ok(0)
 }
 
@@ -205,7 +204,7 @@ fn cache_dir(g: &Global) -> Result<PathBuf> {
 }
 
 fn cache(g: &Global, c: &CacheCommand, w: &mut dyn Write) -> Result<i32> {
-    let io_err = |e: std::io::Error| Error::Other(format!("cache: {e}"));
+    let io_err = |e: std::io::Error| Error::other(format!("cache: {e}"));
     match c {
         CacheCommand::Path => out(w, format_args!("{}\n", cache_dir(g)?.display())),
         CacheCommand::Clear { all: true } => {

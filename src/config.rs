@@ -44,7 +44,7 @@ pub fn region_url(region: &str) -> Result<String> {
         .find(|(code, aliases, _)| *code == wanted || aliases.contains(&wanted.as_str()))
         .map(|(_, _, host)| format!("{host}{TOKEN_PATH}"))
         .ok_or_else(|| {
-            Error::Config(format!(
+            Error::config(format!(
                 "unknown region '{region}': use one of na, apne1, au, euc1, sae1, us-gov \
                  (or NA, APN, APS, EU, SA, GOV), or set auth_url"
             ))
@@ -139,7 +139,7 @@ impl SecretSource {
     pub fn resolve(&self, budget: Duration) -> Result<Secret> {
         let raw = match self {
             SecretSource::Env(var) => std::env::var(var).map_err(|_| {
-                Error::Config(format!(
+                Error::config(format!(
                     "the app secret variable {var} is not set or not valid UTF-8: export it, \
                      or configure app_secret_file or app_secret_command"
                 ))
@@ -150,7 +150,7 @@ impl SecretSource {
         };
         let secret = Secret::new(raw);
         if secret.expose().trim().is_empty() {
-            return Err(Error::Config(format!(
+            return Err(Error::config(format!(
                 "the app secret from {} is empty: put the application's secret there",
                 self.describe()
             )));
@@ -164,10 +164,10 @@ impl SecretSource {
 pub fn check_private(path: &Path, what: &str) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
     let meta = std::fs::metadata(path)
-        .map_err(|e| Error::Config(format!("cannot read {what} {}: {e}", path.display())))?;
+        .map_err(|e| Error::config(format!("cannot read {what} {}: {e}", path.display())))?;
     let mode = meta.permissions().mode() & 0o777;
     if mode & 0o077 != 0 {
-        return Err(Error::Config(format!(
+        return Err(Error::config(format!(
             "{what} {} holds the app secret but is readable by others (mode {mode:03o}): \
              run `chmod 600 {}`",
             path.display(),
@@ -183,7 +183,7 @@ fn read_secret_file(path: &Path) -> Result<String> {
     std::fs::File::open(path)
         .and_then(|f| f.take(64 * 1024).read_to_string(&mut s))
         .map_err(|e| {
-            Error::Config(format!(
+            Error::config(format!(
                 "cannot read app_secret_file {}: {e}",
                 path.display()
             ))
@@ -198,7 +198,7 @@ fn run_secret_command(argv: &[String], budget: Duration) -> Result<String> {
     use std::os::unix::process::CommandExt;
     let cmd = argv.join(" ");
     let fail = |why: String| {
-        Error::Config(format!(
+        Error::config(format!(
             "app_secret_command `{cmd}` {why}: fix the command or run it by hand to see why"
         ))
     };
@@ -360,10 +360,9 @@ pub fn cache_dir(flags: &Flags, env: Env) -> Result<PathBuf> {
         .or_else(|| env("CYTOKEN_CACHE_DIR").map(PathBuf::from))
         .or_else(default_cache_dir)
         .ok_or_else(|| {
-            Error::Config(
+            Error::config(
                 "cannot find a cache directory (no HOME?): pass --cache-dir or set \
-                 CYTOKEN_CACHE_DIR"
-                    .into(),
+                 CYTOKEN_CACHE_DIR",
             )
         })
 }
@@ -404,7 +403,7 @@ fn read_config(path: &Path) -> Result<String> {
 }
 
 fn cannot_read(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
-    move |e| Error::Config(format!("cannot read config file {}: {e}", path.display()))
+    move |e| Error::config(format!("cannot read config file {}: {e}", path.display()))
 }
 
 /// Opens a config file and checks it can be trusted (see [`read_config`]).
@@ -415,7 +414,7 @@ fn open_config(path: &Path) -> Result<(std::fs::File, std::fs::Metadata)> {
     let meta = file.metadata().map_err(&cannot)?;
     let me = crate::sys::euid();
     if meta.uid() != me && meta.uid() != 0 {
-        return Err(Error::Config(format!(
+        return Err(Error::config(format!(
             "config file {} is owned by uid {}, not by you: anyone who controls it controls \
              your tokens; use a file of your own (`cp` it, then `chmod 600`)",
             path.display(),
@@ -423,7 +422,7 @@ fn open_config(path: &Path) -> Result<(std::fs::File, std::fs::Metadata)> {
         )));
     }
     if meta.mode() & 0o022 != 0 {
-        return Err(Error::Config(format!(
+        return Err(Error::config(format!(
             "config file {} is writable by others (mode {:03o}): anyone who can write it can \
              run commands as you through app_secret_command; run `chmod 600 {}`",
             path.display(),
@@ -436,7 +435,7 @@ fn open_config(path: &Path) -> Result<(std::fs::File, std::fs::Metadata)> {
         && d.mode() & 0o002 != 0
         && d.mode() & 0o1000 == 0
     {
-        return Err(Error::Config(format!(
+        return Err(Error::config(format!(
             "the directory of config file {} is writable by everyone: anyone could replace \
              the file; run `chmod 700 {}`",
             path.display(),
@@ -452,7 +451,7 @@ fn read_text(file: std::fs::File, path: &Path) -> Result<String> {
         .read_to_string(&mut text)
         .map_err(cannot_read(path))?;
     if text.len() as u64 > MAX_CONFIG {
-        return Err(Error::Config(format!(
+        return Err(Error::config(format!(
             "config file {} is larger than {} KiB: is it the right file?",
             path.display(),
             MAX_CONFIG / 1024
@@ -666,8 +665,8 @@ pub fn parse_file(text: &str, path: &Path) -> Result<ConfigFile> {
             .map(|c| if c.is_control() { '?' } else { c })
             .collect();
         match line {
-            Some(l) => Error::Config(format!("{}:{l}: {msg}", path.display())),
-            None => Error::Config(format!("{}: {msg}", path.display())),
+            Some(l) => Error::config(format!("{}:{l}: {msg}", path.display())),
+            None => Error::config(format!("{}: {msg}", path.display())),
         }
     })
 }
@@ -686,7 +685,7 @@ impl Selection {
         let requested = flags.profile.clone().or_else(|| env("CYTOKEN_PROFILE"));
         let (config_path, file) = match config_path(flags, env) {
             Some((p, explicit)) if explicit && !p.exists() => {
-                return Err(Error::Config(format!(
+                return Err(Error::config(format!(
                     "config file {} does not exist: create it or drop --config/CYTOKEN_CONFIG",
                     p.display()
                 )));
@@ -720,7 +719,7 @@ impl Selection {
             None => key.to_string(),
         };
         let missing = |key: &str, flag: &str, var: &str| {
-            Error::Config(match &config_path {
+            Error::config(match &config_path {
                 Some(p) => format!(
                     "no {key} for profile '{profile_name}': add {key} to [profiles.{profile_name}] \
                      in {}, pass {flag} or set {var}",
@@ -749,7 +748,7 @@ impl Selection {
             .ok_or_else(|| missing("app_id", "--app-id", "CYTOKEN_APP_ID"))?;
         for (key, v) in [("tenant_id", &tenant_id), ("app_id", &app_id)] {
             if v.trim().is_empty() || v.chars().any(char::is_control) {
-                return Err(Error::Config(format!(
+                return Err(Error::config(format!(
                     "{} is empty or has control characters: set it to the id shown in the console",
                     where_(key)
                 )));
@@ -773,7 +772,7 @@ impl Selection {
             Some((_, (Some(u), _))) => u,
             // A bad region in the profile names the file and the key.
             Some((2, (None, Some(r)))) => {
-                region_url(&r).map_err(|e| Error::Config(format!("{}: {e}", where_("region"))))?
+                region_url(&r).map_err(|e| Error::config(format!("{}: {e}", where_("region"))))?
             }
             Some((_, (None, Some(r)))) => region_url(&r)?,
             _ => region_url("na")?,
@@ -796,7 +795,7 @@ impl Selection {
                 !r.is_empty() && !a.is_empty() && !s.contains([',', ' ', '"'])
             });
             if !ok {
-                return Err(Error::Config(format!(
+                return Err(Error::config(format!(
                     "scope '{s}' is not of the form resource:action (e.g. device:list)"
                 )));
             }
@@ -806,7 +805,7 @@ impl Selection {
             Some(l) => l,
             None => match env("CYTOKEN_LIFETIME") {
                 Some(v) => v.trim().parse().map_err(|_| {
-                    Error::Config(format!(
+                    Error::config(format!(
                         "CYTOKEN_LIFETIME '{v}' is not a number of seconds: use 1..=1800"
                     ))
                 })?,
@@ -814,7 +813,7 @@ impl Selection {
             },
         };
         if !(1..=MAX_LIFETIME).contains(&lifetime) {
-            return Err(Error::Config(format!(
+            return Err(Error::config(format!(
                 "lifetime {lifetime} s is out of range: the service accepts at most 1800 s \
                  (30 minutes) between iat and exp; use 1..=1800"
             )));
@@ -831,7 +830,7 @@ impl Selection {
             .keys()
             .find(|k| RESERVED_CLAIMS.contains(&k.as_str()))
         {
-            return Err(Error::Config(format!(
+            return Err(Error::config(format!(
                 "{} may not set '{k}': cytoken sets exp, iat, iss, sub, tid, jti and scp itself \
                  (use scopes for scp)",
                 where_("extra_claims")
@@ -840,7 +839,7 @@ impl Selection {
 
         let secs = |key: &str, v: Option<u64>, default: u64| -> Result<Duration> {
             match v.unwrap_or(default) {
-                0 => Err(Error::Config(format!(
+                0 => Err(Error::config(format!(
                     "{} must be at least 1 second",
                     where_(key)
                 ))),
@@ -890,7 +889,7 @@ fn pick_profile(
 ) -> Result<(String, Profile)> {
     let Some(file) = file else {
         return match requested {
-            Some(name) => Err(Error::Config(format!(
+            Some(name) => Err(Error::config(format!(
                 "profile '{name}' requested but there is no config file (looked at {}): \
                  create it, or drop --profile/CYTOKEN_PROFILE and use CYTOKEN_* variables; \
                  `cytoken check` shows what is found",
@@ -912,7 +911,7 @@ fn pick_profile(
         None if !explicit && env("CYTOKEN_TENANT_ID").is_some() => Ok((name, Profile::default())),
         None => {
             let known: Vec<&str> = file.profiles.keys().map(String::as_str).collect();
-            Err(Error::Config(format!(
+            Err(Error::config(format!(
                 "profile '{name}' is not in {path}; profiles there: {}; pick one with -p NAME \
                  or set default_profile",
                 if known.is_empty() {
@@ -943,7 +942,7 @@ fn secret_source(
     }
     if let Some(c) = &p.app_secret_command {
         if c.is_empty() || c[0].is_empty() {
-            return Err(Error::Config(format!(
+            return Err(Error::config(format!(
                 "{} is empty: give an argv array such as [\"pass\", \"show\", \"cylance/prod\"]",
                 where_("app_secret_command")
             )));
@@ -952,7 +951,7 @@ fn secret_source(
     }
     if sources.len() > 1 {
         let names: Vec<&str> = sources.iter().map(|(n, _)| *n).collect();
-        return Err(Error::Config(format!(
+        return Err(Error::config(format!(
             "{} sets {}: keep exactly one secret source",
             config_path
                 .map(|p| p.display().to_string())
@@ -973,7 +972,7 @@ fn secret_source(
             Ok(s)
         }
         Some((_, s)) => Ok(s),
-        None => Err(Error::Config(format!(
+        None => Err(Error::config(format!(
             "no app secret: set CYTOKEN_APP_SECRET, or add one of app_secret_command, \
              app_secret_file, app_secret_env or app_secret to {}",
             where_("").trim_end()

@@ -16,7 +16,7 @@ const APP: &str = "11111111-1111-4111-8111-11111111d3m0";
 
 /// Runs the demo; every step's output goes to `w`.
 pub fn run(w: &mut dyn Write) -> Result<i32> {
-    let io = |e: std::io::Error| Error::Other(format!("demo: {e}"));
+    let io = |e: std::io::Error| Error::other(format!("demo: {e}"));
     let emu = Emulator::start().map_err(io)?;
     // A throwaway secret and cache, so the demo never touches the user's own.
     let secret = uuid::Uuid::new_v4().simple().to_string();
@@ -144,7 +144,7 @@ fn steps(
     out(w, format_args!("7. cache list\n"))?;
     let entries = crate::cache::Cache::new(cache_dir.to_path_buf())
         .list()
-        .map_err(|e| Error::Other(e.to_string()))?;
+        .map_err(|e| Error::other(e.to_string()))?;
     for (name, found) in entries {
         if let crate::cache::Found::Ok(e) = found {
             out(

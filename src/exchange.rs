@@ -75,7 +75,7 @@ const MAX_LIFETIME: u32 = 1800;
 /// `exp` (epoch s): each attempt needs a new one because the service rejects a
 /// replayed `jti`.
 ///
-/// Errors: [`Error::Rejected`] for 400/401/403, [`Error::Unavailable`] for network
+/// Errors: [`crate::error::Kind::Rejected`] for 400/401/403, [`crate::error::Kind::Unavailable`] for network
 /// failures, timeouts, redirects, 5xx/429 after retries and malformed responses,
 /// [`Error::Config`] for an unusable `auth_url`, `ca_file` or proxy variable, and
 /// whatever `mint` returns.
@@ -87,7 +87,7 @@ pub fn exchange(
     // auth token over plain http across the network.
     check_auth_url(&endpoint.auth_url)?;
     let uri: Uri = endpoint.auth_url.trim().parse().map_err(|_| {
-        Error::Config(format!(
+        Error::config(format!(
             "auth_url {} is not a valid URL",
             quote(&endpoint.auth_url)
         ))
@@ -95,7 +95,7 @@ pub fn exchange(
     let target = Target::new(&uri, endpoint.timeout);
     let started = Instant::now();
     let deadline = started.checked_add(endpoint.timeout).ok_or_else(|| {
-        Error::Config(format!(
+        Error::config(format!(
             "timeout of {} is too large",
             secs(endpoint.timeout)
         ))
@@ -140,7 +140,7 @@ pub fn exchange(
         };
         let tried = plural(attempts, "attempt");
         if attempts >= MAX_ATTEMPTS {
-            return Err(Error::Unavailable(format!(
+            return Err(Error::unavailable(format!(
                 "token endpoint {} unavailable after {tried}: {cause}",
                 target.display
             )));
@@ -152,7 +152,7 @@ pub fn exchange(
         // The budget is a promise to the caller (and to the lock waiters queued behind
         // it): never sleep past it, give up with the real cause instead.
         if wait >= deadline.saturating_duration_since(Instant::now()) {
-            return Err(Error::Unavailable(format!(
+            return Err(Error::unavailable(format!(
                 "token endpoint {} unavailable after {tried}: {cause}; {why} {}, beyond the time budget of {} (raise `timeout` to wait longer)",
                 target.display,
                 secs(wait),
@@ -168,7 +168,7 @@ pub fn exchange(
 pub fn check_auth_url(url: &str) -> Result<()> {
     let shown = quote(url);
     let uri: Uri = url.trim().parse().map_err(|_| {
-        Error::Config(format!(
+        Error::config(format!(
             "auth_url {shown} is not a valid URL: use https://<host>/auth/v2/token"
         ))
     })?;
@@ -177,7 +177,7 @@ pub fn check_auth_url(url: &str) -> Result<()> {
     let host = uri.host().unwrap_or_default();
     let scheme = uri.scheme_str().unwrap_or_default();
     if host.is_empty() || scheme.is_empty() {
-        return Err(Error::Config(format!(
+        return Err(Error::config(format!(
             "auth_url {shown} is not an absolute URL: use https://<host>/auth/v2/token"
         )));
     }
@@ -192,11 +192,11 @@ pub fn check_auth_url(url: &str) -> Result<()> {
         if is_loopback_host(host) {
             return Ok(());
         }
-        return Err(Error::Config(format!(
+        return Err(Error::config(format!(
             "auth_url {shown} uses plain http to {host_shown}, which is not a loopback host: tokens would cross the network unencrypted — use https://"
         )));
     }
-    Err(Error::Config(format!(
+    Err(Error::config(format!(
         "auth_url {shown} (host {host_shown}) uses the unsupported scheme `{}`: use https://",
         sanitize(scheme, 20)
     )))
@@ -267,7 +267,7 @@ impl Target {
     }
 
     fn timed_out(&self) -> Error {
-        Error::Unavailable(format!(
+        Error::unavailable(format!(
             "token endpoint {} timed out after {} (no answer from {}) — check the network or proxy, or raise `timeout`",
             self.display,
             secs(self.budget),
@@ -368,7 +368,7 @@ fn proxy_from_env() -> Result<Option<ureq::Proxy>> {
     };
     // The value may hold proxy credentials, so the message names only the variable.
     let bad = || {
-        Error::Config(format!(
+        Error::config(format!(
             "{name} is not a valid proxy URL (expected http://[user:password@]host:port)"
         ))
     };
@@ -426,7 +426,7 @@ fn root_certs(ca_file: Option<&Path>) -> Result<(RootCerts, Option<String>)> {
 fn read_ca_file(path: &Path) -> Result<Vec<Certificate<'static>>> {
     let shown = path.display();
     let pem = std::fs::read(path)
-        .map_err(|e| Error::Config(format!("cannot read ca_file {shown}: {e}")))?;
+        .map_err(|e| Error::config(format!("cannot read ca_file {shown}: {e}")))?;
     let mut certs = Vec::new();
     for item in ureq::tls::parse_pem(&pem) {
         match item {
@@ -435,14 +435,14 @@ fn read_ca_file(path: &Path) -> Result<Vec<Certificate<'static>>> {
             // curl's --cacert does too.
             Ok(_) => {}
             Err(e) => {
-                return Err(Error::Config(format!(
+                return Err(Error::config(format!(
                     "ca_file {shown} is not valid PEM: {e}"
                 )));
             }
         }
     }
     if certs.is_empty() {
-        return Err(Error::Config(format!(
+        return Err(Error::config(format!(
             "ca_file {shown} holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
         )));
     }
@@ -539,7 +539,7 @@ fn transport_failure(ctx: &Ctx<'_>, e: ureq::Error) -> Step {
             "cannot reach {host}{via}: {}",
             sanitize(&why, SNIPPET_CHARS)
         )),
-        ureq::Error::BodyExceedsLimit(_) => Step::Fail(Error::Unavailable(format!(
+        ureq::Error::BodyExceedsLimit(_) => Step::Fail(Error::unavailable(format!(
             "token endpoint {} sent a response larger than 1 MiB; refusing to read it — check auth_url",
             target.display
         ))),
@@ -547,10 +547,10 @@ fn transport_failure(ctx: &Ctx<'_>, e: ureq::Error) -> Step {
         | ureq::Error::Tls(_)
         | ureq::Error::Pem(_)
         | ureq::Error::TlsRequired => Step::Fail(tls_failure(ctx, &e)),
-        ureq::Error::InvalidProxyUrl => Step::Fail(Error::Config(
+        ureq::Error::InvalidProxyUrl => Step::Fail(Error::config(
             "the proxy URL in ALL_PROXY / HTTPS_PROXY is not valid".to_string(),
         )),
-        other => Step::Fail(Error::Unavailable(format!(
+        other => Step::Fail(Error::unavailable(format!(
             "request to token endpoint {} failed: {}",
             target.display,
             sanitize(&other.to_string(), 200)
@@ -561,7 +561,7 @@ fn transport_failure(ctx: &Ctx<'_>, e: ureq::Error) -> Step {
 fn tls_failure(ctx: &Ctx<'_>, cause: &dyn std::fmt::Display) -> Error {
     let host = &ctx.target.host;
     let note = ctx.tls_note.map(|n| format!(" ({n})")).unwrap_or_default();
-    Error::Unavailable(format!(
+    Error::unavailable(format!(
         "TLS connection to {host} failed: {}{note} — if {host} (or a TLS-inspecting proxy) uses a private CA, add its certificate with ca_file",
         sanitize(&cause.to_string(), 200)
     ))
@@ -583,7 +583,7 @@ fn redirect_error(target: &Target, status: StatusCode, headers: &HeaderMap) -> E
             None => format!("another path on {}", target.host),
         },
     };
-    Error::Unavailable(format!(
+    Error::unavailable(format!(
         "token endpoint {} answered {} pointing to {to}; redirects are not followed because they would carry the auth token elsewhere — set auth_url to the final token URL",
         target.display,
         status_text(status)
@@ -605,7 +605,7 @@ fn classify(
                 expires_in,
                 clock_skew: clock_skew(headers, now_epoch()),
             },
-            Err(what) => Step::Fail(Error::Unavailable(format!(
+            Err(what) => Step::Fail(Error::unavailable(format!(
                 "token endpoint {} answered {} but {what} (content-type {}; body {}) — check that auth_url is the token endpoint",
                 target.display,
                 status_text(status),
@@ -633,7 +633,7 @@ fn classify(
             let detail = service_message(body, auth_token)
                 .map(|m| format!(": {m}"))
                 .unwrap_or_default();
-            Step::Fail(Error::Unavailable(format!(
+            Step::Fail(Error::unavailable(format!(
                 "token endpoint {} answered {}{detail} — the auth_url is probably wrong (the Cylance token endpoint is https://protectapi[-region].cylance.com/auth/v2/token; check region or auth_url)",
                 target.display,
                 status_text(status)
@@ -692,10 +692,7 @@ fn rejection(status: StatusCode, headers: &HeaderMap, body: &[u8], auth_token: &
             skew.abs()
         ));
     }
-    Error::Rejected {
-        status: code,
-        message,
-    }
+    Error::rejected(code, message)
 }
 
 /// Local clock minus the server's, in seconds, from the response's `Date` header.
@@ -886,6 +883,7 @@ fn plural(n: u32, word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Kind;
     use std::io::{BufRead, BufReader, Read, Write};
     use std::net::TcpListener;
     use std::sync::{Arc, Mutex};
@@ -925,7 +923,8 @@ mod tests {
             ("ftp://example.com/auth/v2/token", "example.com"),
         ] {
             match check_auth_url(bad) {
-                Err(Error::Config(m)) => {
+                Err(e) if e.kind() == Kind::Config => {
+                    let m = e.to_string();
                     assert!(m.contains(names), "{bad}: {m}");
                     assert!(m.contains("https"), "{bad}: {m}");
                 }
@@ -940,7 +939,7 @@ mod tests {
             "://x",
         ] {
             assert!(
-                matches!(check_auth_url(garbage), Err(Error::Config(_))),
+                check_auth_url(garbage).is_err_and(|e| e.kind() == Kind::Config),
                 "{garbage:?}"
             );
         }
@@ -1201,7 +1200,7 @@ mod tests {
         let (result, calls) = run(&server.url, Duration::from_secs(10), now_epoch() + 1800);
         let (e, m) = message(result);
         assert_eq!(calls, 1, "401 is not retried");
-        assert!(matches!(e, Error::Rejected { status: 401, .. }), "{e:?}");
+        assert!(e.kind() == Kind::Rejected(401), "{e:?}");
         assert_eq!(e.exit_code(), 3);
         assert!(m.contains("401 Unauthorized"), "{m}");
         assert!(m.contains("Invalid JWT payload"), "{m}");
@@ -1240,13 +1239,13 @@ mod tests {
         )]);
         let (result, _) = run(&server.url, Duration::from_secs(10), now_epoch() + 1800);
         let (e, m) = message(result);
-        assert!(matches!(e, Error::Rejected { status: 403, .. }));
+        assert!(e.kind() == Kind::Rejected(403));
         assert!(m.contains("scopes"), "{m}");
 
         let server = Server::start(vec![response("400 Bad Request", &[], "lifetime too long")]);
         let (result, _) = run(&server.url, Duration::from_secs(10), now_epoch() + 1800);
         let (e, m) = message(result);
-        assert!(matches!(e, Error::Rejected { status: 400, .. }));
+        assert!(e.kind() == Kind::Rejected(400));
         assert!(m.contains("lifetime too long") && m.contains("1800"), "{m}");
     }
 
@@ -1256,7 +1255,7 @@ mod tests {
         let (result, calls) = run(&server.url, Duration::from_secs(10), now_epoch() + 1800);
         let (e, m) = message(result);
         assert_eq!(calls, 1);
-        assert!(matches!(e, Error::Unavailable(_)));
+        assert!(e.kind() == Kind::Unavailable);
         assert!(m.contains("404 Not Found") && m.contains("auth_url"), "{m}");
     }
 
@@ -1319,7 +1318,7 @@ mod tests {
         let (result, calls) = run(&server.url, Duration::from_secs(10), now_epoch() + 1800);
         let (e, m) = message(result);
         assert_eq!(calls, 1);
-        assert!(matches!(e, Error::Unavailable(_)));
+        assert!(e.kind() == Kind::Unavailable);
         assert!(m.contains("307") && m.contains("elsewhere.example"), "{m}");
         assert!(m.contains("redirects are not followed"), "{m}");
         assert_eq!(server.requests().len(), 1);
@@ -1334,7 +1333,7 @@ mod tests {
         )]);
         let (result, _) = run(&server.url, Duration::from_secs(10), now_epoch() + 1800);
         let (e, m) = message(result);
-        assert!(matches!(e, Error::Unavailable(_)));
+        assert!(e.kind() == Kind::Unavailable);
         assert!(
             m.contains("text/html") && m.contains("captive portal"),
             "{m}"
@@ -1360,7 +1359,7 @@ mod tests {
         )]);
         let (result, _) = run(&server.url, Duration::from_secs(10), now_epoch() + 1800);
         let (e, _) = message(result);
-        assert!(matches!(e, Error::Unavailable(_)));
+        assert!(e.kind() == Kind::Unavailable);
     }
 
     #[test]
@@ -1370,7 +1369,7 @@ mod tests {
         let (result, calls) = run(&server.url, Duration::from_secs(10), now_epoch() + 1800);
         let (e, m) = message(result);
         assert_eq!(calls, 1);
-        assert!(matches!(e, Error::Unavailable(_)));
+        assert!(e.kind() == Kind::Unavailable);
         assert!(m.contains("larger than 1 MiB"), "{m}");
     }
 
@@ -1409,7 +1408,7 @@ mod tests {
         let (e, m) = message(result);
         assert!(started.elapsed() < Duration::from_millis(2500));
         assert_eq!(calls, 1);
-        assert!(matches!(e, Error::Unavailable(_)));
+        assert!(e.kind() == Kind::Unavailable);
         assert!(
             m.contains("timed out after 1 s") && m.contains("127.0.0.1"),
             "{m}"
@@ -1434,20 +1433,20 @@ mod tests {
         let (result, calls) = run(&url, Duration::from_secs(10), now_epoch() + 1800);
         let (e, m) = message(result);
         assert_eq!(calls, 1);
-        assert!(matches!(e, Error::Unavailable(_)));
+        assert!(e.kind() == Kind::Unavailable);
         assert!(m.contains("TLS") && m.contains("ca_file"), "{m}");
         let _ = serve.join();
     }
 
     #[test]
     fn mint_errors_pass_through() {
-        let mut mint = || Err(Error::Config("no secret".to_string()));
+        let mut mint = || Err(Error::config("no secret".to_string()));
         let e = exchange(
             &endpoint("http://127.0.0.1:9/auth/v2/token", Duration::from_secs(5)),
             &mut mint,
         )
         .expect_err("error");
-        assert_eq!(e, Error::Config("no secret".to_string()));
+        assert_eq!(e, Error::config("no secret".to_string()));
     }
 
     #[test]
@@ -1461,7 +1460,8 @@ mod tests {
             ep.ca_file = Some(path.clone());
             let mut mint = || Ok(("x".to_string(), 0));
             match exchange(&ep, &mut mint) {
-                Err(Error::Config(m)) => {
+                Err(e) if e.kind() == Kind::Config => {
+                    let m = e.to_string();
                     assert!(m.contains(&path.display().to_string()), "{m}");
                 }
                 other => panic!("{other:?}"),

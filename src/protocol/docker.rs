@@ -661,11 +661,7 @@ mod tests {
             "{m}"
         );
 
-        let cfg = || {
-            Err(Error::Config(
-                "no tenant_id for profile 'default':\nset it".into(),
-            ))
-        };
+        let cfg = || Err(Error::config("no tenant_id for profile 'default':\nset it"));
         let o = handle("get", &b"registry.example.com"[..], cfg, Options::default());
         assert_eq!(
             o,

@@ -41,13 +41,13 @@ pub fn run(g: &Global, env_name: &str, argv: &[OsString]) -> Result<i32> {
     // Checked before anything else: a usage error must never cost an exchange.
     check_env_name(env_name)?;
     let Some((program, rest)) = argv.split_first() else {
-        return Err(Error::Usage(
-            "exec needs a command: cytoken exec [--env NAME] -- CMD [ARGS…]".into(),
+        return Err(Error::usage(
+            "exec needs a command: cytoken exec [--env NAME] -- CMD [ARGS…]",
         ));
     };
     let sel = commands::selection(g)?;
     if secret_vars(&sel.secret).contains(&env_name) {
-        return Err(Error::Usage(format!(
+        return Err(Error::usage(format!(
             "--env {env_name} names the variable the app secret is read from; pick another \
              name such as {DEFAULT_ENV}"
         )));
@@ -76,19 +76,19 @@ pub fn check_env_name(name: &str) -> Result<()> {
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
     if !portable {
-        return Err(Error::Usage(format!(
+        return Err(Error::usage(format!(
             "--env {name:?} is not a valid environment variable name: use letters, digits and \
              underscores, not starting with a digit (e.g. {DEFAULT_ENV})"
         )));
     }
     if name == EXPIRES_ENV {
-        return Err(Error::Usage(format!(
+        return Err(Error::usage(format!(
             "--env {EXPIRES_ENV} would be overwritten by the expiry: pick another name such as \
              {DEFAULT_ENV}"
         )));
     }
     if name == SECRET_ENV {
-        return Err(Error::Usage(format!(
+        return Err(Error::usage(format!(
             "--env {SECRET_ENV} names the variable the app secret is read from; pick another \
              name such as {DEFAULT_ENV}"
         )));

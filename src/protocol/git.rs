@@ -88,7 +88,7 @@ impl fmt::Debug for Request {
 /// Reads and parses git's request, at most [`MAX_REQUEST`] bytes.
 pub fn read_request(input: impl Read) -> Result<Request> {
     let buf =
-        super::read_bounded(input).map_err(|m| Error::Other(format!("git-credential: {m}")))?;
+        super::read_bounded(input).map_err(|m| Error::other(format!("git-credential: {m}")))?;
     parse_request(&buf)
 }
 
@@ -108,17 +108,17 @@ pub fn parse_request(bytes: &[u8]) -> Result<Request> {
             break;
         }
         if raw.contains(&0) {
-            return Err(Error::Other(format!(
+            return Err(Error::other(format!(
                 "git-credential: request line {n} contains a NUL byte; refusing the request"
             )));
         }
         let line = std::str::from_utf8(raw).map_err(|_| {
-            Error::Other(format!(
+            Error::other(format!(
                 "git-credential: request line {n} is not valid UTF-8; refusing the request"
             ))
         })?;
         let Some((key, value)) = line.split_once('=') else {
-            return Err(Error::Other(format!(
+            return Err(Error::other(format!(
                 "git-credential: request line {n} is not key=value; refusing the request"
             )));
         };
@@ -353,7 +353,7 @@ pub fn answer(
         // be read as other attributes; a CR could be stripped or, in older gits,
         // split the line. Such a value is never legitimate: refuse the answer.
         if value.contains(['\n', '\r', '\0']) {
-            return Err(Error::Other(format!(
+            return Err(Error::other(format!(
                 "git-credential: the {key} value contains a line break or NUL byte; not \
                  answering"
             )));

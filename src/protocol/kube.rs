@@ -62,7 +62,7 @@ pub fn parse_exec_info(exec_info: Option<&str>) -> Result<ApiVersion> {
     if text.len() as u64 > MAX_REQUEST {
         // Bounded like every front-end's request: client-go's is a few hundred
         // bytes (a few KiB with cluster info), so more is not a request.
-        return Err(Error::Usage(format!(
+        return Err(Error::usage(format!(
             "KUBERNETES_EXEC_INFO is {} bytes, over the {} byte limit; it should hold \
              client-go's small ExecCredential request",
             text.len(),
@@ -70,22 +70,21 @@ pub fn parse_exec_info(exec_info: Option<&str>) -> Result<ApiVersion> {
         )));
     }
     let value: Value = serde_json::from_str(text).map_err(|e| {
-        Error::Usage(format!(
+        Error::usage(format!(
             "KUBERNETES_EXEC_INFO is not valid JSON ({e}); exec-credential is meant to be \
              run by kubectl, which sets it"
         ))
     })?;
     let Some(obj) = value.as_object() else {
-        return Err(Error::Usage(
+        return Err(Error::usage(
             "KUBERNETES_EXEC_INFO is not a JSON object; expected client-go's ExecCredential \
-             request"
-                .into(),
+             request",
         ));
     };
     match obj.get("kind") {
         Some(Value::String(k)) if k == "ExecCredential" => {}
         other => {
-            return Err(Error::Usage(format!(
+            return Err(Error::usage(format!(
                 "KUBERNETES_EXEC_INFO has {}, expected \"ExecCredential\"",
                 shown("kind", other)
             )));
@@ -94,7 +93,7 @@ pub fn parse_exec_info(exec_info: Option<&str>) -> Result<ApiVersion> {
     match obj.get("apiVersion") {
         Some(Value::String(v)) if v == V1 => Ok(ApiVersion::V1),
         Some(Value::String(v)) if v == V1BETA1 => Ok(ApiVersion::V1beta1),
-        other => Err(Error::Usage(format!(
+        other => Err(Error::usage(format!(
             "KUBERNETES_EXEC_INFO has {}; cytoken supports {V1} and {V1BETA1}: set \
              one of them as the apiVersion of the kubeconfig's exec section",
             shown("apiVersion", other)
@@ -156,7 +155,7 @@ pub fn credential(api: ApiVersion, token: &Token) -> Result<String> {
         },
     };
     serde_json::to_string(&cred)
-        .map_err(|e| Error::Other(format!("cannot encode the ExecCredential: {e}")))
+        .map_err(|e| Error::other(format!("cannot encode the ExecCredential: {e}")))
 }
 
 /// The calling process: kubectl runs the plugin as its direct child.
