@@ -630,12 +630,16 @@ _cytoken() {
             return 0
             ;;
         cytoken__subcmd__demo)
-            opts="-p -v -h --profile --config --cache-dir --tenant-id --app-id --region --auth-url --scope --lifetime --no-cache --force-refresh --verbose --help"
+            opts="-p -v -h --serve --listen --profile --config --cache-dir --tenant-id --app-id --region --auth-url --scope --lifetime --no-cache --force-refresh --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -270,6 +270,7 @@ set edit:completion:arg-completer[cytoken] = {|@words|
             cand --help 'Print help'
         }
         &'cytoken;demo'= {
+            cand --listen 'Address for --serve to listen on'
             cand -p 'Profile in the config file [env: CYTOKEN_PROFILE]'
             cand --profile 'Profile in the config file [env: CYTOKEN_PROFILE]'
             cand --config 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]'
@@ -280,6 +281,7 @@ set edit:completion:arg-completer[cytoken] = {|@words|
             cand --auth-url 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]'
             cand --scope 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]'
             cand --lifetime 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]'
+            cand --serve 'Keep the endpoint running and print the CYTOKEN_* lines to try git, kubectl and docker wiring against it (until interrupted)'
             cand --no-cache 'Neither read nor write the cache'
             cand --force-refresh 'Skip the cached token, mint a new one and store it'
             cand -v 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'

@@ -207,6 +207,7 @@ complete -c cytoken -n "__fish_cytoken_using_subcommand check" -l no-cache -d 'N
 complete -c cytoken -n "__fish_cytoken_using_subcommand check" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
 complete -c cytoken -n "__fish_cytoken_using_subcommand check" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
 complete -c cytoken -n "__fish_cytoken_using_subcommand check" -s h -l help -d 'Print help'
+complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l listen -d 'Address for --serve to listen on' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -s p -l profile -d 'Profile in the config file [env: CYTOKEN_PROFILE]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l config -d 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]' -r -F
 complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l cache-dir -d 'Cache directory [env: CYTOKEN_CACHE_DIR]' -r -F
@@ -216,6 +217,7 @@ complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l region -d 'Regi
 complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l serve -d 'Keep the endpoint running and print the CYTOKEN_* lines to try git, kubectl and docker wiring against it (until interrupted)'
 complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l no-cache -d 'Neither read nor write the cache'
 complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
 complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'

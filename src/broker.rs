@@ -9,10 +9,13 @@ use std::time::{Duration, Instant};
 use sha2::{Digest, Sha256};
 
 use crate::cache::{Cache, Entry, Failure, Found, Handout, Key};
-use crate::config::{Secret, Selection};
+use crate::clock::{Clock, SystemClock};
+use crate::config::Selection;
 use crate::error::{Error, Kind, Result};
 use crate::exchange::{Endpoint, Exchanged};
-use crate::{authtoken, diag, exchange};
+use crate::flow::cylance;
+use crate::secret::Secret;
+use crate::{diag, exchange};
 
 /// How long a 400/401/403 is remembered for a key, so callers queued behind a
 /// failing refresh get the same answer instead of each hitting the endpoint.
@@ -24,12 +27,16 @@ const INVALIDATE_LOCK_WAIT: Duration = Duration::from_secs(2);
 const FALLBACK_GRACE: i64 = 60;
 
 /// How the cache is used for one call.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Options {
-    /// Neither read nor write the cache.
-    pub no_cache: bool,
-    /// Skip the cached token (and a recorded failure), mint a new one, store it.
-    pub force_refresh: bool,
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum CacheUse {
+    /// Serve a fresh cached token, refresh a stale one (the default).
+    #[default]
+    Use,
+    /// Neither read nor write the cache (`--no-cache`).
+    Bypass,
+    /// Skip the cached token (and a recorded failure), mint a new one, store
+    /// it (`--force-refresh`).
+    Refresh,
 }
 
 /// A token handed to a front-end. Its `Debug` redacts the token.
@@ -49,7 +56,7 @@ pub struct Token {
 impl std::fmt::Debug for Token {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Token")
-            .field("access_token", &crate::redact(&self.access_token))
+            .field("access_token", &crate::redact::redact(&self.access_token))
             .field("expires_at", &self.expires_at)
             .field("refresh_at", &self.refresh_at)
             .field("cached", &self.cached)
@@ -61,7 +68,7 @@ impl std::fmt::Debug for Token {
 /// The process a token is handed to, for [`Broker::token_for_parent`]: its pid
 /// and, where the OS tells it, its start time (a pid alone can be recycled).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Parent {
+pub(crate) struct Parent {
     pub pid: u32,
     pub started: Option<u64>,
 }
@@ -74,9 +81,10 @@ fn token_fingerprint(token: &str) -> String {
 }
 
 /// Hands out tokens for one selection.
-pub struct Broker<'a> {
+pub(crate) struct Broker<'a> {
     sel: &'a Selection,
-    opts: Options,
+    cache_use: CacheUse,
+    clock: &'a dyn Clock,
     cache: Cache,
     /// The secret, read at most once per process.
     secret: OnceCell<Secret>,
@@ -85,10 +93,20 @@ pub struct Broker<'a> {
 }
 
 impl<'a> Broker<'a> {
-    pub fn new(sel: &'a Selection, opts: Options) -> Broker<'a> {
+    pub(crate) fn new(sel: &'a Selection, cache_use: CacheUse) -> Broker<'a> {
+        Broker::with_clock(sel, cache_use, &SystemClock)
+    }
+
+    /// A broker whose "now" is `clock`'s (tests move it to any moment).
+    pub(crate) fn with_clock(
+        sel: &'a Selection,
+        cache_use: CacheUse,
+        clock: &'a dyn Clock,
+    ) -> Broker<'a> {
         Broker {
             sel,
-            opts,
+            cache_use,
+            clock,
             cache: Cache::new(sel.cache_dir.clone()),
             secret: OnceCell::new(),
             key: OnceCell::new(),
@@ -106,7 +124,7 @@ impl<'a> Broker<'a> {
     /// The cache key, computed once. A cache that cannot be used (unwritable dir,
     /// …) is a warning, never a failure: the token is still served.
     fn key(&self) -> Result<Option<&Key>> {
-        if self.opts.no_cache {
+        if self.cache_use == CacheUse::Bypass {
             return Ok(None);
         }
         if let Some(k) = self.key.get() {
@@ -115,7 +133,7 @@ impl<'a> Broker<'a> {
         let material = self
             .sel
             .secret
-            .fingerprint_material()?
+            .fingerprint_material(&self.sel.env)?
             .map(|s| self.secret.get_or_init(|| s));
         let key = match self.cache.key(self.sel, material) {
             Ok(k) => Some(k),
@@ -135,12 +153,13 @@ impl<'a> Broker<'a> {
     /// grant less than was asked for, and a margin longer than the life would
     /// make every call exchange).
     fn stale_at(&self, e: &Entry) -> i64 {
-        let life = (e.expires_at - e.obtained_at).max(0);
-        e.expires_at - self.sel.refresh_margin.min(life / 2)
+        let life = e.expires_at.saturating_sub(e.obtained_at).max(0);
+        e.expires_at
+            .saturating_sub(self.sel.refresh_margin.min(life / 2))
     }
 
     fn token_of(&self, e: Entry, cached: bool) -> Token {
-        let now = authtoken::now();
+        let now = self.clock.now();
         let stale_at = self.stale_at(&e);
         Token {
             // A stale token served as a fallback (endpoint down, lock held) is
@@ -150,7 +169,7 @@ impl<'a> Broker<'a> {
             refresh_at: if stale_at > now {
                 stale_at
             } else {
-                e.expires_at.min(now + FALLBACK_GRACE)
+                e.expires_at.min(now.saturating_add(FALLBACK_GRACE))
             },
             access_token: e.access_token,
             expires_at: e.expires_at,
@@ -175,14 +194,14 @@ impl<'a> Broker<'a> {
     }
 
     /// A valid token for this selection.
-    pub fn token(&self) -> Result<Token> {
+    pub(crate) fn token(&self) -> Result<Token> {
         let start = Instant::now();
         let Some(key) = self.key()? else {
             return self.exchange_and_store(None, None);
         };
-        if !self.opts.force_refresh
+        if self.cache_use != CacheUse::Refresh
             && let Some(e) = self.read(key)
-            && self.stale_at(&e) > authtoken::now()
+            && self.stale_at(&e) > self.clock.now()
         {
             diag::step(start, format_args!("cache hit {}", key.name));
             return Ok(self.token_of(e, true));
@@ -194,7 +213,7 @@ impl<'a> Broker<'a> {
     /// Mints a replacement for `rejected` (a token a client reports the server
     /// refused): unless another process already replaced it, the entry is dropped
     /// and a new token is exchanged, under the lock.
-    pub fn replace(&self, rejected: &str) -> Result<Token> {
+    pub(crate) fn replace(&self, rejected: &str) -> Result<Token> {
         match self.key()? {
             Some(key) => self.refresh(key, Some(rejected)),
             None => self.exchange_and_store(None, None),
@@ -215,13 +234,13 @@ impl<'a> Broker<'a> {
     /// hand-out log and one appended line (no lock, no fsync, no new file).
     /// A record that cannot be read or written is a warning: the token is still
     /// served, only a later re-ask may go unrecognised.
-    pub fn token_for_parent(&self, parent: Parent) -> Result<Token> {
+    pub(crate) fn token_for_parent(&self, parent: Parent) -> Result<Token> {
         let token = self.token()?;
         let Some(key) = self.key()? else {
             // Without a cache every call exchanges anyway: nothing to recognise.
             return Ok(token);
         };
-        let now = authtoken::now();
+        let now = self.clock.now();
         let started = parent.started.unwrap_or(0);
         let fp = token_fingerprint(&token.access_token);
         let previous = match self.cache.handout(key, parent.pid, started) {
@@ -275,7 +294,7 @@ impl<'a> Broker<'a> {
 
     /// Drops the cached entry if it still holds `token` (compare-and-invalidate),
     /// so a stale answer from one client never throws away a newer token.
-    pub fn invalidate(&self, token: &str) -> Result<bool> {
+    pub(crate) fn invalidate(&self, token: &str) -> Result<bool> {
         let Some(key) = self.key()? else {
             return Ok(false);
         };
@@ -297,7 +316,7 @@ impl<'a> Broker<'a> {
     }
 
     /// Removes the selection's entry; true if there was one.
-    pub fn clear(&self) -> Result<bool> {
+    pub(crate) fn clear(&self) -> Result<bool> {
         match self.key()? {
             Some(k) => self
                 .cache
@@ -324,7 +343,7 @@ impl<'a> Broker<'a> {
             }
         };
         diag::step(wait_start, "lock wait");
-        let now = authtoken::now();
+        let now = self.clock.now();
         let current = self.read(key);
         // A token the caller reported as rejected is never served as a fallback.
         let usable = current
@@ -334,12 +353,12 @@ impl<'a> Broker<'a> {
             let replaced = rejected.is_some_and(|r| r != e.access_token);
             let fresh = self.stale_at(e) > now;
             // Another process refreshed while we waited for the lock.
-            if replaced || (rejected.is_none() && !self.opts.force_refresh && fresh) {
+            if replaced || (rejected.is_none() && self.cache_use != CacheUse::Refresh && fresh) {
                 diag::log(1, "cache refreshed by another process while waiting");
                 return Ok(self.token_of(e.clone(), true));
             }
         }
-        if !self.opts.force_refresh
+        if self.cache_use != CacheUse::Refresh
             && let Some(f) = self.cache.failure(key, now)
         {
             diag::log(
@@ -378,7 +397,7 @@ impl<'a> Broker<'a> {
                 diag::warn(format_args!(
                     "{}; serving the cached token, which expires in {} s",
                     f.message,
-                    e.expires_at - authtoken::now()
+                    e.expires_at.saturating_sub(self.clock.now())
                 ));
                 Ok(self.token_of(e.clone(), true))
             }
@@ -396,10 +415,10 @@ impl<'a> Broker<'a> {
             timeout: self.sel.timeout,
             connect_timeout: self.sel.timeout.min(Duration::from_secs(5)),
         };
-        let mut mint = || authtoken::sign(self.sel, secret, authtoken::now());
+        let mut mint = || cylance::sign(self.sel, secret, self.clock.now());
         let result = exchange::exchange(&endpoint, &mut mint);
         diag::step(start, format_args!("exchange with {}", self.sel.auth_url));
-        let now = authtoken::now();
+        let now = self.clock.now();
         match result {
             Ok(Exchanged {
                 access_token,
@@ -441,7 +460,7 @@ impl<'a> Broker<'a> {
                 let f = Failure {
                     status,
                     message: e.message().to_string(),
-                    until: now + NEGATIVE_TTL,
+                    until: now.saturating_add(NEGATIVE_TTL),
                     unavailable,
                 };
                 // Remembered briefly, so callers queued behind this one (and

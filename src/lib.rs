@@ -2,37 +2,50 @@
 //! them in a locked on-disk cache and serves them to people, scripts, git, kubectl
 //! and docker.
 //!
-//! The flow runs one way: front-ends ([`commands`], [`check`], [`demo`]) →
-//! [`broker`] → {[`authtoken`], [`exchange`], [`cache`]} → [`config`] → [`error`].
+//! The arrows run one way, downward (HACKING.md draws them): [`app`] →
+//! {`commands`, `protocol`} → `broker` → {`flow`, `exchange`, `cache`} →
+//! {`config`, `secret`, `endpoint`, `hosts`, `platform`} → {`error`, `clock`,
+//! `redact`, `diag`}. Nothing imports `app`; front-ends never import each
+//! other or a command module. Every module is private to the crate; the
+//! [`testing`] surface is for the integration tests and fuzz targets only.
 
-pub mod authtoken;
-pub mod broker;
-pub mod cache;
-pub mod check;
-pub mod cli;
-pub mod commands;
-pub mod config;
-pub mod demo;
-pub mod diag;
-pub mod error;
-pub mod exchange;
-pub mod fastargs;
-pub mod private_file;
-pub mod protocol;
-pub mod sys;
+mod app;
+mod broker;
+mod cache;
+mod cli;
+mod clock;
+mod commands;
+mod config;
+mod diag;
+mod endpoint;
+mod error;
+mod exchange;
+mod flow;
+mod invocation;
+mod output;
+mod platform;
+mod protocol;
+mod redact;
+mod secret;
 
-pub use commands::run;
-pub use error::{Error, Result};
+pub use app::run;
 
-/// Shortens a token for diagnostics, so logs and errors cannot be replayed: a
-/// JWT keeps its first 8 characters (the encoded `{"alg"…` header, which
-/// tells tokens apart in a log and says nothing secret); anything else — a
-/// password a client sent, say — shows nothing at all.
-pub fn redact(token: &str) -> String {
-    if token.starts_with("eyJ") {
-        let head: String = token.chars().take(8).collect();
-        format!("{head}…(redacted)")
-    } else {
-        "(redacted)".to_string()
+/// What the integration tests (`tests/`) and fuzz targets (`fuzz/`) reach
+/// inside: the pure parsers and answer builders of the front-ends, the cache's
+/// file formats, and the clock. Not an API: nothing here is stable.
+#[doc(hidden)]
+pub mod testing {
+    pub use crate::clock::now;
+    pub mod broker {
+        pub use crate::broker::Token;
+    }
+    pub mod cache {
+        pub use crate::cache::{Distrust, Entry, Failure, Found, Handout, decode};
+    }
+    pub mod config {
+        pub use crate::config::{ConfigFile, GitAuth, Profile, load_selected, parse_file};
+    }
+    pub mod protocol {
+        pub use crate::protocol::{docker, git, kube};
     }
 }

@@ -8,7 +8,7 @@
 //! - an arbitrary entry, failure or hand-out written as JSON decodes equal.
 #![no_main]
 
-use cytoken::cache::{Entry, Failure, Handout};
+use cytoken::testing::cache::{Entry, Failure, Handout};
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
 

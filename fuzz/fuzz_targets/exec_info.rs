@@ -9,8 +9,8 @@
 //!   token back unchanged.
 #![no_main]
 
-use cytoken::broker::Token;
-use cytoken::protocol::kube::ApiVersion;
+use cytoken::testing::broker::Token;
+use cytoken::testing::protocol::kube::ApiVersion;
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
 

@@ -14,9 +14,9 @@
 //!   it quotes the request's protocol or host.
 #![no_main]
 
-use cytoken::broker::Token;
-use cytoken::config::GitAuth;
-use cytoken::protocol::git::{Policy, Request};
+use cytoken::testing::broker::Token;
+use cytoken::testing::config::GitAuth;
+use cytoken::testing::protocol::git::{Policy, Request};
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
 

@@ -30,12 +30,10 @@ use std::io::{Read, Write};
 
 use serde::Serialize;
 
-use crate::broker::{Broker, Options};
-use crate::cli::Global;
-use crate::commands;
+use crate::broker::{Broker, CacheUse};
 use crate::config::Selection;
 use crate::diag;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// The exact line docker-credential-helpers use for "no credentials here"; docker
 /// compares the helper's output with it verbatim.
@@ -56,24 +54,24 @@ pub enum Outcome {
 
 /// Runs one docker credential helper action. Returns the exit status; all output,
 /// errors included, goes to `out`.
-pub fn run(action: &str, g: &Global, input: impl Read, out: impl Write) -> i32 {
-    let outcome = handle(
-        action,
-        input,
-        || commands::selection(g),
-        commands::options(g),
-    );
-    finish(&outcome, out)
+pub(crate) fn run(
+    action: &str,
+    input: impl Read,
+    selection: impl FnOnce() -> Result<Selection>,
+    cache_use: CacheUse,
+    out: impl Write,
+) -> i32 {
+    finish(&handle(action, input, selection, cache_use), out)
 }
 
 /// Performs `action`. The selection is resolved only by the actions that need it,
 /// so `store`, `version` and a request docker could never get an answer to work
 /// even with a broken config.
-pub fn handle(
+pub(crate) fn handle(
     action: &str,
     input: impl Read,
     selection: impl FnOnce() -> Result<Selection>,
-    opts: Options,
+    cache_use: CacheUse,
 ) -> Outcome {
     match action {
         "get" => {
@@ -99,7 +97,7 @@ pub fn handle(
                 );
                 return Outcome::NotFound;
             }
-            match Broker::new(&sel, opts).token() {
+            match Broker::new(&sel, cache_use).token() {
                 Ok(t) => Outcome::Answer(credentials_json(&server, &sel.username, &t.access_token)),
                 Err(e) => failed(&e),
             }
@@ -128,7 +126,7 @@ pub fn handle(
             if !allowed(sel.docker_hosts.as_deref(), &host) {
                 return Outcome::Done;
             }
-            match Broker::new(&sel, opts).clear() {
+            match Broker::new(&sel, cache_use).clear() {
                 Ok(removed) => {
                     diag::log(
                         1,
@@ -184,7 +182,7 @@ pub fn finish(outcome: &Outcome, mut out: impl Write) -> i32 {
 
 /// An error as docker shows it: one line. Error messages are built without secrets
 /// or whole tokens (see [`crate::error`]).
-fn failed(e: &crate::Error) -> Outcome {
+fn failed(e: &Error) -> Outcome {
     let msg = e.to_string().replace(['\n', '\r'], " ");
     Outcome::Failed(format!("cytoken: error: {msg}"))
 }
@@ -368,9 +366,8 @@ pub fn list_json(hosts: Option<&[String]>, username: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Flags, Secret, SecretSource};
-    use crate::error::Error;
     use crate::protocol::MAX_REQUEST;
+    use crate::secret::{Secret, SecretSource};
     use cytoken_emulator::Emulator;
 
     const TENANT: &str = "3f0c2a9e-1b7d-4c55-9a0e-6d1f2b3c4d5e";
@@ -547,18 +544,9 @@ mod tests {
     }
 
     fn selection(emu: &Emulator, cache: &std::path::Path, hosts: Option<&[&str]>) -> Selection {
-        let flags = Flags {
-            cache_dir: Some(cache.to_path_buf()),
-            auth_url: Some(emu.url()),
-            tenant_id: Some(TENANT.into()),
-            app_id: Some(APP.into()),
-            ..Flags::default()
-        };
-        // The merge wants a secret source; the test replaces it with the real one
-        // inline, so the process environment stays untouched.
-        let env = |k: &str| (k == "CYTOKEN_APP_SECRET").then(|| "(placeholder)".to_string());
-        let mut sel =
-            Selection::resolve_without_file(&flags, &env).unwrap_or_else(|e| panic!("{e}"));
+        let mut sel = Selection::for_test(&emu.url(), cache);
+        sel.tenant_id = TENANT.into();
+        sel.app_id = APP.into();
         sel.secret = SecretSource::Inline(Secret::new(SECRET.into()));
         sel.docker_hosts = hosts.map(|h| h.iter().map(std::string::ToString::to_string).collect());
         sel
@@ -570,14 +558,7 @@ mod tests {
         emu.register_app(TENANT, APP, SECRET);
         let dir = tempfile::tempdir().unwrap();
         let sel = selection(&emu, dir.path(), Some(&["registry.example.com"]));
-        let get = |input: &str| {
-            handle(
-                "get",
-                input.as_bytes(),
-                || Ok(sel.clone()),
-                Options::default(),
-            )
-        };
+        let get = |input: &str| handle("get", input.as_bytes(), || Ok(sel.clone()), CacheUse::Use);
 
         let Outcome::Answer(a) = get("https://registry.example.com/v2/\n") else {
             panic!()
@@ -598,12 +579,7 @@ mod tests {
         // store is a no-op; erase of another registry keeps the token.
         let store = r#"{"ServerURL":"registry.example.com","Username":"u","Secret":"p"}"#;
         assert_eq!(
-            handle(
-                "store",
-                store.as_bytes(),
-                || unreachable!(),
-                Options::default()
-            ),
+            handle("store", store.as_bytes(), || unreachable!(), CacheUse::Use),
             Outcome::Done
         );
         assert_eq!(
@@ -611,7 +587,7 @@ mod tests {
                 "erase",
                 &b"other.example.com"[..],
                 || Ok(sel.clone()),
-                Options::default()
+                CacheUse::Use
             ),
             Outcome::Done
         );
@@ -621,7 +597,7 @@ mod tests {
                 "erase",
                 &b"registry.example.com\n"[..],
                 || Ok(sel.clone()),
-                Options::default()
+                CacheUse::Use
             ),
             Outcome::Done
         );
@@ -634,7 +610,7 @@ mod tests {
         );
         assert_eq!(emu.requests(), 2);
 
-        let list = handle("list", &b""[..], || Ok(sel.clone()), Options::default());
+        let list = handle("list", &b""[..], || Ok(sel.clone()), CacheUse::Use);
         assert_eq!(
             list,
             Outcome::Answer("{\"registry.example.com\":\"x-access-token\"}\n".into())
@@ -651,7 +627,7 @@ mod tests {
             "get",
             &b"registry.example.com"[..],
             || Ok(sel.clone()),
-            Options::default(),
+            CacheUse::Use,
         );
         let Outcome::Failed(m) = &o else {
             panic!("{o:?}")
@@ -662,20 +638,20 @@ mod tests {
         );
 
         let cfg = || Err(Error::config("no tenant_id for profile 'default':\nset it"));
-        let o = handle("get", &b"registry.example.com"[..], cfg, Options::default());
+        let o = handle("get", &b"registry.example.com"[..], cfg, CacheUse::Use);
         assert_eq!(
             o,
             Outcome::Failed("cytoken: error: no tenant_id for profile 'default': set it".into())
         );
         assert!(matches!(
-            handle("list", &b""[..], cfg, Options::default()),
+            handle("list", &b""[..], cfg, CacheUse::Use),
             Outcome::Failed(_)
         ));
 
-        let o = handle("fetch", &b""[..], cfg, Options::default());
+        let o = handle("fetch", &b""[..], cfg, CacheUse::Use);
         let Outcome::Failed(m) = o else { panic!() };
         assert!(m.contains("unknown credential action `fetch`"), "{m}");
-        let o = handle("version", &b""[..], cfg, Options::default());
+        let o = handle("version", &b""[..], cfg, CacheUse::Use);
         assert_eq!(
             o,
             Outcome::Answer(format!("cytoken {}\n", env!("CARGO_PKG_VERSION")))

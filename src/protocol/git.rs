@@ -13,11 +13,11 @@
 use std::fmt;
 use std::io::{Read, Write};
 
-use crate::broker::{Broker, Token};
-use crate::cli::Global;
+use crate::broker::{Broker, CacheUse, Token};
 use crate::config::{GitAuth, Selection};
+use crate::diag;
 use crate::error::{Error, Result};
-use crate::{commands, diag};
+use crate::output::out;
 
 /// What git asks the helper to do. git's older names are aliases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,7 +70,7 @@ impl Request {
 // `erase`), and neither may reach a log line or a test failure message whole.
 impl fmt::Debug for Request {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let secret = |v: &Option<String>| v.as_deref().map(crate::redact);
+        let secret = |v: &Option<String>| v.as_deref().map(crate::redact::redact);
         f.debug_struct("Request")
             .field("protocol", &self.protocol)
             .field("host", &self.host)
@@ -154,7 +154,7 @@ pub struct Policy<'a> {
 }
 
 impl<'a> Policy<'a> {
-    pub fn of(sel: &'a Selection) -> Policy<'a> {
+    pub(crate) fn of(sel: &'a Selection) -> Policy<'a> {
         Policy {
             username: &sel.username,
             git_auth: sel.git_auth,
@@ -255,7 +255,7 @@ pub fn host_matches(pattern: &str, host: &str) -> bool {
 
 /// Loopback hosts, where plain http never leaves the machine.
 fn is_loopback(host: &str) -> bool {
-    crate::exchange::is_loopback_host(split_host_port(host).0)
+    crate::endpoint::is_loopback_host(split_host_port(host).0)
 }
 
 /// Whether a `WWW-Authenticate` value offers the Bearer scheme. One header may
@@ -375,7 +375,13 @@ pub fn render(lines: &[(&str, String)]) -> String {
 
 /// Runs the helper for `action`, reading git's request from `input` and writing
 /// the answer (if any) to `out`. Returns the exit status; git ignores it.
-pub fn run(action: &str, g: &Global, input: impl Read, mut out: impl Write) -> Result<i32> {
+pub(crate) fn run(
+    action: &str,
+    input: impl Read,
+    selection: impl FnOnce() -> Result<Selection>,
+    cache_use: CacheUse,
+    mut w: impl Write,
+) -> Result<i32> {
     let Some(action) = Action::parse(action) else {
         // git may grow new actions; a helper ignores what it does not know, without
         // even reading its config.
@@ -391,13 +397,13 @@ pub fn run(action: &str, g: &Global, input: impl Read, mut out: impl Write) -> R
         return Ok(0);
     }
     let req = read_request(input)?;
-    let sel = commands::selection(g)?;
+    let sel = selection()?;
     let policy = Policy::of(&sel);
     if let Some(why) = skip_reason(&req, &policy) {
         diag::log(1, format_args!("git-credential: not answering: {why}"));
         return Ok(0);
     }
-    let broker = Broker::new(&sel, commands::options(g));
+    let broker = Broker::new(&sel, cache_use);
     match action {
         Action::Get => {
             let token = broker.token()?;
@@ -410,7 +416,7 @@ pub fn run(action: &str, g: &Global, input: impl Read, mut out: impl Write) -> R
                             form(&req, &policy)
                         ),
                     );
-                    commands::out(&mut out, format_args!("{}", render(&lines)))
+                    out(&mut w, format_args!("{}", render(&lines)))
                 }
                 None => Ok(0),
             }
@@ -425,7 +431,7 @@ pub fn run(action: &str, g: &Global, input: impl Read, mut out: impl Write) -> R
                         1,
                         format_args!(
                             "git-credential: dropped the cached token {} the server refused",
-                            crate::redact(rejected)
+                            crate::redact::redact(rejected)
                         ),
                     );
                     break;
@@ -774,15 +780,17 @@ mod tests {
                 Err(std::io::Error::other("must not be read"))
             }
         }
-        // A config path that does not exist would fail any selection.
-        let g = Global {
-            config: Some("/nonexistent/cytoken/config.toml".into()),
-            ..Global::default()
+        // A selection that cannot be resolved, as with a config path that
+        // does not exist.
+        let broken = || {
+            Err(Error::config(
+                "config file /nonexistent/cytoken.toml does not exist",
+            ))
         };
         for action in ["capability", "list", "store", "approve"] {
             let mut out = Vec::new();
             assert_eq!(
-                run(action, &g, Unreadable, &mut out).unwrap(),
+                run(action, Unreadable, broken, CacheUse::Use, &mut out).unwrap(),
                 0,
                 "{action}"
             );
@@ -790,12 +798,19 @@ mod tests {
         }
         // get reads the request first: a bad request fails before the config.
         let mut out = Vec::new();
-        let e = run("get", &g, &b"junk\n"[..], &mut out).unwrap_err();
+        let e = run("get", &b"junk\n"[..], broken, CacheUse::Use, &mut out).unwrap_err();
         assert!(e.to_string().contains("key=value"), "{e}");
         assert!(out.is_empty());
         // A request this profile never answers still needs the selection (its
         // git_hosts); a broken selection is an error with nothing on stdout.
-        let e = run("get", &g, &b"protocol=https\nhost=h\n"[..], &mut out).unwrap_err();
+        let e = run(
+            "get",
+            &b"protocol=https\nhost=h\n"[..],
+            broken,
+            CacheUse::Use,
+            &mut out,
+        )
+        .unwrap_err();
         assert_eq!(e.exit_code(), 2, "{e}");
         assert!(out.is_empty());
     }

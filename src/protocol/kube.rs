@@ -13,10 +13,12 @@ use std::io::Write;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::broker::{Broker, Parent, Token};
-use crate::cli::Global;
-use crate::commands;
+use crate::broker::{Broker, CacheUse, Parent, Token};
+use crate::clock::rfc3339;
+use crate::config::Selection;
 use crate::error::{Error, Result};
+use crate::output::out;
+use crate::platform;
 use crate::protocol::MAX_REQUEST;
 
 const V1: &str = "client.authentication.k8s.io/v1";
@@ -42,15 +44,20 @@ impl ApiVersion {
 /// Writes the credential to `out` only once the token is in hand, so every error
 /// leaves stdout empty (client-go discards it anyway on a non-zero exit, and
 /// shows stderr to the user).
-pub fn run(g: &Global, exec_info: Option<&str>, mut out: impl Write) -> Result<i32> {
+pub(crate) fn run(
+    exec_info: Option<&str>,
+    selection: impl FnOnce() -> Result<Selection>,
+    cache_use: CacheUse,
+    mut w: impl Write,
+) -> Result<i32> {
     // The request is checked before anything else, so a misconfigured kubeconfig
     // is reported as such without reading a secret or touching the network.
     let api = parse_exec_info(exec_info)?;
-    let sel = commands::selection(g)?;
-    let broker = Broker::new(&sel, commands::options(g));
+    let sel = selection()?;
+    let broker = Broker::new(&sel, cache_use);
     let token = broker.token_for_parent(parent())?;
     let answer = credential(api, &token)?;
-    commands::out(&mut out, format_args!("{answer}\n"))
+    out(&mut w, format_args!("{answer}\n"))
 }
 
 /// The apiVersion to answer in. Absent variable: v1beta1, the version
@@ -151,7 +158,7 @@ pub fn credential(api: ApiVersion, token: &Token) -> Result<String> {
         api_version: api.as_str(),
         status: Status {
             token: &token.access_token,
-            expiration_timestamp: commands::rfc3339(token.refresh_at),
+            expiration_timestamp: rfc3339(token.refresh_at),
         },
     };
     serde_json::to_string(&cred)
@@ -160,29 +167,14 @@ pub fn credential(api: ApiVersion, token: &Token) -> Result<String> {
 
 /// The calling process: kubectl runs the plugin as its direct child.
 fn parent() -> Parent {
-    let pid = std::os::unix::process::parent_id();
-    Parent {
-        pid,
-        started: start_time(pid),
-    }
-}
-
-/// The start time of process `pid` (clock ticks after boot) on Linux, so a pid
-/// the kernel recycled for a new kubectl is not mistaken for the one that asked
-/// before. None elsewhere or when unreadable: the pid alone then identifies it.
-fn start_time(pid: u32) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // `pid (comm) state ppid …`: comm may hold spaces and parentheses, so fields
-    // are counted from the last ')'. starttime is field 22, the 20th after it.
-    let rest = &stat[stat.rfind(')')? + 1..];
-    rest.split_ascii_whitespace().nth(19)?.parse().ok()
+    let (pid, started) = platform::parent_process();
+    Parent { pid, started }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::broker::Options;
-    use crate::config::{Flags, Secret, SecretSource, Selection};
+    use crate::config::Selection;
     use cytoken_emulator::Emulator;
 
     fn token() -> Token {
@@ -261,19 +253,18 @@ mod tests {
             )
         );
         // The timestamp is refresh_at (expiry − margin), not the expiry.
-        assert_eq!(commands::rfc3339(1_700_001_500), "2023-11-14T22:38:20Z");
+        assert_eq!(rfc3339(1_700_001_500), "2023-11-14T22:38:20Z");
         assert!(!text.contains('\n'));
     }
 
     #[test]
-    fn start_time_of_this_process_is_stable() {
-        let me = std::process::id();
-        let t = start_time(me);
+    fn the_parent_is_our_parent_with_a_stable_start_time() {
+        let p = parent();
+        assert_eq!(p.pid, crate::platform::testing::parent_pid());
         if cfg!(target_os = "linux") {
-            assert!(t.is_some());
+            assert!(p.started.is_some());
         }
-        assert_eq!(t, start_time(me));
-        assert_eq!(parent().pid, std::os::unix::process::parent_id());
+        assert_eq!(p, parent());
     }
 
     /// A selection for a fresh cache dir and a fresh loopback emulator.
@@ -281,20 +272,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let emu = Emulator::start().unwrap();
         emu.register_app("t", "a", "s3cret");
-        let env = |k: &str| match k {
-            "CYTOKEN_TENANT_ID" => Some("t".to_string()),
-            "CYTOKEN_APP_ID" => Some("a".to_string()),
-            "CYTOKEN_APP_SECRET" => Some("s3cret".to_string()),
-            _ => None,
-        };
-        let flags = Flags {
-            cache_dir: Some(dir.path().join("cache")),
-            auth_url: Some(emu.url()),
-            ..Flags::default()
-        };
-        let mut sel = Selection::resolve(&flags, &env).unwrap();
-        // Tests must not depend on (or set) the process environment.
-        sel.secret = SecretSource::Inline(Secret::new("s3cret".into()));
+        let sel = Selection::for_test(&emu.url(), &dir.path().join("cache"));
         (dir, emu, sel)
     }
 
@@ -302,7 +280,7 @@ mod tests {
     #[test]
     fn kube_reask_from_the_same_parent_replaces_the_token() {
         let (dir, emu, sel) = setup();
-        let broker = Broker::new(&sel, Options::default());
+        let broker = Broker::new(&sel, CacheUse::Use);
         let kubectl = |pid| Parent {
             pid,
             started: Some(42),
@@ -361,7 +339,7 @@ mod tests {
     #[test]
     fn kube_reask_respects_the_negative_cache() {
         let (_dir, emu, sel) = setup();
-        let broker = Broker::new(&sel, Options::default());
+        let broker = Broker::new(&sel, CacheUse::Use);
         let p = Parent {
             pid: 7,
             started: None,

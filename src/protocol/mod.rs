@@ -2,7 +2,6 @@
 //! ask the [`crate::broker`] for a token, and answer in the client's format.
 
 pub mod docker;
-pub mod exec;
 pub mod git;
 pub mod kube;
 

@@ -36,7 +36,7 @@ fn token_is_minted_accepted_and_then_served_from_cache() {
     )
     .unwrap();
     assert!(v["expires_at"].as_str().unwrap().ends_with('Z'));
-    assert!((at.unix_timestamp() - cytoken::authtoken::now() - left).abs() <= 1);
+    assert!((at.unix_timestamp() - cytoken::testing::now() - left).abs() <= 1);
 
     let o = sb.run(&["token", "--format", "header"]);
     assert_eq!(stdout(&o), format!("Authorization: Bearer {tok}\n"));
@@ -448,7 +448,7 @@ fn a_stale_fallback_token_is_usable_by_git_and_kubectl() {
     let tok = stdout(&sb.run(&[])).trim_end().to_string();
     sb.set_expiry(120);
     sb.emu.stop();
-    let now = cytoken::authtoken::now();
+    let now = cytoken::testing::now();
     // git drops a credential whose expiry has passed: the fallback must carry a
     // future one.
     let mut git = sb.cmd();

@@ -727,7 +727,7 @@ fn helper_protocol_through_the_binary() {
         .parse()
         .unwrap();
     // refresh_at = expiry − margin (300 s of the default 1800 s lifetime).
-    let left = expiry - cytoken::authtoken::now();
+    let left = expiry - cytoken::testing::now();
     assert!((1400..=1500).contains(&left), "{left}");
     assert_eq!(sb.emu.requests(), 1);
 

@@ -8,12 +8,12 @@
 
 use std::path::Path;
 
-use cytoken::broker::Token;
-use cytoken::cache::{self, Found};
-use cytoken::config::{self, GitAuth};
-use cytoken::protocol::docker::{self, Outcome};
-use cytoken::protocol::git::{self, Form, Policy, Request};
-use cytoken::protocol::kube::{self, ApiVersion};
+use cytoken::testing::broker::Token;
+use cytoken::testing::cache::{self, Found};
+use cytoken::testing::config::{self, GitAuth};
+use cytoken::testing::protocol::docker::{self, Outcome};
+use cytoken::testing::protocol::git::{self, Form, Policy, Request};
+use cytoken::testing::protocol::kube::{self, ApiVersion};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -408,7 +408,7 @@ where
 {
     match cache::decode::<T>(data) {
         Found::Ok(v) => check_cache_round_trip(&v),
-        Found::Untrusted(why) => assert!(!why.contains('\n'), "{why:?}"),
+        Found::Untrusted(why) => assert!(!why.to_string().contains('\n'), "{why:?}"),
         Found::Missing => panic!("decode said Missing"),
     }
 }

@@ -10,12 +10,12 @@
 
 use std::path::Path;
 
-use cytoken::broker::Token;
-use cytoken::cache::{self, Entry, Failure, Found, Handout};
-use cytoken::config::{self, GitAuth};
-use cytoken::protocol::docker;
-use cytoken::protocol::git::{self, Policy, Request};
-use cytoken::protocol::kube::ApiVersion;
+use cytoken::testing::broker::Token;
+use cytoken::testing::cache::{self, Entry, Failure, Found, Handout};
+use cytoken::testing::config::{self, GitAuth};
+use cytoken::testing::protocol::docker;
+use cytoken::testing::protocol::git::{self, Policy, Request};
+use cytoken::testing::protocol::kube::ApiVersion;
 use proptest::prelude::*;
 
 use crate::invariants::*;

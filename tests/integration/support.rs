@@ -102,7 +102,7 @@ impl Sandbox {
         let entry = self.entries().pop().expect("a cached entry");
         let mut v: serde_json::Value =
             serde_json::from_slice(&std::fs::read(&entry).unwrap()).unwrap();
-        let expires_at = cytoken::authtoken::now() + secs;
+        let expires_at = cytoken::testing::now() + secs;
         v["expires_at"] = expires_at.into();
         // As if it had lived a full 30 minutes, so the refresh margin applies
         // in full (it is capped at half a token's actual life).

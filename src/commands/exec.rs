@@ -17,27 +17,28 @@ use std::ffi::OsString;
 use std::process::Command;
 
 use crate::broker::{Broker, Token};
-use crate::cli::Global;
-use crate::commands;
-use crate::config::SecretSource;
+use crate::clock::rfc3339;
 use crate::diag;
 use crate::error::{Error, Result};
+use crate::invocation::Invocation;
+use crate::platform;
+use crate::secret::SecretSource;
 
 /// Where the token goes unless `--env` says otherwise.
-pub const DEFAULT_ENV: &str = "CYTOKEN_ACCESS_TOKEN";
+pub(crate) const DEFAULT_ENV: &str = "CYTOKEN_ACCESS_TOKEN";
 /// Where the token's expiry goes (RFC 3339 UTC).
-pub const EXPIRES_ENV: &str = "CYTOKEN_EXPIRES_AT";
+pub(crate) const EXPIRES_ENV: &str = "CYTOKEN_EXPIRES_AT";
 /// The variable cytoken reads the app secret from by default.
 const SECRET_ENV: &str = "CYTOKEN_APP_SECRET";
 
 /// Exit status when the program does not exist (as sh, bash and env use).
-pub const NOT_FOUND_STATUS: i32 = 127;
+pub(crate) const NOT_FOUND_STATUS: i32 = 127;
 /// Exit status when the program exists but cannot be run (as sh, bash and env use).
-pub const CANNOT_RUN_STATUS: i32 = 126;
+pub(crate) const CANNOT_RUN_STATUS: i32 = 126;
 
 /// Resolves the token and runs `argv` with it. On Unix, returns only if the program
 /// could not be started.
-pub fn run(g: &Global, env_name: &str, argv: &[OsString]) -> Result<i32> {
+pub(crate) fn run(inv: &Invocation, env_name: &str, argv: &[OsString]) -> Result<i32> {
     // Checked before anything else: a usage error must never cost an exchange.
     check_env_name(env_name)?;
     let Some((program, rest)) = argv.split_first() else {
@@ -45,22 +46,22 @@ pub fn run(g: &Global, env_name: &str, argv: &[OsString]) -> Result<i32> {
             "exec needs a command: cytoken exec [--env NAME] -- CMD [ARGS…]",
         ));
     };
-    let sel = commands::selection(g)?;
+    let sel = inv.selection()?;
     if secret_vars(&sel.secret).contains(&env_name) {
         return Err(Error::usage(format!(
             "--env {env_name} names the variable the app secret is read from; pick another \
              name such as {DEFAULT_ENV}"
         )));
     }
-    let tok = Broker::new(&sel, commands::options(g)).token()?;
+    let tok = Broker::new(&sel, inv.cache_use).token()?;
     let cmd = command(program, rest, env_name, &tok, &sel.secret);
     diag::log(
         1,
         format_args!(
             "exec {} with {env_name}={} and {EXPIRES_ENV}={}",
             program.to_string_lossy(),
-            crate::redact(&tok.access_token),
-            commands::rfc3339(tok.expires_at)
+            crate::redact::redact(&tok.access_token),
+            rfc3339(tok.expires_at)
         ),
     );
     Ok(launch(cmd, program))
@@ -69,7 +70,7 @@ pub fn run(g: &Global, env_name: &str, argv: &[OsString]) -> Result<i32> {
 /// Refuses a `--env` name that is not a portable variable name (POSIX: letters,
 /// digits and `_`, not starting with a digit), or that collides with a variable
 /// cytoken sets or removes itself.
-pub fn check_env_name(name: &str) -> Result<()> {
+pub(crate) fn check_env_name(name: &str) -> Result<()> {
     let mut chars = name.chars();
     let portable = chars
         .next()
@@ -115,7 +116,7 @@ fn secret_vars(source: &SecretSource) -> Vec<&str> {
 /// The token goes in the environment, never in argv: any user on the machine can
 /// read another process's argv (`ps`), while its environment is readable only by
 /// the same user and root.
-pub fn command(
+pub(crate) fn command(
     program: &OsString,
     args: &[OsString],
     env_name: &str,
@@ -130,28 +131,18 @@ pub fn command(
         cmd.env_remove(var);
     }
     cmd.env(env_name, &tok.access_token)
-        .env(EXPIRES_ENV, commands::rfc3339(tok.expires_at));
+        .env(EXPIRES_ENV, rfc3339(tok.expires_at));
     cmd
 }
 
-/// Replaces cytoken with the program. Nothing cytoken opened leaks into it: std
-/// opens every file (cache entries, the lock file) close-on-exec, and the lock is
-/// released by then anyway.
-#[cfg(unix)]
-fn launch(mut cmd: Command, program: &OsString) -> i32 {
-    use std::os::unix::process::CommandExt;
-    // `exec` returns only when the program could not be started. std resets the
-    // signal mask and SIGPIPE (which Rust ignores) to their defaults first, so the
-    // program starts with the dispositions it would get from a shell.
-    let err = cmd.exec();
-    cannot_start(program, &err)
-}
-
-/// Without exec: run the program as a child and pass its exit status on.
-#[cfg(not(unix))]
-fn launch(mut cmd: Command, program: &OsString) -> i32 {
-    match cmd.status() {
-        Ok(status) => status.code().unwrap_or(1),
+/// Replaces cytoken with the program where the OS can (Unix: `execvp`, so
+/// signals reach it and its status is the caller's); elsewhere runs it as a
+/// child and passes its exit status on. Nothing cytoken opened leaks into it:
+/// std opens every file (cache entries, the lock file) close-on-exec, and the
+/// lock is released by then anyway.
+fn launch(cmd: Command, program: &OsString) -> i32 {
+    match platform::run_in_place(cmd) {
+        Ok(status) => status,
         Err(err) => cannot_start(program, &err),
     }
 }
@@ -180,7 +171,7 @@ fn cannot_start(program: &OsString, err: &std::io::Error) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Secret;
+    use crate::secret::Secret;
     use std::ffi::OsStr;
 
     fn tok() -> Token {

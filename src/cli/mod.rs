@@ -1,8 +1,13 @@
-//! Command-line definitions (clap derive) and nothing else.
+//! Command-line definitions (clap derive) and nothing else; [`fast`] parses
+//! the per-call command lines without building clap's tree.
+
+pub(crate) mod fast;
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
+
+pub use crate::output::Format;
 
 const AFTER_HELP: &str = "\
 Configuration: <config dir>/cytoken/config.toml (on Linux ~/.config/cytoken/config.toml),
@@ -63,7 +68,7 @@ pub struct Global {
     #[arg(long, global = true, value_name = "SECS")]
     pub lifetime: Option<u64>,
     /// Neither read nor write the cache
-    #[arg(long, global = true)]
+    #[arg(long, global = true, conflicts_with = "force_refresh")]
     pub no_cache: bool,
     /// Skip the cached token, mint a new one and store it
     #[arg(long, global = true)]
@@ -137,8 +142,22 @@ pub enum Command {
         offline: bool,
     },
     /// Run the whole flow offline against a built-in strict loopback endpoint
-    #[command(after_help = "Example:\n  cargo run --release -- demo")]
-    Demo,
+    #[command(after_help = "Examples:\n  cargo run --release -- demo\n  \
+        cytoken demo --serve            # keep the endpoint up; paste the printed lines into a shell")]
+    Demo {
+        /// Keep the endpoint running and print the CYTOKEN_* lines to try git,
+        /// kubectl and docker wiring against it (until interrupted)
+        #[arg(long)]
+        serve: bool,
+        /// Address for --serve to listen on
+        #[arg(
+            long,
+            value_name = "ADDR",
+            default_value = "127.0.0.1:0",
+            requires = "serve"
+        )]
+        listen: String,
+    },
     /// Print a shell completion script
     #[command(
         after_help = "Examples:\n  cytoken completions bash > ~/.local/share/bash-completion/completions/cytoken\n  \
@@ -158,17 +177,6 @@ pub struct TokenArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Raw)]
     pub format: Format,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// The token and a newline
-    #[default]
-    Raw,
-    /// {"access_token","token_type","expires_at","expires_in","cached"}
-    Json,
-    /// Authorization: Bearer <token>
-    Header,
 }
 
 #[derive(Debug, PartialEq, Eq, Subcommand)]

@@ -29,11 +29,11 @@ pub fn parse(args: &[OsString]) -> Option<Cli> {
         };
         // Switches first: they take no value.
         match flag {
-            "--no-cache" if inline.is_none() && !g.no_cache => {
+            "--no-cache" if inline.is_none() && !g.no_cache && !g.force_refresh => {
                 g.no_cache = true;
                 continue;
             }
-            "--force-refresh" if inline.is_none() && !g.force_refresh => {
+            "--force-refresh" if inline.is_none() && !g.force_refresh && !g.no_cache => {
                 g.force_refresh = true;
                 continue;
             }
@@ -150,7 +150,8 @@ mod tests {
             "--config /c.toml --cache-dir /d token",
             "token --config=/c.toml --scope a:b --scope c:d --lifetime 600",
             "--tenant-id t --app-id a --auth-url https://x/auth/v2/token --region eu",
-            "--no-cache --force-refresh token --format json",
+            "--no-cache token --format json",
+            "--force-refresh token",
             "exec-credential --cache-dir /d",
             "git-credential --scope x:y get",
         ] {
@@ -163,6 +164,8 @@ mod tests {
     #[test]
     fn leaves_everything_else_to_clap() {
         for line in [
+            // Meaningless together: clap says so.
+            "--no-cache --force-refresh token",
             "--help",
             "-h",
             "token --help",

@@ -1,18 +1,25 @@
 //! `cytoken demo`: the whole token flow, offline, against the strict loopback
-//! emulator, shown step by step.
+//! emulator, shown step by step; `demo --serve` keeps that endpoint up for
+//! trying git, kubectl and docker wiring by hand.
 
 use std::io::Write;
 use std::time::Instant;
 
-use crate::broker::{Broker, Options};
-use crate::commands::{out, rfc3339};
-use crate::config::{Flags, Selection};
-use crate::error::{Error, Result};
-use crate::{authtoken, redact};
 use cytoken_emulator::Emulator;
 
-const TENANT: &str = "00000000-0000-4000-8000-00000000d3m0";
-const APP: &str = "11111111-1111-4111-8111-11111111d3m0";
+use crate::broker::{Broker, CacheUse};
+use crate::cache::Cache;
+use crate::clock::{self, rfc3339};
+use crate::config::{Env, Flags, Selection};
+use crate::error::{Error, Result};
+use crate::flow::cylance;
+use crate::output::{cache_table, out};
+use crate::platform;
+use crate::redact::redact;
+use crate::secret::{Secret, SecretSource};
+
+const TENANT: &str = "00000000-0000-4000-8000-0000000000de";
+const APP: &str = "11111111-1111-4111-8111-1111111111de";
 
 /// Runs the demo; every step's output goes to `w`.
 pub fn run(w: &mut dyn Write) -> Result<i32> {
@@ -25,13 +32,7 @@ pub fn run(w: &mut dyn Write) -> Result<i32> {
     // could predict and plant a symlink at would let them choose where we write).
     let cache_dir =
         std::env::temp_dir().join(format!("cytoken-demo-{}", uuid::Uuid::new_v4().simple()));
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        std::fs::DirBuilder::new()
-            .mode(0o700)
-            .create(&cache_dir)
-            .map_err(io)?;
-    }
+    platform::create_private_dir(&cache_dir, false).map_err(io)?;
     let result = steps(w, &emu, &secret, &cache_dir);
     let _ = std::fs::remove_dir_all(&cache_dir);
     result
@@ -43,21 +44,16 @@ fn steps(
     secret: &str,
     cache_dir: &std::path::Path,
 ) -> Result<i32> {
-    let env = |k: &str| match k {
-        "CYTOKEN_TENANT_ID" => Some(TENANT.to_string()),
-        "CYTOKEN_APP_ID" => Some(APP.to_string()),
-        "CYTOKEN_APP_SECRET" => Some("(demo)".to_string()),
-        _ => None,
-    };
     let flags = Flags {
-        // An explicit empty config keeps the demo independent of the user's file.
+        tenant_id: Some(TENANT.to_string()),
+        app_id: Some(APP.to_string()),
         cache_dir: Some(cache_dir.to_path_buf()),
         auth_url: Some(emu.url()),
         scopes: vec!["device:list".into(), "policy:read".into()],
         ..Flags::default()
     };
-    let mut sel = Selection::resolve_without_file(&flags, &env)?;
-    sel.secret = crate::config::SecretSource::Inline(crate::config::Secret::new(secret.into()));
+    // No variables and no config file: the demo never depends on the user's.
+    let sel = Selection::resolve_without_file(&flags, Secret::new(secret.into()), &Env::none())?;
 
     out(
         w,
@@ -74,8 +70,8 @@ fn steps(
         ),
     )?;
 
-    let now = authtoken::now();
-    let claims = authtoken::claims(&sel, now);
+    let now = clock::now();
+    let claims = cylance::claims(&sel, now);
     out(
         w,
         format_args!(
@@ -84,7 +80,7 @@ fn steps(
         ),
     )?;
 
-    let broker = Broker::new(&sel, Options::default());
+    let broker = Broker::new(&sel, CacheUse::Use);
     let t = Instant::now();
     let first = broker.token()?;
     out(
@@ -99,7 +95,7 @@ fn steps(
         ),
     )?;
 
-    let broker = Broker::new(&sel, Options::default());
+    let broker = Broker::new(&sel, CacheUse::Use);
     let t = Instant::now();
     let second = broker.token()?;
     let same = second.access_token == first.access_token;
@@ -121,15 +117,8 @@ fn steps(
     )?;
 
     let mut wrong = sel.clone();
-    wrong.secret = crate::config::SecretSource::Inline(crate::config::Secret::new("wrong".into()));
-    let rejected = Broker::new(
-        &wrong,
-        Options {
-            no_cache: true,
-            force_refresh: false,
-        },
-    )
-    .token();
+    wrong.secret = SecretSource::Inline(Secret::new("wrong".into()));
+    let rejected = Broker::new(&wrong, CacheUse::Bypass).token();
     let rejected = match rejected {
         Err(e) => format!("exit {}: {e}", e.exit_code()),
         Ok(_) => "accepted (unexpected)".into(),
@@ -141,24 +130,14 @@ fn steps(
         ),
     )?;
 
-    out(w, format_args!("7. cache list\n"))?;
-    let entries = crate::cache::Cache::new(cache_dir.to_path_buf())
+    out(w, format_args!("7. cache list (never the token)\n"))?;
+    let entries = Cache::new(cache_dir.to_path_buf())
         .list()
         .map_err(|e| Error::other(e.to_string()))?;
-    for (name, found) in entries {
-        if let crate::cache::Found::Ok(e) = found {
-            out(
-                w,
-                format_args!(
-                    "   {name}  profile={} app={} scopes={} expires={} (never the token)\n",
-                    e.profile,
-                    e.app_id,
-                    e.scopes.join(","),
-                    rfc3339(e.expires_at)
-                ),
-            )?;
-        }
-    }
+    out(
+        w,
+        format_args!("{}", indent(&cache_table(&entries, clock::now()))),
+    )?;
     let ok = !first.cached && second.cached && same && accepted && emu.issued() == 1;
     out(
         w,
@@ -183,4 +162,33 @@ fn indent(s: &str) -> String {
         .map(|l| format!("   {l}"))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// `cytoken demo --serve`: keeps the strict endpoint up on `listen` and prints
+/// the `CYTOKEN_*` lines that point cytoken at it, so git, kubectl and docker
+/// wiring can be tried without a tenant. The app secret is random per run and
+/// printed only as an `export` line for the user's own shell.
+pub(crate) fn serve(listen: &str, w: &mut dyn Write) -> Result<i32> {
+    let emu = Emulator::start_on(listen).map_err(|e| {
+        Error::usage(format!("demo --serve: cannot listen on {listen}: {e}")).with_source(e)
+    })?;
+    let secret = uuid::Uuid::new_v4().simple().to_string();
+    emu.register_app(TENANT, APP, &secret);
+    out(
+        w,
+        format_args!(
+            "# cytoken demo endpoint on {}; paste these lines into a shell, then run\n\
+             # `cytoken token`, git, kubectl or docker against it. Ctrl-C stops it.\n\
+             export CYTOKEN_AUTH_URL={}\n\
+             export CYTOKEN_TENANT_ID={TENANT}\n\
+             export CYTOKEN_APP_ID={APP}\n\
+             export CYTOKEN_APP_SECRET={secret}\n\
+             export CYTOKEN_CACHE_DIR=\"${{TMPDIR:-/tmp}}/cytoken-demo-cache-$(id -u)\"\n",
+            emu.addr(),
+            emu.url()
+        ),
+    )?;
+    emu.wait()
+        .map_err(|e| Error::other(format!("demo endpoint: {e}")).with_source(e))?;
+    Ok(0)
 }

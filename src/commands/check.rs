@@ -3,16 +3,17 @@
 //! the worst finding.
 
 use std::io::Write;
-use std::os::unix::fs::MetadataExt;
 use std::time::Instant;
 
-use crate::broker::{Broker, Options};
+use crate::broker::{Broker, CacheUse};
 use crate::cache::Cache;
-use crate::cli::Global;
-use crate::commands::{flags, out, rfc3339};
+use crate::clock::{self, rfc3339};
 use crate::config::{self, Selection};
 use crate::error::{Error, Result};
-use crate::{authtoken, redact};
+use crate::invocation::Invocation;
+use crate::output::out;
+use crate::platform;
+use crate::redact::redact;
 
 struct Report {
     text: String,
@@ -41,14 +42,14 @@ impl Report {
 }
 
 /// Runs the checks and prints the report; the exit status is the worst finding's.
-pub fn run(g: &Global, offline: bool, w: &mut dyn Write) -> Result<i32> {
+pub(crate) fn run(inv: &Invocation, offline: bool, w: &mut dyn Write) -> Result<i32> {
     let mut r = Report {
         text: String::from("cytoken check\n"),
         worst: None,
     };
-    let sel = check_config(g, &mut r);
+    let sel = check_config(inv, &mut r);
     if let Some(sel) = &sel {
-        check_selection(sel, g, offline, &mut r);
+        check_selection(sel, offline, &mut r);
     }
     let code = r.worst.as_ref().map_or(0, Error::exit_code);
     r.text.push_str(match code {
@@ -59,8 +60,8 @@ pub fn run(g: &Global, offline: bool, w: &mut dyn Write) -> Result<i32> {
     Ok(code)
 }
 
-fn check_config(g: &Global, r: &mut Report) -> Option<Selection> {
-    let path = config::config_path(&flags(g), &config::process_env).map(|(p, _)| p);
+fn check_config(inv: &Invocation, r: &mut Report) -> Option<Selection> {
+    let path = config::config_path(&inv.flags, inv.env()).map(|(p, _)| p);
     match &path {
         // The whole file, every profile: the commands themselves parse only the
         // selected profile's part of a large file.
@@ -68,19 +69,19 @@ fn check_config(g: &Global, r: &mut Report) -> Option<Selection> {
             std::fs::metadata(p).map_err(|e| Error::config(format!("{}: {e}", p.display())))
         }) {
             Err(e) => r.fail("config file", e),
-            Ok(m) if m.mode() & 0o077 != 0 => r.warn(
+            Ok(m) if platform::access(&m).group_or_other => r.warn(
                 "config file",
                 format_args!(
-                    "{} is readable by others (mode {:03o}): fine without an inline secret, \
+                    "{} is readable by others ({}): fine without an inline secret, \
                      but `chmod 600 {}` costs nothing",
                     p.display(),
-                    m.mode() & 0o777,
+                    platform::access(&m),
                     p.display()
                 ),
             ),
             Ok(m) => r.ok(
                 "config file",
-                format_args!("{} (private, mode {:03o})", p.display(), m.mode() & 0o777),
+                format_args!("{} (private, {})", p.display(), platform::access(&m)),
             ),
         },
         Some(p) => r.warn(
@@ -92,7 +93,7 @@ fn check_config(g: &Global, r: &mut Report) -> Option<Selection> {
             "no config directory; using CYTOKEN_* variables only",
         ),
     }
-    match Selection::resolve(&flags(g), &config::process_env) {
+    match inv.selection() {
         Ok(sel) => {
             r.ok(
                 "profile",
@@ -124,7 +125,7 @@ fn check_config(g: &Global, r: &mut Report) -> Option<Selection> {
     }
 }
 
-fn check_selection(sel: &Selection, g: &Global, offline: bool, r: &mut Report) {
+fn check_selection(sel: &Selection, offline: bool, r: &mut Report) {
     match sel.resolve_secret() {
         Ok(_) => r.ok(
             "secret",
@@ -174,18 +175,15 @@ fn check_selection(sel: &Selection, g: &Global, offline: bool, r: &mut Report) {
             "clock",
             format_args!(
                 "local time {} (compared with the server's on a live check)",
-                rfc3339(authtoken::now())
+                rfc3339(clock::now())
             ),
         );
         r.warn("exchange", "skipped (--offline)");
         return;
     }
     let start = Instant::now();
-    let opts = Options {
-        no_cache: true,
-        force_refresh: g.force_refresh,
-    };
-    match Broker::new(sel, opts).token() {
+    // A live exchange, never the cached token (and never a cache write).
+    match Broker::new(sel, CacheUse::Bypass).token() {
         Ok(t) => {
             r.ok(
                 "exchange",

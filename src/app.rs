@@ -1,0 +1,123 @@
+//! The entry: argv[0] personality (`git-credential-cytoken`,
+//! `docker-credential-cytoken`), the fast or clap parse, dispatch to one
+//! command or front-end, and every error turned into one line on stderr and an
+//! exit status. Nothing imports this module.
+
+use std::ffi::OsString;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+use crate::error::{Error, Result};
+use crate::invocation::Invocation;
+use crate::{commands, diag, platform, protocol};
+
+/// Runs cytoken with `args` (argv including the program name); returns the exit status.
+pub fn run(mut args: Vec<OsString>) -> i32 {
+    platform::protect_memory();
+    if let Some(helper) = helper_personality(args.first()) {
+        args.insert(1, helper.into());
+    }
+    let parsed = match crate::cli::fast::parse(&args) {
+        Some(cli) => Ok(cli),
+        None => Cli::try_parse_from(args),
+    };
+    let cli = match parsed {
+        Ok(c) => c,
+        Err(e) => {
+            // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
+            let _ = e.print();
+            return e.exit_code();
+        }
+    };
+    diag::init(
+        cli.global.verbose,
+        std::env::var("CYTOKEN_LOG").ok().as_deref(),
+    );
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("cytoken: error: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+/// The helper a link named as git or docker look for (`git-credential-cytoken`,
+/// `docker-credential-cytoken`, with or without `.exe`, in any case) stands for.
+fn helper_personality(argv0: Option<&OsString>) -> Option<&'static str> {
+    let name = std::path::Path::new(argv0?).file_name()?.to_str()?;
+    let name = name.to_ascii_lowercase();
+    let name = name.strip_suffix(".exe").unwrap_or(&name);
+    ["git-credential", "docker-credential"]
+        .into_iter()
+        .find(|helper| name.starts_with(&format!("{helper}-")))
+}
+
+fn dispatch(cli: Cli) -> Result<i32> {
+    let inv = Invocation::new(&cli.global);
+    let stdout = &mut std::io::stdout().lock();
+    let selection = || inv.selection();
+    match cli.command {
+        None => commands::token::token(&inv, crate::output::Format::Raw, stdout),
+        Some(Command::Token(t)) => commands::token::token(&inv, t.format, stdout),
+        Some(Command::AuthToken) => commands::token::auth_token(&inv, stdout),
+        Some(Command::GitCredential { action }) => protocol::git::run(
+            &action,
+            std::io::stdin().lock(),
+            selection,
+            inv.cache_use,
+            stdout,
+        ),
+        Some(Command::ExecCredential) => {
+            let info = match std::env::var("KUBERNETES_EXEC_INFO") {
+                Ok(v) => Some(v),
+                Err(std::env::VarError::NotPresent) => None,
+                Err(std::env::VarError::NotUnicode(_)) => {
+                    return Err(Error::usage(
+                        "KUBERNETES_EXEC_INFO is not valid UTF-8: it must be the ExecCredential \
+                         JSON client-go sends",
+                    ));
+                }
+            };
+            protocol::kube::run(info.as_deref(), selection, inv.cache_use, stdout)
+        }
+        Some(Command::DockerCredential { action }) => Ok(protocol::docker::run(
+            &action,
+            std::io::stdin().lock(),
+            selection,
+            inv.cache_use,
+            stdout,
+        )),
+        Some(Command::Exec { env, command }) => commands::exec::run(&inv, &env, &command),
+        Some(Command::Cache(c)) => commands::cache::run(&inv, &c, stdout),
+        Some(Command::Check { offline }) => commands::check::run(&inv, offline, stdout),
+        Some(Command::Demo { serve, listen }) => {
+            if serve {
+                commands::demo::serve(&listen, stdout)
+            } else {
+                commands::demo::run(stdout)
+            }
+        }
+        Some(Command::Completions { shell }) => commands::docs::completions(shell, stdout),
+        Some(Command::Man) => commands::docs::man(stdout),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn helper_names_ignore_exe_and_case() {
+        let p = |s: &str| helper_personality(Some(&OsString::from(s)));
+        assert_eq!(p("/usr/bin/git-credential-cytoken"), Some("git-credential"));
+        assert_eq!(
+            p("Docker-Credential-Cytoken.EXE"),
+            Some("docker-credential")
+        );
+        assert_eq!(p("git-credential-cytoken.exe"), Some("git-credential"));
+        assert_eq!(p("cytoken"), None);
+        assert_eq!(p("cytoken.exe"), None);
+    }
+}

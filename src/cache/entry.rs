@@ -1,0 +1,104 @@
+//! What the cache holds per key: the entry (a token and the facts `cache list`
+//! shows) and the failure record (the negative cache).
+
+// Cache methods take `&self` even where the key alone names the file, so
+// every caller goes through the one `Cache` value.
+#![allow(clippy::unused_self)]
+
+use std::io;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Cache, Found, Key, files::write_atomic, read_json};
+
+/// A cached access token and the non-secret facts `cache list` shows. Its
+/// `Debug` redacts the token.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub access_token: String,
+    pub expires_at: i64,
+    pub obtained_at: i64,
+    pub profile: String,
+    pub tenant_id: String,
+    pub app_id: String,
+    pub auth_url: String,
+    #[serde(default)]
+    pub scopes: Vec<String>,
+}
+
+impl std::fmt::Debug for Entry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Entry")
+            .field("access_token", &crate::redact::redact(&self.access_token))
+            .field("expires_at", &self.expires_at)
+            .field("obtained_at", &self.obtained_at)
+            .field("profile", &self.profile)
+            .field("tenant_id", &self.tenant_id)
+            .field("app_id", &self.app_id)
+            .field("auth_url", &self.auth_url)
+            .field("scopes", &self.scopes)
+            .finish()
+    }
+}
+
+/// A recorded failure (a 400/401/403, or an unreachable endpoint), so queued
+/// callers fail fast instead of each hitting the endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Failure {
+    pub status: u16,
+    pub message: String,
+    pub until: i64,
+    /// The endpoint was unreachable or failing (not a rejection): waiters serve
+    /// a still-valid cached token or fail fast instead of each retrying it.
+    #[serde(default)]
+    pub unavailable: bool,
+}
+
+impl Cache {
+    /// Reads a key's entry without locking.
+    pub fn read(&self, key: &Key) -> Found<Entry> {
+        read_json(&key.entry)
+    }
+
+    /// Replaces a key's entry atomically.
+    pub fn write(&self, key: &Key, entry: &Entry) -> io::Result<()> {
+        self.ensure_dir()?;
+        let json = serde_json::to_vec(entry).map_err(io::Error::other)?;
+        write_atomic(&key.entry, &json)
+    }
+
+    /// Removes a key's entry (and any recorded failure).
+    pub fn remove(&self, key: &Key) -> io::Result<bool> {
+        let _ = std::fs::remove_file(&key.failure);
+        self.remove_entry(key)
+    }
+
+    /// Removes a key's entry only (a recorded failure stays in force).
+    pub fn remove_entry(&self, key: &Key) -> io::Result<bool> {
+        match std::fs::remove_file(&key.entry) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The recorded rejection for a key, if it has not run out.
+    pub fn failure(&self, key: &Key, now: i64) -> Option<Failure> {
+        match read_json::<Failure>(&key.failure) {
+            Found::Ok(f) if f.until > now => Some(f),
+            _ => None,
+        }
+    }
+
+    pub fn record_failure(&self, key: &Key, f: &Failure) -> io::Result<()> {
+        self.ensure_dir()?;
+        write_atomic(
+            &key.failure,
+            &serde_json::to_vec(f).map_err(io::Error::other)?,
+        )
+    }
+
+    pub fn clear_failure(&self, key: &Key) {
+        let _ = std::fs::remove_file(&key.failure);
+    }
+}

@@ -1,0 +1,109 @@
+//! The kubectl hand-out log: which client process was handed which token (a
+//! fingerprint, never the token), so a re-ask after a 401 is recognised.
+
+// Cache methods take `&self` even where the key alone names the file, so
+// every caller goes through the one `Cache` value.
+#![allow(clippy::unused_self)]
+
+use std::io::{self, Write};
+
+use serde::{Deserialize, Serialize};
+
+use super::{Cache, Found, Key, decode, files::read_trusted, files::write_atomic};
+use crate::platform;
+
+/// One hand-out of a key's token to a client process that keeps tokens only in
+/// memory (kubectl). A client that asks again, before the time it was told, for
+/// the token it holds is reporting that token rejected. Only a fingerprint of
+/// the token is kept: the record exists to recognise a token, not to serve one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Handout {
+    /// The client's process id (first, so a log line is found by its prefix).
+    #[serde(default)]
+    pub pid: u32,
+    /// The client's start time (0 where the OS does not tell), so a recycled
+    /// pid is another client.
+    #[serde(default)]
+    pub started: u64,
+    /// A fingerprint of the token handed out (never the token).
+    pub token_fp: String,
+    /// Epoch seconds until which the client was told the token is good.
+    pub until: i64,
+    /// The token was minted because this client re-asked: a second re-ask for
+    /// it is not another rejection to act on (a server refusing fresh tokens, or
+    /// a client that simply calls repeatedly), so it is served, not replaced.
+    #[serde(default)]
+    pub replaced: bool,
+}
+
+/// Past this size the hand-out log is rewritten with its live records only.
+pub(super) const HANDOUT_LOG_MAX: u64 = 32 * 1024;
+
+impl Cache {
+    /// The latest hand-out to one client, from the key's log.
+    pub fn handout(&self, key: &Key, pid: u32, started: u64) -> Found<Handout> {
+        let bytes = match read_trusted(&key.handouts()) {
+            Ok(Some(b)) => b,
+            Ok(None) => return Found::Missing,
+            Err(why) => return Found::Untrusted(why),
+        };
+        // Newest last; the fields are written pid first, so a prefix finds them.
+        let prefix = format!("{{\"pid\":{pid},\"started\":{started},");
+        bytes
+            .split(|b| *b == b'\n')
+            .rev()
+            .find(|line| line.starts_with(prefix.as_bytes()))
+            .map_or(Found::Missing, decode)
+    }
+
+    /// Appends a hand-out to the key's log. This runs on every kubectl call, so
+    /// it is one short `O_APPEND` write (atomic among concurrent writers): no
+    /// lock, no fsync, and no new file after the first (creating a file costs
+    /// about a millisecond on some file systems). A line lost in a crash only
+    /// makes one re-ask look like a first ask. A log past [`HANDOUT_LOG_MAX`]
+    /// is first rewritten with its live records.
+    pub fn record_handout(&self, key: &Key, h: &Handout, now: i64) -> io::Result<()> {
+        let mut line = serde_json::to_vec(h).map_err(io::Error::other)?;
+        line.push(b'\n');
+        let open = || platform::open_private_append(&key.handouts());
+        let mut file = open()?;
+        if file.metadata()?.len() > HANDOUT_LOG_MAX {
+            // Closed first: a file this process holds open must never be
+            // replaced (Windows refuses, and it would write to the old one).
+            drop(file);
+            self.prune_handouts(key, now)?;
+            file = open()?;
+        }
+        file.write_all(&line)
+    }
+
+    /// Rewrites the key's hand-out log with only the records that have not run
+    /// out (dropping damaged lines), or removes it when none are left.
+    pub fn prune_handouts(&self, key: &Key, now: i64) -> io::Result<()> {
+        let path = key.handouts();
+        let bytes = match read_trusted(&path) {
+            Ok(Some(b)) => b,
+            Ok(None) => return Ok(()),
+            Err(_) => Vec::new(),
+        };
+        let mut live = Vec::new();
+        for line in bytes.split(|b| *b == b'\n') {
+            if let Found::Ok(h) = decode::<Handout>(line)
+                && h.until > now
+            {
+                live.extend_from_slice(line);
+                live.push(b'\n');
+            }
+        }
+        if live.is_empty() {
+            return match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+                _ => Ok(()),
+            };
+        }
+        if live.len() == bytes.len() {
+            return Ok(());
+        }
+        write_atomic(&path, &live)
+    }
+}

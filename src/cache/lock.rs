@@ -1,0 +1,49 @@
+//! Per-key locks: a dedicated lock file per cache key (never the entry, which
+//! is replaced by rename), held with `File::try_lock` and a bounded wait.
+
+use std::fs::File;
+use std::io;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use super::{Cache, Key};
+use crate::platform;
+
+/// An exclusive lock on one key; released when dropped (and by the kernel if the
+/// process dies, so a crash never leaves a key locked).
+#[derive(Debug)]
+pub(crate) struct LockGuard {
+    _file: File,
+}
+
+impl Cache {
+    /// Takes the key's exclusive lock, waiting at most `wait`. `Ok(None)` when the
+    /// wait ran out (another process holds it).
+    pub fn lock(&self, key: &Key, wait: Duration) -> io::Result<Option<LockGuard>> {
+        self.ensure_dir()?;
+        Self::lock_file(&key.lock, wait)
+    }
+
+    /// Takes an exclusive lock on the file at `path` (created 0600), waiting at
+    /// most `wait`. `Ok(None)` when the wait ran out (another process holds it).
+    fn lock_file(path: &Path, wait: Duration) -> io::Result<Option<LockGuard>> {
+        let file = platform::open_private_lock(path)?;
+        let deadline = Instant::now() + wait;
+        // std's blocking `lock` has no timeout, so poll `try_lock` with a short,
+        // growing sleep: waiters notice a released lock within a few milliseconds.
+        let mut pause = Duration::from_millis(2);
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(Some(LockGuard { _file: file })),
+                Err(std::fs::TryLockError::WouldBlock) => {}
+                Err(std::fs::TryLockError::Error(e)) => return Err(e),
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Ok(None);
+            }
+            std::thread::sleep(pause.min(deadline - now));
+            pause = (pause * 2).min(Duration::from_millis(25));
+        }
+    }
+}

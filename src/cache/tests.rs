@@ -1,0 +1,253 @@
+//! Unit tests of the parent module.
+
+use super::handout::HANDOUT_LOG_MAX;
+use super::*;
+use crate::platform::testing::{mode, set_mode, symlink};
+use crate::secret::SecretSource;
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+fn selection(dir: &Path) -> Selection {
+    Selection::for_test("http://127.0.0.1:1/auth/v2/token", dir)
+}
+
+fn entry(token: &str) -> Entry {
+    Entry {
+        access_token: token.into(),
+        expires_at: 2_000_000_000,
+        obtained_at: 1_999_998_200,
+        profile: "default".into(),
+        tenant_id: "t".into(),
+        app_id: "a".into(),
+        auth_url: "http://127.0.0.1:1/auth/v2/token".into(),
+        scopes: vec![],
+    }
+}
+
+#[test]
+fn key_is_stable_and_changes_with_secret_and_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = Cache::new(dir.path().join("c"));
+    let sel = selection(&cache.dir);
+    let s1 = Secret::new("one".into());
+    let k1 = cache.key(&sel, Some(&s1)).unwrap().name;
+    assert_eq!(k1, cache.key(&sel, Some(&s1)).unwrap().name);
+    assert_eq!(k1.len(), 32);
+    let k2 = cache
+        .key(&sel, Some(&Secret::new("two".into())))
+        .unwrap()
+        .name;
+    assert_ne!(k1, k2, "a rotated secret must not reuse the entry");
+    let mut other = sel.clone();
+    other.scopes = vec!["device:list".into()];
+    assert_ne!(k1, cache.key(&other, Some(&s1)).unwrap().name);
+    let mut other = sel.clone();
+    other.scope_format = ScopeFormat::String;
+    assert_ne!(k1, cache.key(&other, Some(&s1)).unwrap().name);
+    let mut other = sel.clone();
+    other.tenant_id = "t2".into();
+    assert_ne!(k1, cache.key(&other, Some(&s1)).unwrap().name);
+    let mut other = sel.clone();
+    other.secret = SecretSource::Command(vec!["pass".into()]);
+    assert_ne!(k1, cache.key(&other, None).unwrap().name);
+    // The fingerprint key is private.
+    assert_eq!(mode(&cache.dir.join(KEY_FILE)), 0o600);
+    assert_eq!(mode(&cache.dir), 0o700);
+}
+
+#[test]
+fn write_read_round_trip_and_modes() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = Cache::new(dir.path().join("c"));
+    let key = cache.key(&selection(&cache.dir), None).unwrap();
+    assert!(matches!(cache.read(&key), Found::Missing));
+    cache.write(&key, &entry("tok")).unwrap();
+    match cache.read(&key) {
+        Found::Ok(e) => assert_eq!(e, entry("tok")),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(mode(&key.entry), 0o600);
+    let listed = cache.list().unwrap();
+    assert_eq!(listed.len(), 1);
+    assert!(cache.remove(&key).unwrap());
+    assert!(!cache.remove(&key).unwrap());
+}
+
+#[test]
+fn damaged_and_hostile_entries_are_untrusted() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = Cache::new(dir.path().join("c"));
+    let key = cache.key(&selection(&cache.dir), None).unwrap();
+    cache.ensure_dir().unwrap();
+    for bytes in [
+        &b""[..],
+        b"garbage\xff",
+        b"{\"access_token\": \"x\"",
+        b"[1,2]",
+    ] {
+        std::fs::write(&key.entry, bytes).unwrap();
+        set_mode(&key.entry, 0o600);
+        assert!(matches!(cache.read(&key), Found::Untrusted(_)), "{bytes:?}");
+    }
+    cache.write(&key, &entry("tok")).unwrap();
+    set_mode(&key.entry, 0o666);
+    assert!(matches!(
+        cache.read(&key),
+        Found::Untrusted(Distrust::Writable(0o666))
+    ));
+    std::fs::write(&key.entry, vec![b' '; 100_000]).unwrap();
+    set_mode(&key.entry, 0o600);
+    assert!(matches!(
+        cache.read(&key),
+        Found::Untrusted(Distrust::TooLarge(_))
+    ));
+
+    // A symlinked entry is neither read nor written through.
+    let target = dir.path().join("target.json");
+    std::fs::write(&target, serde_json::to_vec(&entry("evil")).unwrap()).unwrap();
+    std::fs::remove_file(&key.entry).unwrap();
+    symlink(&target, &key.entry);
+    assert!(matches!(
+        cache.read(&key),
+        Found::Untrusted(Distrust::Symlink)
+    ));
+    cache.write(&key, &entry("good")).unwrap();
+    assert!(
+        !std::fs::symlink_metadata(&key.entry)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(std::fs::read_to_string(&target).unwrap().contains("evil"));
+}
+
+#[test]
+fn lock_is_exclusive_and_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = Cache::new(dir.path().join("c"));
+    let key = cache.key(&selection(&cache.dir), None).unwrap();
+    let held = cache.lock(&key, Duration::from_secs(1)).unwrap().unwrap();
+    let t = Instant::now();
+    assert!(
+        cache
+            .lock(&key, Duration::from_millis(100))
+            .unwrap()
+            .is_none()
+    );
+    assert!(t.elapsed() >= Duration::from_millis(100));
+    drop(held);
+    assert!(
+        cache
+            .lock(&key, Duration::from_millis(100))
+            .unwrap()
+            .is_some()
+    );
+}
+
+#[test]
+fn handouts_are_found_per_client_private_and_pruned() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = Cache::new(dir.path().join("c"));
+    let key = cache.key(&selection(&cache.dir), None).unwrap();
+    cache.ensure_dir().unwrap();
+    let h = |pid: u32, started: u64, fp: &str, until: i64| Handout {
+        pid,
+        started,
+        token_fp: fp.into(),
+        until,
+        replaced: false,
+    };
+    assert!(matches!(cache.handout(&key, 7, 1), Found::Missing));
+    cache.record_handout(&key, &h(7, 1, "a", 100), 0).unwrap();
+    cache.record_handout(&key, &h(7, 1, "b", 100), 0).unwrap();
+    cache.record_handout(&key, &h(7, 2, "c", 50), 0).unwrap();
+    cache.record_handout(&key, &h(17, 1, "d", 100), 0).unwrap();
+    // The newest record of exactly that client; a recycled pid (another
+    // start time) and a pid with the same leading digits are other clients.
+    assert!(matches!(cache.handout(&key, 7, 1), Found::Ok(x) if x == h(7, 1, "b", 100)));
+    assert!(matches!(cache.handout(&key, 7, 2), Found::Ok(x) if x.token_fp == "c"));
+    assert!(matches!(cache.handout(&key, 1, 1), Found::Missing));
+    assert_eq!(mode(&key.handouts()), 0o600);
+    // Pruning keeps only live records, and drops damaged lines.
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(key.handouts())
+        .unwrap();
+    f.write_all(b"garbage\n").unwrap();
+    cache.prune_handouts(&key, 60).unwrap();
+    let log = std::fs::read_to_string(key.handouts()).unwrap();
+    assert_eq!(log.lines().count(), 3, "{log}");
+    assert!(matches!(cache.handout(&key, 7, 2), Found::Missing));
+    // A long log is rewritten before it grows past its bound.
+    for pid in 1000..2000 {
+        cache
+            .record_handout(&key, &h(pid, 1, "e", 100), 200)
+            .unwrap();
+    }
+    assert!(std::fs::metadata(key.handouts()).unwrap().len() <= HANDOUT_LOG_MAX + 200);
+    cache.prune_handouts(&key, 1000).unwrap();
+    assert!(!key.handouts().exists());
+}
+
+#[test]
+fn clear_all_removes_only_cytokens_own_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = Cache::new(dir.path().to_path_buf());
+    let key = cache
+        .key(&selection(&cache.dir), Some(&Secret::new("s".into())))
+        .unwrap();
+    cache.write(&key, &entry("tok")).unwrap();
+    drop(cache.lock(&key, Duration::from_secs(1)).unwrap());
+    let h = Handout {
+        pid: 7,
+        started: 9,
+        token_fp: "f".into(),
+        until: 1,
+        replaced: false,
+    };
+    cache.record_handout(&key, &h, 0).unwrap();
+    let temp = temp_path(&key.entry);
+    std::fs::write(&temp, b"x").unwrap();
+    let foreign = [
+        "package.json",
+        "build.lock",
+        "notes.tmp",
+        "x.fail",
+        ".hidden.tmp",
+    ];
+    for f in foreign {
+        std::fs::write(dir.path().join(f), b"mine").unwrap();
+    }
+    assert_eq!(
+        cache.list().unwrap().len(),
+        1,
+        "only cytoken's entries are listed"
+    );
+    assert_eq!(cache.clear_all().unwrap(), 1);
+    let mut left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    left.sort_unstable();
+    let mut want: Vec<String> = foreign.iter().map(|s| (*s).to_string()).collect();
+    want.sort_unstable();
+    assert_eq!(left, want);
+}
+
+#[test]
+fn failures_expire() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = Cache::new(dir.path().join("c"));
+    let key = cache.key(&selection(&cache.dir), None).unwrap();
+    let f = Failure {
+        status: 401,
+        message: "no".into(),
+        until: 100,
+        unavailable: false,
+    };
+    cache.record_failure(&key, &f).unwrap();
+    assert_eq!(cache.failure(&key, 99), Some(f));
+    assert_eq!(cache.failure(&key, 100), None);
+    cache.clear_failure(&key);
+    assert_eq!(cache.failure(&key, 0), None);
+}

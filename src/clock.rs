@@ -1,0 +1,50 @@
+//! Time: the wall clock behind a [`Clock`] (so the broker's decisions are
+//! unit-tested at any moment), RFC 3339 for people and protocols, HTTP dates
+//! from servers.
+
+/// Where "now" comes from, in epoch seconds.
+pub(crate) trait Clock {
+    fn now(&self) -> i64;
+}
+
+/// The system's wall clock.
+pub(crate) struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> i64 {
+        now()
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// Epoch seconds as RFC 3339 UTC.
+pub(crate) fn rfc3339(epoch: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(epoch)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| epoch.to_string())
+}
+
+/// Parses an HTTP date (IMF-fixdate, e.g. `Sun, 06 Nov 1994 08:49:37 GMT`), with RFC
+/// 2822 as a fallback for servers that stray from it. Epoch seconds.
+pub(crate) fn parse_http_date(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let imf = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    if let Ok(t) = time::PrimitiveDateTime::parse(s, &imf) {
+        return Some(t.assume_utc().unix_timestamp());
+    }
+    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc2822)
+        .ok()
+        .map(time::OffsetDateTime::unix_timestamp)
+}

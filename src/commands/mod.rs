@@ -1,0 +1,9 @@
+//! The user commands, one file each: they get the interpreted invocation and
+//! their own arguments, ask the broker, and write through [`crate::output`].
+
+pub(crate) mod cache;
+pub(crate) mod check;
+pub(crate) mod demo;
+pub(crate) mod docs;
+pub(crate) mod exec;
+pub(crate) mod token;

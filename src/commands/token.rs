@@ -1,0 +1,25 @@
+//! `cytoken token` (the default command) and `cytoken auth-token`.
+
+use std::io::Write;
+
+use crate::broker::Broker;
+use crate::clock;
+use crate::error::Result;
+use crate::flow::cylance;
+use crate::invocation::Invocation;
+use crate::output::{Format, out, write_token};
+
+/// Prints a valid access token in `format`.
+pub(crate) fn token(inv: &Invocation, format: Format, w: &mut dyn Write) -> Result<i32> {
+    let sel = inv.selection()?;
+    let tok = Broker::new(&sel, inv.cache_use).token()?;
+    write_token(&tok, format, clock::now(), w)
+}
+
+/// Prints a freshly signed auth token (the first half of the flow), no exchange.
+pub(crate) fn auth_token(inv: &Invocation, w: &mut dyn Write) -> Result<i32> {
+    let sel = inv.selection()?;
+    let secret = sel.resolve_secret()?;
+    let (tok, _) = cylance::sign(&sel, &secret, clock::now())?;
+    out(w, format_args!("{tok}\n"))
+}

@@ -1,0 +1,249 @@
+//! The config file: its schema, the trusted open (whoever can write it can
+//! run commands as the user), the slice parse of the selected profile, and
+//! TOML errors that name the file, the line and the key without quoting a
+//! secret.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::{GitAuth, ScopeFormat};
+use crate::error::{Error, Result};
+use crate::platform::{self, Owner};
+use crate::secret::Secret;
+
+/// Largest config file read: far above any real one (200 profiles are ~40 KiB).
+const MAX_CONFIG: u64 = 4 << 20;
+
+/// One profile as written in the config file. Unknown keys are an error.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub tenant_id: Option<String>,
+    pub app_id: Option<String>,
+    pub app_secret: Option<Secret>,
+    pub app_secret_env: Option<String>,
+    pub app_secret_file: Option<PathBuf>,
+    pub app_secret_command: Option<Vec<String>>,
+    pub region: Option<String>,
+    pub auth_url: Option<String>,
+    pub scopes: Option<Vec<String>>,
+    pub lifetime: Option<u64>,
+    pub refresh_margin: Option<u64>,
+    pub issuer: Option<String>,
+    pub scope_format: Option<ScopeFormat>,
+    pub extra_claims: Option<serde_json::Map<String, serde_json::Value>>,
+    pub username: Option<String>,
+    pub git_auth: Option<GitAuth>,
+    pub git_hosts: Option<Vec<String>>,
+    pub docker_hosts: Option<Vec<String>>,
+    pub ca_file: Option<PathBuf>,
+    pub timeout: Option<u64>,
+    pub lock_timeout: Option<u64>,
+}
+
+/// The config file.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    pub default_profile: Option<String>,
+    #[serde(default)]
+    pub profiles: BTreeMap<String, Profile>,
+}
+
+/// Reads and parses a config file. The error carries the file, the line and the
+/// offending key (toml's message names both).
+pub(crate) fn load_file(path: &Path) -> Result<ConfigFile> {
+    parse_file(&read_config(path)?, path)
+}
+
+/// Reads a config file we can trust. Whoever can write it can make cytoken run
+/// a command as this user (`app_secret_command`) or send freshly signed auth
+/// tokens to their own server (`auth_url`), whatever the secret source: so, as
+/// ssh does, refuse a file (or a directory holding it) that others can write,
+/// and a file owned by another user (root excepted). Checked on the open
+/// handle, so the file cannot be swapped between the check and the read.
+fn read_config(path: &Path) -> Result<String> {
+    let (file, _) = open_config(path)?;
+    read_text(file, path)
+}
+
+fn cannot_read(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |e| Error::config(format!("cannot read config file {}: {e}", path.display()))
+}
+
+/// Opens a config file and checks it can be trusted (see [`read_config`]).
+fn open_config(path: &Path) -> Result<(std::fs::File, std::fs::Metadata)> {
+    let cannot = cannot_read(path);
+    let file = std::fs::File::open(path).map_err(&cannot)?;
+    let meta = file.metadata().map_err(&cannot)?;
+    let access = platform::access(&meta);
+    if let Owner::Other(uid) = access.owner {
+        return Err(Error::config(format!(
+            "config file {} is owned by uid {uid}, not by you: anyone who controls it controls \
+             your tokens; use a file of your own (`cp` it, then `chmod 600`)",
+            path.display(),
+        )));
+    }
+    if access.others_write {
+        return Err(Error::config(format!(
+            "config file {} is writable by others ({access}): anyone who can write it can \
+             run commands as you through app_secret_command; run `chmod 600 {}`",
+            path.display(),
+            path.display()
+        )));
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && let Ok(d) = std::fs::metadata(dir)
+        && platform::access(&d).others_write
+        && !platform::access(&d).sticky
+    {
+        return Err(Error::config(format!(
+            "the directory of config file {} is writable by others: anyone could replace \
+             the file; run `chmod 700 {}`",
+            path.display(),
+            dir.display()
+        )));
+    }
+    Ok((file, meta))
+}
+
+fn read_text(file: std::fs::File, path: &Path) -> Result<String> {
+    let mut text = String::new();
+    file.take(MAX_CONFIG + 1)
+        .read_to_string(&mut text)
+        .map_err(cannot_read(path))?;
+    if text.len() as u64 > MAX_CONFIG {
+        return Err(Error::config(format!(
+            "config file {} is larger than {} KiB: is it the right file?",
+            path.display(),
+            MAX_CONFIG / 1024
+        )));
+    }
+    Ok(text)
+}
+
+/// Reads a config file for one selection. A file of many profiles is parsed
+/// only in the parts this selection needs (the top level, and the tables of
+/// the wanted profile): parsing 200 profiles would cost more than everything
+/// else a cached call does. Whenever that shortcut cannot be trusted — the
+/// profile is not found, or the slice does not parse — the whole file is
+/// parsed, so every error is still reported with its line. (Mistakes in other
+/// profiles surface when those are used, and in `cytoken check`.)
+pub fn load_selected(path: &Path, requested: Option<&str>) -> Result<ConfigFile> {
+    let (file, _) = open_config(path)?;
+    let text = read_text(file, path)?;
+    match parse_slice(&text, requested) {
+        Some(parsed) => Ok(parsed),
+        None => parse_file(&text, path),
+    }
+}
+
+/// The name of the table a line opens (`[profiles.prod]  # x` → `profiles.prod`),
+/// for plain dotted names only; `None` for any other line.
+fn table_header(line: &str) -> Option<&str> {
+    let (name, after) = line.trim().strip_prefix('[')?.split_once(']')?;
+    let after = after.trim_start();
+    let plain = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+    (plain && (after.is_empty() || after.starts_with('#'))).then_some(name)
+}
+
+/// The profile a `profiles.<name>[.…]` table belongs to.
+fn profile_of(header: &str) -> Option<&str> {
+    header.strip_prefix("profiles.")?.split('.').next()
+}
+
+/// Parses everything but other profiles' tables; `None` when that is not
+/// certain to be right (then the caller parses the whole file).
+pub(super) fn parse_slice(text: &str, requested: Option<&str>) -> Option<ConfigFile> {
+    let bytes = text.as_bytes();
+    // Lines are only certain to be table headers when no multi-line string can
+    // hide one (and, below, every line opening with `[` is a plain header: not
+    // an array of tables, a quoted name or an array's continuation). memchr's
+    // vectorised searches keep this well below the cost of the parse it saves.
+    if memchr::memmem::find(bytes, b"\"\"\"").is_some()
+        || memchr::memmem::find(bytes, b"'''").is_some()
+    {
+        return None;
+    }
+    // Where each table starts and its name, so the wanted profile's tables can
+    // be picked afterwards.
+    let mut headers: Vec<(usize, &str)> = Vec::new();
+    for at in memchr::memchr_iter(b'[', bytes) {
+        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+        if !bytes[start..at].iter().all(u8::is_ascii_whitespace) {
+            continue; // an array inside a line, not a table
+        }
+        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i + 1);
+        headers.push((start, table_header(&text[start..end])?));
+    }
+    let top = &text[..headers.first().map_or(text.len(), |h| h.0)];
+    let wanted = match requested {
+        Some(name) => name.to_string(),
+        // The top level, before the first table, names the default profile.
+        None => toml::from_str::<ConfigFile>(top)
+            .ok()?
+            .default_profile
+            .unwrap_or_else(|| "default".into()),
+    };
+    let mut slice = String::from(top);
+    for (n, &(start, header)) in headers.iter().enumerate() {
+        if profile_of(header).is_none_or(|p| p == wanted) {
+            let end = headers.get(n + 1).map_or(text.len(), |h| h.0);
+            slice.push_str(&text[start..end]);
+        }
+    }
+    let file: ConfigFile = toml::from_str(&slice).ok()?;
+    file.profiles.contains_key(&wanted).then_some(file)
+}
+
+/// Parses config text; `path` only names the file in errors.
+pub fn parse_file(text: &str, path: &Path) -> Result<ConfigFile> {
+    toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        let mut msg = e.message().replace('\n', " ");
+        // toml names the key for unknown fields but not for a wrong type: take it
+        // from the offending line, so the message always says which key to fix.
+        if let Some(span) = e.span() {
+            let start = text[..span.start.min(text.len())]
+                .rfind('\n')
+                .map_or(0, |i| i + 1);
+            let line = text[start..].lines().next().unwrap_or("");
+            // Only a bare key: on a malformed line the text before `=` may be
+            // part of a value, even of the secret.
+            if let Some((key, _)) = line.split_once('=') {
+                let key = key.trim();
+                let bare = !key.is_empty()
+                    && key
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+                if bare && !msg.contains(key) {
+                    msg = format!("{key}: {msg}");
+                }
+            }
+            // toml quotes offending values; on the secret's line that would
+            // print the secret, so say what is wrong without it.
+            if line.contains("app_secret") && !line.trim_start().starts_with("app_secret_") {
+                msg = "app_secret: malformed value (not shown: it is the secret); it must be \
+                       a quoted string"
+                    .into();
+            }
+        }
+        // One line, and no terminal control codes from the file's text.
+        let msg: String = msg
+            .chars()
+            .map(|c| if c.is_control() { '?' } else { c })
+            .collect();
+        match line {
+            Some(l) => Error::config(format!("{}:{l}: {msg}", path.display())),
+            None => Error::config(format!("{}: {msg}", path.display())),
+        }
+    })
+}

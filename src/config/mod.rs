@@ -1,0 +1,474 @@
+//! Configuration: the TOML file, `CYTOKEN_*` environment and flags merged into one
+//! validated [`Selection`] (flag > environment > profile > default).
+//!
+//! Everything that can be wrong with a selection is caught here, before any network
+//! call, and reported as a configuration error (exit 2) with the file, the key
+//! and the fix.
+
+mod env;
+mod file;
+pub(crate) mod service;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+pub(crate) use env::Env;
+pub(crate) use file::load_file;
+pub use file::{ConfigFile, Profile, load_selected, parse_file};
+pub(crate) use service::{DEFAULT_ISSUER, MAX_LIFETIME, RESERVED_CLAIMS, region_url};
+
+use crate::error::{Error, Result};
+use crate::secret::{Secret, SecretSource, check_private};
+
+/// How `scp` is encoded in the auth token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ScopeFormat {
+    /// A JSON array, as in the vendor's example (default).
+    List,
+    /// A comma-delimited string, as in the vendor's claims table.
+    String,
+}
+
+/// Which git credential form to answer with (DESIGN §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GitAuth {
+    Auto,
+    Bearer,
+    Basic,
+}
+
+/// What the command line says about the selection (already parsed by clap).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Flags {
+    pub profile: Option<String>,
+    pub config: Option<PathBuf>,
+    pub cache_dir: Option<PathBuf>,
+    pub tenant_id: Option<String>,
+    pub app_id: Option<String>,
+    pub region: Option<String>,
+    pub auth_url: Option<String>,
+    pub scopes: Vec<String>,
+    pub lifetime: Option<u64>,
+}
+
+/// A fully merged and validated selection: everything needed to mint, cache and
+/// serve one kind of token.
+#[derive(Debug, Clone)]
+pub(crate) struct Selection {
+    pub profile: String,
+    /// The config file the profile came from, if any.
+    pub config_path: Option<PathBuf>,
+    pub tenant_id: String,
+    pub app_id: String,
+    pub secret: SecretSource,
+    pub auth_url: String,
+    pub scopes: Vec<String>,
+    pub scope_format: ScopeFormat,
+    pub lifetime: i64,
+    /// Effective margin: never more than half the lifetime, so a short lifetime
+    /// still yields a token that is served from the cache for a while.
+    pub refresh_margin: i64,
+    pub issuer: String,
+    pub extra_claims: serde_json::Map<String, serde_json::Value>,
+    pub username: String,
+    pub git_auth: GitAuth,
+    pub git_hosts: Option<Vec<String>>,
+    pub docker_hosts: Option<Vec<String>>,
+    pub ca_file: Option<PathBuf>,
+    pub timeout: Duration,
+    pub lock_timeout: Duration,
+    pub cache_dir: PathBuf,
+    /// Where `app_secret_env` and `CYTOKEN_APP_SECRET` are read from.
+    pub env: Env,
+}
+
+impl Selection {
+    /// Reads the selection's secret, bounded by its `timeout`.
+    pub fn resolve_secret(&self) -> Result<Secret> {
+        self.secret.resolve(self.timeout, &self.env)
+    }
+}
+
+/// The default config file: `<config dir>/cytoken/config.toml`.
+pub(crate) fn default_config_path(env: &Env) -> Option<PathBuf> {
+    env.config_dir()
+        .map(|d| d.join("cytoken").join("config.toml"))
+}
+
+/// The cache dir (flag > environment > default). Not a profile setting, so it
+/// is known even when the config is broken (`cache path`, `cache clear --all`).
+pub(crate) fn cache_dir(flags: &Flags, env: &Env) -> Result<PathBuf> {
+    flags
+        .cache_dir
+        .clone()
+        .or_else(|| env.var("CYTOKEN_CACHE_DIR").map(PathBuf::from))
+        .or_else(|| default_cache_dir(env))
+        .ok_or_else(|| {
+            Error::config(
+                "cannot find a cache directory (no HOME?): pass --cache-dir or set \
+                 CYTOKEN_CACHE_DIR",
+            )
+        })
+}
+
+/// The config file to read: `--config` / `CYTOKEN_CONFIG` (which must exist),
+/// else the default path. `(path, explicit)`.
+pub(crate) fn config_path(flags: &Flags, env: &Env) -> Option<(PathBuf, bool)> {
+    match flags
+        .config
+        .clone()
+        .or_else(|| env.var("CYTOKEN_CONFIG").map(PathBuf::from))
+    {
+        Some(p) => Some((p, true)),
+        None => default_config_path(env).map(|p| (p, false)),
+    }
+}
+
+/// The default cache dir: `<cache dir>/cytoken`.
+pub(crate) fn default_cache_dir(env: &Env) -> Option<PathBuf> {
+    env.cache_dir().map(|d| d.join("cytoken"))
+}
+
+impl Selection {
+    /// Merges flags, environment and the config file into a validated selection.
+    pub fn resolve(flags: &Flags, env: &Env) -> Result<Selection> {
+        let requested = flags.profile.clone().or_else(|| env.var("CYTOKEN_PROFILE"));
+        let (config_path, file) = match config_path(flags, env) {
+            Some((p, explicit)) if explicit && !p.exists() => {
+                return Err(Error::config(format!(
+                    "config file {} does not exist: create it or drop --config/CYTOKEN_CONFIG",
+                    p.display()
+                )));
+            }
+            Some((p, _)) if p.exists() => {
+                let f = load_selected(&p, requested.as_deref())?;
+                (Some(p), Some(f))
+            }
+            _ => (None, None),
+        };
+        let (name, profile) = pick_profile(file.as_ref(), requested, config_path.as_deref(), env)?;
+        Self::merge(flags, env, &name, &profile, config_path)
+    }
+
+    /// Merges flags and environment only, ignoring any config file (the demo,
+    /// and tests that must not depend on the user's files).
+    pub(crate) fn resolve_without_file(
+        flags: &Flags,
+        secret: Secret,
+        env: &Env,
+    ) -> Result<Selection> {
+        let profile = Profile {
+            app_secret: Some(secret),
+            ..Profile::default()
+        };
+        Self::merge(flags, env, "default", &profile, None)
+    }
+
+    fn merge(
+        flags: &Flags,
+        env: &Env,
+        profile_name: &str,
+        p: &Profile,
+        config_path: Option<PathBuf>,
+    ) -> Result<Selection> {
+        let where_ = |key: &str| match &config_path {
+            Some(path) => format!("{} [profiles.{profile_name}] {key}", path.display()),
+            None => key.to_string(),
+        };
+        let missing = |key: &str, flag: &str, var: &str| {
+            Error::config(match &config_path {
+                Some(p) => format!(
+                    "no {key} for profile '{profile_name}': add {key} to [profiles.{profile_name}] \
+                     in {}, pass {flag} or set {var}",
+                    p.display()
+                ),
+                None => format!(
+                    "no {key}: there is no config file ({}) and {var} is not set; create the \
+                     file (see the README) or set the CYTOKEN_* variables; `cytoken check` \
+                     shows what is found",
+                    default_config_path(env)
+                        .map_or_else(|| "no config dir".into(), |p| p.display().to_string())
+                ),
+            })
+        };
+        let tenant_id = flags
+            .tenant_id
+            .clone()
+            .or_else(|| env.var("CYTOKEN_TENANT_ID"))
+            .or(p.tenant_id.clone())
+            .ok_or_else(|| missing("tenant_id", "--tenant-id", "CYTOKEN_TENANT_ID"))?;
+        let app_id = flags
+            .app_id
+            .clone()
+            .or_else(|| env.var("CYTOKEN_APP_ID"))
+            .or(p.app_id.clone())
+            .ok_or_else(|| missing("app_id", "--app-id", "CYTOKEN_APP_ID"))?;
+        for (key, v) in [("tenant_id", &tenant_id), ("app_id", &app_id)] {
+            if v.trim().is_empty() || v.chars().any(char::is_control) {
+                return Err(Error::config(format!(
+                    "{} is empty or has control characters: set it to the id shown in the console",
+                    where_(key)
+                )));
+            }
+        }
+
+        let secret = secret_source(p, env, config_path.as_deref(), &where_)?;
+
+        // Layer by layer (flags, then environment, then profile): the first layer
+        // that names an endpoint wins, and within a layer auth_url beats region.
+        let layers = [
+            (flags.auth_url.clone(), flags.region.clone()),
+            (env.var("CYTOKEN_AUTH_URL"), env.var("CYTOKEN_REGION")),
+            (p.auth_url.clone(), p.region.clone()),
+        ];
+        let named = layers
+            .into_iter()
+            .enumerate()
+            .find(|(_, (u, r))| u.is_some() || r.is_some());
+        let auth_url = match named {
+            Some((_, (Some(u), _))) => u,
+            // A bad region in the profile names the file and the key.
+            Some((2, (None, Some(r)))) => {
+                region_url(&r).map_err(|e| Error::config(format!("{}: {e}", where_("region"))))?
+            }
+            Some((_, (None, Some(r)))) => region_url(&r)?,
+            _ => region_url("na")?,
+        };
+        crate::endpoint::check_auth_url(&auth_url)?;
+
+        let scopes = if !flags.scopes.is_empty() {
+            flags.scopes.clone()
+        } else if let Some(s) = env.var("CYTOKEN_SCOPES") {
+            s.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect()
+        } else {
+            p.scopes.clone().unwrap_or_default()
+        };
+        for s in &scopes {
+            let ok = s.split_once(':').is_some_and(|(r, a)| {
+                !r.is_empty() && !a.is_empty() && !s.contains([',', ' ', '"'])
+            });
+            if !ok {
+                return Err(Error::config(format!(
+                    "scope '{s}' is not of the form resource:action (e.g. device:list)"
+                )));
+            }
+        }
+
+        let lifetime = match flags.lifetime {
+            Some(l) => l,
+            None => match env.var("CYTOKEN_LIFETIME") {
+                Some(v) => v.trim().parse().map_err(|_| {
+                    Error::config(format!(
+                        "CYTOKEN_LIFETIME '{v}' is not a number of seconds: use 1..=1800"
+                    ))
+                })?,
+                None => p.lifetime.unwrap_or(MAX_LIFETIME),
+            },
+        };
+        if !(1..=MAX_LIFETIME).contains(&lifetime) {
+            return Err(Error::config(format!(
+                "lifetime {lifetime} s is out of range: the service accepts at most 1800 s \
+                 (30 minutes) between iat and exp; use 1..=1800"
+            )));
+        }
+        let refresh_margin = p.refresh_margin.unwrap_or(300).min(lifetime / 2);
+        // Both are at most 1800 here, so the conversions cannot fail.
+        let (lifetime, refresh_margin) = (
+            i64::try_from(lifetime).unwrap_or(1800),
+            i64::try_from(refresh_margin).unwrap_or(300),
+        );
+
+        let extra_claims = p.extra_claims.clone().unwrap_or_default();
+        if let Some(k) = extra_claims
+            .keys()
+            .find(|k| RESERVED_CLAIMS.contains(&k.as_str()))
+        {
+            return Err(Error::config(format!(
+                "{} may not set '{k}': cytoken sets exp, iat, iss, sub, tid, jti and scp itself \
+                 (use scopes for scp)",
+                where_("extra_claims")
+            )));
+        }
+
+        let secs = |key: &str, v: Option<u64>, default: u64| -> Result<Duration> {
+            match v.unwrap_or(default) {
+                0 => Err(Error::config(format!(
+                    "{} must be at least 1 second",
+                    where_(key)
+                ))),
+                n => Ok(Duration::from_secs(n)),
+            }
+        };
+        let timeout = secs("timeout", p.timeout, 20)?;
+        let lock_timeout = secs("lock_timeout", p.lock_timeout, 30)?;
+
+        let cache_dir = cache_dir(flags, env)?;
+
+        Ok(Selection {
+            profile: profile_name.to_string(),
+            tenant_id,
+            app_id,
+            secret,
+            auth_url,
+            scopes,
+            scope_format: p.scope_format.unwrap_or(ScopeFormat::List),
+            lifetime,
+            refresh_margin,
+            issuer: p.issuer.clone().unwrap_or_else(|| DEFAULT_ISSUER.into()),
+            extra_claims,
+            username: p
+                .username
+                .clone()
+                .unwrap_or_else(|| "x-access-token".into()),
+            git_auth: p.git_auth.unwrap_or(GitAuth::Auto),
+            git_hosts: p.git_hosts.clone(),
+            docker_hosts: p.docker_hosts.clone(),
+            ca_file: p.ca_file.clone(),
+            timeout,
+            lock_timeout,
+            cache_dir,
+            config_path,
+            env: env.clone(),
+        })
+    }
+}
+
+/// Finds the profile to use. With no config file the profile is empty (an
+/// environment-only selection, for CI).
+fn pick_profile(
+    file: Option<&ConfigFile>,
+    requested: Option<String>,
+    path: Option<&Path>,
+    env: &Env,
+) -> Result<(String, Profile)> {
+    let Some(file) = file else {
+        return match requested {
+            Some(name) => Err(Error::config(format!(
+                "profile '{name}' requested but there is no config file (looked at {}): \
+                 create it, or drop --profile/CYTOKEN_PROFILE and use CYTOKEN_* variables; \
+                 `cytoken check` shows what is found",
+                default_config_path(env)
+                    .map_or_else(|| "<no config dir>".into(), |p| p.display().to_string())
+            ))),
+            None => Ok(("default".into(), Profile::default())),
+        };
+    };
+    let path = path.map(|p| p.display().to_string()).unwrap_or_default();
+    let explicit = requested.is_some() || file.default_profile.is_some();
+    let name = requested
+        .or_else(|| file.default_profile.clone())
+        .unwrap_or_else(|| "default".into());
+    match file.profiles.get(&name) {
+        Some(p) => Ok((name, p.clone())),
+        // A config file without a `default` profile, used with a complete set of
+        // CYTOKEN_* variables (CI on a machine that also has a config), is fine.
+        None if !explicit && env.var("CYTOKEN_TENANT_ID").is_some() => {
+            Ok((name, Profile::default()))
+        }
+        None => {
+            let known: Vec<&str> = file.profiles.keys().map(String::as_str).collect();
+            Err(Error::config(format!(
+                "profile '{name}' is not in {path}; profiles there: {}; pick one with -p NAME \
+                 or set default_profile",
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            )))
+        }
+    }
+}
+
+fn secret_source(
+    p: &Profile,
+    env: &Env,
+    config_path: Option<&Path>,
+    where_: &dyn Fn(&str) -> String,
+) -> Result<SecretSource> {
+    let mut sources = Vec::new();
+    if let Some(s) = &p.app_secret {
+        sources.push(("app_secret", SecretSource::Inline(s.clone())));
+    }
+    if let Some(v) = &p.app_secret_env {
+        sources.push(("app_secret_env", SecretSource::Env(v.clone())));
+    }
+    if let Some(f) = &p.app_secret_file {
+        sources.push(("app_secret_file", SecretSource::File(expand_home(f, env))));
+    }
+    if let Some(c) = &p.app_secret_command {
+        if c.is_empty() || c[0].is_empty() {
+            return Err(Error::config(format!(
+                "{} is empty: give an argv array such as [\"pass\", \"show\", \"cylance/prod\"]",
+                where_("app_secret_command")
+            )));
+        }
+        sources.push(("app_secret_command", SecretSource::Command(c.clone())));
+    }
+    if sources.len() > 1 {
+        let names: Vec<&str> = sources.iter().map(|(n, _)| *n).collect();
+        return Err(Error::config(format!(
+            "{} sets {}: keep exactly one secret source",
+            config_path
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            names.join(" and ")
+        )));
+    }
+    // The environment outranks the profile, as for every other setting.
+    if env.var("CYTOKEN_APP_SECRET").is_some() {
+        return Ok(SecretSource::Env("CYTOKEN_APP_SECRET".into()));
+    }
+    match sources.pop() {
+        Some(("app_secret", s)) => {
+            // An inline secret is only acceptable in a file nobody else can read.
+            if let Some(path) = config_path {
+                check_private(path, "config file")?;
+            }
+            Ok(s)
+        }
+        Some((_, s)) => Ok(s),
+        None => Err(Error::config(format!(
+            "no app secret: set CYTOKEN_APP_SECRET, or add one of app_secret_command, \
+             app_secret_file, app_secret_env or app_secret to {}",
+            where_("").trim_end()
+        ))),
+    }
+}
+
+/// `~/x` → `$HOME/x`, so config files can name files in the user's home portably.
+fn expand_home(p: &Path, env: &Env) -> PathBuf {
+    match p.strip_prefix("~") {
+        Ok(rest) => env.home_dir().map_or_else(|| p.into(), |h| h.join(rest)),
+        Err(_) => p.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests;
+
+#[cfg(test)]
+impl Selection {
+    /// A selection for unit tests, made of nothing but what it is given:
+    /// tenant `t`, app `a`, the inline secret `s3cret`, no config file and no
+    /// process environment.
+    pub(crate) fn for_test(auth_url: &str, cache_dir: &Path) -> Selection {
+        let flags = Flags {
+            tenant_id: Some("t".into()),
+            app_id: Some("a".into()),
+            auth_url: Some(auth_url.into()),
+            cache_dir: Some(cache_dir.into()),
+            ..Flags::default()
+        };
+        Selection::resolve_without_file(&flags, Secret::new("s3cret".into()), &Env::fixed(&[]))
+            .unwrap()
+    }
+}

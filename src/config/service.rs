@@ -1,0 +1,42 @@
+//! Facts of the Cylance service that settings are checked against: the
+//! regions and their hosts, the token path, the 30-minute limit, the issuer,
+//! the claims cytoken sets itself.
+
+use crate::error::{Error, Result};
+
+/// The claims cytoken always sets itself; `extra_claims` may not override them.
+pub(crate) const RESERVED_CLAIMS: [&str; 7] = ["exp", "iat", "iss", "sub", "tid", "jti", "scp"];
+
+/// The service honours at most 30 minutes between `iat` and `exp`.
+pub(crate) const MAX_LIFETIME: u64 = 1800;
+
+/// The issuer the real service expects.
+pub(crate) const DEFAULT_ISSUER: &str = "http://cylance.com";
+
+/// Path of the token endpoint below every regional host.
+pub(crate) const TOKEN_PATH: &str = "/auth/v2/token";
+
+/// Region codes (and the python-cyapi aliases) and their API hosts.
+const REGIONS: [(&str, &[&str], &str); 6] = [
+    ("na", &["na"], "https://protectapi.cylance.com"),
+    ("apne1", &["apn"], "https://protectapi-apne1.cylance.com"),
+    ("au", &["aps"], "https://protectapi-au.cylance.com"),
+    ("euc1", &["eu"], "https://protectapi-euc1.cylance.com"),
+    ("sae1", &["sa"], "https://protectapi-sae1.cylance.com"),
+    ("us-gov", &["gov"], "https://protectapi.us.cylance.com"),
+];
+
+/// The auth URL of a region code (`euc1`) or python-cyapi alias (`EU`), case-insensitive.
+pub(crate) fn region_url(region: &str) -> Result<String> {
+    let wanted = region.trim().to_ascii_lowercase();
+    REGIONS
+        .iter()
+        .find(|(code, aliases, _)| *code == wanted || aliases.contains(&wanted.as_str()))
+        .map(|(_, _, host)| format!("{host}{TOKEN_PATH}"))
+        .ok_or_else(|| {
+            Error::config(format!(
+                "unknown region '{region}': use one of na, apne1, au, euc1, sae1, us-gov \
+                 (or NA, APN, APS, EU, SA, GOV), or set auth_url"
+            ))
+        })
+}

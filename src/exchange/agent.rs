@@ -1,0 +1,158 @@
+//! The per-exchange HTTP client: proxy from the environment, system trust roots
+//! plus `ca_file`, no redirects, bounded connects.
+
+use std::path::Path;
+
+use ureq::Agent;
+use ureq::http::Uri;
+use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig, TlsProvider};
+
+use super::Endpoint;
+use crate::endpoint::is_loopback_host;
+use crate::error::{Error, Result};
+use crate::redact::{SNIPPET_CHARS, sanitize};
+
+/// Builds the per-exchange HTTP client; also returns a note to add to TLS errors (see
+/// [`root_certs`]) and the proxy in use, for messages.
+pub(super) fn build_agent(
+    endpoint: &Endpoint,
+    uri: &Uri,
+    https: bool,
+) -> Result<(Agent, Option<String>, Option<String>)> {
+    let host = uri.host().unwrap_or_default();
+    // Loopback endpoints are reached directly: routing them through a proxy would at
+    // best fail and at worst hand a clear-text auth token to the proxy.
+    let proxy = if is_loopback_host(host) {
+        None
+    } else {
+        proxy_from_env()?
+    };
+    // Host and port only: the proxy URL may carry credentials.
+    let via = proxy.as_ref().filter(|p| !p.is_no_proxy(uri)).map(|p| {
+        format!(
+            " via proxy {}:{}",
+            sanitize(p.host(), SNIPPET_CHARS),
+            p.port()
+        )
+    });
+    let mut tls = TlsConfig::builder().provider(TlsProvider::Rustls);
+    let mut note = None;
+    // The trust store costs a file read and parse: only https endpoints pay for it
+    // (ca_file has nothing to verify on plain loopback http).
+    if https {
+        let (roots, why) = root_certs(endpoint.ca_file.as_deref())?;
+        tls = tls.root_certs(roots);
+        note = why;
+    }
+    let config = Agent::config_builder()
+        // A redirect would carry the auth token to wherever the Location points.
+        .max_redirects(0)
+        // Read 4xx/5xx bodies ourselves: the service explains rejections there.
+        .http_status_as_error(false)
+        // Once an https endpoint, never downgraded to http by anything in between.
+        .https_only(https)
+        .timeout_resolve(Some(endpoint.connect_timeout))
+        .timeout_connect(Some(endpoint.connect_timeout))
+        .proxy(proxy)
+        .user_agent(concat!("cytoken/", env!("CARGO_PKG_VERSION")))
+        .accept("application/json")
+        .tls_config(tls.build())
+        .build();
+    Ok((Agent::new_with_config(config), note, via))
+}
+
+/// The proxy for an https endpoint: `ALL_PROXY` or `HTTPS_PROXY` (either case), with
+/// `NO_PROXY` honoured by ureq. `HTTP_PROXY` alone is not used, as curl does not use
+/// it for https either: it is often set for plain-http traffic only.
+fn proxy_from_env() -> Result<Option<ureq::Proxy>> {
+    // The order ureq's `Proxy::try_from_env` tries them in, so that the variable we
+    // validate is the one it picks.
+    const VARS: [&str; 4] = ["ALL_PROXY", "all_proxy", "HTTPS_PROXY", "https_proxy"];
+    let Some((name, value)) = VARS.iter().find_map(|name| {
+        let value = std::env::var_os(name)?;
+        (!value.is_empty()).then_some((*name, value))
+    }) else {
+        return Ok(None);
+    };
+    // The value may hold proxy credentials, so the message names only the variable.
+    let bad = || {
+        Error::config(format!(
+            "{name} is not a valid proxy URL (expected http://[user:password@]host:port)"
+        ))
+    };
+    let value = value.into_string().map_err(|_| bad())?;
+    ureq::Proxy::new(&value).map_err(|_| bad())?;
+    Ok(ureq::Proxy::try_from_env())
+}
+
+/// The trust roots for an https endpoint: the system's plus `ca_file`, and a note to
+/// add to TLS errors when the system's could not be loaded.
+fn root_certs(ca_file: Option<&Path>) -> Result<(RootCerts, Option<String>)> {
+    // A bad ca_file is a config error whatever the system store holds: the user asked
+    // for it, so failing to use it must not go unnoticed.
+    let mut certs = match ca_file {
+        Some(path) => read_ca_file(path)?,
+        None => Vec::new(),
+    };
+    let from_file = certs.len();
+    // System roots (honouring SSL_CERT_FILE / SSL_CERT_DIR), so that corporate CAs the
+    // administrator installed are trusted as they are by curl and browsers.
+    let native = rustls_native_certs::load_native_certs();
+    certs.extend(
+        native
+            .certs
+            .iter()
+            .map(|c| Certificate::from_der(c.as_ref()).to_owned()),
+    );
+    if certs.len() > from_file {
+        return Ok((RootCerts::new_with_certs(&certs), None));
+    }
+    let why = native
+        .errors
+        .first()
+        .map(|e| format!(": {e}"))
+        .unwrap_or_default();
+    if from_file > 0 {
+        // The user named the CA to trust; an empty system store does not change that.
+        return Ok((
+            RootCerts::new_with_certs(&certs),
+            Some(format!(
+                "no system trust roots could be loaded{why}, so only the certificates in ca_file are trusted"
+            )),
+        ));
+    }
+    // cytoken enables ureq's `rustls` feature, which always bundles the Mozilla roots
+    // (webpki-roots): a machine without a CA store can still reach the public service.
+    Ok((
+        RootCerts::WebPki,
+        Some(format!(
+            "no system trust roots could be loaded{why}, so the bundled Mozilla roots were used (set SSL_CERT_FILE or ca_file to trust others)"
+        )),
+    ))
+}
+
+fn read_ca_file(path: &Path) -> Result<Vec<Certificate<'static>>> {
+    let shown = path.display();
+    let pem = std::fs::read(path)
+        .map_err(|e| Error::config(format!("cannot read ca_file {shown}: {e}")))?;
+    let mut certs = Vec::new();
+    for item in ureq::tls::parse_pem(&pem) {
+        match item {
+            Ok(PemItem::Certificate(c)) => certs.push(c),
+            // Keys and other PEM sections are not trust roots; skipping them is what
+            // curl's --cacert does too.
+            Ok(_) => {}
+            Err(e) => {
+                return Err(Error::config(format!(
+                    "ca_file {shown} is not valid PEM: {e}"
+                )));
+            }
+        }
+    }
+    if certs.is_empty() {
+        return Err(Error::config(format!(
+            "ca_file {shown} holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
+        )));
+    }
+    Ok(certs)
+}

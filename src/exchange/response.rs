@@ -1,0 +1,233 @@
+//! Reading the token endpoint's answer: the access token and its expiry, or a
+//! rejection, retry or failure that names the cause and the fix.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use ureq::http::{HeaderMap, StatusCode};
+
+use super::{Step, Target};
+use crate::clock::{now, parse_http_date};
+use crate::config::MAX_LIFETIME;
+use crate::error::Error;
+use crate::redact::{SNIPPET_CHARS, clean, sanitize};
+
+/// Clock differences up to this many seconds are normal and not worth a remark.
+const CLOCK_SKEW_TOLERANCE: i64 = 30;
+
+/// Reads `exp` from a JWT payload without checking its signature. `None` if `token`
+/// is not a readable JWT or has no numeric `exp`.
+///
+/// Safe to use unverified: the result only ever shortens how long we keep a token,
+/// it is never used to decide whether a token is genuine.
+pub(super) fn jwt_exp(token: &str) -> Option<i64> {
+    if token.split('.').count() != 3 {
+        return None;
+    }
+    let claims: serde_json::Value = jsonwebtoken::dangerous::insecure_decode_claims(token).ok()?;
+    number_as_secs(claims.get("exp")?)
+}
+
+/// A JSON number as whole seconds (fractions rounded down), if it is one.
+pub(super) fn number_as_secs(v: &serde_json::Value) -> Option<i64> {
+    if let Some(n) = v.as_i64() {
+        return Some(n);
+    }
+    let f = v.as_f64().filter(|f| f.is_finite())?;
+    // Saturating float-to-int conversion: absurd values clamp rather than wrap.
+    #[allow(clippy::cast_possible_truncation)]
+    Some(f.floor() as i64)
+}
+
+/// The earliest of everything that bounds the token's life.
+pub(super) fn expiry(
+    requested_exp: i64,
+    access_token: &str,
+    expires_in: Option<i64>,
+    now: i64,
+) -> i64 {
+    let mut at = requested_exp;
+    if let Some(exp) = jwt_exp(access_token) {
+        at = at.min(exp);
+    }
+    if let Some(secs) = expires_in {
+        at = at.min(now.saturating_add(secs));
+    }
+    at
+}
+
+pub(super) fn retriable_status(status: StatusCode) -> bool {
+    status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS
+}
+
+/// Turns a complete response into a step.
+pub(super) fn classify(
+    target: &Target,
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+    auth_token: &str,
+) -> Step {
+    if status.is_success() {
+        return match parse_success(body) {
+            Ok((access_token, expires_in)) => Step::Done {
+                access_token,
+                expires_in,
+                clock_skew: clock_skew(headers, now()),
+            },
+            Err(what) => Step::Fail(Error::unavailable(format!(
+                "token endpoint {} answered {} but {what} (content-type {}; body {}) — check that auth_url is the token endpoint",
+                target.display,
+                status_text(status),
+                content_type(headers),
+                body_snippet(body, auth_token)
+            ))),
+        };
+    }
+    match status.as_u16() {
+        400 | 401 | 403 => Step::Fail(rejection(status, headers, body, auth_token)),
+        _ if retriable_status(status) => {
+            let mut cause = status_text(status);
+            if let Some(m) = service_message(body, auth_token) {
+                cause = format!("{cause} ({m})");
+            }
+            Step::Retry {
+                cause,
+                retry_after: headers
+                    .get(ureq::http::header::RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| parse_retry_after(v, SystemTime::now())),
+            }
+        }
+        _ => {
+            let detail = service_message(body, auth_token)
+                .map(|m| format!(": {m}"))
+                .unwrap_or_default();
+            Step::Fail(Error::unavailable(format!(
+                "token endpoint {} answered {}{detail} — the auth_url is probably wrong (the Cylance token endpoint is https://protectapi[-region].cylance.com/auth/v2/token; check region or auth_url)",
+                target.display,
+                status_text(status)
+            )))
+        }
+    }
+}
+
+/// The access token and any `expires_in` of a 2xx body, or what was wrong with it.
+pub(super) fn parse_success(
+    body: &[u8],
+) -> std::result::Result<(String, Option<i64>), &'static str> {
+    let json: serde_json::Value =
+        serde_json::from_slice(body).map_err(|_| "the body is not JSON")?;
+    let token = match json.get("access_token") {
+        None => return Err("the JSON has no access_token"),
+        Some(serde_json::Value::String(s)) if !s.is_empty() => s,
+        Some(_) => return Err("its access_token is not a non-empty string"),
+    };
+    // The token is later printed into line-based protocols (git, docker) and HTTP
+    // headers: a newline or space in it could inject extra lines or fields there.
+    if !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err("its access_token holds characters not allowed in a bearer token");
+    }
+    let expires_in = json
+        .get("expires_in")
+        .and_then(number_as_secs)
+        .filter(|s| *s >= 0);
+    Ok((token.clone(), expires_in))
+}
+
+/// The message for a 400, 401 or 403.
+pub(super) fn rejection(
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+    auth_token: &str,
+) -> Error {
+    let code = status.as_u16();
+    let mut message = format!(
+        "token endpoint rejected the auth token ({})",
+        status_text(status)
+    );
+    if let Some(m) = service_message(body, auth_token) {
+        message.push_str(": ");
+        message.push_str(&m);
+    }
+    message.push_str(" — ");
+    message.push_str(&match code {
+        400 => format!(
+            "the auth token is malformed or its lifetime exceeds the service's {MAX_LIFETIME} s limit; check lifetime and extra_claims"
+        ),
+        403 => "the requested scopes are not allowed for this app; check scopes against the app's permissions in the console".to_string(),
+        _ => "check app_id, tenant_id and the app secret, and that region or auth_url matches the tenant".to_string(),
+    });
+    if code == 401
+        && let Some(skew) = clock_skew(headers, now())
+        && skew.abs() > CLOCK_SKEW_TOLERANCE
+    {
+        let side = if skew > 0 { "ahead" } else { "behind" };
+        message.push_str(&format!(
+            "; the local clock differs from the server's by {} s ({side}) — fix the system clock (e.g. enable NTP)",
+            skew.abs()
+        ));
+    }
+    Error::rejected(code, message)
+}
+
+/// Local clock minus the server's, in seconds, from the response's `Date` header.
+pub(super) fn clock_skew(headers: &HeaderMap, now: i64) -> Option<i64> {
+    let date = headers.get(ureq::http::header::DATE)?.to_str().ok()?;
+    Some(now - parse_http_date(date)?)
+}
+
+/// Parses `Retry-After`: delta-seconds or an HTTP date (a date in the past means now).
+pub(super) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // Anything too long for u64 is "far beyond any budget" anyway.
+        return Some(Duration::from_secs(value.parse().unwrap_or(u64::MAX)));
+    }
+    let at = parse_http_date(value)?;
+    let now = now.duration_since(UNIX_EPOCH).ok()?.as_secs();
+    let at = u64::try_from(at).unwrap_or(0);
+    Some(Duration::from_secs(at.saturating_sub(now)))
+}
+
+/// The service's own explanation from an error body: its JSON `message` (or the
+/// OAuth-style `error_description` / `error`), else the start of the body. Sanitized.
+pub(super) fn service_message(body: &[u8], auth_token: &str) -> Option<String> {
+    if let Ok(json) = serde_json::from_slice::<serde_json::Value>(body) {
+        for key in ["message", "Message", "error_description", "error"] {
+            if let Some(m) = json.get(key).and_then(|v| v.as_str()) {
+                let m = clean(m, auth_token, SNIPPET_CHARS);
+                if !m.is_empty() {
+                    return Some(m);
+                }
+            }
+        }
+    }
+    let text = clean(&String::from_utf8_lossy(body), auth_token, SNIPPET_CHARS);
+    (!text.is_empty()).then(|| format!("\"{text}\""))
+}
+
+pub(super) fn body_snippet(body: &[u8], auth_token: &str) -> String {
+    let text = clean(&String::from_utf8_lossy(body), auth_token, SNIPPET_CHARS);
+    if text.is_empty() {
+        "empty".to_string()
+    } else {
+        format!("\"{text}\"")
+    }
+}
+
+pub(super) fn content_type(headers: &HeaderMap) -> String {
+    headers
+        .get(ureq::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| sanitize(v, 60))
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| "not given".to_string())
+}
+
+pub(super) fn status_text(status: StatusCode) -> String {
+    match status.canonical_reason() {
+        Some(reason) => format!("{} {reason}", status.as_u16()),
+        None => status.as_u16().to_string(),
+    }
+}

@@ -1,0 +1,98 @@
+//! Writing answers for people and scripts: the `token` formats and the cache
+//! listing (shared by `cache list` and `demo`). A write that fails (a closed
+//! pipe, a full disk) fails the command.
+
+use std::io::Write;
+
+use clap::ValueEnum;
+
+use crate::broker::Token;
+use crate::cache::{Entry, Found};
+use crate::clock::rfc3339;
+use crate::error::{Error, Result};
+
+/// The shapes of `cytoken token --format`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// The token and a newline
+    #[default]
+    Raw,
+    /// {"access_token","token_type","expires_at","expires_in","cached"}
+    Json,
+    /// Authorization: Bearer <token>
+    Header,
+}
+
+/// Writes to stdout; a closed pipe or full disk is a failure of the command.
+pub(crate) fn out(w: &mut dyn Write, args: std::fmt::Arguments) -> Result<i32> {
+    w.write_fmt(args).and_then(|()| w.flush()).map_err(|e| {
+        Error::other(format!("cannot write to standard output: {e}")).with_source(e)
+    })?;
+    Ok(0)
+}
+
+/// Prints a token in one of the `token --format` shapes.
+pub(crate) fn write_token(tok: &Token, format: Format, now: i64, w: &mut dyn Write) -> Result<i32> {
+    match format {
+        Format::Raw => out(w, format_args!("{}\n", tok.access_token)),
+        Format::Header => out(
+            w,
+            format_args!("Authorization: Bearer {}\n", tok.access_token),
+        ),
+        Format::Json => {
+            let v = serde_json::json!({
+                "access_token": tok.access_token,
+                "token_type": "Bearer",
+                "expires_at": rfc3339(tok.expires_at),
+                "expires_in": tok.expires_at.saturating_sub(now).max(0),
+                "cached": tok.cached,
+            });
+            out(w, format_args!("{v}\n"))
+        }
+    }
+}
+
+/// The cache listing as `cache list` and `demo` show it: profile, tenant, app,
+/// expiry, time left and scopes per entry (never the token), and a line for
+/// each entry that cannot be trusted.
+pub(crate) fn cache_table(entries: &[(String, Found<Entry>)], now: i64) -> String {
+    let mut text = String::new();
+    if entries.is_empty() {
+        text.push_str("no cached tokens\n");
+        return text;
+    }
+    text.push_str(&format!(
+        "{:<12} {:<38} {:<38} {:<22} {:>9}  {}\n",
+        "PROFILE", "TENANT", "APP", "EXPIRES", "LEFT", "SCOPES"
+    ));
+    for (name, found) in entries {
+        match found {
+            Found::Ok(e) => {
+                let left = e.expires_at.saturating_sub(now);
+                let left = if left > 0 {
+                    format!("{}m{:02}s", left / 60, left % 60)
+                } else {
+                    "expired".into()
+                };
+                text.push_str(&format!(
+                    "{:<12} {:<38} {:<38} {:<22} {:>9}  {}\n",
+                    e.profile,
+                    e.tenant_id,
+                    e.app_id,
+                    rfc3339(e.expires_at),
+                    left,
+                    if e.scopes.is_empty() {
+                        "-".into()
+                    } else {
+                        e.scopes.join(",")
+                    }
+                ));
+            }
+            Found::Untrusted(why) => {
+                text.push_str(&format!("{name}: untrusted entry ({why})\n"));
+            }
+            Found::Missing => {}
+        }
+    }
+    text
+}

@@ -1,0 +1,74 @@
+//! `app_secret_command`: an argv run without a shell, bounded in time with its
+//! whole process tree, its first stdout line the secret.
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::Secret;
+use crate::error::{Error, Result};
+use crate::platform;
+
+pub(super) fn run_secret_command(argv: &[String], budget: Duration) -> Result<String> {
+    use std::io::BufRead;
+    let cmd = argv.join(" ");
+    let fail = |why: String| {
+        Error::config(format!(
+            "app_secret_command `{cmd}` {why}: fix the command or run it by hand to see why"
+        ))
+    };
+    let deadline = Instant::now() + budget;
+    let mut cmd = Command::new(&argv[0]);
+    // Its own process tree, so a timeout also ends whatever it started.
+    platform::own_tree(&mut cmd);
+    let mut child = cmd
+        .args(&argv[1..])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| fail(format!("could not start ({e})")))?;
+    let stdout = child.stdout.take().expect("stdout is piped");
+    // Only the first line is the secret. Read it on a thread and never wait for
+    // EOF: a helper that leaves a background process holding stdout open must
+    // not hang git or kubectl past the budget.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut reader = std::io::BufReader::new(stdout.take(64 * 1024));
+        let mut line = String::new();
+        let read = reader.read_line(&mut line).map(|_| line);
+        let _ = tx.send(read);
+        // Keep draining so the command is never killed by a broken pipe.
+        let _ = std::io::copy(&mut reader, &mut std::io::sink());
+    });
+    let timed_out = |child: &mut std::process::Child| {
+        platform::kill_tree(child);
+        let _ = child.wait();
+        fail(format!(
+            "did not finish within {} s (the `timeout` setting)",
+            budget.as_secs()
+        ))
+    };
+    let line = match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+        Ok(Ok(line)) => line,
+        Ok(Err(_)) => return Err(fail("printed non-UTF-8 output".into())),
+        Err(_) => return Err(timed_out(&mut child)),
+    };
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() >= deadline => return Err(timed_out(&mut child)),
+            Ok(None) => std::thread::sleep(Duration::from_millis(2)),
+            Err(e) => return Err(fail(format!("could not be waited for ({e})"))),
+        }
+    };
+    let first = line.trim_end_matches(['\n', '\r']).to_string();
+    drop(Secret::new(line));
+    if !status.success() {
+        return Err(fail(format!("failed ({status})")));
+    }
+    if first.is_empty() {
+        return Err(fail("printed nothing".into()));
+    }
+    Ok(first)
+}

@@ -1,0 +1,138 @@
+//! The app secret ([`Secret`]: zeroed on drop, never shown) and where it comes
+//! from ([`SecretSource`]): an environment variable, a private file, a
+//! command, or an inline value in a private config file.
+
+mod command;
+
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::config::Env;
+use crate::error::{Error, Result};
+use crate::platform;
+
+/// The app secret. Its `Debug` never shows it and its memory is overwritten when
+/// dropped, so it cannot reach a log line or linger after use.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: String) -> Secret {
+        Secret(s)
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        let mut bytes = std::mem::take(&mut self.0).into_bytes();
+        bytes.fill(0);
+        // Keep the zeroing from being optimised away as a dead store.
+        std::hint::black_box(&bytes);
+    }
+}
+
+/// Where the app secret comes from. Exactly one per selection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum SecretSource {
+    /// The named environment variable (`CYTOKEN_APP_SECRET` or `app_secret_env`).
+    Env(String),
+    /// A file read whole, trailing newline trimmed; must be private.
+    File(PathBuf),
+    /// An argv run without a shell; its first stdout line is the secret.
+    Command(Vec<String>),
+    /// Inline `app_secret` in a private config file.
+    Inline(Secret),
+}
+
+impl SecretSource {
+    /// A short description for reports and errors (never the secret).
+    pub fn describe(&self) -> String {
+        match self {
+            SecretSource::Env(v) => format!("environment variable {v}"),
+            SecretSource::File(p) => format!("file {}", p.display()),
+            SecretSource::Command(argv) => format!("command {}", argv.join(" ")),
+            SecretSource::Inline(_) => "app_secret in the config file".to_string(),
+        }
+    }
+
+    /// Material that identifies the secret for the cache key without running
+    /// anything: the secret itself for cheap sources, the argv for a command
+    /// (running a password manager on every cached call would defeat the cache).
+    pub fn fingerprint_material(&self, env: &Env) -> Result<Option<Secret>> {
+        match self {
+            SecretSource::Command(_) => Ok(None),
+            _ => self.resolve(Duration::ZERO, env).map(Some),
+        }
+    }
+
+    /// Reads the secret. `budget` bounds an `app_secret_command`: a password
+    /// manager waiting for a prompt nobody answers must not hang git or kubectl.
+    pub fn resolve(&self, budget: Duration, env: &Env) -> Result<Secret> {
+        let raw = match self {
+            SecretSource::Env(var) => env.get(var).ok_or_else(|| {
+                Error::config(format!(
+                    "the app secret variable {var} is not set or not valid UTF-8: export it, \
+                     or configure app_secret_file or app_secret_command"
+                ))
+            })?,
+            SecretSource::File(path) => read_secret_file(path)?,
+            SecretSource::Command(argv) => command::run_secret_command(argv, budget)?,
+            SecretSource::Inline(s) => s.expose().to_string(),
+        };
+        let secret = Secret::new(raw);
+        if secret.expose().trim().is_empty() {
+            return Err(Error::config(format!(
+                "the app secret from {} is empty: put the application's secret there",
+                self.describe()
+            )));
+        }
+        Ok(secret)
+    }
+}
+
+/// Refuses a file readable by group or others, as ssh does with private keys: a
+/// secret anyone on the machine can read is a leaked secret.
+pub(crate) fn check_private(path: &Path, what: &str) -> Result<()> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Error::config(format!("cannot read {what} {}: {e}", path.display())))?;
+    let access = platform::access(&meta);
+    if access.group_or_other {
+        return Err(Error::config(format!(
+            "{what} {} holds the app secret but is readable by others ({access}): \
+             run `chmod 600 {}`",
+            path.display(),
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+fn read_secret_file(path: &Path) -> Result<String> {
+    check_private(path, "app_secret_file")?;
+    let mut s = String::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(64 * 1024).read_to_string(&mut s))
+        .map_err(|e| {
+            Error::config(format!(
+                "cannot read app_secret_file {}: {e}",
+                path.display()
+            ))
+        })?;
+    let trimmed = s.trim_end_matches(['\n', '\r']).to_string();
+    drop(Secret::new(s)); // overwrite the untrimmed copy
+    Ok(trimmed)
+}
