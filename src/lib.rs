@@ -21,6 +21,7 @@ mod endpoint;
 mod error;
 mod exchange;
 mod flow;
+mod hosts;
 mod invocation;
 mod output;
 mod platform;
