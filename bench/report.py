@@ -3,8 +3,11 @@
 
 usage: report.py WORKDIR
 
-Reads hyperfine.json (the one side-by-side hyperfine run, commands named by the
-keys below), and where present rss.json, stampede.json, probe.json, notes.txt.
+Reads hyperfine.json (the side-by-side hyperfine run, commands named by the
+keys below), hyperfine-real.json (the realistic-config run: real_true,
+real_floor, token_real; it runs without the CYTOKEN_* selection, so apart) and
+where present rss.json, stampede.json, probe.json, notes.txt. Every ratio is
+between two cases of the same run.
 Missing cases (a skipped peer) are left out of the table; their skip line is in
 notes.txt. Always exits 0 once the files parse: a missed target is a result."""
 import json
@@ -24,9 +27,12 @@ def load(name):
 
 
 hf = {r["command"]: r for r in (load("hyperfine.json") or {"results": []})["results"]}
+real = {r["command"]: r for r in (load("hyperfine-real.json") or {"results": []})["results"]}
+hf.update(real)
 
 LABEL = {
     "true": "`/bin/true`",
+    "floor": "floor: `bench/floor.c` reads the entry, prints the token",
     "token": "`cytoken token`, cached",
     "token_scale": "`cytoken token`, cached, 1,000 other entries + 200-profile config",
     "token_cfg": "`cytoken token`, cached, 200-profile config only",
@@ -38,6 +44,9 @@ LABEL = {
     "fp_true": "`fresh-parent /bin/true` (the wrapper's own cost)",
     "cold": "`cytoken token --no-cache` (one exchange)",
     "python": "`bench/cylance_example.py` (PyJWT + requests)",
+    "real_true": "`/bin/true` (realistic-config run)",
+    "real_floor": "floor (realistic-config run)",
+    "token_real": "`cytoken token`, cached, realistic config (3 profiles, `app_secret_command`)",
 }
 
 
@@ -53,13 +62,13 @@ def add(case, med, lo, hi, ref="—", ratio="—", target="—", result="—"):
     rows.append((case, med, lo, hi, ref, ratio, target, result))
 
 
-def timed(key, ref=None, target=None, faster=False):
+def timed(key, ref=None, target=None, faster=False, label=None):
     """A hyperfine case. With `faster`, the ratio is ref/case and must be at least
     `target`; otherwise case/ref and at most `target`."""
     r = hf.get(key)
     if r is None:
         return None
-    args = [LABEL[key], ms(r["median"]), ms(r["min"]), ms(r["max"])]
+    args = [label or LABEL[key], ms(r["median"]), ms(r["min"]), ms(r["max"])]
     if ref is None or ref not in hf:
         add(*args)
         return None
@@ -77,7 +86,9 @@ def timed(key, ref=None, target=None, faster=False):
 
 
 timed("true")
+timed("floor", "true")
 timed("token", "true", 1.4)
+timed("token", "floor", label=LABEL["token"] + ", against the floor")
 timed("token_scale", "token", 1.10)
 timed("token_cfg", "token")
 timed("token_dir", "token")
@@ -88,6 +99,10 @@ timed("gke_direct")
 timed("fp_true", "true")
 timed("cold", "python", 20, faster=True)
 timed("python")
+timed("real_true")
+timed("real_floor", "real_true")
+timed("token_real", "real_true")
+timed("token_real", "real_floor", label=LABEL["token_real"] + ", against the floor")
 
 rss = load("rss.json")
 if rss:
@@ -152,9 +167,13 @@ print("|---|---:|---:|---:|---|---:|---|---|")
 for r in rows:
     print("| " + " | ".join(r) + " |")
 
-runs = ", ".join(f"{k} {len(r['times'])}" for k, r in hf.items())
+runs = ", ".join(f"{k} {len(r['times'])}" for k, r in hf.items() if k not in real)
 if runs:
     print(f"\nhyperfine runs per case: {runs}.")
+if real:
+    runs = ", ".join(f"{k} {len(r['times'])}" for k, r in real.items())
+    print(f"Realistic-config run (a second hyperfine run, without the CYTOKEN_* variables,"
+          f" which outrank a profile): {runs}.")
 
 if all(k in hf for k in ("true", "fp_true", "ec_fp", "gke_fp")):
     # fresh-parent X costs (fresh-parent /bin/true) − /bin/true + X.

@@ -204,7 +204,7 @@ mod tests {
         }
         let non_utf8 = vec![
             OsString::from("cytoken"),
-            std::os::unix::ffi::OsStringExt::from_vec(vec![0xff]),
+            crate::platform::testing::non_utf8_arg(),
         ];
         assert_eq!(parse(&non_utf8), None);
     }

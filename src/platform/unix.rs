@@ -192,6 +192,11 @@ pub(crate) mod testing {
         std::os::unix::fs::symlink(target, link).unwrap();
     }
 
+    /// An argument that is not valid UTF-8.
+    pub(crate) fn non_utf8_arg() -> std::ffi::OsString {
+        std::os::unix::ffi::OsStringExt::from_vec(vec![0xff])
+    }
+
     pub(crate) fn parent_pid() -> u32 {
         std::os::unix::process::parent_id()
     }
