@@ -14,6 +14,7 @@
 
 mod bad_input;
 mod core;
+mod demo_serve;
 mod docker_exec;
 mod docs;
 mod faults;
