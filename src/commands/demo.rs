@@ -136,7 +136,7 @@ fn steps(
         .map_err(|e| Error::other(e.to_string()))?;
     out(
         w,
-        format_args!("{}", indent(&cache_table(&entries, clock::now()))),
+        format_args!("{}\n", indent(&cache_table(&entries, clock::now()))),
     )?;
     let ok = !first.cached && second.cached && same && accepted && emu.issued() == 1;
     out(
