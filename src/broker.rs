@@ -107,7 +107,7 @@ impl<'a> Broker<'a> {
             sel,
             cache_use,
             clock,
-            cache: Cache::new(sel.cache_dir.clone()),
+            cache: Cache::of(sel),
             secret: OnceCell::new(),
             key: OnceCell::new(),
         }
@@ -352,8 +352,10 @@ impl<'a> Broker<'a> {
         if let Some(e) = &current {
             let replaced = rejected.is_some_and(|r| r != e.access_token);
             let fresh = self.stale_at(e) > now;
-            // Another process refreshed while we waited for the lock.
-            if replaced || (rejected.is_none() && self.cache_use != CacheUse::Refresh && fresh) {
+            // Another process refreshed while we waited for the lock. A
+            // replacement of a rejected token is taken only while fresh: one
+            // gone stale (or expired) since is refreshed like any other.
+            if fresh && (replaced || (rejected.is_none() && self.cache_use != CacheUse::Refresh)) {
                 diag::log(1, "cache refreshed by another process while waiting");
                 return Ok(self.token_of(e.clone(), true));
             }
@@ -434,6 +436,7 @@ impl<'a> Broker<'a> {
                     app_id: self.sel.app_id.clone(),
                     auth_url: self.sel.auth_url.clone(),
                     scopes: self.sel.scopes.clone(),
+                    key: String::new(),
                 };
                 if let Some(key) = key {
                     let start = Instant::now();
@@ -477,3 +480,7 @@ impl<'a> Broker<'a> {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "broker_tests.rs"]
+mod tests;

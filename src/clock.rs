@@ -48,3 +48,28 @@ pub(crate) fn parse_http_date(s: &str) -> Option<i64> {
         .ok()
         .map(time::OffsetDateTime::unix_timestamp)
 }
+
+/// A clock that stands still until a test moves it.
+#[cfg(test)]
+#[derive(Debug, Default)]
+pub(crate) struct FixedClock(std::cell::Cell<i64>);
+
+#[cfg(test)]
+impl FixedClock {
+    /// A clock stopped at `now` (epoch seconds).
+    pub(crate) fn at(now: i64) -> FixedClock {
+        FixedClock(std::cell::Cell::new(now))
+    }
+
+    /// Moves the clock by `secs` (backwards when negative).
+    pub(crate) fn advance(&self, secs: i64) {
+        self.0.set(self.0.get().saturating_add(secs));
+    }
+}
+
+#[cfg(test)]
+impl Clock for FixedClock {
+    fn now(&self) -> i64 {
+        self.0.get()
+    }
+}

@@ -84,6 +84,21 @@ pub(crate) fn sanitize(text: &str, max: usize) -> String {
     out.trim_end().to_string()
 }
 
+/// A URL for a message, quoted, without any `user:password@` part.
+pub(crate) fn quote_url(url: &str) -> String {
+    let stripped = match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            match rest[..end].rfind('@') {
+                Some(at) => format!("{scheme}://(redacted)@{}", &rest[at + 1..]),
+                None => url.to_string(),
+            }
+        }
+        None => url.to_string(),
+    };
+    quote(&stripped)
+}
+
 pub(crate) fn quote(text: &str) -> String {
     format!("`{}`", sanitize(text, SNIPPET_CHARS))
 }

@@ -9,7 +9,7 @@ use std::io;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Cache, Found, Key, files::write_atomic, read_json};
+use super::{Cache, Distrust, Found, Key, files::write_atomic, read_json};
 
 /// A cached access token and the non-secret facts `cache list` shows. Its
 /// `Debug` redacts the token.
@@ -24,6 +24,11 @@ pub struct Entry {
     pub auth_url: String,
     #[serde(default)]
     pub scopes: Vec<String>,
+    /// The key the entry was minted for: an entry is trusted only under that
+    /// key, so renaming one file over another (an admin token over a
+    /// read-only one) never swaps tokens. Set by [`Cache::write`].
+    #[serde(default)]
+    pub key: String,
 }
 
 impl std::fmt::Debug for Entry {
@@ -37,6 +42,7 @@ impl std::fmt::Debug for Entry {
             .field("app_id", &self.app_id)
             .field("auth_url", &self.auth_url)
             .field("scopes", &self.scopes)
+            .field("key", &self.key)
             .finish()
     }
 }
@@ -57,13 +63,20 @@ pub struct Failure {
 impl Cache {
     /// Reads a key's entry without locking.
     pub fn read(&self, key: &Key) -> Found<Entry> {
-        read_json(&key.entry)
+        match read_json::<Entry>(&key.entry) {
+            Found::Ok(e) if e.key != key.name => Found::Untrusted(Distrust::OtherKey),
+            found => found,
+        }
     }
 
-    /// Replaces a key's entry atomically.
+    /// Replaces a key's entry atomically, recording the key in it.
     pub fn write(&self, key: &Key, entry: &Entry) -> io::Result<()> {
         self.ensure_dir()?;
-        let json = serde_json::to_vec(entry).map_err(io::Error::other)?;
+        let bound = Entry {
+            key: key.name.clone(),
+            ..entry.clone()
+        };
+        let json = serde_json::to_vec(&bound).map_err(io::Error::other)?;
         write_atomic(&key.entry, &json)
     }
 

@@ -27,6 +27,10 @@ pub enum Distrust {
     TooLarge(u64),
     /// Not the expected JSON shape (the parser's words).
     Damaged(String),
+    /// An entry minted for another key (renamed or copied over this one).
+    OtherKey,
+    /// A file with more than one name: it can be changed through the other.
+    Linked,
     /// Could not be read.
     Unreadable(io::ErrorKind),
 }
@@ -42,6 +46,8 @@ impl fmt::Display for Distrust {
             }
             Distrust::TooLarge(n) => write!(f, "it is too large ({n} bytes)"),
             Distrust::Damaged(why) => write!(f, "it is not a valid cache entry ({why})"),
+            Distrust::OtherKey => f.write_str("it was minted for another cache key"),
+            Distrust::Linked => f.write_str("it has more than one name (a hard link)"),
             Distrust::Unreadable(kind) => write!(f, "it cannot be read ({kind})"),
         }
     }
@@ -52,6 +58,10 @@ impl fmt::Display for Distrust {
 /// hand us a token of their choosing), and of a sane size.
 /// `Ok(None)` when missing.
 pub(crate) fn read_trusted(path: &Path) -> Result<Option<Vec<u8>>, Distrust> {
+    read_checked(path, false)
+}
+
+fn read_checked(path: &Path, single_name: bool) -> Result<Option<Vec<u8>>, Distrust> {
     let file = match platform::open_read_nofollow(path) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
@@ -64,7 +74,11 @@ pub(crate) fn read_trusted(path: &Path) -> Result<Option<Vec<u8>>, Distrust> {
     if !meta.is_file() {
         return Err(Distrust::NotRegular);
     }
-    check_ours(platform::access(&meta))?;
+    let access = platform::access(&meta);
+    check_ours(access)?;
+    if single_name && access.links != 1 {
+        return Err(Distrust::Linked);
+    }
     if meta.len() > MAX_FILE {
         return Err(Distrust::TooLarge(meta.len()));
     }
@@ -92,6 +106,31 @@ fn check_ours(access: Access) -> Result<(), Distrust> {
         return Err(Distrust::Writable(access.mode));
     }
     Ok(())
+}
+
+/// Checks a file cytoken keeps open and writes to in place (a lock, the
+/// hand-out log): a regular file of ours that no one else can write, with one
+/// name. A planted FIFO, someone else's file (held locked forever, say) or a
+/// hard link to a file elsewhere is not used.
+pub(crate) fn check_in_place(file: &std::fs::File) -> Result<(), Distrust> {
+    let meta = file
+        .metadata()
+        .map_err(|e| Distrust::Unreadable(e.kind()))?;
+    if !meta.is_file() {
+        return Err(Distrust::NotRegular);
+    }
+    let access = platform::access(&meta);
+    check_ours(access)?;
+    if access.links != 1 {
+        return Err(Distrust::Linked);
+    }
+    Ok(())
+}
+
+/// [`read_trusted`] for a file that must also have one name only (see
+/// [`check_in_place`]).
+pub(crate) fn read_in_place(path: &Path) -> Result<Option<Vec<u8>>, Distrust> {
+    read_checked(path, true)
 }
 
 /// Lower-case hex of `bytes`.

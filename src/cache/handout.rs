@@ -9,7 +9,8 @@ use std::io::{self, Write};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Cache, Found, Key, decode, files::read_trusted, files::write_atomic};
+use super::files::{check_in_place, read_in_place, read_trusted, write_atomic};
+use super::{Cache, Found, Key, decode};
 use crate::platform;
 
 /// One hand-out of a key's token to a client process that keeps tokens only in
@@ -42,7 +43,7 @@ pub(super) const HANDOUT_LOG_MAX: u64 = 32 * 1024;
 impl Cache {
     /// The latest hand-out to one client, from the key's log.
     pub fn handout(&self, key: &Key, pid: u32, started: u64) -> Found<Handout> {
-        let bytes = match read_trusted(&key.handouts()) {
+        let bytes = match read_in_place(&key.handouts()) {
             Ok(Some(b)) => b,
             Ok(None) => return Found::Missing,
             Err(why) => return Found::Untrusted(why),
@@ -66,13 +67,18 @@ impl Cache {
         let mut line = serde_json::to_vec(h).map_err(io::Error::other)?;
         line.push(b'\n');
         let open = || platform::open_private_append(&key.handouts());
-        let mut file = open()?;
+        let checked = || {
+            let file = open()?;
+            check_in_place(&file).map_err(|why| io::Error::other(why.to_string()))?;
+            Ok::<_, io::Error>(file)
+        };
+        let mut file = checked()?;
         if file.metadata()?.len() > HANDOUT_LOG_MAX {
             // Closed first: a file this process holds open must never be
             // replaced (Windows refuses, and it would write to the old one).
             drop(file);
             self.prune_handouts(key, now)?;
-            file = open()?;
+            file = checked()?;
         }
         file.write_all(&line)
     }

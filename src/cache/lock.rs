@@ -6,6 +6,7 @@ use std::io;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use super::files::check_in_place;
 use super::{Cache, Key};
 use crate::platform;
 
@@ -28,6 +29,11 @@ impl Cache {
     /// most `wait`. `Ok(None)` when the wait ran out (another process holds it).
     fn lock_file(path: &Path, wait: Duration) -> io::Result<Option<LockGuard>> {
         let file = platform::open_private_lock(path)?;
+        // A lock file someone else planted (and holds locked forever) would
+        // stall every refresh: it is not used, and the caller goes on without.
+        check_in_place(&file).map_err(|why| {
+            io::Error::other(format!("lock file {} not used: {why}", path.display()))
+        })?;
         let deadline = Instant::now() + wait;
         // std's blocking `lock` has no timeout, so poll `try_lock` with a short,
         // growing sleep: waiters notice a released lock within a few milliseconds.

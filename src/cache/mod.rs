@@ -43,6 +43,9 @@ pub enum Found<T> {
 #[derive(Debug, Clone)]
 pub(crate) struct Cache {
     pub dir: PathBuf,
+    /// The user's home: the directories above the cache dir are checked up
+    /// to it (or up to `/` when the dir lies outside it).
+    home: Option<PathBuf>,
 }
 
 /// The files of one cache key.
@@ -63,35 +66,60 @@ impl Key {
 
 impl Cache {
     pub fn new(dir: PathBuf) -> Cache {
-        Cache { dir }
+        Cache { dir, home: None }
+    }
+
+    /// The cache of a selection, its trust checked up to the user's home.
+    pub fn of(sel: &Selection) -> Cache {
+        Cache {
+            dir: sel.cache_dir.clone(),
+            home: sel.env.home_dir(),
+        }
+    }
+
+    /// Whether the cache dir may be used at all: absent (it is created when
+    /// first written), or a directory of ours, never a symlink, that no one
+    /// else can write, under directories no one else can write either. Anyone
+    /// who can write the dir can plant entries, locks and links there; a
+    /// symlinked dir could have us fill (and chmod) a directory we never meant
+    /// to. Checked on every call, the cache hit included.
+    pub fn check_dir(&self) -> io::Result<()> {
+        match std::fs::symlink_metadata(&self.dir) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            _ => platform::trusted_dir(&self.dir, self.home.as_deref())
+                .map_err(|u| io::Error::other(u.to_string())),
+        }
     }
 
     /// Creates the directory (0700) if needed and refuses one we cannot trust.
+    /// What is there after the create (ours, or something swapped in by a
+    /// racing process) is checked before use; an existing dir of ours that
+    /// others can only read is made private through an open handle, never
+    /// through a path that could have become a link.
     pub fn ensure_dir(&self) -> io::Result<()> {
-        match std::fs::metadata(&self.dir) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                platform::create_private_dir(&self.dir, true)
+        if let Err(e) = std::fs::symlink_metadata(&self.dir)
+            && e.kind() == io::ErrorKind::NotFound
+        {
+            match platform::create_private_dir(&self.dir, true) {
+                Err(e) if e.kind() != io::ErrorKind::AlreadyExists => return Err(e),
+                _ => {}
             }
-            Err(e) => Err(e),
-            Ok(m) if !m.is_dir() => Err(io::Error::other(format!(
-                "{} is not a directory",
-                self.dir.display()
-            ))),
-            Ok(m) if platform::access(&m).owner != platform::Owner::Me => Err(io::Error::other(
-                format!("{} is owned by another user", self.dir.display()),
-            )),
-            Ok(m) if platform::access(&m).group_or_other => {
-                // Ours but too open: tokens must not be listable by others.
-                platform::make_private_dir(&self.dir)
-            }
-            Ok(_) => Ok(()),
         }
+        platform::trusted_dir(&self.dir, self.home.as_deref())
+            .map_err(|u| io::Error::other(u.to_string()))?;
+        let dir = platform::open_dir_nofollow(&self.dir)?;
+        if platform::access(&dir.metadata()?).group_or_other {
+            // Ours but listable by others: tokens' names are nobody's business.
+            platform::make_private(&dir)?;
+        }
+        Ok(())
     }
 
     /// The cache key of a selection: a hash of everything that shapes the token,
     /// including an HMAC fingerprint of the secret, so a rotated secret never reuses
     /// an old entry and nothing on disk helps anyone guess the secret.
     pub fn key(&self, sel: &Selection, secret: Option<&Secret>) -> io::Result<Key> {
+        self.check_dir()?;
         let mut h = Sha256::new();
         let mut field = |name: &str, value: &[u8]| {
             // Length-prefixed so distinct field values can never collide by concatenation.
@@ -104,7 +132,9 @@ impl Cache {
         field("tenant_id", sel.tenant_id.as_bytes());
         field("app_id", sel.app_id.as_bytes());
         field("issuer", sel.issuer.as_bytes());
-        field("scopes", sel.scopes.join("\n").as_bytes());
+        // Lists are hashed element by element, each length-prefixed, so no
+        // separator inside an element can make two lists collide.
+        field("scopes", &list_bytes(&sel.scopes));
         let fmt = match sel.scope_format {
             ScopeFormat::List => "list",
             ScopeFormat::String => "string",
@@ -127,7 +157,7 @@ impl Cache {
                 // A command source: fingerprint the command, not its output, so a
                 // cached call never has to run a password manager.
                 if let SecretSource::Command(argv) = &sel.secret {
-                    field("secret_command", argv.join("\0").as_bytes());
+                    field("secret_command", &list_bytes(argv));
                 }
             }
         }
@@ -223,6 +253,16 @@ impl Cache {
         }
         Ok(out)
     }
+}
+
+/// A list as bytes for the key: its length, then each element length-prefixed.
+fn list_bytes(items: &[String]) -> Vec<u8> {
+    let mut out = (items.len() as u64).to_le_bytes().to_vec();
+    for item in items {
+        out.extend_from_slice(&(item.len() as u64).to_le_bytes());
+        out.extend_from_slice(item.as_bytes());
+    }
+    out
 }
 
 /// What a cache-dir file name says about it.

@@ -21,6 +21,7 @@ fn entry(token: &str) -> Entry {
         app_id: "a".into(),
         auth_url: "http://127.0.0.1:1/auth/v2/token".into(),
         scopes: vec![],
+        key: String::new(),
     }
 }
 
@@ -63,10 +64,27 @@ fn write_read_round_trip_and_modes() {
     assert!(matches!(cache.read(&key), Found::Missing));
     cache.write(&key, &entry("tok")).unwrap();
     match cache.read(&key) {
-        Found::Ok(e) => assert_eq!(e, entry("tok")),
+        // Bound to its key on write.
+        Found::Ok(e) => assert_eq!(
+            e,
+            Entry {
+                key: key.name.clone(),
+                ..entry("tok")
+            }
+        ),
         other => panic!("{other:?}"),
     }
     assert_eq!(mode(&key.entry), 0o600);
+    // Renamed under another key, the same file is not trusted there.
+    let mut other_sel = selection(&cache.dir);
+    other_sel.scopes = vec!["policy:read".into()];
+    let other = cache.key(&other_sel, None).unwrap();
+    std::fs::copy(&key.entry, &other.entry).unwrap();
+    assert!(matches!(
+        cache.read(&other),
+        Found::Untrusted(Distrust::OtherKey)
+    ));
+    std::fs::remove_file(&other.entry).unwrap();
     let listed = cache.list().unwrap();
     assert_eq!(listed.len(), 1);
     assert!(cache.remove(&key).unwrap());

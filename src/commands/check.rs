@@ -65,9 +65,10 @@ fn check_config(inv: &Invocation, r: &mut Report) -> Option<Selection> {
     match &path {
         // The whole file, every profile: the commands themselves parse only the
         // selected profile's part of a large file.
-        Some(p) if p.exists() => match config::load_file(p).and_then(|_| {
-            std::fs::metadata(p).map_err(|e| Error::config(format!("{}: {e}", p.display())))
-        }) {
+        Some(p) if p.exists() => match config::load_file(p, inv.env().home_dir().as_deref())
+            .and_then(|_| {
+                std::fs::metadata(p).map_err(|e| Error::config(format!("{}: {e}", p.display())))
+            }) {
             Err(e) => r.fail("config file", e),
             Ok(m) if platform::access(&m).group_or_other => r.warn(
                 "config file",
@@ -139,7 +140,7 @@ fn check_selection(sel: &Selection, offline: bool, r: &mut Report) {
             Err(e) => r.fail("ca_file", Error::config(format!("{}: {e}", ca.display()))),
         }
     }
-    let cache = Cache::new(sel.cache_dir.clone());
+    let cache = Cache::of(sel);
     match cache.ensure_dir() {
         Ok(()) => {
             let probe = sel

@@ -22,14 +22,13 @@ use crate::diag;
 use crate::error::{Error, Result};
 use crate::invocation::Invocation;
 use crate::platform;
-use crate::secret::SecretSource;
 
 /// Where the token goes unless `--env` says otherwise.
 pub(crate) const DEFAULT_ENV: &str = "CYTOKEN_ACCESS_TOKEN";
 /// Where the token's expiry goes (RFC 3339 UTC).
 pub(crate) const EXPIRES_ENV: &str = "CYTOKEN_EXPIRES_AT";
 /// The variable cytoken reads the app secret from by default.
-const SECRET_ENV: &str = "CYTOKEN_APP_SECRET";
+const SECRET_ENV: &str = crate::config::SECRET_VAR;
 
 /// Exit status when the program does not exist (as sh, bash and env use).
 pub(crate) const NOT_FOUND_STATUS: i32 = 127;
@@ -47,14 +46,14 @@ pub(crate) fn run(inv: &Invocation, env_name: &str, argv: &[OsString]) -> Result
         ));
     };
     let sel = inv.selection()?;
-    if secret_vars(&sel.secret).contains(&env_name) {
+    if sel.secret_vars.iter().any(|v| v == env_name) {
         return Err(Error::usage(format!(
             "--env {env_name} names the variable the app secret is read from; pick another \
              name such as {DEFAULT_ENV}"
         )));
     }
     let tok = Broker::new(&sel, inv.cache_use).token()?;
-    let cmd = command(program, rest, env_name, &tok, &sel.secret);
+    let cmd = command(program, rest, env_name, &tok, &sel.secret_vars);
     diag::log(
         1,
         format_args!(
@@ -71,12 +70,7 @@ pub(crate) fn run(inv: &Invocation, env_name: &str, argv: &[OsString]) -> Result
 /// digits and `_`, not starting with a digit), or that collides with a variable
 /// cytoken sets or removes itself.
 pub(crate) fn check_env_name(name: &str) -> Result<()> {
-    let mut chars = name.chars();
-    let portable = chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if !portable {
+    if !crate::config::is_var_name(name) {
         return Err(Error::usage(format!(
             "--env {name:?} is not a valid environment variable name: use letters, digits and \
              underscores, not starting with a digit (e.g. {DEFAULT_ENV})"
@@ -97,19 +91,6 @@ pub(crate) fn check_env_name(name: &str) -> Result<()> {
     Ok(())
 }
 
-/// Variables that may hold the app secret and so are removed from the child's
-/// environment: `CYTOKEN_APP_SECRET` always (it may be set even when the profile
-/// reads the secret elsewhere), and the profile's `app_secret_env` variable.
-fn secret_vars(source: &SecretSource) -> Vec<&str> {
-    let mut vars = vec![SECRET_ENV];
-    if let SecretSource::Env(name) = source
-        && name != SECRET_ENV
-    {
-        vars.push(name.as_str());
-    }
-    vars
-}
-
 /// The child's command line and environment: the inherited environment minus every
 /// secret variable, plus the token and its expiry.
 ///
@@ -121,13 +102,16 @@ pub(crate) fn command(
     args: &[OsString],
     env_name: &str,
     tok: &Token,
-    secret: &SecretSource,
+    secret_vars: &[String],
 ) -> Command {
     let mut cmd = Command::new(program);
     cmd.args(args);
     // The child must never see the app secret (DESIGN §5): a program handed a
     // short-lived token should not be able to mint its own for the next months.
-    for var in secret_vars(secret) {
+    // Every variable it could have come from (the selection lists them:
+    // CYTOKEN_APP_SECRET and the profile's app_secret_env, even when one
+    // overrides the other).
+    for var in secret_vars {
         cmd.env_remove(var);
     }
     cmd.env(env_name, &tok.access_token)
@@ -171,7 +155,6 @@ fn cannot_start(program: &OsString, err: &std::io::Error) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::secret::Secret;
     use std::ffi::OsStr;
 
     fn tok() -> Token {
@@ -228,7 +211,7 @@ mod tests {
             &args,
             DEFAULT_ENV,
             &tok(),
-            &SecretSource::Env("CYTOKEN_APP_SECRET".into()),
+            &["CYTOKEN_APP_SECRET".to_string()],
         );
         assert_eq!(cmd.get_program(), OsStr::new("sh"));
         assert_eq!(cmd.get_args().collect::<Vec<_>>(), ["-c", "env"]);
@@ -250,7 +233,10 @@ mod tests {
             &[],
             "MY_TOKEN",
             &tok(),
-            &SecretSource::Env("CYLANCE_SECRET".into()),
+            &[
+                "CYTOKEN_APP_SECRET".to_string(),
+                "CYLANCE_SECRET".to_string(),
+            ],
         );
         assert_eq!(
             envs(&cmd),
@@ -264,8 +250,6 @@ mod tests {
                 ("MY_TOKEN".into(), Some(tok().access_token)),
             ]
         );
-        let inline = SecretSource::Inline(Secret::new("s".into()));
-        assert_eq!(secret_vars(&inline), ["CYTOKEN_APP_SECRET"]);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::{GitAuth, ScopeFormat};
 use crate::error::{Error, Result};
-use crate::platform::{self, Owner};
+use crate::platform;
 use crate::secret::Secret;
 
 /// Largest config file read: far above any real one (200 profiles are ~40 KiB).
@@ -55,8 +55,8 @@ pub struct ConfigFile {
 
 /// Reads and parses a config file. The error carries the file, the line and the
 /// offending key (toml's message names both).
-pub(crate) fn load_file(path: &Path) -> Result<ConfigFile> {
-    parse_file(&read_config(path)?, path)
+pub(crate) fn load_file(path: &Path, home: Option<&Path>) -> Result<ConfigFile> {
+    parse_file(&read_config(path, home)?, path)
 }
 
 /// Reads a config file we can trust. Whoever can write it can make cytoken run
@@ -65,8 +65,8 @@ pub(crate) fn load_file(path: &Path) -> Result<ConfigFile> {
 /// ssh does, refuse a file (or a directory holding it) that others can write,
 /// and a file owned by another user (root excepted). Checked on the open
 /// handle, so the file cannot be swapped between the check and the read.
-fn read_config(path: &Path) -> Result<String> {
-    let (file, _) = open_config(path)?;
+fn read_config(path: &Path, home: Option<&Path>) -> Result<String> {
+    let file = open_config(path, home)?;
     read_text(file, path)
 }
 
@@ -74,40 +74,29 @@ fn cannot_read(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     move |e| Error::config(format!("cannot read config file {}: {e}", path.display()))
 }
 
-/// Opens a config file and checks it can be trusted (see [`read_config`]).
-fn open_config(path: &Path) -> Result<(std::fs::File, std::fs::Metadata)> {
-    let cannot = cannot_read(path);
-    let file = std::fs::File::open(path).map_err(&cannot)?;
-    let meta = file.metadata().map_err(&cannot)?;
-    let access = platform::access(&meta);
-    if let Owner::Other(uid) = access.owner {
-        return Err(Error::config(format!(
-            "config file {} is owned by uid {uid}, not by you: anyone who controls it controls \
-             your tokens; use a file of your own (`cp` it, then `chmod 600`)",
+/// Opens a config file and checks it can be trusted (see [`read_config`]):
+/// the file and every directory above it, as ssh checks its config
+/// (`platform::trusted_file`).
+fn open_config(path: &Path, home: Option<&Path>) -> Result<std::fs::File> {
+    platform::open_trusted(path, home).map_err(|e| match e {
+        platform::OpenTrusted::Io(e) => cannot_read(path)(e),
+        platform::OpenTrusted::Untrusted(u) => Error::config(format!(
+            "config file {} cannot be trusted: {u}: anyone who can change it can run commands \
+             as you through app_secret_command; {}",
             path.display(),
-        )));
+            fix_with_chmod_600(&u, path)
+        )),
+    })
+}
+
+/// The fix for an untrusted config: for the file itself, `chmod 600` (which
+/// also keeps an inline secret private).
+fn fix_with_chmod_600(u: &platform::Untrusted, path: &Path) -> String {
+    if u.path == path && matches!(u.why, platform::Why::Writable(_)) {
+        format!("run `chmod 600 {}`", path.display())
+    } else {
+        u.fix()
     }
-    if access.others_write {
-        return Err(Error::config(format!(
-            "config file {} is writable by others ({access}): anyone who can write it can \
-             run commands as you through app_secret_command; run `chmod 600 {}`",
-            path.display(),
-            path.display()
-        )));
-    }
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
-        && let Ok(d) = std::fs::metadata(dir)
-        && platform::access(&d).others_write
-        && !platform::access(&d).sticky
-    {
-        return Err(Error::config(format!(
-            "the directory of config file {} is writable by others: anyone could replace \
-             the file; run `chmod 700 {}`",
-            path.display(),
-            dir.display()
-        )));
-    }
-    Ok((file, meta))
 }
 
 fn read_text(file: std::fs::File, path: &Path) -> Result<String> {
@@ -132,8 +121,12 @@ fn read_text(file: std::fs::File, path: &Path) -> Result<String> {
 /// profile is not found, or the slice does not parse — the whole file is
 /// parsed, so every error is still reported with its line. (Mistakes in other
 /// profiles surface when those are used, and in `cytoken check`.)
-pub fn load_selected(path: &Path, requested: Option<&str>) -> Result<ConfigFile> {
-    let (file, _) = open_config(path)?;
+pub fn load_selected(
+    path: &Path,
+    requested: Option<&str>,
+    home: Option<&Path>,
+) -> Result<ConfigFile> {
+    let file = open_config(path, home)?;
     let text = read_text(file, path)?;
     match parse_slice(&text, requested) {
         Some(parsed) => Ok(parsed),
@@ -202,6 +195,19 @@ pub(super) fn parse_slice(text: &str, requested: Option<&str>) -> Option<ConfigF
     file.profiles.contains_key(&wanted).then_some(file)
 }
 
+/// What a secret key's value must look like, for its error message.
+fn secret_key_shape(key: &str) -> &'static str {
+    match key {
+        "app_secret" => "it must be a quoted string",
+        "app_secret_env" => "it must be the quoted NAME of a variable that holds the secret",
+        "app_secret_file" => "it must be the quoted path of a file that holds the secret",
+        "app_secret_command" => {
+            "it must be an argv array such as [\"pass\", \"show\", \"cylance/prod\"]"
+        }
+        _ => "see the README for the secret keys",
+    }
+}
+
 /// Parses config text; `path` only names the file in errors.
 pub fn parse_file(text: &str, path: &Path) -> Result<ConfigFile> {
     toml::from_str(text).map_err(|e| {
@@ -212,28 +218,36 @@ pub fn parse_file(text: &str, path: &Path) -> Result<ConfigFile> {
         // toml names the key for unknown fields but not for a wrong type: take it
         // from the offending line, so the message always says which key to fix.
         if let Some(span) = e.span() {
-            let start = text[..span.start.min(text.len())]
-                .rfind('\n')
-                .map_or(0, |i| i + 1);
+            let before = &text[..span.start.min(text.len())];
+            let start = before.rfind('\n').map_or(0, |i| i + 1);
             let line = text[start..].lines().next().unwrap_or("");
+            // A line inside a multi-line string is part of a value, maybe of
+            // the secret: neither it nor toml's words about it (which may quote
+            // it) are shown.
+            let in_multiline =
+                before.matches("\"\"\"").count() % 2 == 1 || before.matches("'''").count() % 2 == 1;
             // Only a bare key: on a malformed line the text before `=` may be
             // part of a value, even of the secret.
-            if let Some((key, _)) = line.split_once('=') {
-                let key = key.trim();
-                let bare = !key.is_empty()
-                    && key
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-                if bare && !msg.contains(key) {
-                    msg = format!("{key}: {msg}");
-                }
-            }
-            // toml quotes offending values; on the secret's line that would
-            // print the secret, so say what is wrong without it.
-            if line.contains("app_secret") && !line.trim_start().starts_with("app_secret_") {
-                msg = "app_secret: malformed value (not shown: it is the secret); it must be \
-                       a quoted string"
+            let key = line.split_once('=').map(|(k, _)| k.trim()).filter(|k| {
+                !k.is_empty()
+                    && k.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            });
+            if in_multiline {
+                msg = "malformed value in a multi-line string (not shown: it may be the \
+                       secret); check its escapes, or use a literal ''' string"
                     .into();
+            } else if let Some(key) = key.filter(|k| k.starts_with("app_secret")) {
+                // toml quotes offending values; on a secret key's line that
+                // could be the secret itself (also when it is in the wrong key).
+                msg = format!(
+                    "{key}: malformed value (not shown: it may be the secret); {}",
+                    secret_key_shape(key)
+                );
+            } else if let Some(key) = key
+                && !msg.contains(key)
+            {
+                msg = format!("{key}: {msg}");
             }
         }
         // One line, and no terminal control codes from the file's text.

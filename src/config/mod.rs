@@ -20,6 +20,7 @@ pub use file::{ConfigFile, Profile, load_selected, parse_file};
 pub(crate) use service::{DEFAULT_ISSUER, MAX_LIFETIME, RESERVED_CLAIMS, region_url};
 
 use crate::error::{Error, Result};
+use crate::platform;
 use crate::secret::{Secret, SecretSource, check_private};
 
 /// How `scp` is encoded in the auth token.
@@ -79,6 +80,9 @@ pub(crate) struct Selection {
     pub git_hosts: Option<Vec<String>>,
     pub docker_hosts: Option<Vec<String>>,
     pub ca_file: Option<PathBuf>,
+    /// Every variable the secret could come from (`CYTOKEN_APP_SECRET` and
+    /// the profile's `app_secret_env`), kept from `exec`'s child.
+    pub secret_vars: Vec<String>,
     pub timeout: Duration,
     pub lock_timeout: Duration,
     pub cache_dir: PathBuf,
@@ -145,7 +149,7 @@ impl Selection {
                 )));
             }
             Some((p, _)) if p.exists() => {
-                let f = load_selected(&p, requested.as_deref())?;
+                let f = load_selected(&p, requested.as_deref(), env.home_dir().as_deref())?;
                 (Some(p), Some(f))
             }
             _ => (None, None),
@@ -279,7 +283,8 @@ impl Selection {
                  (30 minutes) between iat and exp; use 1..=1800"
             )));
         }
-        let refresh_margin = p.refresh_margin.unwrap_or(300).min(lifetime / 2);
+        let refresh_margin =
+            bounded(&where_, "refresh_margin", p.refresh_margin, 300, 0, 1800)?.min(lifetime / 2);
         // Both are at most 1800 here, so the conversions cannot fail.
         let (lifetime, refresh_margin) = (
             i64::try_from(lifetime).unwrap_or(1800),
@@ -298,17 +303,33 @@ impl Selection {
             )));
         }
 
-        let secs = |key: &str, v: Option<u64>, default: u64| -> Result<Duration> {
-            match v.unwrap_or(default) {
-                0 => Err(Error::config(format!(
-                    "{} must be at least 1 second",
-                    where_(key)
-                ))),
-                n => Ok(Duration::from_secs(n)),
-            }
-        };
-        let timeout = secs("timeout", p.timeout, 20)?;
-        let lock_timeout = secs("lock_timeout", p.lock_timeout, 30)?;
+        let timeout = Duration::from_secs(bounded(&where_, "timeout", p.timeout, 20, 1, 300)?);
+        let lock_timeout = Duration::from_secs(bounded(
+            &where_,
+            "lock_timeout",
+            p.lock_timeout,
+            30,
+            1,
+            600,
+        )?);
+        // Checked here, before any request: whoever can change ca_file can
+        // intercept the signed auth tokens.
+        let ca_file = p
+            .ca_file
+            .as_deref()
+            .map(|f| resolve_path(f, config_path.as_deref(), env));
+        if let Some(ca) = &ca_file {
+            check_trusted(ca, "ca_file", env)?;
+        }
+        // Every variable the secret could have come from, for `exec` to keep
+        // from its child even when one overrides the other.
+        let mut secret_vars = vec![SECRET_VAR.to_string()];
+        secret_vars.extend(
+            p.app_secret_env
+                .iter()
+                .filter(|v| *v != SECRET_VAR)
+                .cloned(),
+        );
 
         let cache_dir = cache_dir(flags, env)?;
 
@@ -331,7 +352,8 @@ impl Selection {
             git_auth: p.git_auth.unwrap_or(GitAuth::Auto),
             git_hosts: p.git_hosts.clone(),
             docker_hosts: p.docker_hosts.clone(),
-            ca_file: p.ca_file.clone(),
+            ca_file,
+            secret_vars,
             timeout,
             lock_timeout,
             cache_dir,
@@ -339,6 +361,44 @@ impl Selection {
             env: env.clone(),
         })
     }
+}
+
+/// A number of seconds from the profile, within `min..=max`: anything else
+/// (a huge value that would overflow a deadline, say) is a config error.
+fn bounded(
+    where_: &dyn Fn(&str) -> String,
+    key: &str,
+    value: Option<u64>,
+    default: u64,
+    min: u64,
+    max: u64,
+) -> Result<u64> {
+    let n = value.unwrap_or(default);
+    if (min..=max).contains(&n) {
+        Ok(n)
+    } else {
+        Err(Error::config(format!(
+            "{} = {n} is out of range: use {min}..={max} seconds",
+            where_(key)
+        )))
+    }
+}
+
+/// Refuses a file named in the config that others could change (see
+/// `platform::trusted_file`).
+fn check_trusted(path: &Path, what: &str, env: &Env) -> Result<()> {
+    platform::open_trusted(path, env.home_dir().as_deref())
+        .map(drop)
+        .map_err(|e| match e {
+            platform::OpenTrusted::Io(e) => {
+                Error::config(format!("cannot read {what} {}: {e}", path.display())).with_source(e)
+            }
+            platform::OpenTrusted::Untrusted(u) => Error::config(format!(
+                "{what} {} cannot be trusted: {u}; {}",
+                path.display(),
+                u.fix()
+            )),
+        })
 }
 
 /// Finds the profile to use. With no config file the profile is empty (an
@@ -399,10 +459,22 @@ fn secret_source(
         sources.push(("app_secret", SecretSource::Inline(s.clone())));
     }
     if let Some(v) = &p.app_secret_env {
+        // Never echoed unless it is a variable name: a user who pasted the
+        // secret itself here must not see it in an error or report.
+        if !is_var_name(v) {
+            return Err(Error::config(format!(
+                "{} is not a variable name (not shown: it may be the secret itself); set it \
+                 to the NAME of the variable that holds the secret, e.g. CYLANCE_SECRET",
+                where_("app_secret_env")
+            )));
+        }
         sources.push(("app_secret_env", SecretSource::Env(v.clone())));
     }
     if let Some(f) = &p.app_secret_file {
-        sources.push(("app_secret_file", SecretSource::File(expand_home(f, env))));
+        sources.push((
+            "app_secret_file",
+            SecretSource::File(resolve_path(f, config_path, env)),
+        ));
     }
     if let Some(c) = &p.app_secret_command {
         if c.is_empty() || c[0].is_empty() {
@@ -423,18 +495,16 @@ fn secret_source(
             names.join(" and ")
         )));
     }
+    // An inline secret is only acceptable in a file nobody else can read, even
+    // when the environment overrides it: the file leaks it regardless.
+    if let (Some(("app_secret", _)), Some(path)) = (sources.first(), config_path) {
+        check_private(path, "config file")?;
+    }
     // The environment outranks the profile, as for every other setting.
-    if env.var("CYTOKEN_APP_SECRET").is_some() {
-        return Ok(SecretSource::Env("CYTOKEN_APP_SECRET".into()));
+    if env.var(SECRET_VAR).is_some() {
+        return Ok(SecretSource::Env(SECRET_VAR.into()));
     }
     match sources.pop() {
-        Some(("app_secret", s)) => {
-            // An inline secret is only acceptable in a file nobody else can read.
-            if let Some(path) = config_path {
-                check_private(path, "config file")?;
-            }
-            Ok(s)
-        }
         Some((_, s)) => Ok(s),
         None => Err(Error::config(format!(
             "no app secret: set CYTOKEN_APP_SECRET, or add one of app_secret_command, \
@@ -444,11 +514,29 @@ fn secret_source(
     }
 }
 
-/// `~/x` → `$HOME/x`, so config files can name files in the user's home portably.
-fn expand_home(p: &Path, env: &Env) -> PathBuf {
-    match p.strip_prefix("~") {
-        Ok(rest) => env.home_dir().map_or_else(|| p.into(), |h| h.join(rest)),
-        Err(_) => p.into(),
+/// The variable the app secret is read from by default.
+pub(crate) const SECRET_VAR: &str = "CYTOKEN_APP_SECRET";
+
+/// Whether `s` is a portable variable name (letters, digits, `_`, not
+/// starting with a digit).
+pub(crate) fn is_var_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A path from the config file: `~/x` is in the home directory, a relative
+/// path is relative to the config file's directory (git, kubectl and docker
+/// run cytoken from anywhere), an absolute one stays.
+fn resolve_path(p: &Path, config_path: Option<&Path>, env: &Env) -> PathBuf {
+    if let Ok(rest) = p.strip_prefix("~") {
+        return env.home_dir().map_or_else(|| p.into(), |h| h.join(rest));
+    }
+    match config_path.and_then(Path::parent) {
+        Some(dir) if p.is_relative() => dir.join(p),
+        _ => p.into(),
     }
 }
 

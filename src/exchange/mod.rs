@@ -17,7 +17,7 @@ use ureq::http::{HeaderMap, StatusCode, Uri};
 use crate::clock::now;
 use crate::endpoint::check_auth_url;
 use crate::error::{Error, Result};
-use crate::redact::{SNIPPET_CHARS, quote, sanitize};
+use crate::redact::{SNIPPET_CHARS, quote_url, sanitize};
 use agent::build_agent;
 use response::{classify, expiry, retriable_status, status_text};
 
@@ -90,7 +90,7 @@ pub(crate) fn exchange(
     let uri: Uri = endpoint.auth_url.trim().parse().map_err(|_| {
         Error::config(format!(
             "auth_url {} is not a valid URL",
-            quote(&endpoint.auth_url)
+            quote_url(&endpoint.auth_url)
         ))
     })?;
     let target = Target::new(&uri, endpoint.timeout);
@@ -129,7 +129,18 @@ pub(crate) fn exchange(
                 expires_in,
                 clock_skew,
             } => {
-                let expires_at = expiry(requested_exp, &access_token, expires_in, now());
+                let now = now();
+                // Never later than the requested exp (see `expiry`); a time
+                // already past is no token at all, however it came about (a
+                // far-past exp would otherwise look fresh forever once stored).
+                let expires_at = expiry(requested_exp, &access_token, expires_in, now);
+                if expires_at <= now {
+                    return Err(Error::unavailable(format!(
+                        "token endpoint {} answered an access token that has already expired \
+                         — check the server's clock, and that auth_url is the token endpoint",
+                        target.display
+                    )));
+                }
                 return Ok(Exchanged {
                     access_token,
                     expires_at,

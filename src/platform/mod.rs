@@ -10,6 +10,7 @@ mod unix;
 pub(crate) use unix::*;
 
 use std::fmt;
+use std::path::PathBuf;
 
 /// Who owns a file, as the trust rules see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,7 +23,9 @@ pub(crate) enum Owner {
     Other(u32),
 }
 
-/// What the trust rules need to know about a file or directory.
+/// What the trust rules need to know about a file or directory. The flags are
+/// independent yes/no questions the rules ask, not states of one machine.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Access {
     pub(crate) owner: Owner,
@@ -35,6 +38,96 @@ pub(crate) struct Access {
     pub(crate) sticky: bool,
     /// The permission bits, for messages (`mode 644`).
     pub(crate) mode: u32,
+    /// Owned by the administrator (root), whether or not that is also us.
+    pub(crate) by_admin: bool,
+    /// Hard links to it (a file with more than one can be changed through a
+    /// name cytoken does not control).
+    pub(crate) links: u64,
+}
+
+/// Why a path is not trusted (DESIGN §5, as ssh's `safe_path`): the
+/// component at fault and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Untrusted {
+    pub(crate) path: PathBuf,
+    pub(crate) why: Why,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Why {
+    /// A FIFO, device or directory where a file belongs.
+    NotRegular,
+    /// Something else where a directory belongs.
+    NotDir,
+    /// A file of the kernel's (procfs, sysfs): root-owned and read-only, but
+    /// its content is whatever some process made it.
+    KernelFile,
+    /// Owned by another user.
+    Owner(u32),
+    /// Writable by group or others (the mode, for the message).
+    Writable(u32),
+    /// A root-owned file under a directory root does not own.
+    RootUnderUser,
+    /// A symlink where none may be.
+    Symlink,
+}
+
+/// Opens a file for reading and checks it can be trusted (see
+/// [`trusted_file`]): the checks run on the open handle, so the file cannot be
+/// swapped between the check and the read.
+pub(crate) fn open_trusted(
+    path: &std::path::Path,
+    home: Option<&std::path::Path>,
+) -> Result<std::fs::File, OpenTrusted> {
+    let file = std::fs::File::open(path).map_err(OpenTrusted::Io)?;
+    trusted_file(path, &file, home).map_err(OpenTrusted::Untrusted)?;
+    Ok(file)
+}
+
+/// Why [`open_trusted`] failed.
+#[derive(Debug)]
+pub(crate) enum OpenTrusted {
+    Io(std::io::Error),
+    Untrusted(Untrusted),
+}
+
+impl Untrusted {
+    /// The fix to tell the user.
+    pub(crate) fn fix(&self) -> String {
+        let p = self.path.display();
+        match self.why {
+            Why::Writable(_) => format!("run `chmod go-w {p}`"),
+            Why::Owner(_) | Why::RootUnderUser => {
+                format!("keep the file in directories only you (or root) own, not {p}")
+            }
+            Why::NotRegular | Why::NotDir | Why::KernelFile | Why::Symlink => {
+                "point it at a regular file of yours".to_string()
+            }
+        }
+    }
+}
+
+impl fmt::Display for Untrusted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = self.path.display();
+        match self.why {
+            Why::NotRegular => write!(f, "{p} is not a regular file"),
+            Why::NotDir => write!(f, "{p} is not a directory"),
+            Why::KernelFile => write!(
+                f,
+                "{p} is a kernel file (procfs or sysfs), not a file of yours"
+            ),
+            Why::Owner(uid) => write!(f, "{p} is owned by uid {uid}, not by you or root"),
+            Why::Writable(mode) => {
+                write!(f, "{p} is writable by others (mode {mode:03o})")
+            }
+            Why::RootUnderUser => write!(
+                f,
+                "{p} is owned by root but lies under a directory root does not own"
+            ),
+            Why::Symlink => write!(f, "{p} is a symlink"),
+        }
+    }
 }
 
 impl fmt::Display for Access {

@@ -12,7 +12,7 @@ use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command};
 
-use super::{Access, Owner};
+use super::{Access, Owner, Untrusted, Why};
 
 /// The effective uid, which cache files must be owned by.
 fn euid() -> u32 {
@@ -37,7 +37,155 @@ pub(crate) fn access(meta: &Metadata) -> Access {
         group_or_other: mode & 0o077 != 0,
         sticky: mode & 0o1000 != 0,
         mode: mode & 0o7777,
+        by_admin: uid == 0,
+        links: meta.nlink(),
     }
+}
+
+/// Whether an open file lives on procfs or sysfs: such files are root-owned
+/// and read-only, yet their content is whatever a process wrote (its argv in
+/// `/proc/<pid>/cmdline`), so they never count as a root-owned file.
+#[cfg(target_os = "linux")]
+fn on_kernel_fs(file: &File) -> bool {
+    use std::os::fd::AsRawFd;
+    const PROC_SUPER_MAGIC: i64 = 0x9fa0;
+    const SYSFS_MAGIC: i64 = 0x6265_6572;
+    // SAFETY: statfs is plain old data; all-zero is a valid value of it.
+    let mut st: libc::statfs = unsafe { std::mem::zeroed() };
+    // SAFETY: fstatfs writes one statfs we own, for a descriptor we hold open.
+    let rc = unsafe { libc::fstatfs(file.as_raw_fd(), &raw mut st) };
+    #[allow(clippy::unnecessary_cast, clippy::cast_possible_wrap)]
+    let kind = st.f_type as i64;
+    rc == 0 && (kind == PROC_SUPER_MAGIC || kind == SYSFS_MAGIC)
+}
+
+/// Elsewhere there is no procfs to be fooled by.
+#[cfg(not(target_os = "linux"))]
+fn on_kernel_fs(_file: &File) -> bool {
+    false
+}
+
+/// Whether the open file `file`, opened from `path`, can be trusted as ssh's
+/// `safe_path` trusts a file: a regular file, not a kernel file, owned by the
+/// user or root and writable by no one else; and every directory above it (as
+/// written and as resolved, up to `home` when it lies below it, else up to
+/// `/`) owned by the user or root and writable by no one else — except a
+/// root-owned sticky directory (`/tmp`) directly above a component the user
+/// owns. A root-owned file is trusted only under root-owned directories
+/// (otherwise whoever owns the directory can swap it).
+pub(crate) fn trusted_file(path: &Path, file: &File, home: Option<&Path>) -> Result<(), Untrusted> {
+    let bad = |why| Untrusted {
+        path: path.to_path_buf(),
+        why,
+    };
+    let meta = file.metadata().map_err(|_| bad(Why::NotRegular))?;
+    if !meta.is_file() {
+        return Err(bad(Why::NotRegular));
+    }
+    if on_kernel_fs(file) {
+        return Err(bad(Why::KernelFile));
+    }
+    let a = access(&meta);
+    if let Owner::Other(uid) = a.owner {
+        return Err(bad(Why::Owner(uid)));
+    }
+    if a.others_write {
+        return Err(bad(Why::Writable(a.mode)));
+    }
+    ancestors_trusted(path, a.owner, home)
+}
+
+/// Whether the directory at `path` (never followed: a symlink is refused) is
+/// ours, writable by no one else, and under trusted directories (see
+/// [`trusted_file`]). Group or other *read* access is not checked here.
+pub(crate) fn trusted_dir(path: &Path, home: Option<&Path>) -> Result<(), Untrusted> {
+    let bad = |why| Untrusted {
+        path: path.to_path_buf(),
+        why,
+    };
+    let meta = std::fs::symlink_metadata(path).map_err(|_| bad(Why::NotDir))?;
+    if meta.file_type().is_symlink() {
+        return Err(bad(Why::Symlink));
+    }
+    if !meta.is_dir() {
+        return Err(bad(Why::NotDir));
+    }
+    let a = access(&meta);
+    match a.owner {
+        Owner::Me => {}
+        Owner::Admin => return Err(bad(Why::Owner(0))),
+        Owner::Other(uid) => return Err(bad(Why::Owner(uid))),
+    }
+    if a.others_write {
+        return Err(bad(Why::Writable(a.mode)));
+    }
+    ancestors_trusted(path, a.owner, home)
+}
+
+/// The directories above `path`, both as written and as resolved.
+fn ancestors_trusted(path: &Path, owner: Owner, home: Option<&Path>) -> Result<(), Untrusted> {
+    let written = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    check_dirs_above(&written, owner, home)?;
+    if let Ok(real) = std::fs::canonicalize(path)
+        && real != written
+    {
+        check_dirs_above(&real, owner, home)?;
+    }
+    Ok(())
+}
+
+fn check_dirs_above(path: &Path, owner: Owner, home: Option<&Path>) -> Result<(), Untrusted> {
+    let home = home.and_then(|h| {
+        std::fs::canonicalize(h)
+            .ok()
+            .or_else(|| Some(h.to_path_buf()))
+    });
+    let below_home = home.as_deref().filter(|h| path.starts_with(h));
+    let mut child = owner;
+    for dir in path
+        .ancestors()
+        .skip(1)
+        .filter(|d| !d.as_os_str().is_empty())
+    {
+        let bad = |why| Untrusted {
+            path: dir.to_path_buf(),
+            why,
+        };
+        let meta = std::fs::metadata(dir).map_err(|_| bad(Why::NotDir))?;
+        if !meta.is_dir() {
+            return Err(bad(Why::NotDir));
+        }
+        let a = access(&meta);
+        if let Owner::Other(uid) = a.owner {
+            return Err(bad(Why::Owner(uid)));
+        }
+        if owner == Owner::Admin && !a.by_admin {
+            return Err(Untrusted {
+                path: path.to_path_buf(),
+                why: Why::RootUnderUser,
+            });
+        }
+        // Anyone may create entries in /tmp, but only their own: it is safe
+        // directly above something of ours, and nowhere else.
+        let sticky_ok = a.by_admin && a.sticky && child == Owner::Me;
+        if a.others_write && !sticky_ok {
+            return Err(bad(Why::Writable(a.mode)));
+        }
+        child = a.owner;
+        if below_home.is_some_and(|h| dir == h) {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Opens a directory without following a symlink, to change its mode through
+/// the handle (never through a path that could be swapped for a link).
+pub(crate) fn open_dir_nofollow(path: &Path) -> io::Result<File> {
+    OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_DIRECTORY)
+        .open(path)
 }
 
 /// Makes this process non-dumpable: no core file (which would hold the app
@@ -93,18 +241,18 @@ pub(crate) fn create_new_private(path: &Path) -> io::Result<File> {
 }
 
 /// Opens (creating it private if needed) a file to append to, never through a
-/// symlink.
+/// symlink and never blocking on a FIFO planted in its place.
 pub(crate) fn open_private_append(path: &Path) -> io::Result<File> {
     OpenOptions::new()
         .append(true)
         .create(true)
         .mode(0o600)
-        .custom_flags(libc::O_NOFOLLOW)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(path)
 }
 
-/// Opens (creating it private if needed) a lock file, never through a symlink
-/// and never truncating it.
+/// Opens (creating it private if needed) a lock file, never through a symlink,
+/// never blocking on a FIFO and never truncating it.
 pub(crate) fn open_private_lock(path: &Path) -> io::Result<File> {
     OpenOptions::new()
         .read(true)
@@ -112,7 +260,7 @@ pub(crate) fn open_private_lock(path: &Path) -> io::Result<File> {
         .create(true)
         .truncate(false)
         .mode(0o600)
-        .custom_flags(libc::O_NOFOLLOW)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(path)
 }
 
@@ -124,9 +272,9 @@ pub(crate) fn create_private_dir(path: &Path, recursive: bool) -> io::Result<()>
         .create(path)
 }
 
-/// Takes group and other access away from a directory of ours.
-pub(crate) fn make_private_dir(path: &Path) -> io::Result<()> {
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))
+/// Takes group and other access away from an open directory of ours.
+pub(crate) fn make_private(dir: &File) -> io::Result<()> {
+    dir.set_permissions(std::fs::Permissions::from_mode(0o700))
 }
 
 /// Makes `cmd` start its own process tree (a process group), so that

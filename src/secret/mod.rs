@@ -89,7 +89,7 @@ impl SecretSource {
                      or configure app_secret_file or app_secret_command"
                 ))
             })?,
-            SecretSource::File(path) => read_secret_file(path)?,
+            SecretSource::File(path) => read_secret_file(path, env)?,
             SecretSource::Command(argv) => command::run_secret_command(argv, budget)?,
             SecretSource::Inline(s) => s.expose().to_string(),
         };
@@ -121,17 +121,29 @@ pub(crate) fn check_private(path: &Path, what: &str) -> Result<()> {
     Ok(())
 }
 
-fn read_secret_file(path: &Path) -> Result<String> {
+/// Reads `app_secret_file`: a trusted path (whoever can swap it chooses the
+/// key our tokens are signed with, and sees what we send) that only we can
+/// read.
+fn read_secret_file(path: &Path, env: &Env) -> Result<String> {
+    let cannot = |e: std::io::Error| {
+        Error::config(format!(
+            "cannot read app_secret_file {}: {e}",
+            path.display()
+        ))
+    };
+    let file = platform::open_trusted(path, env.home_dir().as_deref()).map_err(|e| match e {
+        platform::OpenTrusted::Io(e) => cannot(e),
+        platform::OpenTrusted::Untrusted(u) => Error::config(format!(
+            "app_secret_file {} cannot be trusted: {u}; {}",
+            path.display(),
+            u.fix()
+        )),
+    })?;
     check_private(path, "app_secret_file")?;
     let mut s = String::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(64 * 1024).read_to_string(&mut s))
-        .map_err(|e| {
-            Error::config(format!(
-                "cannot read app_secret_file {}: {e}",
-                path.display()
-            ))
-        })?;
+    file.take(64 * 1024)
+        .read_to_string(&mut s)
+        .map_err(cannot)?;
     let trimmed = s.trim_end_matches(['\n', '\r']).to_string();
     drop(Secret::new(s)); // overwrite the untrimmed copy
     Ok(trimmed)

@@ -65,7 +65,10 @@ fn demo_runs_offline_and_says_complete() {
     assert!(out.contains("demo complete: one exchange"), "{out}");
     // The same listing as `cache list`, never a token.
     assert!(out.contains("PROFILE") && out.contains("EXPIRES"), "{out}");
-    assert_eq!(out.matches("eyJ").count(), out.matches("(redacted)").count());
+    assert_eq!(
+        out.matches("eyJ").count(),
+        out.matches("(redacted)").count()
+    );
 }
 
 /// `demo --serve` prints the lines to paste, and a `cytoken token` run with
