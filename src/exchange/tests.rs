@@ -6,10 +6,10 @@ use crate::clock::parse_http_date;
 use crate::endpoint::check_auth_url;
 use crate::error::Kind;
 use crate::redact::clean;
-use std::io::{BufRead, BufReader, Read, Write};
+use cytoken_emulator::{Emulator, Fault, ISSUER};
+use serde_json::{Value, json};
+use std::io::Write;
 use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::UNIX_EPOCH;
 
 fn jwt(exp: i64) -> String {
@@ -145,84 +145,39 @@ fn snippets_never_carry_tokens() {
     assert!(sanitize(&"y ".repeat(300), 100).ends_with('…'));
 }
 
-// ---- exchanges against a throwaway loopback server ----
+// ---- exchanges against the emulator ----
 
-const AUTH_TOKEN_PREFIX: &str = "eyJhbGciOiJIUzI1NiJ9.eyJqdGkiOiJ0ZXN0";
+const TENANT: &str = "00000000-0000-0000-0000-000000000000";
+const APP: &str = "11111111-1111-1111-1111-111111111111";
+const SECRET: &str = "s3cret-app-key";
 
-/// Answers each connection with the next canned response; records requests.
-struct Server {
-    url: String,
-    requests: Arc<Mutex<Vec<String>>>,
-    handle: Option<JoinHandle<()>>,
+fn emulator() -> Emulator {
+    let emu = Emulator::start().expect("start emulator");
+    emu.register_app(TENANT, APP, SECRET);
+    emu
 }
 
-impl Server {
-    fn start(responses: Vec<Vec<u8>>) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let url = format!(
-            "http://{}/auth/v2/token",
-            listener.local_addr().expect("addr")
-        );
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let seen = Arc::clone(&requests);
-        let handle = std::thread::spawn(move || {
-            for response in responses {
-                let Ok((stream, _)) = listener.accept() else {
-                    return;
-                };
-                let mut reader = BufReader::new(stream);
-                let mut head = String::new();
-                let mut length = 0usize;
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                        break;
-                    }
-                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                        length = v.trim().parse().unwrap_or(0);
-                    }
-                    head.push_str(&line);
-                    if line == "\r\n" {
-                        break;
-                    }
-                }
-                let mut body = vec![0; length];
-                let _ = reader.read_exact(&mut body);
-                head.push_str(&String::from_utf8_lossy(&body));
-                seen.lock().expect("lock").push(head);
-                let mut stream = reader.into_inner();
-                // The client may hang up early (e.g. on an oversized body).
-                let _ = stream.write_all(&response);
-                let _ = stream.flush();
-            }
-        });
-        Server {
-            url,
-            requests,
-            handle: Some(handle),
-        }
+/// An auth token the emulator accepts when `secret` is the app's and `exp` is at
+/// most 30 minutes away: HS256, the service's claims, iat now, a fresh jti; plus
+/// `extra` claims.
+fn auth_token(secret: &str, exp: i64, extra: &Value) -> String {
+    let mut claims = json!({
+        "iss": ISSUER,
+        "sub": APP,
+        "tid": TENANT,
+        "iat": now(),
+        "exp": exp,
+        "jti": uuid::Uuid::new_v4().to_string(),
+    });
+    if let (Some(claims), Some(extra)) = (claims.as_object_mut(), extra.as_object()) {
+        claims.extend(extra.clone());
     }
-
-    fn requests(mut self) -> Vec<String> {
-        if let Some(h) = self.handle.take() {
-            let _ = h.join();
-        }
-        self.requests.lock().expect("lock").clone()
-    }
-}
-
-fn response(status: &str, headers: &[&str], body: &str) -> Vec<u8> {
-    let mut r = format!(
-        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n",
-        body.len()
-    );
-    for h in headers {
-        r.push_str(h);
-        r.push_str("\r\n");
-    }
-    r.push_str("\r\n");
-    r.push_str(body);
-    r.into_bytes()
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::default(),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(secret.as_bytes()).expect("key"),
+    )
+    .expect("sign auth token")
 }
 
 fn endpoint(url: &str, timeout: Duration) -> Endpoint {
@@ -234,75 +189,105 @@ fn endpoint(url: &str, timeout: Duration) -> Endpoint {
     }
 }
 
-/// Runs an exchange; returns the result and the number of mint calls.
-fn run(url: &str, timeout: Duration, requested_exp: i64) -> (Result<Exchanged>, usize) {
-    let mut calls = 0;
+/// Runs an exchange whose mint signs with `secret` and `extra` claims; returns
+/// the result and every auth token minted, in order.
+fn run_with(
+    url: &str,
+    timeout: Duration,
+    requested_exp: i64,
+    secret: &str,
+    extra: &Value,
+) -> (Result<Exchanged>, Vec<String>) {
+    let mut minted = Vec::new();
     let mut mint = || {
-        calls += 1;
-        Ok((format!("{AUTH_TOKEN_PREFIX}{calls}.sig"), requested_exp))
+        let token = auth_token(secret, requested_exp, extra);
+        minted.push(token.clone());
+        Ok((token, requested_exp))
     };
     let result = exchange(&endpoint(url, timeout), &mut mint);
-    (result, calls)
+    (result, minted)
 }
 
-fn message(result: Result<Exchanged>) -> (Error, String) {
+/// Runs an exchange with good auth tokens.
+fn run(url: &str, timeout: Duration, requested_exp: i64) -> (Result<Exchanged>, Vec<String>) {
+    run_with(url, timeout, requested_exp, SECRET, &json!({}))
+}
+
+/// The error and its message, which must not carry any minted auth token (nor
+/// its payload or signature alone).
+fn message(result: Result<Exchanged>, minted: &[String]) -> (Error, String) {
     let e = result.expect_err("an error");
     let m = e.to_string();
-    assert!(!m.contains(AUTH_TOKEN_PREFIX), "auth token leaked: {m}");
+    for token in minted {
+        for part in token.split('.').skip(1) {
+            assert!(!m.contains(part), "auth token leaked: {m}");
+        }
+    }
     (e, m)
 }
 
+/// The `auth_token` of the last request the emulator read.
+fn last_auth_token(emu: &Emulator) -> String {
+    let request = emu.last_request().expect("a request");
+    let body: Value = serde_json::from_slice(&request.body).expect("json body");
+    body["auth_token"].as_str().expect("auth_token").to_owned()
+}
+
+const TEN_S: Duration = Duration::from_secs(10);
+
 #[test]
 fn happy_path_takes_the_earliest_expiry() {
+    let emu = emulator();
     let now = now();
-    let access = jwt(now + 1200);
-    let body = format!("{{\"access_token\":\"{access}\",\"expires_in\":900}}");
-    let server = Server::start(vec![response(
-        "200 OK",
-        &["Content-Type: application/json"],
-        &body,
-    )]);
-    let (result, calls) = run(&server.url, Duration::from_secs(10), now + 1800);
+    // A real exchange: the emulator verifies the auth token and issues an access
+    // token expiring with it.
+    let (result, minted) = run(&emu.url(), TEN_S, now + 1800);
     let got = result.expect("exchange");
-    assert_eq!(calls, 1);
+    assert_eq!(minted.len(), 1);
+    assert!(emu.verify_access_token(&got.access_token));
+    assert_eq!((emu.requests(), emu.issued()), (1, 1));
+    assert_eq!(got.expires_at, now + 1800, "{got:?}");
+    assert!(got.clock_skew.is_some_and(|s| s.abs() <= 2), "{got:?}");
+    assert!(!format!("{got:?}").contains(&got.access_token));
+
+    let req = emu.last_request().expect("a request");
+    assert_eq!(
+        (req.method.as_str(), req.path.as_str()),
+        ("POST", "/auth/v2/token")
+    );
+    assert_eq!(
+        req.header("content-type"),
+        Some("application/json; charset=utf-8")
+    );
+    assert_eq!(req.header("accept"), Some("application/json"));
+    assert_eq!(
+        req.header("user-agent"),
+        Some(concat!("cytoken/", env!("CARGO_PKG_VERSION")))
+    );
+    let body: Value = serde_json::from_slice(&req.body).expect("json body");
+    assert_eq!(body, json!({ "auth_token": minted[0] }));
+
+    // A shorter access token exp and a still shorter expires_in: the earliest wins.
+    let access = jwt(now + 1200);
+    emu.push_fault(Fault::status(
+        200,
+        json!({ "access_token": access, "expires_in": 900 }).to_string(),
+    ));
+    let (result, minted) = run(&emu.url(), TEN_S, now + 1800);
+    let got = result.expect("exchange");
+    assert_eq!(minted.len(), 1);
     assert_eq!(got.access_token, access);
     assert!((now + 899..=now + 902).contains(&got.expires_at), "{got:?}");
     assert!(!format!("{got:?}").contains(&access));
-
-    let requests = server.requests();
-    let req = &requests[0];
-    assert!(req.starts_with("POST /auth/v2/token HTTP/1.1\r\n"), "{req}");
-    let lower = req.to_ascii_lowercase();
-    assert!(
-        lower.contains("content-type: application/json; charset=utf-8\r\n"),
-        "{req}"
-    );
-    assert!(lower.contains("accept: application/json\r\n"), "{req}");
-    assert!(
-        lower.contains(&format!(
-            "user-agent: cytoken/{}\r\n",
-            env!("CARGO_PKG_VERSION")
-        )),
-        "{req}"
-    );
-    let body = req.split("\r\n\r\n").nth(1).expect("body");
-    let json: serde_json::Value = serde_json::from_str(body).expect("json body");
-    assert_eq!(
-        json,
-        serde_json::json!({ "auth_token": format!("{AUTH_TOKEN_PREFIX}1.sig") })
-    );
 }
 
 #[test]
 fn expiry_without_hints_is_the_requested_one() {
+    let emu = emulator();
     let now = now();
     // Not a JWT and no expires_in: only the requested exp bounds it.
-    let server = Server::start(vec![response(
-        "200 OK",
-        &[],
-        "{\"access_token\":\"opaque-token\"}",
-    )]);
-    let (result, _) = run(&server.url, Duration::from_secs(10), now + 600);
+    emu.push_fault(Fault::status(200, r#"{"access_token":"opaque-token"}"#));
+    let (result, _) = run(&emu.url(), TEN_S, now + 600);
     assert_eq!(result.expect("exchange").expires_at, now + 600);
     // The access token's own exp wins when it is earlier.
     assert_eq!(expiry(now + 1800, &jwt(now + 100), None, now), now + 100);
@@ -310,120 +295,136 @@ fn expiry_without_hints_is_the_requested_one() {
 
 #[test]
 fn unauthorized_with_skewed_clock_says_so() {
-    let server_time = time::OffsetDateTime::now_utc() - time::Duration::minutes(10);
-    let imf = time::macros::format_description!(
-        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    let emu = emulator();
+    // The server's clock is 10 minutes behind: our fresh iat is in its future.
+    emu.set_clock_skew(-600);
+    let (result, minted) = run(&emu.url(), TEN_S, now() + 1800);
+    let (e, m) = message(result, &minted);
+    assert_eq!(minted.len(), 1, "401 is not retried");
+    let rejection = emu.last_rejection();
+    assert!(
+        rejection
+            .as_ref()
+            .is_some_and(|(status, why)| *status == 401 && why.contains("iat")),
+        "{rejection:?}"
     );
-    let date = format!("Date: {}", server_time.format(&imf).expect("format"));
-    let server = Server::start(vec![response(
-        "401 Unauthorized",
-        &[&date, "Content-Type: application/json"],
-        "{\"message\":\"Invalid JWT payload\"}",
-    )]);
-    let (result, calls) = run(&server.url, Duration::from_secs(10), now() + 1800);
-    let (e, m) = message(result);
-    assert_eq!(calls, 1, "401 is not retried");
     assert!(e.kind() == Kind::Rejected(401), "{e:?}");
     assert_eq!(e.exit_code(), 3);
     assert!(m.contains("401 Unauthorized"), "{m}");
     assert!(m.contains("Invalid JWT payload"), "{m}");
     assert!(m.contains("app_id, tenant_id and the app secret"), "{m}");
-    assert!(m.contains("clock"), "{m}");
+    assert!(m.contains("clock") && m.contains("(ahead)"), "{m}");
     assert!(m.contains("NTP"), "{m}");
 }
 
 #[test]
 fn unauthorized_with_good_clock_does_not_blame_it() {
-    let imf = time::macros::format_description!(
-        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    let emu = emulator();
+    let (result, minted) = run_with(&emu.url(), TEN_S, now() + 1800, "wrong", &json!({}));
+    let (e, m) = message(result, &minted);
+    assert!(e.kind() == Kind::Rejected(401), "{e:?}");
+    let rejection = emu.last_rejection();
+    assert!(
+        rejection
+            .as_ref()
+            .is_some_and(|(_, why)| why.contains("signature")),
+        "{rejection:?}"
     );
-    let date = format!(
-        "Date: {}",
-        time::OffsetDateTime::now_utc()
-            .format(&imf)
-            .expect("format")
-    );
-    let server = Server::start(vec![response(
-        "401 Unauthorized",
-        &[&date],
-        "{\"message\":\"Invalid JWT payload\"}",
-    )]);
-    let (result, _) = run(&server.url, Duration::from_secs(10), now() + 1800);
-    let (_, m) = message(result);
     assert!(!m.contains("clock"), "{m}");
 }
 
 #[test]
 fn forbidden_and_bad_request_explain_themselves() {
-    let server = Server::start(vec![response(
-        "403 Forbidden",
-        &[],
-        "{\"message\":\"Forbidden\"}",
-    )]);
-    let (result, _) = run(&server.url, Duration::from_secs(10), now() + 1800);
-    let (e, m) = message(result);
-    assert!(e.kind() == Kind::Rejected(403));
-    assert!(m.contains("scopes"), "{m}");
+    let emu = emulator();
+    emu.allow_scopes(APP, &["device:list"]);
+    let scp = json!({ "scp": ["policy:delete"] });
+    let (result, minted) = run_with(&emu.url(), TEN_S, now() + 1800, SECRET, &scp);
+    let (e, m) = message(result, &minted);
+    assert!(e.kind() == Kind::Rejected(403), "{e:?}");
+    assert!(m.contains("policy:delete") && m.contains("scopes"), "{m}");
 
-    let server = Server::start(vec![response("400 Bad Request", &[], "lifetime too long")]);
-    let (result, _) = run(&server.url, Duration::from_secs(10), now() + 1800);
-    let (e, m) = message(result);
-    assert!(e.kind() == Kind::Rejected(400));
+    // A lifetime over the service's limit, refused by the emulator's own check.
+    let (result, minted) = run(&emu.url(), TEN_S, now() + 3600);
+    let (e, m) = message(result, &minted);
+    assert!(e.kind() == Kind::Rejected(400), "{e:?}");
+    assert!(
+        m.contains("exceeds the maximum of 1800 s") && m.contains("1800 s limit"),
+        "{m}"
+    );
+
+    // A body that is not JSON is quoted as is.
+    emu.push_fault(Fault::Status {
+        status: 400,
+        body: "lifetime too long".into(),
+        headers: vec![("Content-Type".into(), "text/plain".into())],
+    });
+    let (result, minted) = run(&emu.url(), TEN_S, now() + 1800);
+    let (e, m) = message(result, &minted);
+    assert!(e.kind() == Kind::Rejected(400), "{e:?}");
     assert!(m.contains("lifetime too long") && m.contains("1800"), "{m}");
 }
 
 #[test]
 fn not_found_blames_the_url() {
-    let server = Server::start(vec![response("404 Not Found", &[], "no such page")]);
-    let (result, calls) = run(&server.url, Duration::from_secs(10), now() + 1800);
-    let (e, m) = message(result);
-    assert_eq!(calls, 1);
+    let emu = emulator();
+    let url = format!("http://{}/auth/v2/tokens", emu.addr());
+    let (result, minted) = run(&url, TEN_S, now() + 1800);
+    let (e, m) = message(result, &minted);
+    assert_eq!(minted.len(), 1);
+    assert_eq!(emu.requests(), 0, "not a token request");
     assert!(e.kind() == Kind::Unavailable);
     assert!(m.contains("404 Not Found") && m.contains("auth_url"), "{m}");
 }
 
 #[test]
 fn service_unavailable_then_success_mints_twice() {
-    let access = jwt(now() + 1800);
-    let server = Server::start(vec![
-        response("503 Service Unavailable", &[], ""),
-        response("200 OK", &[], &format!("{{\"access_token\":\"{access}\"}}")),
-    ]);
-    let (result, calls) = run(&server.url, Duration::from_secs(10), now() + 1800);
-    assert_eq!(result.expect("exchange").access_token, access);
-    assert_eq!(calls, 2);
-    let requests = server.requests();
+    let emu = emulator();
+    emu.push_fault(Fault::status(503, ""));
+    let (result, minted) = run(&emu.url(), TEN_S, now() + 1800);
+    let got = result.expect("exchange");
+    assert!(emu.verify_access_token(&got.access_token));
+    assert_eq!(minted.len(), 2);
+    assert_eq!((emu.requests(), emu.issued()), (2, 1));
     // Each attempt carried its own, freshly minted auth token.
-    assert!(requests[0].contains(&format!("{AUTH_TOKEN_PREFIX}1.sig")));
-    assert!(requests[1].contains(&format!("{AUTH_TOKEN_PREFIX}2.sig")));
+    assert_ne!(minted[0], minted[1]);
+    assert_eq!(last_auth_token(&emu), minted[1]);
 }
 
 #[test]
 fn gives_up_after_three_attempts() {
-    let busy = || response("503 Service Unavailable", &["Retry-After: 0"], "");
-    let server = Server::start(vec![busy(), busy(), busy()]);
-    let (result, calls) = run(&server.url, Duration::from_secs(10), now() + 1800);
-    let (e, m) = message(result);
-    assert_eq!(calls, 3);
+    let emu = emulator();
+    for _ in 0..3 {
+        emu.push_fault(Fault::Status {
+            status: 503,
+            body: String::new(),
+            headers: vec![("Retry-After".into(), "0".into())],
+        });
+    }
+    let (result, minted) = run(&emu.url(), TEN_S, now() + 1800);
+    let (e, m) = message(result, &minted);
+    assert_eq!(minted.len(), 3);
+    assert_eq!((emu.requests(), emu.issued()), (3, 0));
     assert_eq!(e.exit_code(), 4);
     assert!(
         m.contains("after 3 attempts: 503 Service Unavailable"),
         "{m}"
     );
-    assert!(m.contains(&server.url), "{m}");
+    assert!(m.contains(&emu.url()), "{m}");
 }
 
 #[test]
 fn retry_after_beyond_the_budget_stops_early() {
-    let server = Server::start(vec![response(
-        "429 Too Many Requests",
-        &["Retry-After: 120"],
-        "",
-    )]);
+    let emu = emulator();
+    emu.push_fault(Fault::Status {
+        status: 429,
+        body: String::new(),
+        headers: vec![("Retry-After".into(), "120".into())],
+    });
     let started = Instant::now();
-    let (result, calls) = run(&server.url, Duration::from_secs(3), now() + 1800);
-    let (_, m) = message(result);
-    assert_eq!(calls, 1);
+    let (result, minted) = run(&emu.url(), Duration::from_secs(3), now() + 1800);
+    let (_, m) = message(result, &minted);
+    assert_eq!(minted.len(), 1);
+    assert_eq!(emu.requests(), 1);
     assert!(started.elapsed() < Duration::from_secs(2));
     assert!(
         m.contains("429 Too Many Requests") && m.contains("120 s"),
@@ -433,79 +434,68 @@ fn retry_after_beyond_the_budget_stops_early() {
 
 #[test]
 fn redirects_are_not_followed() {
-    let server = Server::start(vec![response(
-        "307 Temporary Redirect",
-        &["Location: https://elsewhere.example/steal"],
-        "",
-    )]);
-    let (result, calls) = run(&server.url, Duration::from_secs(10), now() + 1800);
-    let (e, m) = message(result);
-    assert_eq!(calls, 1);
+    let emu = emulator();
+    emu.push_fault(Fault::Redirect("https://elsewhere.example/steal".into()));
+    let (result, minted) = run(&emu.url(), TEN_S, now() + 1800);
+    let (e, m) = message(result, &minted);
+    assert_eq!(minted.len(), 1);
     assert!(e.kind() == Kind::Unavailable);
     assert!(m.contains("307") && m.contains("elsewhere.example"), "{m}");
     assert!(m.contains("redirects are not followed"), "{m}");
-    assert_eq!(server.requests().len(), 1);
+    assert_eq!(emu.requests(), 1);
 }
 
 #[test]
 fn html_instead_of_json_is_unavailable() {
-    let server = Server::start(vec![response(
-        "200 OK",
-        &["Content-Type: text/html"],
-        "<html><body>Welcome to the captive portal</body></html>",
-    )]);
-    let (result, _) = run(&server.url, Duration::from_secs(10), now() + 1800);
-    let (e, m) = message(result);
+    let emu = emulator();
+    // A captive portal's login page.
+    emu.push_fault(Fault::Garbage);
+    let (result, minted) = run(&emu.url(), TEN_S, now() + 1800);
+    let (e, m) = message(result, &minted);
     assert!(e.kind() == Kind::Unavailable);
     assert!(
-        m.contains("text/html") && m.contains("captive portal"),
+        m.contains("text/html") && m.contains("Network login required"),
         "{m}"
     );
 }
 
 #[test]
 fn bad_access_tokens_are_refused_and_not_echoed() {
+    let emu = emulator();
     let token = jwt(now() + 1800);
-    let server = Server::start(vec![response(
-        "200 OK",
-        &[],
-        &format!("{{\"token\":\"{token}\"}}"),
-    )]);
-    let (result, _) = run(&server.url, Duration::from_secs(10), now() + 1800);
-    let (_, m) = message(result);
+    emu.push_fault(Fault::status(200, json!({ "token": token }).to_string()));
+    emu.push_fault(Fault::status(
+        200,
+        r#"{"access_token":"abc\nurl=https://evil"}"#,
+    ));
+    let (result, minted) = run(&emu.url(), TEN_S, now() + 1800);
+    let (_, m) = message(result, &minted);
     assert!(m.contains("no access_token") && !m.contains(&token), "{m}");
 
-    let server = Server::start(vec![response(
-        "200 OK",
-        &[],
-        "{\"access_token\":\"abc\\nurl=https://evil\"}",
-    )]);
-    let (result, _) = run(&server.url, Duration::from_secs(10), now() + 1800);
-    let (e, _) = message(result);
+    let (result, minted) = run(&emu.url(), TEN_S, now() + 1800);
+    let (e, _) = message(result, &minted);
     assert!(e.kind() == Kind::Unavailable);
+    assert_eq!(emu.issued(), 0);
 }
 
 #[test]
 fn oversized_body_is_unavailable() {
-    let body = "x".repeat((1 << 20) + 10);
-    let server = Server::start(vec![response("200 OK", &[], &body)]);
-    let (result, calls) = run(&server.url, Duration::from_secs(10), now() + 1800);
-    let (e, m) = message(result);
-    assert_eq!(calls, 1);
+    let emu = emulator();
+    emu.push_fault(Fault::Huge((1 << 20) + 10));
+    let (result, minted) = run(&emu.url(), TEN_S, now() + 1800);
+    let (e, m) = message(result, &minted);
+    assert_eq!(minted.len(), 1);
     assert!(e.kind() == Kind::Unavailable);
     assert!(m.contains("larger than 1 MiB"), "{m}");
 }
 
 #[test]
 fn refused_connections_are_retried_then_reported() {
-    let port = {
-        let l = TcpListener::bind("127.0.0.1:0").expect("bind");
-        l.local_addr().expect("addr").port()
-    };
-    let url = format!("http://127.0.0.1:{port}/auth/v2/token");
-    let (result, calls) = run(&url, Duration::from_secs(10), now() + 1800);
-    let (e, m) = message(result);
-    assert_eq!(calls, 3);
+    // A stopped emulator's port: nothing listens there any more.
+    let url = emulator().url();
+    let (result, minted) = run(&url, TEN_S, now() + 1800);
+    let (e, m) = message(result, &minted);
+    assert_eq!(minted.len(), 3);
     assert_eq!(e.exit_code(), 4);
     assert!(
         m.contains("after 3 attempts") && m.contains("127.0.0.1"),
@@ -515,33 +505,28 @@ fn refused_connections_are_retried_then_reported() {
 
 #[test]
 fn a_silent_server_times_out_within_the_budget() {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let url = format!(
-        "http://{}/auth/v2/token",
-        listener.local_addr().expect("addr")
-    );
-    let hold = std::thread::spawn(move || {
-        // Accept and say nothing until the client gives up.
-        let conn = listener.accept();
-        std::thread::sleep(Duration::from_millis(1500));
-        drop(conn);
-    });
+    let emu = emulator();
+    // Reads the request, then says nothing until the client gives up.
+    emu.push_fault(Fault::Hang);
     let started = Instant::now();
-    let (result, calls) = run(&url, Duration::from_secs(1), now() + 1800);
-    let (e, m) = message(result);
+    let (result, minted) = run(&emu.url(), Duration::from_secs(1), now() + 1800);
+    let (e, m) = message(result, &minted);
     assert!(started.elapsed() < Duration::from_millis(2500));
-    assert_eq!(calls, 1);
+    assert_eq!(minted.len(), 1);
+    assert_eq!(emu.requests(), 1);
     assert!(e.kind() == Kind::Unavailable);
     assert!(
         m.contains("timed out after 1 s") && m.contains("127.0.0.1"),
         "{m}"
     );
-    let _ = hold.join();
 }
 
 #[test]
 fn tls_failures_are_not_retried() {
-    // A plain-http server behind an https URL: the handshake fails on its answer.
+    // A plain-TCP peer behind an https URL that answers in HTTP at once: the
+    // handshake fails on its answer. The emulator cannot play it: it waits for
+    // a complete HTTP request head, so it would sit on the ClientHello until the
+    // budget ran out (a timeout, not a TLS failure).
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let url = format!(
         "https://{}/auth/v2/token",
@@ -549,13 +534,13 @@ fn tls_failures_are_not_retried() {
     );
     let serve = std::thread::spawn(move || {
         if let Ok((mut stream, _)) = listener.accept() {
-            let _ = stream.write_all(&response("200 OK", &[], "{}"));
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}");
             std::thread::sleep(Duration::from_millis(200));
         }
     });
-    let (result, calls) = run(&url, Duration::from_secs(10), now() + 1800);
-    let (e, m) = message(result);
-    assert_eq!(calls, 1);
+    let (result, minted) = run(&url, TEN_S, now() + 1800);
+    let (e, m) = message(result, &minted);
+    assert_eq!(minted.len(), 1);
     assert!(e.kind() == Kind::Unavailable);
     assert!(m.contains("TLS") && m.contains("ca_file"), "{m}");
     let _ = serve.join();
@@ -563,25 +548,29 @@ fn tls_failures_are_not_retried() {
 
 #[test]
 fn mint_errors_pass_through() {
+    let emu = emulator();
     let mut mint = || Err(Error::config("no secret".to_string()));
-    let e = exchange(
-        &endpoint("http://127.0.0.1:9/auth/v2/token", Duration::from_secs(5)),
-        &mut mint,
-    )
-    .expect_err("error");
+    let e = exchange(&endpoint(&emu.url(), Duration::from_secs(5)), &mut mint).expect_err("error");
     assert_eq!(e, Error::config("no secret".to_string()));
+    assert_eq!(emu.requests(), 0, "nothing is sent without an auth token");
 }
 
 #[test]
 fn unreadable_ca_file_is_a_config_error() {
+    let emu = emulator();
     let dir = tempfile::tempdir().expect("tempdir");
     let missing = dir.path().join("missing.pem");
     let garbage = dir.path().join("garbage.pem");
     std::fs::write(&garbage, "not a certificate").expect("write");
     for path in [missing, garbage] {
-        let mut ep = endpoint("https://127.0.0.1:9/auth/v2/token", Duration::from_secs(5));
+        let url = format!("https://{}/auth/v2/token", emu.addr());
+        let mut ep = endpoint(&url, Duration::from_secs(5));
         ep.ca_file = Some(path.clone());
-        let mut mint = || Ok(("x".to_string(), 0));
+        let mut calls = 0;
+        let mut mint = || {
+            calls += 1;
+            Ok(("x".to_string(), 0))
+        };
         match exchange(&ep, &mut mint) {
             Err(e) if e.kind() == Kind::Config => {
                 let m = e.to_string();
@@ -589,5 +578,6 @@ fn unreadable_ca_file_is_a_config_error() {
             }
             other => panic!("{other:?}"),
         }
+        assert_eq!(calls, 0, "refused before minting or connecting");
     }
 }

@@ -1,7 +1,7 @@
 //! Fault injection (the `faults` feature, for tests and benchmarks only): a
 //! queue of misbehaviours answered instead of verifying, a delay before every
-//! answer, a skewed clock, revoked tokens, and the last claims and refusal
-//! seen, for test diagnostics.
+//! answer, a skewed clock, revoked tokens, and the last request, claims and
+//! refusal seen, for test diagnostics.
 
 use std::collections::{HashSet, VecDeque};
 use std::io::{self, Read, Write};
@@ -52,6 +52,28 @@ impl Fault {
     }
 }
 
+/// A token request as the emulator read it ([`Emulator::last_request`]), so a
+/// test can check what its client sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeenRequest {
+    pub method: String,
+    /// The request target's path, without query.
+    pub path: String,
+    /// In the order sent; names lower-cased, values trimmed.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl SeenRequest {
+    /// The first value of header `name` (any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
 /// What a connection does instead of verifying.
 enum Outcome {
     Respond(Response),
@@ -64,6 +86,7 @@ enum Outcome {
 pub(crate) struct Knobs {
     faults: Mutex<VecDeque<Fault>>,
     revoked: Mutex<HashSet<String>>,
+    last_request: Mutex<Option<SeenRequest>>,
     last_claims: Mutex<Option<Value>>,
     last_rejection: Mutex<Option<(u16, String)>>,
     delay_nanos: AtomicU64,
@@ -81,6 +104,10 @@ impl Knobs {
 
     pub(crate) fn record_rejection(&self, status: u16, reason: &str) {
         *lock(&self.last_rejection) = Some((status, reason.to_owned()));
+    }
+
+    pub(crate) fn record_request(&self, request: SeenRequest) {
+        *lock(&self.last_request) = Some(request);
     }
 
     pub(crate) fn record_claims(&self, claims: &Value) {
@@ -133,6 +160,13 @@ impl Emulator {
     /// it instead of verifying.
     pub fn push_fault(&self, f: Fault) {
         lock(&self.shared.knobs.faults).push_back(f);
+    }
+
+    /// The last request to the token path whose body was read, whether a fault or
+    /// verification answered it (requests refused before that, e.g. 404, 405 or
+    /// 413, are not recorded).
+    pub fn last_request(&self) -> Option<SeenRequest> {
+        lock(&self.shared.knobs.last_request).clone()
     }
 
     /// The claims of the last auth token whose signature checked out (even if a

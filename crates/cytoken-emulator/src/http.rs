@@ -137,6 +137,13 @@ pub(crate) fn read_request(stream: &mut TcpStream, shared: &Shared) -> io::Resul
     }
     // Bytes past Content-Length would be a pipelined request; one per connection.
     body.truncate(length);
+    #[cfg(feature = "faults")]
+    shared.knobs.record_request(crate::faults::SeenRequest {
+        method: parsed.method,
+        path: parsed.path,
+        headers: parsed.headers,
+        body: body.clone(),
+    });
     Ok(Request::Token(body))
 }
 

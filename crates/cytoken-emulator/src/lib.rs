@@ -32,7 +32,7 @@ mod http;
 mod token;
 
 #[cfg(feature = "faults")]
-pub use faults::Fault;
+pub use faults::{Fault, SeenRequest};
 pub use http::http_date;
 
 use http::Request;
@@ -77,6 +77,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Shared {
     /// The emulator's notion of now, in epoch seconds (with the `faults`
     /// feature: local now plus the configured skew).
+    #[cfg_attr(not(feature = "faults"), allow(clippy::unused_self))]
     fn now(&self) -> i64 {
         let local = SystemTime::now()
             .duration_since(UNIX_EPOCH)

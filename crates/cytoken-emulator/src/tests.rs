@@ -407,6 +407,35 @@ fn faults_are_answered_in_order_then_verification_resumes() {
 }
 
 #[test]
+fn the_last_token_request_is_recorded() {
+    let emu = emulator();
+    assert_eq!(emu.last_request(), None);
+    let token = sign(&good_claims());
+    assert_eq!(post(&emu, &token).status, 200);
+    let seen = emu.last_request().unwrap();
+    assert_eq!(
+        (seen.method.as_str(), seen.path.as_str()),
+        ("POST", TOKEN_PATH)
+    );
+    assert_eq!(
+        seen.header("Content-Type"),
+        Some("application/json; charset=utf-8")
+    );
+    let body = |seen: &SeenRequest| serde_json::from_slice::<Value>(&seen.body).unwrap();
+    assert_eq!(body(&seen), json!({ "auth_token": token }));
+
+    // Also recorded when a fault answers, but not for requests refused before
+    // their body is read.
+    emu.push_fault(Fault::status(503, ""));
+    let other = sign(&good_claims());
+    assert_eq!(post(&emu, &other).status, 503);
+    assert_eq!(body(&emu.last_request().unwrap())["auth_token"], other);
+    let reply = raw(&emu, b"POST /other HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}");
+    assert_eq!(reply.status, 404);
+    assert_eq!(body(&emu.last_request().unwrap())["auth_token"], other);
+}
+
+#[test]
 fn hang_holds_the_socket_without_answering() {
     let emu = emulator();
     emu.push_fault(Fault::Hang);
