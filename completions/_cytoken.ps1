@@ -50,6 +50,9 @@ Register-ArgumentCompleter -Native -CommandName 'cytoken' -ScriptBlock {
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run the whole flow offline against a built-in strict loopback endpoint')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to standard output')
+            [CompletionResult]::new('api', 'api', [CompletionResultType]::ParameterValue, 'Call the Cylance API with the token: one request, or every page of a list')
+            [CompletionResult]::new('secret', 'secret', [CompletionResultType]::ParameterValue, 'Store or remove the profile''s app secret in the OS keyring')
+            [CompletionResult]::new('install-helpers', 'install-helpers', [CompletionResultType]::ParameterValue, 'Create the git-credential-cytoken and docker-credential-cytoken helpers')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -348,6 +351,134 @@ Register-ArgumentCompleter -Native -CommandName 'cytoken' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'cytoken;api' {
+            [CompletionResult]::new('-X', '-X ', [CompletionResultType]::ParameterName, 'HTTP method (default GET, or POST when a body is given)')
+            [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'HTTP method (default GET, or POST when a body is given)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'A string field: a query parameter for GET, a JSON body field otherwise')
+            [CompletionResult]::new('--raw-field', '--raw-field', [CompletionResultType]::ParameterName, 'A string field: a query parameter for GET, a JSON body field otherwise')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'A typed field (numbers, true, false, null): query parameter or JSON field')
+            [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'A typed field (numbers, true, false, null): query parameter or JSON field')
+            [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'Send this file (or `-` for stdin) as the request body')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'An extra request header')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'An extra request header')
+            [CompletionResult]::new('--page-size', '--page-size', [CompletionResultType]::ParameterName, 'Items per page with --paginate')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Pages fetched at once with --paginate (1..=16)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [env: CYTOKEN_CACHE_DIR]')
+            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]')
+            [CompletionResult]::new('--auth-url', '--auth-url', [CompletionResultType]::ParameterName, 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]')
+            [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Print the status line and the response headers before the body')
+            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Print the status line and the response headers before the body')
+            [CompletionResult]::new('--paginate', '--paginate', [CompletionResultType]::ParameterName, 'Fetch every page of a list and print all `page_items` as one JSON array')
+            [CompletionResult]::new('--ndjson', '--ndjson', [CompletionResultType]::ParameterName, 'With --paginate, one item per line instead of one JSON array')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the cache')
+            [CompletionResult]::new('--force-refresh', '--force-refresh', [CompletionResultType]::ParameterName, 'Skip the cached token, mint a new one and store it')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cytoken;secret' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [env: CYTOKEN_CACHE_DIR]')
+            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]')
+            [CompletionResult]::new('--auth-url', '--auth-url', [CompletionResultType]::ParameterName, 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]')
+            [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the cache')
+            [CompletionResult]::new('--force-refresh', '--force-refresh', [CompletionResultType]::ParameterName, 'Skip the cached token, mint a new one and store it')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Read the secret (from the terminal without echo, or one line of stdin) and store it under the profile''s app_secret_keyring name')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Remove the profile''s secret from the keyring')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cytoken;secret;set' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [env: CYTOKEN_CACHE_DIR]')
+            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]')
+            [CompletionResult]::new('--auth-url', '--auth-url', [CompletionResultType]::ParameterName, 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]')
+            [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the cache')
+            [CompletionResult]::new('--force-refresh', '--force-refresh', [CompletionResultType]::ParameterName, 'Skip the cached token, mint a new one and store it')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cytoken;secret;delete' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [env: CYTOKEN_CACHE_DIR]')
+            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]')
+            [CompletionResult]::new('--auth-url', '--auth-url', [CompletionResultType]::ParameterName, 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]')
+            [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the cache')
+            [CompletionResult]::new('--force-refresh', '--force-refresh', [CompletionResultType]::ParameterName, 'Skip the cached token, mint a new one and store it')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cytoken;secret;help' {
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Read the secret (from the terminal without echo, or one line of stdin) and store it under the profile''s app_secret_keyring name')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Remove the profile''s secret from the keyring')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cytoken;secret;help;set' {
+            break
+        }
+        'cytoken;secret;help;delete' {
+            break
+        }
+        'cytoken;secret;help;help' {
+            break
+        }
+        'cytoken;install-helpers' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [env: CYTOKEN_CACHE_DIR]')
+            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]')
+            [CompletionResult]::new('--auth-url', '--auth-url', [CompletionResultType]::ParameterName, 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]')
+            [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the cache')
+            [CompletionResult]::new('--force-refresh', '--force-refresh', [CompletionResultType]::ParameterName, 'Skip the cached token, mint a new one and store it')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'cytoken;help' {
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print the access token (the default command)')
             [CompletionResult]::new('auth-token', 'auth-token', [CompletionResultType]::ParameterValue, 'Print a freshly signed auth token (the first half of the flow), no exchange')
@@ -360,6 +491,9 @@ Register-ArgumentCompleter -Native -CommandName 'cytoken' -ScriptBlock {
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run the whole flow offline against a built-in strict loopback endpoint')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to standard output')
+            [CompletionResult]::new('api', 'api', [CompletionResultType]::ParameterValue, 'Call the Cylance API with the token: one request, or every page of a list')
+            [CompletionResult]::new('secret', 'secret', [CompletionResultType]::ParameterValue, 'Store or remove the profile''s app secret in the OS keyring')
+            [CompletionResult]::new('install-helpers', 'install-helpers', [CompletionResultType]::ParameterValue, 'Create the git-credential-cytoken and docker-credential-cytoken helpers')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -406,6 +540,23 @@ Register-ArgumentCompleter -Native -CommandName 'cytoken' -ScriptBlock {
             break
         }
         'cytoken;help;man' {
+            break
+        }
+        'cytoken;help;api' {
+            break
+        }
+        'cytoken;help;secret' {
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Read the secret (from the terminal without echo, or one line of stdin) and store it under the profile''s app_secret_keyring name')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Remove the profile''s secret from the keyring')
+            break
+        }
+        'cytoken;help;secret;set' {
+            break
+        }
+        'cytoken;help;secret;delete' {
+            break
+        }
+        'cytoken;help;install-helpers' {
             break
         }
         'cytoken;help;help' {

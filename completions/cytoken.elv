@@ -47,6 +47,9 @@ set edit:completion:arg-completer[cytoken] = {|@words|
             cand demo 'Run the whole flow offline against a built-in strict loopback endpoint'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to standard output'
+            cand api 'Call the Cylance API with the token: one request, or every page of a list'
+            cand secret 'Store or remove the profile''s app secret in the OS keyring'
+            cand install-helpers 'Create the git-credential-cytoken and docker-credential-cytoken helpers'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cytoken;token'= {
@@ -325,6 +328,125 @@ set edit:completion:arg-completer[cytoken] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'cytoken;api'= {
+            cand -X 'HTTP method (default GET, or POST when a body is given)'
+            cand --method 'HTTP method (default GET, or POST when a body is given)'
+            cand -f 'A string field: a query parameter for GET, a JSON body field otherwise'
+            cand --raw-field 'A string field: a query parameter for GET, a JSON body field otherwise'
+            cand -F 'A typed field (numbers, true, false, null): query parameter or JSON field'
+            cand --field 'A typed field (numbers, true, false, null): query parameter or JSON field'
+            cand --input 'Send this file (or `-` for stdin) as the request body'
+            cand -H 'An extra request header'
+            cand --header 'An extra request header'
+            cand --page-size 'Items per page with --paginate'
+            cand --jobs 'Pages fetched at once with --paginate (1..=16)'
+            cand -p 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --profile 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --config 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]'
+            cand --cache-dir 'Cache directory [env: CYTOKEN_CACHE_DIR]'
+            cand --tenant-id 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]'
+            cand --app-id 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]'
+            cand --region 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]'
+            cand --auth-url 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]'
+            cand --scope 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]'
+            cand --lifetime 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]'
+            cand -i 'Print the status line and the response headers before the body'
+            cand --include 'Print the status line and the response headers before the body'
+            cand --paginate 'Fetch every page of a list and print all `page_items` as one JSON array'
+            cand --ndjson 'With --paginate, one item per line instead of one JSON array'
+            cand --no-cache 'Neither read nor write the cache'
+            cand --force-refresh 'Skip the cached token, mint a new one and store it'
+            cand -v 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand --verbose 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cytoken;secret'= {
+            cand -p 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --profile 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --config 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]'
+            cand --cache-dir 'Cache directory [env: CYTOKEN_CACHE_DIR]'
+            cand --tenant-id 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]'
+            cand --app-id 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]'
+            cand --region 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]'
+            cand --auth-url 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]'
+            cand --scope 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]'
+            cand --lifetime 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]'
+            cand --no-cache 'Neither read nor write the cache'
+            cand --force-refresh 'Skip the cached token, mint a new one and store it'
+            cand -v 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand --verbose 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand set 'Read the secret (from the terminal without echo, or one line of stdin) and store it under the profile''s app_secret_keyring name'
+            cand delete 'Remove the profile''s secret from the keyring'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cytoken;secret;set'= {
+            cand -p 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --profile 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --config 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]'
+            cand --cache-dir 'Cache directory [env: CYTOKEN_CACHE_DIR]'
+            cand --tenant-id 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]'
+            cand --app-id 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]'
+            cand --region 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]'
+            cand --auth-url 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]'
+            cand --scope 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]'
+            cand --lifetime 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]'
+            cand --no-cache 'Neither read nor write the cache'
+            cand --force-refresh 'Skip the cached token, mint a new one and store it'
+            cand -v 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand --verbose 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cytoken;secret;delete'= {
+            cand -p 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --profile 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --config 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]'
+            cand --cache-dir 'Cache directory [env: CYTOKEN_CACHE_DIR]'
+            cand --tenant-id 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]'
+            cand --app-id 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]'
+            cand --region 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]'
+            cand --auth-url 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]'
+            cand --scope 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]'
+            cand --lifetime 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]'
+            cand --no-cache 'Neither read nor write the cache'
+            cand --force-refresh 'Skip the cached token, mint a new one and store it'
+            cand -v 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand --verbose 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cytoken;secret;help'= {
+            cand set 'Read the secret (from the terminal without echo, or one line of stdin) and store it under the profile''s app_secret_keyring name'
+            cand delete 'Remove the profile''s secret from the keyring'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cytoken;secret;help;set'= {
+        }
+        &'cytoken;secret;help;delete'= {
+        }
+        &'cytoken;secret;help;help'= {
+        }
+        &'cytoken;install-helpers'= {
+            cand -p 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --profile 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --config 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]'
+            cand --cache-dir 'Cache directory [env: CYTOKEN_CACHE_DIR]'
+            cand --tenant-id 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]'
+            cand --app-id 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]'
+            cand --region 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]'
+            cand --auth-url 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]'
+            cand --scope 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]'
+            cand --lifetime 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]'
+            cand --no-cache 'Neither read nor write the cache'
+            cand --force-refresh 'Skip the cached token, mint a new one and store it'
+            cand -v 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand --verbose 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'cytoken;help'= {
             cand token 'Print the access token (the default command)'
             cand auth-token 'Print a freshly signed auth token (the first half of the flow), no exchange'
@@ -337,6 +459,9 @@ set edit:completion:arg-completer[cytoken] = {|@words|
             cand demo 'Run the whole flow offline against a built-in strict loopback endpoint'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page (roff) to standard output'
+            cand api 'Call the Cylance API with the token: one request, or every page of a list'
+            cand secret 'Store or remove the profile''s app secret in the OS keyring'
+            cand install-helpers 'Create the git-credential-cytoken and docker-credential-cytoken helpers'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cytoken;help;token'= {
@@ -369,6 +494,18 @@ set edit:completion:arg-completer[cytoken] = {|@words|
         &'cytoken;help;completions'= {
         }
         &'cytoken;help;man'= {
+        }
+        &'cytoken;help;api'= {
+        }
+        &'cytoken;help;secret'= {
+            cand set 'Read the secret (from the terminal without echo, or one line of stdin) and store it under the profile''s app_secret_keyring name'
+            cand delete 'Remove the profile''s secret from the keyring'
+        }
+        &'cytoken;help;secret;set'= {
+        }
+        &'cytoken;help;secret;delete'= {
+        }
+        &'cytoken;help;install-helpers'= {
         }
         &'cytoken;help;help'= {
         }

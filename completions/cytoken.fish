@@ -49,6 +49,9 @@ complete -c cytoken -n "__fish_cytoken_needs_command" -f -a "check" -d 'Check co
 complete -c cytoken -n "__fish_cytoken_needs_command" -f -a "demo" -d 'Run the whole flow offline against a built-in strict loopback endpoint'
 complete -c cytoken -n "__fish_cytoken_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c cytoken -n "__fish_cytoken_needs_command" -f -a "man" -d 'Print the man page (roff) to standard output'
+complete -c cytoken -n "__fish_cytoken_needs_command" -f -a "api" -d 'Call the Cylance API with the token: one request, or every page of a list'
+complete -c cytoken -n "__fish_cytoken_needs_command" -f -a "secret" -d 'Store or remove the profile\'s app secret in the OS keyring'
+complete -c cytoken -n "__fish_cytoken_needs_command" -f -a "install-helpers" -d 'Create the git-credential-cytoken and docker-credential-cytoken helpers'
 complete -c cytoken -n "__fish_cytoken_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cytoken -n "__fish_cytoken_using_subcommand token" -l format -d 'Output format' -r -f -a "raw\t'The token and a newline'
 json\t'{"access_token","token_type","expires_at","expires_in","cached"}'
@@ -248,18 +251,104 @@ complete -c cytoken -n "__fish_cytoken_using_subcommand man" -l no-cache -d 'Nei
 complete -c cytoken -n "__fish_cytoken_using_subcommand man" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
 complete -c cytoken -n "__fish_cytoken_using_subcommand man" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
 complete -c cytoken -n "__fish_cytoken_using_subcommand man" -s h -l help -d 'Print help'
-complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man help" -f -a "token" -d 'Print the access token (the default command)'
-complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man help" -f -a "auth-token" -d 'Print a freshly signed auth token (the first half of the flow), no exchange'
-complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man help" -f -a "git-credential" -d 'git credential helper (get|store|erase); also as `git-credential-cytoken`'
-complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man help" -f -a "exec-credential" -d 'client-go / kubectl exec credential plugin (reads KUBERNETES_EXEC_INFO)'
-complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man help" -f -a "docker-credential" -d 'docker credential helper (get|store|erase|list|version); also as `docker-credential-cytoken`'
-complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man help" -f -a "exec" -d 'Run a command with the token in its environment'
-complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man help" -f -a "cache" -d 'Show or clear cached tokens (never prints a token)'
-complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man help" -f -a "check" -d 'Check config, secret source, permissions and the cache, then mint one token'
-complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man help" -f -a "demo" -d 'Run the whole flow offline against a built-in strict loopback endpoint'
-complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man help" -f -a "man" -d 'Print the man page (roff) to standard output'
-complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cytoken -n "__fish_cytoken_using_subcommand api" -s X -l method -d 'HTTP method (default GET, or POST when a body is given)' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand api" -s f -l raw-field -d 'A string field: a query parameter for GET, a JSON body field otherwise' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand api" -s F -l field -d 'A typed field (numbers, true, false, null): query parameter or JSON field' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand api" -l input -d 'Send this file (or `-` for stdin) as the request body' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand api" -s H -l header -d 'An extra request header' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand api" -l page-size -d 'Items per page with --paginate' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand api" -l jobs -d 'Pages fetched at once with --paginate (1..=16)' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand api" -s p -l profile -d 'Profile in the config file [env: CYTOKEN_PROFILE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand api" -l config -d 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand api" -l cache-dir -d 'Cache directory [env: CYTOKEN_CACHE_DIR]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand api" -l tenant-id -d 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand api" -l app-id -d 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand api" -l region -d 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand api" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand api" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand api" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand api" -s i -l include -d 'Print the status line and the response headers before the body'
+complete -c cytoken -n "__fish_cytoken_using_subcommand api" -l paginate -d 'Fetch every page of a list and print all `page_items` as one JSON array'
+complete -c cytoken -n "__fish_cytoken_using_subcommand api" -l ndjson -d 'With --paginate, one item per line instead of one JSON array'
+complete -c cytoken -n "__fish_cytoken_using_subcommand api" -l no-cache -d 'Neither read nor write the cache'
+complete -c cytoken -n "__fish_cytoken_using_subcommand api" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
+complete -c cytoken -n "__fish_cytoken_using_subcommand api" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+complete -c cytoken -n "__fish_cytoken_using_subcommand api" -s h -l help -d 'Print help'
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and not __fish_seen_subcommand_from set delete help" -s p -l profile -d 'Profile in the config file [env: CYTOKEN_PROFILE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and not __fish_seen_subcommand_from set delete help" -l config -d 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and not __fish_seen_subcommand_from set delete help" -l cache-dir -d 'Cache directory [env: CYTOKEN_CACHE_DIR]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and not __fish_seen_subcommand_from set delete help" -l tenant-id -d 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and not __fish_seen_subcommand_from set delete help" -l app-id -d 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and not __fish_seen_subcommand_from set delete help" -l region -d 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and not __fish_seen_subcommand_from set delete help" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and not __fish_seen_subcommand_from set delete help" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and not __fish_seen_subcommand_from set delete help" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and not __fish_seen_subcommand_from set delete help" -l no-cache -d 'Neither read nor write the cache'
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and not __fish_seen_subcommand_from set delete help" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and not __fish_seen_subcommand_from set delete help" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and not __fish_seen_subcommand_from set delete help" -s h -l help -d 'Print help'
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and not __fish_seen_subcommand_from set delete help" -f -a "set" -d 'Read the secret (from the terminal without echo, or one line of stdin) and store it under the profile\'s app_secret_keyring name'
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and not __fish_seen_subcommand_from set delete help" -f -a "delete" -d 'Remove the profile\'s secret from the keyring'
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and not __fish_seen_subcommand_from set delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from set" -s p -l profile -d 'Profile in the config file [env: CYTOKEN_PROFILE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from set" -l config -d 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from set" -l cache-dir -d 'Cache directory [env: CYTOKEN_CACHE_DIR]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from set" -l tenant-id -d 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from set" -l app-id -d 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from set" -l region -d 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from set" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from set" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from set" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from set" -l no-cache -d 'Neither read nor write the cache'
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from set" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from delete" -s p -l profile -d 'Profile in the config file [env: CYTOKEN_PROFILE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from delete" -l config -d 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from delete" -l cache-dir -d 'Cache directory [env: CYTOKEN_CACHE_DIR]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from delete" -l tenant-id -d 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from delete" -l app-id -d 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from delete" -l region -d 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from delete" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from delete" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from delete" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from delete" -l no-cache -d 'Neither read nor write the cache'
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from delete" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "set" -d 'Read the secret (from the terminal without echo, or one line of stdin) and store it under the profile\'s app_secret_keyring name'
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Remove the profile\'s secret from the keyring'
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cytoken -n "__fish_cytoken_using_subcommand install-helpers" -s p -l profile -d 'Profile in the config file [env: CYTOKEN_PROFILE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand install-helpers" -l config -d 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand install-helpers" -l cache-dir -d 'Cache directory [env: CYTOKEN_CACHE_DIR]' -r -F
+complete -c cytoken -n "__fish_cytoken_using_subcommand install-helpers" -l tenant-id -d 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand install-helpers" -l app-id -d 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand install-helpers" -l region -d 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand install-helpers" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand install-helpers" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand install-helpers" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand install-helpers" -l no-cache -d 'Neither read nor write the cache'
+complete -c cytoken -n "__fish_cytoken_using_subcommand install-helpers" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
+complete -c cytoken -n "__fish_cytoken_using_subcommand install-helpers" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+complete -c cytoken -n "__fish_cytoken_using_subcommand install-helpers" -s h -l help -d 'Print help'
+complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man api secret install-helpers help" -f -a "token" -d 'Print the access token (the default command)'
+complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man api secret install-helpers help" -f -a "auth-token" -d 'Print a freshly signed auth token (the first half of the flow), no exchange'
+complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man api secret install-helpers help" -f -a "git-credential" -d 'git credential helper (get|store|erase); also as `git-credential-cytoken`'
+complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man api secret install-helpers help" -f -a "exec-credential" -d 'client-go / kubectl exec credential plugin (reads KUBERNETES_EXEC_INFO)'
+complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man api secret install-helpers help" -f -a "docker-credential" -d 'docker credential helper (get|store|erase|list|version); also as `docker-credential-cytoken`'
+complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man api secret install-helpers help" -f -a "exec" -d 'Run a command with the token in its environment'
+complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man api secret install-helpers help" -f -a "cache" -d 'Show or clear cached tokens (never prints a token)'
+complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man api secret install-helpers help" -f -a "check" -d 'Check config, secret source, permissions and the cache, then mint one token'
+complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man api secret install-helpers help" -f -a "demo" -d 'Run the whole flow offline against a built-in strict loopback endpoint'
+complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man api secret install-helpers help" -f -a "completions" -d 'Print a shell completion script'
+complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man api secret install-helpers help" -f -a "man" -d 'Print the man page (roff) to standard output'
+complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man api secret install-helpers help" -f -a "api" -d 'Call the Cylance API with the token: one request, or every page of a list'
+complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man api secret install-helpers help" -f -a "secret" -d 'Store or remove the profile\'s app secret in the OS keyring'
+complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man api secret install-helpers help" -f -a "install-helpers" -d 'Create the git-credential-cytoken and docker-credential-cytoken helpers'
+complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man api secret install-helpers help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cytoken -n "__fish_cytoken_using_subcommand help; and __fish_seen_subcommand_from cache" -f -a "list" -d 'List cached entries: profile, tenant, app, scopes, expiry, time left'
 complete -c cytoken -n "__fish_cytoken_using_subcommand help; and __fish_seen_subcommand_from cache" -f -a "clear" -d 'Remove the selected profile\'s entry, or every entry with --all'
 complete -c cytoken -n "__fish_cytoken_using_subcommand help; and __fish_seen_subcommand_from cache" -f -a "path" -d 'Print the cache directory'
+complete -c cytoken -n "__fish_cytoken_using_subcommand help; and __fish_seen_subcommand_from secret" -f -a "set" -d 'Read the secret (from the terminal without echo, or one line of stdin) and store it under the profile\'s app_secret_keyring name'
+complete -c cytoken -n "__fish_cytoken_using_subcommand help; and __fish_seen_subcommand_from secret" -f -a "delete" -d 'Remove the profile\'s secret from the keyring'

@@ -4,13 +4,13 @@
 //! Invariants, beyond "no panic":
 //! - `read_request` accepts exactly the UTF-8 inputs, trimmed; anything else is a
 //!   one-line `Failed`;
-//! - `normalise`, when Some, is non-empty, lowercase, holds no `/`, `@`,
-//!   whitespace, control character or trailing dot, and is idempotent
-//!   (`normalise(h) == Some(h)`; `http://h:443` → `h:443` → `h` is the one
-//!   documented exception): a host read back from a config entry means the same
-//!   host;
+//! - `normalise`, when Some, is `host[:port]` (https) or `http://host[:port]`,
+//!   non-empty, lowercase, its host part holds no `/`, `@`, whitespace, control
+//!   character or trailing dot, and it is idempotent (`normalise(h) ==
+//!   Some(h)`): a host read back from a config entry means the same host;
 //! - a `docker_hosts` list holding the normalised host allows it; an empty list
-//!   allows nothing; no list allows everything; `*.h` covers `x.h` but not `h`;
+//!   allows nothing; no list allows every https host and loopback http; `*.h`
+//!   covers `x.h` but not `h`;
 //! - `credentials_json` is one line of JSON that gives back its three fields.
 #![no_main]
 

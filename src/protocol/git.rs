@@ -17,6 +17,7 @@ use crate::broker::{Broker, CacheUse, Token};
 use crate::config::{GitAuth, Selection};
 use crate::diag;
 use crate::error::{Error, Result};
+use crate::hosts::{self, Scheme, Target};
 use crate::output::out;
 
 /// What git asks the helper to do. git's older names are aliases.
@@ -169,21 +170,22 @@ impl<'a> Policy<'a> {
 /// - `protocol=cert` asks for a client-certificate passphrase, not a token;
 /// - protocols other than http(s) (git send-email asks for `smtp`, …) are other
 ///   services entirely;
-/// - a host with control characters or spaces is no real host;
-/// - a host outside `git_hosts` belongs to someone else;
-/// - plain `http` would send the token in clear text, so it is answered only for
-///   loopback hosts or hosts listed explicitly in `git_hosts`.
+/// - a host with control characters or spaces, or that is no `host[:port]`, is
+///   no real host;
+/// - a host outside `git_hosts` belongs to someone else, and so does another
+///   port of a listed host (see [`crate::hosts`] for the matching rules);
+/// - plain `http` would send the token in clear text, so it is answered only
+///   for loopback hosts or an entry written `http://host[:port]`.
 pub fn skip_reason(req: &Request, p: &Policy) -> Option<String> {
     let Some(protocol) = req.protocol.as_deref() else {
         return Some("the request names no protocol".into());
     };
-    let http = protocol.eq_ignore_ascii_case("http");
-    if !http && !protocol.eq_ignore_ascii_case("https") {
+    let Some(scheme) = Scheme::parse(protocol) else {
         return Some(format!(
             "protocol '{}' is not http or https (cytoken answers only for git over HTTP)",
             protocol.escape_debug()
         ));
-    }
+    };
     let host = match req.host.as_deref() {
         Some(h) if !h.is_empty() => h,
         _ => return Some("the request names no host".into()),
@@ -194,68 +196,35 @@ pub fn skip_reason(req: &Request, p: &Policy) -> Option<String> {
     if host.chars().any(|c| c.is_control() || c.is_whitespace()) {
         return Some("the host has control characters or spaces".into());
     }
-    let listed = match p.git_hosts {
-        Some(hosts) => {
-            if !hosts.iter().any(|pat| host_matches(pat, host)) {
-                return Some(format!("host '{host}' is not in the profile's git_hosts"));
-            }
-            true
-        }
-        None => false,
-    };
-    if http && !listed && !is_loopback(host) {
+    let Some(target) = Target::new(scheme, host) else {
         return Some(format!(
-            "http://{host} is not encrypted; list the host in git_hosts to send it a token \
-             anyway"
+            "host '{}' is not a host name or IP address with an optional port",
+            host.escape_debug()
         ));
+    };
+    if hosts::allowed(p.git_hosts, &target) {
+        return None;
     }
-    None
+    Some(match (scheme, p.git_hosts) {
+        (Scheme::Http, None) => format!(
+            "{target} is not encrypted; list it in git_hosts as \"{target}\" to send it a \
+             token anyway"
+        ),
+        (Scheme::Http, Some(_)) => format!(
+            "{target} is not in the profile's git_hosts (plain http needs an entry written \
+             http://host[:port])"
+        ),
+        (Scheme::Https, _) => format!("host '{target}' is not in the profile's git_hosts"),
+    })
 }
 
-/// Splits git's `host` attribute (`name`, `name:port`, `[v6]`, `[v6]:port`).
-fn split_host_port(host: &str) -> (&str, Option<&str>) {
-    if let Some(rest) = host.strip_prefix('[') {
-        return match rest.split_once(']') {
-            Some((ip, after)) => (ip, after.strip_prefix(':')),
-            None => (host, None),
-        };
-    }
-    match host.rsplit_once(':') {
-        Some((name, port)) if !name.contains(':') && port.bytes().all(|b| b.is_ascii_digit()) => {
-            (name, Some(port))
-        }
-        _ => (host, None),
-    }
-}
-
-/// Whether `git_hosts` entry `pattern` covers `host` (git's `host`, maybe with a
-/// port). Names compare case-insensitively. An entry without a port matches the
-/// host on any port; with a port, only that port. `*.example.com` matches any
-/// name below example.com (not example.com itself).
+/// Whether the `git_hosts` entry `pattern` covers an https request for git's
+/// `host` attribute `host` (`name`, `name:port`, `[v6]`, `[v6]:port`), by the
+/// rules of [`crate::hosts`]: case-insensitive, an entry without a port covers
+/// only port 443, `*.example.com` covers the names below example.com (not
+/// example.com itself). An invalid host or entry matches nothing.
 pub fn host_matches(pattern: &str, host: &str) -> bool {
-    let (pname, pport) = split_host_port(pattern.trim());
-    let (hname, hport) = split_host_port(host);
-    if pport.is_some() && pport != hport {
-        return false;
-    }
-    let pname = pname.trim_end_matches('.');
-    let hname = hname.trim_end_matches('.');
-    match pname.strip_prefix("*.") {
-        Some(suffix) if !suffix.is_empty() => {
-            // `get` never panics on a non-ASCII boundary: it returns None.
-            let cut = hname.len().checked_sub(suffix.len() + 1);
-            cut.and_then(|c| hname.get(c..))
-                .and_then(|tail| tail.strip_prefix('.'))
-                .is_some_and(|tail| tail.eq_ignore_ascii_case(suffix))
-                && cut.is_some_and(|c| c > 0)
-        }
-        _ => pname.eq_ignore_ascii_case(hname),
-    }
-}
-
-/// Loopback hosts, where plain http never leaves the machine.
-fn is_loopback(host: &str) -> bool {
-    crate::endpoint::is_loopback_host(split_host_port(host).0)
+    Target::new(Scheme::Https, host).is_some_and(|t| hosts::matches(pattern, &t))
 }
 
 /// Whether a `WWW-Authenticate` value offers the Bearer scheme. One header may
@@ -444,374 +413,5 @@ pub(crate) fn run(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::protocol::MAX_REQUEST;
-
-    const TOKEN: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln";
-
-    fn token() -> Token {
-        Token {
-            clock_skew: None,
-            access_token: TOKEN.into(),
-            expires_at: 2_000_001_800,
-            refresh_at: 2_000_001_500,
-            cached: true,
-        }
-    }
-
-    fn policy() -> Policy<'static> {
-        Policy {
-            username: "x-access-token",
-            git_auth: GitAuth::Auto,
-            git_hosts: None,
-        }
-    }
-
-    fn parse(s: &str) -> Request {
-        parse_request(s.as_bytes()).unwrap()
-    }
-
-    fn get(input: &str, p: &Policy) -> Option<String> {
-        answer(&parse(input), &token(), p)
-            .unwrap()
-            .map(|l| render(&l))
-    }
-
-    const BASIC: &str = "username=x-access-token\npassword=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln\npassword_expiry_utc=2000001500\n";
-    const BEARER: &str = "capability[]=authtype\nauthtype=Bearer\ncredential=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln\nephemeral=1\npassword_expiry_utc=2000001500\n";
-
-    #[test]
-    fn actions_and_aliases() {
-        assert_eq!(Action::parse("get"), Some(Action::Get));
-        assert_eq!(Action::parse("fill"), Some(Action::Get));
-        assert_eq!(Action::parse("store"), Some(Action::Store));
-        assert_eq!(Action::parse("approve"), Some(Action::Store));
-        assert_eq!(Action::parse("erase"), Some(Action::Erase));
-        assert_eq!(Action::parse("reject"), Some(Action::Erase));
-        assert_eq!(Action::parse("capability"), None);
-        assert_eq!(Action::parse("GET"), None);
-        assert_eq!(Action::parse(""), None);
-    }
-
-    #[test]
-    fn parses_what_git_sends() {
-        let r = parse(
-            "capability[]=authtype\ncapability[]=state\nprotocol=https\nhost=git.example.com:8443\n\
-             path=org/repo.git\nusername=bob\nwwwauth[]=Basic realm=\"a=b\"\n\
-             wwwauth[]=Bearer realm=\"x\"\nstate[]=ignored\nfuture=thing\n\n\
-             host=after-blank-line\n",
-        );
-        assert_eq!(r.protocol.as_deref(), Some("https"));
-        assert_eq!(r.host.as_deref(), Some("git.example.com:8443"));
-        assert_eq!(r.path.as_deref(), Some("org/repo.git"));
-        assert_eq!(r.username.as_deref(), Some("bob"));
-        assert_eq!(r.password, None);
-        assert_eq!(r.capabilities, ["authtype", "state"]);
-        assert_eq!(r.wwwauth, ["Basic realm=\"a=b\"", "Bearer realm=\"x\""]);
-        assert!(r.has_capability("authtype"));
-    }
-
-    #[test]
-    fn crlf_lone_cr_and_last_line() {
-        let r = parse("protocol=https\r\nhost=h\r\r\npassword=p=q");
-        assert_eq!(r.protocol.as_deref(), Some("https"));
-        // Only one trailing CR is stripped.
-        assert_eq!(r.host.as_deref(), Some("h\r"));
-        // A last line without LF counts; the value keeps its own `=`.
-        assert_eq!(r.password.as_deref(), Some("p=q"));
-        // A CR-only line is a blank line after stripping: the request ends there.
-        let r = parse("protocol=https\r\n\r\nhost=late\n");
-        assert_eq!(r.host, None);
-    }
-
-    #[test]
-    fn lone_cr_is_never_a_line_break() {
-        // CVE-2024-52006: the CR stays inside the host; no password is injected.
-        let r = parse("protocol=https\nhost=a\rpassword=x\n");
-        assert_eq!(r.host.as_deref(), Some("a\rpassword=x"));
-        assert_eq!(r.password, None);
-        let r = parse("host=a\rusername=evil\rhost=b\n");
-        assert_eq!(r.username, None);
-        assert_eq!(r.host.as_deref(), Some("a\rusername=evil\rhost=b"));
-    }
-
-    #[test]
-    fn repeated_keys_last_wins_and_empty_values() {
-        let r = parse("host=a\nhost=b\nusername=\n=orphan\n");
-        assert_eq!(r.host.as_deref(), Some("b"));
-        assert_eq!(r.username.as_deref(), Some(""));
-        assert_eq!(parse(""), Request::default());
-        assert_eq!(parse("\n"), Request::default());
-    }
-
-    #[test]
-    fn refuses_nul_non_utf8_and_lines_without_equals() {
-        for bad in [
-            &b"protocol=https\nhost=a\0b\n"[..],
-            b"host=\xff\xfe\n",
-            b"protocol=https\njunk\n",
-        ] {
-            let e = parse_request(bad).unwrap_err();
-            assert_eq!(e.exit_code(), 1);
-            // The message names the line, never its contents.
-            assert!(e.to_string().contains("line"), "{e}");
-        }
-        let e = parse_request(b"password=hunter2\nhunter2-line\n").unwrap_err();
-        assert!(!e.to_string().contains("hunter2"), "{e}");
-        // Past the blank line nothing is read, as in git.
-        assert!(parse_request(b"host=a\n\n\0\xff junk").is_ok());
-    }
-
-    #[test]
-    fn oversized_input_is_refused() {
-        let mut big = b"protocol=https\nhost=".to_vec();
-        big.resize(usize::try_from(MAX_REQUEST).unwrap() + 1, b'a');
-        let e = read_request(&big[..]).unwrap_err();
-        assert!(e.to_string().contains("larger than"), "{e}");
-        big.truncate(usize::try_from(MAX_REQUEST).unwrap());
-        let r = read_request(&big[..]).unwrap();
-        assert_eq!(
-            r.host.map(|h| h.len()),
-            Some(usize::try_from(MAX_REQUEST).unwrap() - 20)
-        );
-    }
-
-    #[test]
-    fn debug_redacts_secrets() {
-        let r = parse("password=hunter2-secret-value\ncredential=eyJsecret-bearer-value\n");
-        let d = format!("{r:?}");
-        assert!(
-            !d.contains("hunter2-secret-value") && !d.contains("secret-bearer"),
-            "{d}"
-        );
-    }
-
-    #[test]
-    fn basic_answer_round_trips() {
-        let out = get("protocol=https\nhost=git.example.com\n", &policy()).unwrap();
-        assert_eq!(out, BASIC);
-        // What git reads back is what was meant: the same parser sees it.
-        let back = parse(&out);
-        assert_eq!(back.username.as_deref(), Some("x-access-token"));
-        assert_eq!(back.password.as_deref(), Some(TOKEN));
-        assert!(!out.contains("url="));
-    }
-
-    #[test]
-    fn basic_answer_keeps_the_requested_username() {
-        let out = get("protocol=https\nhost=h\nusername=alice\n", &policy()).unwrap();
-        assert!(out.starts_with("username=alice\npassword="), "{out}");
-        // An empty requested username falls back to the profile's.
-        let p = Policy {
-            username: "bot",
-            ..policy()
-        };
-        let out = get("protocol=https\nhost=h\nusername=\n", &p).unwrap();
-        assert!(out.starts_with("username=bot\n"), "{out}");
-    }
-
-    #[test]
-    fn bearer_needs_the_capability_and_an_offer() {
-        let p = policy();
-        let both = "capability[]=authtype\nprotocol=https\nhost=h\nwwwauth[]=Bearer realm=\"x\"\n";
-        let out = get(both, &p).unwrap();
-        assert_eq!(out, BEARER);
-        let back = parse(&out);
-        assert_eq!(back.credential.as_deref(), Some(TOKEN));
-        assert_eq!(back.authtype.as_deref(), Some("Bearer"));
-        assert_eq!(back.password, None);
-        // Capability but a Basic-only server (git 2.47 always sends the capability).
-        let basic_srv =
-            "capability[]=authtype\nprotocol=https\nhost=h\nwwwauth[]=Basic realm=\"x\"\n";
-        assert_eq!(get(basic_srv, &p).unwrap(), BASIC);
-        // Capability and no challenge at all (proactive auth): Basic.
-        assert_eq!(
-            get("capability[]=authtype\nprotocol=https\nhost=h\n", &p).unwrap(),
-            BASIC
-        );
-        // A Bearer offer but an older git without the capability: Basic.
-        let old_git = "protocol=https\nhost=h\nwwwauth[]=Bearer\n";
-        assert_eq!(get(old_git, &p).unwrap(), BASIC);
-        // Scheme names are case-insensitive; several challenges in one header.
-        for w in [
-            "bearer",
-            "BEARER realm=\"x\"",
-            "Basic realm=\"a\", Bearer realm=\"b\"",
-            "Negotiate, Bearer",
-        ] {
-            let r = format!("capability[]=authtype\nprotocol=https\nhost=h\nwwwauth[]={w}\n");
-            assert_eq!(get(&r, &p).unwrap(), BEARER, "{w}");
-        }
-        for w in [
-            "Basic realm=\"Bearer x\"",
-            "Basic realm=\"a, Bearer b\"",
-            "Basic bearer=1",
-            "Bearerish",
-            "",
-        ] {
-            let r = format!("capability[]=authtype\nprotocol=https\nhost=h\nwwwauth[]={w}\n");
-            assert_eq!(get(&r, &p).unwrap(), BASIC, "{w}");
-        }
-    }
-
-    #[test]
-    fn git_auth_forces_a_form() {
-        let bearer = Policy {
-            git_auth: GitAuth::Bearer,
-            ..policy()
-        };
-        let basic = Policy {
-            git_auth: GitAuth::Basic,
-            ..policy()
-        };
-        let capable = "capability[]=authtype\nprotocol=https\nhost=h\n";
-        let offered = "capability[]=authtype\nprotocol=https\nhost=h\nwwwauth[]=Bearer\n";
-        assert_eq!(get(capable, &bearer).unwrap(), BEARER);
-        assert_eq!(get(offered, &basic).unwrap(), BASIC);
-        // Without the capability git cannot take Bearer, whatever the profile says.
-        assert_eq!(get("protocol=https\nhost=h\n", &bearer).unwrap(), BASIC);
-    }
-
-    #[test]
-    fn no_answer_for_cert_other_protocols_or_missing_fields() {
-        let p = policy();
-        for r in [
-            "protocol=cert\npath=/home/u/cert.pem\n",
-            "protocol=cert\nhost=h\n",
-            "protocol=smtp\nhost=smtp.example.com\n",
-            "host=h\n",
-            "protocol=https\n",
-            "protocol=https\nhost=\n",
-        ] {
-            assert_eq!(get(r, &p), None, "{r}");
-            assert!(skip_reason(&parse(r), &p).is_some());
-        }
-        assert!(get("protocol=HTTPS\nhost=h\n", &p).is_some());
-    }
-
-    #[test]
-    fn plain_http_only_for_loopback_or_listed_hosts() {
-        let p = policy();
-        assert!(get("protocol=http\nhost=127.0.0.1:8080\n", &p).is_some());
-        assert!(get("protocol=http\nhost=localhost\n", &p).is_some());
-        assert!(get("protocol=http\nhost=[::1]:80\n", &p).is_some());
-        assert_eq!(get("protocol=http\nhost=git.example.com\n", &p), None);
-        let hosts = vec!["git.example.com".to_string()];
-        let listed = Policy {
-            git_hosts: Some(&hosts),
-            ..policy()
-        };
-        assert!(get("protocol=http\nhost=git.example.com\n", &listed).is_some());
-    }
-
-    #[test]
-    fn git_hosts_limit_the_answer() {
-        let hosts = vec![
-            "Git.Example.com".to_string(),
-            "*.corp.example".to_string(),
-            "pinned.example:8443".to_string(),
-            "[::1]".to_string(),
-        ];
-        let p = Policy {
-            git_hosts: Some(&hosts),
-            ..policy()
-        };
-        let yes = [
-            "git.example.com",
-            "GIT.EXAMPLE.COM",
-            "git.example.com:443",
-            "git.example.com.",
-            "a.corp.example",
-            "a.b.corp.example:99",
-            "pinned.example:8443",
-            "[::1]:8080",
-        ];
-        let no = [
-            "example.com",
-            "evil-git.example.com",
-            "git.example.com.evil",
-            "corp.example",
-            "acorp.example",
-            "pinned.example",
-            "pinned.example:443",
-            "ünïcode.example",
-            "[::2]",
-        ];
-        for h in yes {
-            let r = format!("protocol=https\nhost={h}\n");
-            assert!(get(&r, &p).is_some(), "{h} should be answered");
-        }
-        for h in no {
-            let r = format!("protocol=https\nhost={h}\n");
-            assert_eq!(get(&r, &p), None, "{h} must not be answered");
-        }
-        let none: Vec<String> = Vec::new();
-        let empty = Policy {
-            git_hosts: Some(&none),
-            ..policy()
-        };
-        assert_eq!(get("protocol=https\nhost=h\n", &empty), None);
-    }
-
-    #[test]
-    fn refuses_values_git_would_misparse() {
-        for bad in ["tok\nen", "tok\0en", "tok\ren"] {
-            let t = Token {
-                clock_skew: None,
-                access_token: bad.into(),
-                ..token()
-            };
-            let r = parse("protocol=https\nhost=h\n");
-            assert!(answer(&r, &t, &policy()).is_err(), "{bad:?}");
-        }
-        // A requested username cannot carry one (the parser split on LF), but a
-        // CR can reach it: refused rather than echoed.
-        let r = parse("protocol=https\nhost=h\nusername=a\rpassword=x\n");
-        assert!(answer(&r, &token(), &policy()).is_err());
-    }
-
-    #[test]
-    fn unknown_action_and_store_need_no_config_or_input() {
-        // A reader that fails proves the input is never read.
-        struct Unreadable;
-        impl Read for Unreadable {
-            fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
-                Err(std::io::Error::other("must not be read"))
-            }
-        }
-        // A selection that cannot be resolved, as with a config path that
-        // does not exist.
-        let broken = || {
-            Err(Error::config(
-                "config file /nonexistent/cytoken.toml does not exist",
-            ))
-        };
-        for action in ["capability", "list", "store", "approve"] {
-            let mut out = Vec::new();
-            assert_eq!(
-                run(action, Unreadable, broken, CacheUse::Use, &mut out).unwrap(),
-                0,
-                "{action}"
-            );
-            assert!(out.is_empty());
-        }
-        // get reads the request first: a bad request fails before the config.
-        let mut out = Vec::new();
-        let e = run("get", &b"junk\n"[..], broken, CacheUse::Use, &mut out).unwrap_err();
-        assert!(e.to_string().contains("key=value"), "{e}");
-        assert!(out.is_empty());
-        // A request this profile never answers still needs the selection (its
-        // git_hosts); a broken selection is an error with nothing on stdout.
-        let e = run(
-            "get",
-            &b"protocol=https\nhost=h\n"[..],
-            broken,
-            CacheUse::Use,
-            &mut out,
-        )
-        .unwrap_err();
-        assert_eq!(e.exit_code(), 2, "{e}");
-        assert!(out.is_empty());
-    }
-}
+#[path = "git_tests.rs"]
+mod tests;

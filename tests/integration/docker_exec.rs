@@ -65,7 +65,9 @@ fn docker_get_answers_every_url_form_with_one_exchange() {
         "registry.example.com",
         "registry.example.com:5000",
         "https://registry.example.com/v2/",
-        "http://registry.example.com:5000/v2/",
+        // Plain http only to loopback without docker_hosts (DESIGN §5; this was
+        // `http://registry.example.com:5000/v2/`, answered before).
+        "http://127.0.0.1:5000/v2/",
         "https://index.docker.io/v1/",
         "[::1]:5000",
     ] {
@@ -80,6 +82,10 @@ fn docker_get_answers_every_url_form_with_one_exchange() {
     tokens.dedup();
     assert_eq!(tokens.len(), 1, "one token for every form");
     assert_eq!(sb.emu.requests(), 1, "one exchange in total");
+
+    // Plain http to another machine would send the token in clear text.
+    assert_not_found(&helper(&sb, "get", "http://registry.example.com:5000/v2/"));
+    assert_eq!(sb.emu.requests(), 1);
 
     // The subcommand form answers the same.
     let mut c = sb.cmd();
@@ -97,7 +103,8 @@ fn docker_hosts_limit_the_answers() {
     let sb = Sandbox::new();
     sb.write_config(
         "[profiles.default]\nusername = \"robot\"\n\
-         docker_hosts = [\"Registry.Example.com\", \"ci.example.com:5000\", \"*.corp.example\"]\n",
+         docker_hosts = [\"Registry.Example.com\", \"ci.example.com:5000\", \"*.corp.example\", \
+         \"http://plain.example:5000\"]\n",
         0o644,
     );
     for url in [
@@ -110,6 +117,14 @@ fn docker_hosts_limit_the_answers() {
         "",
         "\n",
         "ftp://registry.example.com",
+        // Plain http needs an entry written http://host[:port] (DESIGN §5);
+        // `ci.example.com:5000` is https only (it allowed http before).
+        "http://ci.example.com:5000/v2/",
+        "http://registry.example.com",
+        "http://a.corp.example",
+        "plain.example:5000",
+        "https://plain.example:5000/v2/",
+        "http://plain.example",
     ] {
         assert_not_found(&helper(&sb, "get", url));
     }
@@ -123,7 +138,9 @@ fn docker_hosts_limit_the_answers() {
     for url in [
         "registry.example.com",
         "https://REGISTRY.example.com:443/v2/",
-        "http://ci.example.com:5000/v2/",
+        "ci.example.com:5000",
+        "https://ci.example.com:5000/v2/",
+        "http://plain.example:5000/v2/",
         "a.corp.example",
         "https://x.y.corp.example/v2/",
     ] {
@@ -140,7 +157,8 @@ fn docker_hosts_limit_the_answers() {
     assert_status(&o, 0);
     assert_eq!(
         stdout(&o),
-        "{\"Registry.Example.com\":\"robot\",\"ci.example.com:5000\":\"robot\"}\n"
+        "{\"Registry.Example.com\":\"robot\",\"ci.example.com:5000\":\"robot\",\
+         \"http://plain.example:5000\":\"robot\"}\n"
     );
 
     // `docker logout` of another registry leaves the token alone.

@@ -631,6 +631,63 @@ fn git_clone_over_bearer_answers_with_a_bearer_credential() {
     });
 }
 
+/// `git_hosts` on the loopback http server's random port: an entry without a
+/// port covers only the default port (80 for http), an explicit `https://`
+/// entry never covers http, and an entry naming the port (with or without
+/// `http://`) does. Refused clones cost no exchange.
+#[test]
+fn git_hosts_need_the_port_and_allow_loopback_http() {
+    let sb = Sandbox::new();
+    git_version(&sb);
+    let root = make_repo(&sb);
+    with_server(&sb.emu, Mode::Basic, &root, |served| {
+        let authority = served
+            .url
+            .strip_prefix("http://")
+            .and_then(|r| r.split('/').next())
+            .unwrap()
+            .to_owned();
+        let hosts = |entries: &[String]| {
+            let list: Vec<String> = entries.iter().map(|e| format!("\"{e}\"")).collect();
+            sb.write_config(
+                &format!("[profiles.default]\ngit_hosts = [{}]\n", list.join(", ")),
+                0o644,
+            );
+        };
+        let mut n = 0;
+        for refused in [
+            vec!["127.0.0.1".to_owned()],
+            vec![format!("https://{authority}")],
+            vec!["localhost".to_owned(), "*.0.0.1".to_owned()],
+            Vec::new(),
+        ] {
+            hosts(&refused);
+            n += 1;
+            let c = clone(&sb, &served.url, Helper::Link, n);
+            assert!(!c.out.status.success(), "{refused:?} answered");
+            assert_eq!(
+                c.actions.first().map(String::as_str),
+                Some("get"),
+                "{refused:?}"
+            );
+            assert!(!c.actions.iter().any(|a| a == "store"), "{refused:?}");
+        }
+        assert_eq!(
+            sb.emu.requests(),
+            0,
+            "no exchange for a host it does not serve"
+        );
+        assert_eq!(Stats::get(&served.stats.accepted), 0);
+        for allowed in [authority.clone(), format!("http://{authority}")] {
+            hosts(&[allowed]);
+            n += 1;
+            let c = clone(&sb, &served.url, Helper::Link, n);
+            assert_cloned(&c, served);
+        }
+        assert_eq!(sb.emu.requests(), 1, "one token for both clones");
+    });
+}
+
 /// After the server starts refusing the cached token, git reports it with `erase`
 /// and cytoken drops it; the next `get` mints a new one.
 ///

@@ -212,10 +212,12 @@ pub fn check_docker_normalise(input: &str) {
     }
 }
 
-/// Checks a normalised docker host: non-empty, lowercase, no path, userinfo,
-/// whitespace, control character or trailing dot, idempotent, and matched by
-/// `docker_hosts` as documented (a list holding it allows it, an empty list
-/// allows nothing, no list allows everything, `*.h` covers `x.h` but not `h`).
+/// Checks a normalised docker host (`host[:port]`, or `http://host[:port]` for
+/// plain http): non-empty, lowercase, no path, userinfo, whitespace, control
+/// character or trailing dot, idempotent, and matched by `docker_hosts` as
+/// documented (a list holding it allows it, an empty list allows nothing, no
+/// list allows every https host and loopback http, `*.h` covers `x.h` but not
+/// `h`).
 pub fn check_docker_host(input: &str, host: &str) {
     assert!(!host.is_empty());
     assert_eq!(
@@ -223,31 +225,50 @@ pub fn check_docker_host(input: &str, host: &str) {
         host.to_ascii_lowercase(),
         "not lowercase (from {input:?})"
     );
+    let (scheme, authority) = match host.strip_prefix("http://") {
+        Some(rest) => ("http://", rest),
+        None => ("", host),
+    };
     assert!(
-        !host.contains(|c: char| c == '/' || c == '@' || c.is_whitespace() || c.is_control()),
+        !authority.is_empty(),
+        "no host in {host:?} (from {input:?})"
+    );
+    assert!(
+        !authority.contains(|c: char| c == '/' || c == '@' || c.is_whitespace() || c.is_control()),
         "{host:?} (from {input:?})"
     );
     assert!(
         !host.ends_with('.'),
         "trailing dot in {host:?} (from {input:?})"
     );
-    assert!(docker::allowed(None, host));
+    let name = if authority.starts_with('[') {
+        &authority[..=authority.find(']').expect("a bracketed address is closed")]
+    } else {
+        authority.split(':').next().unwrap_or_default()
+    };
+    let loopback = name == "localhost"
+        || name == "[::1]"
+        || name
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|a| a.is_loopback());
+    assert_eq!(
+        docker::allowed(None, host),
+        scheme.is_empty() || loopback,
+        "no docker_hosts: {host:?} (from {input:?})"
+    );
     assert!(!docker::allowed(Some(&[]), host));
-    // Idempotent, and so matched by a docker_hosts entry equal to it, but for one
-    // documented case: `http://h:443` keeps its port (443 is not http's default),
-    // and `h:443` read back bare is `h` (443 is https's default).
-    if host.ends_with(":443") {
-        return;
-    }
+    // Idempotent (`http://h:443` keeps its scheme, so stays itself), and so
+    // matched by a docker_hosts entry equal to it.
     assert_eq!(
         docker::normalise(host).as_deref(),
         Some(host),
         "normalise is not idempotent on {input:?}"
     );
     assert!(docker::allowed(Some(&[host.to_owned()]), host));
-    if !host.starts_with('[') {
-        let wildcard = [format!("*.{host}")];
-        assert!(docker::allowed(Some(&wildcard), &format!("sub.{host}")));
+    if !authority.starts_with('[') {
+        let wildcard = [format!("{scheme}*.{authority}")];
+        let below = format!("{scheme}sub.{authority}");
+        assert!(docker::allowed(Some(&wildcard), &below), "{wildcard:?}");
         assert!(!docker::allowed(Some(&wildcard), host));
     }
 }
@@ -372,7 +393,7 @@ pub fn check_config_slice(text: &str, requested: Option<&str>) {
     let dir = tempfile::tempdir().expect("a scratch directory");
     let path = dir.path().join("config.toml");
     std::fs::write(&path, text).expect("write the scratch file");
-    let selected = config::load_selected(&path, requested)
+    let selected = config::load_selected(&path, requested, Some(dir.path()))
         .unwrap_or_else(|e| panic!("the whole file parses, the selection does not: {e}"));
     let wanted = requested
         .map(str::to_owned)

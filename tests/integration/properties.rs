@@ -359,8 +359,10 @@ proptest! {
         prop_assert!(check_git_answer(&req, &tok, &policy), "no answer to {:?}", req);
     }
 
-    /// A `git_hosts` entry covers the host it names, in any case, and a
-    /// `*.name` entry covers the names below it, never `name` itself.
+    /// A `git_hosts` entry covers the host it names (when that is a valid
+    /// `host[:port]`, exactly as git's helper answers it), in any case; an
+    /// entry without a port covers only 443; a `*.name` entry covers the names
+    /// below it, never `name` itself.
     #[test]
     fn git_host_matching(
         name in "[a-zA-Z0-9-]{1,10}(\\.[a-zA-Z0-9-]{1,10}){0,2}|\\[[0-9a-fA-F:]{2,10}\\]|[^\\s]{0,12}",
@@ -371,15 +373,30 @@ proptest! {
             Some(p) => format!("{name}:{p}"),
             None => name.clone(),
         };
-        prop_assert!(git::host_matches(&host, &host), "{}", host);
-        prop_assert!(git::host_matches(&host, &host.to_ascii_uppercase()), "{}", host);
-        // A name without a port of its own covers every port.
+        // Valid: git's helper answers an https request for it with no git_hosts.
+        let answered = |h: &str| {
+            let req = Request {
+                protocol: Some("https".to_owned()),
+                host: Some(h.to_owned()),
+                ..Request::default()
+            };
+            let any = Policy { username: "u", git_auth: GitAuth::Auto, git_hosts: None };
+            git::skip_reason(&req, &any).is_none()
+        };
+        let valid = answered(&host);
+        prop_assert_eq!(git::host_matches(&host, &host), valid, "{}", host);
+        prop_assert_eq!(git::host_matches(&host, &host.to_ascii_uppercase()), valid, "{}", host);
+        // A name without a port of its own covers port 443 only (before DESIGN
+        // §5's rule, any port).
         let bare = !name.contains([':', '[', ']']);
         let bracketed = name.starts_with('[')
             && name.ends_with(']')
             && name.matches(['[', ']']).count() == 2;
-        if bare || bracketed {
-            prop_assert!(git::host_matches(&name, &host), "{} on any port", name);
+        if (bare || bracketed) && answered(&name) {
+            prop_assert!(git::host_matches(&name, &format!("{name}:443")), "{}", name);
+            if valid && port != Some(443) && port.is_some() {
+                prop_assert!(!git::host_matches(&name, &host), "{} on another port", name);
+            }
         }
         // Arbitrary text on either side never panics.
         let _ = git::host_matches(&other, &host);
@@ -389,8 +406,8 @@ proptest! {
             && !name.starts_with('.')
             && !name.ends_with('.')
             && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
-        if dns {
-            let wildcard = format!("*.{name}");
+        if dns && valid {
+            let wildcard = format!("*.{host}");
             let below = format!("sub.{host}");
             prop_assert!(git::host_matches(&wildcard, &below));
             prop_assert!(!git::host_matches(&wildcard, &host));
