@@ -21,6 +21,9 @@ pub enum Kind {
     /// The token endpoint is unreachable or failing: network, timeout, 5xx or 429
     /// after retries, malformed response (exit 4).
     Unavailable,
+    /// The Cylance API answered this error status after retries (`cytoken
+    /// api`, exit 5).
+    Api(u16),
     /// Anything else (exit 1).
     Other,
 }
@@ -87,6 +90,7 @@ impl Error {
             Kind::Usage | Kind::Config => 2,
             Kind::Rejected(_) => 3,
             Kind::Unavailable => 4,
+            Kind::Api(_) => 5,
         }
     }
 }

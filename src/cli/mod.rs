@@ -1,6 +1,7 @@
 //! Command-line definitions (clap derive) and nothing else; [`fast`] parses
 //! the per-call command lines without building clap's tree.
 
+pub(crate) mod api;
 pub(crate) mod fast;
 
 use std::path::PathBuf;
@@ -170,6 +171,26 @@ pub enum Command {
     /// Print the man page (roff) to standard output
     #[command(after_help = "Example:\n  cytoken man > ~/.local/share/man/man1/cytoken.1")]
     Man,
+    /// Call the Cylance API with the token: one request, or every page of a list
+    #[command(
+        after_help = "Exit status 5: the API answered an error status (body on stdout).\n\n\
+        Examples:\n  cytoken api devices/v2/<device-id>\n  \
+        cytoken api --paginate devices/v2 | jq -r '.[] | [.id, .name] | @csv'\n  \
+        cytoken api -X PUT devices/v2/<id> -f name=web01 -F policy_id=null"
+    )]
+    Api(api::ApiArgs),
+    /// Store or remove the profile's app secret in the OS keyring
+    #[command(subcommand)]
+    Secret(SecretCommand),
+    /// Create the git-credential-cytoken and docker-credential-cytoken helpers
+    #[command(
+        after_help = "Examples:\n  cytoken install-helpers\n  cytoken install-helpers ~/.local/bin"
+    )]
+    InstallHelpers {
+        /// Where to create them (default: beside the cytoken binary)
+        #[arg(value_name = "DIR")]
+        dir: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Args)]
@@ -177,6 +198,15 @@ pub struct TokenArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Raw)]
     pub format: Format,
+}
+
+#[derive(Debug, PartialEq, Eq, Subcommand)]
+pub enum SecretCommand {
+    /// Read the secret (from the terminal without echo, or one line of stdin)
+    /// and store it under the profile's app_secret_keyring name
+    Set,
+    /// Remove the profile's secret from the keyring
+    Delete,
 }
 
 #[derive(Debug, PartialEq, Eq, Subcommand)]

@@ -322,6 +322,31 @@ pub(crate) fn run_in_place(mut cmd: Command) -> io::Result<i32> {
     Err(cmd.exec())
 }
 
+/// Makes `link` a symlink to `target` (a helper name git or docker runs).
+/// An existing symlink is replaced atomically; anything else at `link` is
+/// left alone (`AlreadyExists`). Returns what was done, for the report.
+pub(crate) fn install_link(target: &Path, link: &Path) -> io::Result<&'static str> {
+    match std::fs::symlink_metadata(link) {
+        Ok(m) if m.file_type().is_symlink() => {
+            if std::fs::read_link(link)? == target {
+                return Ok("kept");
+            }
+            let tmp = link.with_extension(format!("tmp{}", std::process::id()));
+            std::os::unix::fs::symlink(target, &tmp)?;
+            std::fs::rename(&tmp, link).inspect_err(|_| {
+                let _ = std::fs::remove_file(&tmp);
+            })?;
+            Ok("replaced")
+        }
+        Ok(_) => Err(io::ErrorKind::AlreadyExists.into()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            std::os::unix::fs::symlink(target, link)?;
+            Ok("linked")
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Test helpers that set up files as an attacker or a careless user would.
 #[cfg(test)]
 pub(crate) mod testing {
