@@ -156,8 +156,10 @@ impl Cache {
             None => {
                 // A command source: fingerprint the command, not its output, so a
                 // cached call never has to run a password manager.
-                if let SecretSource::Command(argv) = &sel.secret {
-                    field("secret_command", &list_bytes(argv));
+                match &sel.secret {
+                    SecretSource::Command(argv) => field("secret_command", &list_bytes(argv)),
+                    SecretSource::Keyring(name) => field("secret_keyring", name.as_bytes()),
+                    _ => {}
                 }
             }
         }

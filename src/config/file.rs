@@ -27,6 +27,7 @@ pub struct Profile {
     pub app_secret_env: Option<String>,
     pub app_secret_file: Option<PathBuf>,
     pub app_secret_command: Option<Vec<String>>,
+    pub app_secret_keyring: Option<String>,
     pub region: Option<String>,
     pub auth_url: Option<String>,
     pub scopes: Option<Vec<String>>,
@@ -201,6 +202,7 @@ fn secret_key_shape(key: &str) -> &'static str {
         "app_secret" => "it must be a quoted string",
         "app_secret_env" => "it must be the quoted NAME of a variable that holds the secret",
         "app_secret_file" => "it must be the quoted path of a file that holds the secret",
+        "app_secret_keyring" => "it must be the quoted name of the secret's keyring entry",
         "app_secret_command" => {
             "it must be an argv array such as [\"pass\", \"show\", \"cylance/prod\"]"
         }

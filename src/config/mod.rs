@@ -485,6 +485,15 @@ fn secret_source(
         }
         sources.push(("app_secret_command", SecretSource::Command(c.clone())));
     }
+    if let Some(name) = &p.app_secret_keyring {
+        if name.trim().is_empty() || name.chars().any(char::is_control) {
+            return Err(Error::config(format!(
+                "{} must name the keyring entry, e.g. \"cylance-prod\"",
+                where_("app_secret_keyring")
+            )));
+        }
+        sources.push(("app_secret_keyring", SecretSource::Keyring(name.clone())));
+    }
     if sources.len() > 1 {
         let names: Vec<&str> = sources.iter().map(|(n, _)| *n).collect();
         return Err(Error::config(format!(
@@ -508,7 +517,7 @@ fn secret_source(
         Some((_, s)) => Ok(s),
         None => Err(Error::config(format!(
             "no app secret: set CYTOKEN_APP_SECRET, or add one of app_secret_command, \
-             app_secret_file, app_secret_env or app_secret to {}",
+             app_secret_keyring, app_secret_file, app_secret_env or app_secret to {}",
             where_("").trim_end()
         ))),
     }

@@ -3,6 +3,7 @@
 //! command, or an inline value in a private config file.
 
 mod command;
+pub(crate) mod keyring;
 
 use std::fmt;
 use std::io::Read;
@@ -56,6 +57,8 @@ pub(crate) enum SecretSource {
     Command(Vec<String>),
     /// Inline `app_secret` in a private config file.
     Inline(Secret),
+    /// The OS keyring entry of this name (`app_secret_keyring`, DESIGN §9).
+    Keyring(String),
 }
 
 impl SecretSource {
@@ -66,15 +69,18 @@ impl SecretSource {
             SecretSource::File(p) => format!("file {}", p.display()),
             SecretSource::Command(argv) => format!("command {}", argv.join(" ")),
             SecretSource::Inline(_) => "app_secret in the config file".to_string(),
+            SecretSource::Keyring(name) => format!("keyring entry {name}"),
         }
     }
 
     /// Material that identifies the secret for the cache key without running
-    /// anything: the secret itself for cheap sources, the argv for a command
-    /// (running a password manager on every cached call would defeat the cache).
+    /// anything: the secret itself for cheap sources; for a command or a
+    /// keyring entry nothing (the key uses its argv or name instead): running
+    /// a password manager, or opening the OS store, on every cached call would
+    /// defeat the cache.
     pub fn fingerprint_material(&self, env: &Env) -> Result<Option<Secret>> {
         match self {
-            SecretSource::Command(_) => Ok(None),
+            SecretSource::Command(_) | SecretSource::Keyring(_) => Ok(None),
             _ => self.resolve(Duration::ZERO, env).map(Some),
         }
     }
@@ -92,6 +98,7 @@ impl SecretSource {
             SecretSource::File(path) => read_secret_file(path, env)?,
             SecretSource::Command(argv) => command::run_secret_command(argv, budget)?,
             SecretSource::Inline(s) => s.expose().to_string(),
+            SecretSource::Keyring(name) => keyring::get(name)?.expose().to_string(),
         };
         let secret = Secret::new(raw);
         if secret.expose().trim().is_empty() {
