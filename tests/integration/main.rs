@@ -12,6 +12,7 @@
     clippy::unreadable_literal
 )]
 
+mod attacks;
 mod bad_input;
 mod core;
 mod demo_serve;
@@ -24,3 +25,4 @@ mod kube;
 mod properties;
 mod resilience;
 mod support;
+mod users;
