@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_cytoken_global_optspecs
-    string join \n p/profile= config= cache-dir= tenant-id= app-id= region= auth-url= scope= lifetime= no-cache force-refresh v/verbose h/help V/version
+    string join \n p/profile= config= cache-dir= tenant-id= app-id= region= auth-url= scope= lifetime= source= min-valid= no-cache force-refresh v/verbose format= h/help V/version
 end
 
 function __fish_cytoken_needs_command
@@ -33,10 +33,15 @@ complete -c cytoken -n "__fish_cytoken_needs_command" -l region -d 'Region: na, 
 complete -c cytoken -n "__fish_cytoken_needs_command" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
 complete -c cytoken -n "__fish_cytoken_needs_command" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
 complete -c cytoken -n "__fish_cytoken_needs_command" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_needs_command" -l source -d 'The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]' -r
+complete -c cytoken -n "__fish_cytoken_needs_command" -l min-valid -d 'Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]' -r
+complete -c cytoken -n "__fish_cytoken_needs_command" -l format -d 'Output format' -r -f -a "raw\t'The token and a newline'
+json\t'{"access_token","token_type","expires_at","expires_in","cached"}'
+header\t'Authorization: Bearer <token>'"
 complete -c cytoken -n "__fish_cytoken_needs_command" -l no-cache -d 'Neither read nor write the cache'
 complete -c cytoken -n "__fish_cytoken_needs_command" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
 complete -c cytoken -n "__fish_cytoken_needs_command" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
-complete -c cytoken -n "__fish_cytoken_needs_command" -s h -l help -d 'Print help'
+complete -c cytoken -n "__fish_cytoken_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cytoken -n "__fish_cytoken_needs_command" -s V -l version -d 'Print version'
 complete -c cytoken -n "__fish_cytoken_needs_command" -f -a "token" -d 'Print the access token (the default command)'
 complete -c cytoken -n "__fish_cytoken_needs_command" -f -a "auth-token" -d 'Print a freshly signed auth token (the first half of the flow), no exchange'
@@ -65,6 +70,8 @@ complete -c cytoken -n "__fish_cytoken_using_subcommand token" -l region -d 'Reg
 complete -c cytoken -n "__fish_cytoken_using_subcommand token" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand token" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand token" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand token" -l source -d 'The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand token" -l min-valid -d 'Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand token" -l no-cache -d 'Neither read nor write the cache'
 complete -c cytoken -n "__fish_cytoken_using_subcommand token" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
 complete -c cytoken -n "__fish_cytoken_using_subcommand token" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
@@ -78,6 +85,9 @@ complete -c cytoken -n "__fish_cytoken_using_subcommand auth-token" -l region -d
 complete -c cytoken -n "__fish_cytoken_using_subcommand auth-token" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand auth-token" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand auth-token" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand auth-token" -l source -d 'The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand auth-token" -l min-valid -d 'Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand auth-token" -l claims -d 'Print the decoded claims as JSON instead of the token'
 complete -c cytoken -n "__fish_cytoken_using_subcommand auth-token" -l no-cache -d 'Neither read nor write the cache'
 complete -c cytoken -n "__fish_cytoken_using_subcommand auth-token" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
 complete -c cytoken -n "__fish_cytoken_using_subcommand auth-token" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
@@ -91,6 +101,8 @@ complete -c cytoken -n "__fish_cytoken_using_subcommand git-credential" -l regio
 complete -c cytoken -n "__fish_cytoken_using_subcommand git-credential" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand git-credential" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand git-credential" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand git-credential" -l source -d 'The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand git-credential" -l min-valid -d 'Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand git-credential" -l no-cache -d 'Neither read nor write the cache'
 complete -c cytoken -n "__fish_cytoken_using_subcommand git-credential" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
 complete -c cytoken -n "__fish_cytoken_using_subcommand git-credential" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
@@ -104,6 +116,8 @@ complete -c cytoken -n "__fish_cytoken_using_subcommand exec-credential" -l regi
 complete -c cytoken -n "__fish_cytoken_using_subcommand exec-credential" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand exec-credential" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand exec-credential" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand exec-credential" -l source -d 'The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand exec-credential" -l min-valid -d 'Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand exec-credential" -l no-cache -d 'Neither read nor write the cache'
 complete -c cytoken -n "__fish_cytoken_using_subcommand exec-credential" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
 complete -c cytoken -n "__fish_cytoken_using_subcommand exec-credential" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
@@ -117,6 +131,8 @@ complete -c cytoken -n "__fish_cytoken_using_subcommand docker-credential" -l re
 complete -c cytoken -n "__fish_cytoken_using_subcommand docker-credential" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand docker-credential" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand docker-credential" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand docker-credential" -l source -d 'The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand docker-credential" -l min-valid -d 'Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand docker-credential" -l no-cache -d 'Neither read nor write the cache'
 complete -c cytoken -n "__fish_cytoken_using_subcommand docker-credential" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
 complete -c cytoken -n "__fish_cytoken_using_subcommand docker-credential" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
@@ -131,6 +147,8 @@ complete -c cytoken -n "__fish_cytoken_using_subcommand exec" -l region -d 'Regi
 complete -c cytoken -n "__fish_cytoken_using_subcommand exec" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand exec" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand exec" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand exec" -l source -d 'The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand exec" -l min-valid -d 'Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand exec" -l no-cache -d 'Neither read nor write the cache'
 complete -c cytoken -n "__fish_cytoken_using_subcommand exec" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
 complete -c cytoken -n "__fish_cytoken_using_subcommand exec" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
@@ -144,6 +162,8 @@ complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and not __fish_se
 complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and not __fish_seen_subcommand_from list clear path help" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and not __fish_seen_subcommand_from list clear path help" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and not __fish_seen_subcommand_from list clear path help" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and not __fish_seen_subcommand_from list clear path help" -l source -d 'The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and not __fish_seen_subcommand_from list clear path help" -l min-valid -d 'Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and not __fish_seen_subcommand_from list clear path help" -l no-cache -d 'Neither read nor write the cache'
 complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and not __fish_seen_subcommand_from list clear path help" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
 complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and not __fish_seen_subcommand_from list clear path help" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
@@ -161,6 +181,8 @@ complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_s
 complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from list" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from list" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from list" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from list" -l source -d 'The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from list" -l min-valid -d 'Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from list" -l no-cache -d 'Neither read nor write the cache'
 complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from list" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
 complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
@@ -174,6 +196,8 @@ complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_s
 complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from clear" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from clear" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from clear" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from clear" -l source -d 'The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from clear" -l min-valid -d 'Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from clear" -l all -d 'Remove every entry'
 complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from clear" -l no-cache -d 'Neither read nor write the cache'
 complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from clear" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
@@ -188,6 +212,8 @@ complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_s
 complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from path" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from path" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from path" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from path" -l source -d 'The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from path" -l min-valid -d 'Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from path" -l no-cache -d 'Neither read nor write the cache'
 complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from path" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
 complete -c cytoken -n "__fish_cytoken_using_subcommand cache; and __fish_seen_subcommand_from path" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
@@ -205,6 +231,8 @@ complete -c cytoken -n "__fish_cytoken_using_subcommand check" -l region -d 'Reg
 complete -c cytoken -n "__fish_cytoken_using_subcommand check" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand check" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand check" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand check" -l source -d 'The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand check" -l min-valid -d 'Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand check" -l offline -d 'Do not contact the token endpoint'
 complete -c cytoken -n "__fish_cytoken_using_subcommand check" -l no-cache -d 'Neither read nor write the cache'
 complete -c cytoken -n "__fish_cytoken_using_subcommand check" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
@@ -220,6 +248,8 @@ complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l region -d 'Regi
 complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l source -d 'The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l min-valid -d 'Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l serve -d 'Keep the endpoint running and print the CYTOKEN_* lines to try git, kubectl and docker wiring against it (until interrupted)'
 complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l no-cache -d 'Neither read nor write the cache'
 complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
@@ -234,6 +264,8 @@ complete -c cytoken -n "__fish_cytoken_using_subcommand completions" -l region -
 complete -c cytoken -n "__fish_cytoken_using_subcommand completions" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand completions" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand completions" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand completions" -l source -d 'The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand completions" -l min-valid -d 'Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand completions" -l no-cache -d 'Neither read nor write the cache'
 complete -c cytoken -n "__fish_cytoken_using_subcommand completions" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
 complete -c cytoken -n "__fish_cytoken_using_subcommand completions" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
@@ -247,6 +279,8 @@ complete -c cytoken -n "__fish_cytoken_using_subcommand man" -l region -d 'Regio
 complete -c cytoken -n "__fish_cytoken_using_subcommand man" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand man" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand man" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand man" -l source -d 'The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand man" -l min-valid -d 'Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand man" -l no-cache -d 'Neither read nor write the cache'
 complete -c cytoken -n "__fish_cytoken_using_subcommand man" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
 complete -c cytoken -n "__fish_cytoken_using_subcommand man" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
@@ -267,6 +301,8 @@ complete -c cytoken -n "__fish_cytoken_using_subcommand api" -l region -d 'Regio
 complete -c cytoken -n "__fish_cytoken_using_subcommand api" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand api" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand api" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand api" -l source -d 'The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand api" -l min-valid -d 'Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand api" -s i -l include -d 'Print the status line and the response headers before the body'
 complete -c cytoken -n "__fish_cytoken_using_subcommand api" -l paginate -d 'Fetch every page of a list and print all `page_items` as one JSON array'
 complete -c cytoken -n "__fish_cytoken_using_subcommand api" -l ndjson -d 'With --paginate, one item per line instead of one JSON array'
@@ -283,6 +319,8 @@ complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and not __fish_s
 complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and not __fish_seen_subcommand_from set delete help" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and not __fish_seen_subcommand_from set delete help" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and not __fish_seen_subcommand_from set delete help" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and not __fish_seen_subcommand_from set delete help" -l source -d 'The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and not __fish_seen_subcommand_from set delete help" -l min-valid -d 'Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and not __fish_seen_subcommand_from set delete help" -l no-cache -d 'Neither read nor write the cache'
 complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and not __fish_seen_subcommand_from set delete help" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
 complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and not __fish_seen_subcommand_from set delete help" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
@@ -299,6 +337,8 @@ complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_
 complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from set" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from set" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from set" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from set" -l source -d 'The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from set" -l min-valid -d 'Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from set" -l no-cache -d 'Neither read nor write the cache'
 complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from set" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
 complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
@@ -312,6 +352,8 @@ complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_
 complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from delete" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from delete" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from delete" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from delete" -l source -d 'The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from delete" -l min-valid -d 'Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from delete" -l no-cache -d 'Neither read nor write the cache'
 complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from delete" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
 complete -c cytoken -n "__fish_cytoken_using_subcommand secret; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
@@ -328,6 +370,8 @@ complete -c cytoken -n "__fish_cytoken_using_subcommand install-helpers" -l regi
 complete -c cytoken -n "__fish_cytoken_using_subcommand install-helpers" -l auth-url -d 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand install-helpers" -l scope -d 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand install-helpers" -l lifetime -d 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand install-helpers" -l source -d 'The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand install-helpers" -l min-valid -d 'Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand install-helpers" -l no-cache -d 'Neither read nor write the cache'
 complete -c cytoken -n "__fish_cytoken_using_subcommand install-helpers" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
 complete -c cytoken -n "__fish_cytoken_using_subcommand install-helpers" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'

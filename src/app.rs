@@ -15,6 +15,10 @@ use crate::{commands, diag, platform, protocol};
 /// Runs cytoken with `args` (argv including the program name); returns the exit status.
 pub fn run(mut args: Vec<OsString>) -> i32 {
     platform::protect_memory();
+    let front_end = args
+        .first()
+        .and_then(|a| std::path::Path::new(a).file_name())
+        .map_or_else(|| "cytoken".into(), |n| n.to_string_lossy().into_owned());
     if let Some(helper) = helper_personality(args.first()) {
         args.insert(1, helper.into());
     }
@@ -34,10 +38,16 @@ pub fn run(mut args: Vec<OsString>) -> i32 {
         cli.global.verbose,
         std::env::var("CYTOKEN_LOG").ok().as_deref(),
     );
+    diag::set_context(&command_name(cli.command.as_ref()), &front_end);
+    if let Some(path) = std::env::var_os("CYTOKEN_LOG_FILE").filter(|p| !p.is_empty()) {
+        let env = crate::config::Env::process();
+        diag::set_log_file(std::path::Path::new(&path), env.home_dir().as_deref());
+    }
     match dispatch(cli) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("cytoken: error: {e}");
+            diag::error(&e);
             e.exit_code()
         }
     }
@@ -54,14 +64,32 @@ fn helper_personality(argv0: Option<&OsString>) -> Option<&'static str> {
         .find(|helper| name.starts_with(&format!("{helper}-")))
 }
 
+/// The command as log lines name it (`git-credential get`, `token`).
+fn command_name(command: Option<&Command>) -> String {
+    match command {
+        Some(Command::GitCredential { action }) => format!("git-credential {action}"),
+        Some(Command::DockerCredential { action }) => format!("docker-credential {action}"),
+        Some(c) => c.name().to_string(),
+        None => "token".into(),
+    }
+}
+
 fn dispatch(cli: Cli) -> Result<i32> {
+    // `cytoken --format json` is `cytoken token --format json`; before another
+    // command the option would be silently ignored.
+    if cli.command.is_some() && cli.token != crate::cli::TokenArgs::default() {
+        return Err(Error::usage(
+            "--format is an option of `token` (the default command): give it after `token`, \
+             or give no command at all",
+        ));
+    }
     let inv = Invocation::new(&cli.global);
     let stdout = &mut std::io::stdout().lock();
     let selection = || inv.selection();
     match cli.command {
-        None => commands::token::token(&inv, crate::output::Format::Raw, stdout),
+        None => commands::token::token(&inv, cli.token.format, stdout),
         Some(Command::Token(t)) => commands::token::token(&inv, t.format, stdout),
-        Some(Command::AuthToken) => commands::token::auth_token(&inv, stdout),
+        Some(Command::AuthToken { claims }) => commands::token::auth_token(&inv, claims, stdout),
         Some(Command::GitCredential { action }) => protocol::git::run(
             &action,
             std::io::stdin().lock(),

@@ -151,11 +151,16 @@ impl<'a> Broker<'a> {
     /// When the entry's token goes stale: its expiry less the refresh margin,
     /// the margin never more than half the token's actual life (a server may
     /// grant less than was asked for, and a margin longer than the life would
-    /// make every call exchange).
+    /// make every call exchange) — or less `min_valid`, when the caller asked
+    /// for a token that stays valid that long (never more than its life).
     fn stale_at(&self, e: &Entry) -> i64 {
         let life = e.expires_at.saturating_sub(e.obtained_at).max(0);
-        e.expires_at
-            .saturating_sub(self.sel.refresh_margin.min(life / 2))
+        let margin = self
+            .sel
+            .refresh_margin
+            .min(life / 2)
+            .max(self.sel.min_valid.min(life));
+        e.expires_at.saturating_sub(margin)
     }
 
     fn token_of(&self, e: Entry, cached: bool) -> Token {
@@ -362,6 +367,7 @@ impl<'a> Broker<'a> {
         }
         if self.cache_use != CacheUse::Refresh
             && let Some(f) = self.cache.failure(key, now)
+            && (f.unavailable || self.same_secret(&f))
         {
             diag::log(
                 1,
@@ -388,6 +394,32 @@ impl<'a> Broker<'a> {
         let result = self.exchange_and_store(Some(key), usable);
         drop(guard);
         result
+    }
+
+    /// Whether a recorded rejection was for the secret this caller has: one
+    /// fixed since (a new password-manager entry, a new keyring value, the
+    /// same key otherwise) is not held back. Reading the secret costs what the
+    /// exchange the record would save costs, so it is done only here.
+    fn same_secret(&self, f: &Failure) -> bool {
+        let (Some(recorded), Ok(secret)) = (&f.secret, self.secret()) else {
+            return true;
+        };
+        self.cache
+            .secret_fingerprint(secret)
+            .is_ok_and(|now| &now == recorded)
+    }
+
+    /// The failure recorded for this selection, if one is in force (`check`).
+    pub(crate) fn recorded_failure(&self) -> Option<Failure> {
+        let key = self.key().ok()??;
+        self.cache.failure(key, self.clock.now())
+    }
+
+    /// Forgets the recorded failure (`check`'s live exchange worked).
+    pub(crate) fn forget_failure(&self) {
+        if let Ok(Some(key)) = self.key() {
+            self.cache.clear_failure(key);
+        }
     }
 
     /// Answers from a recorded failure: the same rejection, or for an endpoint
@@ -438,6 +470,14 @@ impl<'a> Broker<'a> {
                     scopes: self.sel.scopes.clone(),
                     key: String::new(),
                 };
+                let life = expires_at.saturating_sub(now);
+                if self.sel.min_valid > 0 && life <= self.sel.min_valid {
+                    diag::warn(format_args!(
+                        "the token endpoint granted a token valid for {life} s, not the \
+                         {} s min_valid asks for; it is handed out anyway",
+                        self.sel.min_valid
+                    ));
+                }
                 if let Some(key) = key {
                     let start = Instant::now();
                     self.cache.clear_failure(key);
@@ -463,8 +503,10 @@ impl<'a> Broker<'a> {
                 let f = Failure {
                     status,
                     message: e.message().to_string(),
+                    at: now,
                     until: now.saturating_add(NEGATIVE_TTL),
                     unavailable,
+                    secret: self.cache.secret_fingerprint(secret).ok(),
                 };
                 // Remembered briefly, so callers queued behind this one (and
                 // those arriving in the next seconds) do not each hit a failing

@@ -1,11 +1,32 @@
-//! Diagnostics on stderr: warnings always, steps and timings with `-v` or
-//! `CYTOKEN_LOG`. Callers pass only redacted values (see [`crate::redact`]).
+//! Diagnostics: warnings always, steps and timings with `-v` or `CYTOKEN_LOG`,
+//! on stderr and — since git, kubectl and IDEs hide a helper's stderr — also
+//! appended to the log file when one is configured (`log_file`,
+//! `CYTOKEN_LOG_FILE`): one line per warning and error (and per step when
+//! verbose) with the time, pid, command and front-end, rotated at 1 MiB.
+//! Callers pass only redacted values (see [`crate::redact`]); the file gets
+//! token-shaped text redacted once more, as a second line of defence.
 
 use std::fmt::Display;
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Instant;
 
+use crate::platform::{self, Owner};
+
 static LEVEL: AtomicU8 = AtomicU8::new(0);
+static SINK: Mutex<Option<Sink>> = Mutex::new(None);
+static CONTEXT: Mutex<String> = Mutex::new(String::new());
+
+/// Past this size the log file is moved to `<name>.1` and started anew.
+const ROTATE_AT: u64 = 1 << 20;
+
+struct Sink {
+    file: File,
+    path: PathBuf,
+}
 
 /// Sets the verbosity from the `-v` count and `CYTOKEN_LOG` (a number, or
 /// `warn`, `info`, `debug`, `trace`); the higher of the two wins.
@@ -22,6 +43,49 @@ pub fn init(verbose: u8, env: Option<&str>) {
     LEVEL.store(verbose.max(from_env), Ordering::Relaxed);
 }
 
+/// Names this call in log file lines: the command (`git-credential get`) and
+/// the front-end it was run as (`git-credential-cytoken`, `cytoken`).
+pub fn set_context(command: &str, front_end: &str) {
+    if let Ok(mut c) = CONTEXT.lock() {
+        *c = format!("{command} via {front_end}");
+    }
+}
+
+/// Appends diagnostics to `path` from now on. The file is created private;
+/// an existing one must be a regular file of ours, writable by no one else,
+/// with one name, in a directory no one else can write (whoever could swap
+/// it could make us append to a file of their choosing). A log that cannot
+/// be used is a warning, never a failure.
+pub fn set_log_file(path: &Path, home: Option<&Path>) {
+    match open_log(path, home) {
+        Ok(file) => {
+            if let Ok(mut s) = SINK.lock() {
+                *s = Some(Sink {
+                    file,
+                    path: path.to_path_buf(),
+                });
+            }
+        }
+        Err(why) => warn(format_args!(
+            "not writing the log file {}: {why}",
+            path.display()
+        )),
+    }
+}
+
+fn open_log(path: &Path, home: Option<&Path>) -> Result<File, String> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        platform::trusted_dir(dir, home).map_err(|u| u.to_string())?;
+    }
+    let file = platform::open_private_append(path).map_err(|e| e.to_string())?;
+    let meta = file.metadata().map_err(|e| e.to_string())?;
+    let access = platform::access(&meta);
+    if !meta.is_file() || access.owner != Owner::Me || access.others_write || access.links != 1 {
+        return Err("it is not a private regular file of yours with one name".into());
+    }
+    Ok(file)
+}
+
 /// Whether messages of `level` (1 = steps, 2 = debug, 3 = trace) are shown.
 pub fn enabled(level: u8) -> bool {
     LEVEL.load(Ordering::Relaxed) >= level
@@ -30,12 +94,20 @@ pub fn enabled(level: u8) -> bool {
 /// A warning: always shown, one line.
 pub fn warn(msg: impl Display) {
     eprintln!("cytoken: warning: {msg}");
+    to_file("warning", &msg);
+}
+
+/// The error a command ends with (printed on stderr by the caller): in the
+/// log file too, where git and kubectl users can find it.
+pub fn error(msg: impl Display) {
+    to_file("error", &msg);
 }
 
 /// A diagnostic line at `level`.
 pub fn log(level: u8, msg: impl Display) {
     if enabled(level) {
         eprintln!("cytoken: {msg}");
+        to_file("info", &msg);
     }
 }
 
@@ -44,5 +116,37 @@ pub fn step(start: Instant, msg: impl Display) {
     if enabled(1) {
         let ms = start.elapsed().as_secs_f64() * 1000.0;
         eprintln!("cytoken: [{ms:8.3} ms] {msg}");
+        to_file("info", &format_args!("[{ms:.3} ms] {msg}"));
     }
+}
+
+fn to_file(level: &str, msg: &dyn Display) {
+    let Ok(mut guard) = SINK.lock() else { return };
+    if guard
+        .as_ref()
+        .is_some_and(|s| s.file.metadata().is_ok_and(|m| m.len() > ROTATE_AT))
+        && let Some(old) = guard.take()
+    {
+        // Rotated by moving it aside to `<name>.1`, closed first: a file this
+        // process holds open is never replaced.
+        let Sink { file, path } = old;
+        drop(file);
+        let mut aside = path.clone().into_os_string();
+        aside.push(".1");
+        let _ = std::fs::rename(&path, &aside);
+        if let Ok(file) = platform::open_private_append(&path) {
+            *guard = Some(Sink { file, path });
+        }
+    }
+    let Some(sink) = guard.as_mut() else { return };
+    let context = CONTEXT.lock().map(|c| c.clone()).unwrap_or_default();
+    let text = crate::redact::sanitize(&crate::redact::redact_tokens(&msg.to_string()), usize::MAX);
+    let line = format!(
+        "{} pid={} {context} {level}: {text}\n",
+        crate::clock::rfc3339(crate::clock::now()),
+        std::process::id()
+    );
+    // One write per line, with O_APPEND: lines of concurrent processes do
+    // not interleave.
+    let _ = sink.file.write_all(line.as_bytes());
 }

@@ -30,6 +30,8 @@ impl Invocation {
                 auth_url: g.auth_url.clone(),
                 scopes: g.scopes.clone(),
                 lifetime: g.lifetime,
+                source: g.source.clone(),
+                min_valid: g.min_valid,
             },
             // clap refuses --no-cache with --force-refresh.
             cache_use: if g.no_cache {
@@ -52,6 +54,13 @@ impl Invocation {
     pub(crate) fn selection(&self) -> Result<Selection> {
         let start = std::time::Instant::now();
         let sel = Selection::resolve(&self.flags, &self.env)?;
+        // The profile's log file, once known (CYTOKEN_LOG_FILE was opened at
+        // start, so errors in the selection itself are logged too).
+        if let Some(path) = &sel.log_file
+            && self.env.var("CYTOKEN_LOG_FILE").is_none()
+        {
+            diag::set_log_file(path, self.env.home_dir().as_deref());
+        }
         diag::step(
             start,
             format_args!(

@@ -7,7 +7,7 @@ use std::io::Write;
 use clap::ValueEnum;
 
 use crate::broker::Token;
-use crate::cache::{Entry, Found};
+use crate::cache::{Entry, Failure, Found};
 use crate::clock::rfc3339;
 use crate::error::{Error, Result};
 
@@ -55,12 +55,42 @@ pub(crate) fn write_token(tok: &Token, format: Format, now: i64, w: &mut dyn Wri
 /// The cache listing as `cache list` and `demo` show it: profile, tenant, app,
 /// expiry, time left and scopes per entry (never the token), and a line for
 /// each entry that cannot be trusted.
-pub(crate) fn cache_table(entries: &[(String, Found<Entry>)], now: i64) -> String {
+pub(crate) fn cache_table(
+    entries: &[(String, Found<Entry>)],
+    failures: &[(String, Failure)],
+    now: i64,
+) -> String {
     let mut text = String::new();
     if entries.is_empty() {
         text.push_str("no cached tokens\n");
-        return text;
+    } else {
+        text.push_str(&entry_rows(entries, now));
     }
+    if !failures.is_empty() {
+        text.push_str("\nrecorded failures (callers fail fast with these until they run out):\n");
+    }
+    for (name, f) in failures {
+        let state = if f.until > now {
+            format!("in force for {} s", f.until - now)
+        } else {
+            "run out".to_string()
+        };
+        let status = if f.unavailable {
+            "unavailable".to_string()
+        } else {
+            f.status.to_string()
+        };
+        text.push_str(&format!(
+            "{name}  {}  {status}  {state}: {}\n",
+            if f.at > 0 { rfc3339(f.at) } else { "-".into() },
+            f.message
+        ));
+    }
+    text
+}
+
+fn entry_rows(entries: &[(String, Found<Entry>)], now: i64) -> String {
+    let mut text = String::new();
     text.push_str(&format!(
         "{:<12} {:<38} {:<38} {:<22} {:>9}  {}\n",
         "PROFILE", "TENANT", "APP", "EXPIRES", "LEFT", "SCOPES"

@@ -53,11 +53,19 @@ impl std::fmt::Debug for Entry {
 pub struct Failure {
     pub status: u16,
     pub message: String,
+    /// When it was recorded (epoch seconds).
+    #[serde(default)]
+    pub at: i64,
     pub until: i64,
     /// The endpoint was unreachable or failing (not a rejection): waiters serve
     /// a still-valid cached token or fail fast instead of each retrying it.
     #[serde(default)]
     pub unavailable: bool,
+    /// For a rejection: the keyed fingerprint of the secret that was
+    /// rejected (see `Cache::secret_fingerprint`), so a caller whose secret
+    /// differs (the user fixed it) is not held back by it.
+    #[serde(default)]
+    pub secret: Option<String>,
 }
 
 impl Cache {

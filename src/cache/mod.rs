@@ -140,6 +140,7 @@ impl Cache {
             ScopeFormat::String => "string",
         };
         field("scope_format", fmt.as_bytes());
+        field("source", sel.source.as_deref().unwrap_or("").as_bytes());
         field(
             "extra_claims",
             serde_json::to_string(&sel.extra_claims)
@@ -147,12 +148,7 @@ impl Cache {
                 .as_bytes(),
         );
         match secret {
-            Some(s) => {
-                let mut mac = hmac::Hmac::<Sha256>::new_from_slice(&self.fingerprint_key()?)
-                    .map_err(|_| io::Error::other("bad fingerprint key"))?;
-                mac.update(s.expose().as_bytes());
-                field("secret_hmac", &mac.finalize().into_bytes());
-            }
+            Some(s) => field("secret_hmac", &self.secret_hmac(s)?),
             None => {
                 // A command source: fingerprint the command, not its output, so a
                 // cached call never has to run a password manager.
@@ -171,6 +167,21 @@ impl Cache {
             failure: self.dir.join(format!("{name}.fail")),
             name,
         })
+    }
+
+    /// A keyed fingerprint of the secret: recognises it without revealing
+    /// it, even to someone who can read the cache and guess candidates
+    /// (they lack the random per-cache key).
+    fn secret_hmac(&self, secret: &Secret) -> io::Result<Vec<u8>> {
+        let mut mac = hmac::Hmac::<Sha256>::new_from_slice(&self.fingerprint_key()?)
+            .map_err(|_| io::Error::other("bad fingerprint key"))?;
+        mac.update(secret.expose().as_bytes());
+        Ok(mac.finalize().into_bytes().to_vec())
+    }
+
+    /// [`Cache::secret_hmac`] as the short hex a failure record keeps.
+    pub fn secret_fingerprint(&self, secret: &Secret) -> io::Result<String> {
+        Ok(hex(&self.secret_hmac(secret)?[..16]))
     }
 
     /// The random per-cache key for secret fingerprints, created on first use.
@@ -218,6 +229,19 @@ impl Cache {
             (Found::Ok(x), Found::Ok(y)) => (&x.profile, &a.0).cmp(&(&y.profile, &b.0)),
             _ => a.0.cmp(&b.0),
         });
+        Ok(out)
+    }
+
+    /// Every failure record in the cache dir, with its key name, newest first
+    /// (`cache list` shows them: git and kubectl users never see stderr).
+    pub fn failures(&self) -> io::Result<Vec<(String, Failure)>> {
+        let mut out = Vec::new();
+        for (path, kind) in self.own_files()? {
+            if let (OwnFile::Failure(name), Found::Ok(f)) = (kind, read_json::<Failure>(&path)) {
+                out.push((name, f));
+            }
+        }
+        out.sort_by(|a, b| b.1.at.cmp(&a.1.at).then_with(|| a.0.cmp(&b.0)));
         Ok(out)
     }
 
@@ -271,6 +295,7 @@ fn list_bytes(items: &[String]) -> Vec<u8> {
 #[derive(Debug, PartialEq, Eq)]
 enum OwnFile {
     Entry(String),
+    Failure(String),
     Other,
 }
 
@@ -282,7 +307,7 @@ fn own_file(name: &str) -> Option<OwnFile> {
     if name == KEY_FILE {
         return Some(OwnFile::Other);
     }
-    // The parsed-config memo (config::load_remembered).
+    // The parsed-config memo earlier versions kept here: still cleared.
     if let Some(hash) = name
         .strip_prefix("config-")
         .and_then(|n| n.strip_suffix(".json"))
@@ -303,7 +328,8 @@ fn own_file(name: &str) -> Option<OwnFile> {
     }
     match rest {
         ".json" => Some(OwnFile::Entry(key.to_string())),
-        ".lock" | ".fail" | ".kube" => Some(OwnFile::Other),
+        ".fail" => Some(OwnFile::Failure(key.to_string())),
+        ".lock" | ".kube" => Some(OwnFile::Other),
         _ => None,
     }
 }

@@ -260,8 +260,10 @@ fn failures_expire() {
     let f = Failure {
         status: 401,
         message: "no".into(),
+        at: 90,
         until: 100,
         unavailable: false,
+        secret: Some("0123abcd".into()),
     };
     cache.record_failure(&key, &f).unwrap();
     assert_eq!(cache.failure(&key, 99), Some(f));

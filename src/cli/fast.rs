@@ -5,7 +5,8 @@
 //! Accepted: `cytoken`, `token [--format F]`, `exec-credential`,
 //! `git-credential ACTION`, `docker-credential ACTION`, with the selection
 //! options (`-p`, `--config`, `--cache-dir`, `--tenant-id`, `--app-id`,
-//! `--region`, `--auth-url`, `--scope`, `--lifetime`, `--no-cache`,
+//! `--region`, `--auth-url`, `--scope`, `--lifetime`, `--source`,
+//! `--min-valid`, `--no-cache`,
 //! `--force-refresh`) anywhere. Anything else — help, version, `-v`, a repeated
 //! option, an odd value — returns `None` and goes to clap, which also produces
 //! every error message. A test checks that both parsers agree on
@@ -19,6 +20,7 @@ use crate::cli::{Cli, Command, Format, Global, TokenArgs};
 pub fn parse(args: &[OsString]) -> Option<Cli> {
     let mut g = Global::default();
     let mut format = None;
+    let mut format_before_command = false;
     let mut words: Vec<&str> = Vec::new();
     let mut it = args.iter().skip(1);
     while let Some(arg) = it.next() {
@@ -50,6 +52,8 @@ pub fn parse(args: &[OsString]) -> Option<Cli> {
                 | "--auth-url"
                 | "--scope"
                 | "--lifetime"
+                | "--source"
+                | "--min-valid"
                 | "--format"
         );
         if !known {
@@ -80,37 +84,56 @@ pub fn parse(args: &[OsString]) -> Option<Cli> {
             "--config" => g.config.replace(value.into()).is_none(),
             "--cache-dir" => g.cache_dir.replace(value.into()).is_none(),
             "--lifetime" => g.lifetime.replace(value.parse().ok()?).is_none(),
+            "--min-valid" => g.min_valid.replace(value.parse().ok()?).is_none(),
+            "--source" => g.source.replace(value.into()).is_none(),
             "--scope" => {
                 g.scopes.push(value.to_string());
                 true
             }
-            // `--format` belongs to `token` and may only follow it.
+            // `--format` belongs to `token` (or to no command at all, which
+            // is `token`) and may only follow it.
+            _ if words.is_empty() => {
+                format_before_command = true;
+                format.replace(value).is_none()
+            }
             _ => words == ["token"] && format.replace(value).is_none(),
         };
         if !fresh {
             return None;
         }
     }
-    let command = match (words.as_slice(), format) {
-        ([], None) => None,
-        (["token"], f) => Some(Command::Token(TokenArgs {
-            format: match f {
-                None | Some("raw") => Format::Raw,
-                Some("json") => Format::Json,
-                Some("header") => Format::Header,
-                Some(_) => return None,
-            },
-        })),
-        (["exec-credential"], None) => Some(Command::ExecCredential),
-        (["git-credential", action], None) => Some(Command::GitCredential {
+    // `--format json token`: clap decides (and refuses it).
+    if format_before_command && !words.is_empty() {
+        return None;
+    }
+    let format = match format {
+        None | Some("raw") => Format::Raw,
+        Some("json") => Format::Json,
+        Some("header") => Format::Header,
+        Some(_) => return None,
+    };
+    let mut token = TokenArgs::default();
+    let command = match words.as_slice() {
+        [] => {
+            token.format = format;
+            None
+        }
+        ["token"] => Some(Command::Token(TokenArgs { format })),
+        _ if format != Format::Raw => return None,
+        ["exec-credential"] => Some(Command::ExecCredential),
+        ["git-credential", action] => Some(Command::GitCredential {
             action: (*action).to_string(),
         }),
-        (["docker-credential", action], None) => Some(Command::DockerCredential {
+        ["docker-credential", action] => Some(Command::DockerCredential {
             action: (*action).to_string(),
         }),
         _ => return None,
     };
-    Some(Cli { global: g, command })
+    Some(Cli {
+        global: g,
+        token,
+        command,
+    })
 }
 
 #[cfg(test)]
@@ -138,6 +161,8 @@ mod tests {
             "--profile=prod token --format json",
             "token -p prod",
             "token --format json -p prod",
+            "--format json",
+            "-p prod --format=header",
             "exec-credential",
             "-p prod exec-credential",
             "exec-credential --profile prod",
@@ -149,6 +174,8 @@ mod tests {
             "-p p docker-credential list",
             "--config /c.toml --cache-dir /d token",
             "token --config=/c.toml --scope a:b --scope c:d --lifetime 600",
+            "--source build-42 --min-valid 600 token",
+            "exec-credential --min-valid=900 --source=ci",
             "--tenant-id t --app-id a --auth-url https://x/auth/v2/token --region eu",
             "--no-cache token --format json",
             "--force-refresh token",

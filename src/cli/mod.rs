@@ -34,6 +34,9 @@ Examples:
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
+    /// `token`'s options, also without the word `token` (the default command).
+    #[command(flatten)]
+    pub token: TokenArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -68,6 +71,12 @@ pub struct Global {
     /// Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]
     #[arg(long, global = true, value_name = "SECS")]
     pub lifetime: Option<u64>,
+    /// The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]
+    #[arg(long, global = true, value_name = "S")]
+    pub source: Option<String>,
+    /// Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]
+    #[arg(long, global = true, value_name = "SECS")]
+    pub min_valid: Option<u64>,
     /// Neither read nor write the cache
     #[arg(long, global = true, conflicts_with = "force_refresh")]
     pub no_cache: bool,
@@ -88,8 +97,14 @@ pub enum Command {
     )]
     Token(TokenArgs),
     /// Print a freshly signed auth token (the first half of the flow), no exchange
-    #[command(after_help = "Example:\n  cytoken auth-token | cut -d. -f2 | base64 -d")]
-    AuthToken,
+    #[command(after_help = "Examples:\n  cytoken auth-token --claims\n  \
+        cytoken auth-token | curl -sf -H 'Content-Type: application/json' \\\n    \
+        --data-binary @<(jq -Rn '{auth_token: input}') https://protectapi.cylance.com/auth/v2/token")]
+    AuthToken {
+        /// Print the decoded claims as JSON instead of the token
+        #[arg(long)]
+        claims: bool,
+    },
     /// git credential helper (get|store|erase); also as `git-credential-cytoken`
     #[command(
         after_help = "Example:\n  git config --global credential.https://git.example.com.helper ''\n  \
@@ -193,6 +208,28 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// The subcommand's name, as typed.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Token(_) => "token",
+            Command::AuthToken { .. } => "auth-token",
+            Command::GitCredential { .. } => "git-credential",
+            Command::ExecCredential => "exec-credential",
+            Command::DockerCredential { .. } => "docker-credential",
+            Command::Exec { .. } => "exec",
+            Command::Cache(_) => "cache",
+            Command::Check { .. } => "check",
+            Command::Demo { .. } => "demo",
+            Command::Completions { .. } => "completions",
+            Command::Man => "man",
+            Command::Api(_) => "api",
+            Command::Secret(_) => "secret",
+            Command::InstallHelpers { .. } => "install-helpers",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Args)]
 pub struct TokenArgs {
     /// Output format
@@ -226,10 +263,31 @@ pub enum CacheCommand {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
+    use clap::{CommandFactory, Parser};
 
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn command_names_are_the_subcommands() {
+        let names: Vec<String> = Cli::command()
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .collect();
+        for (args, name) in [
+            (vec!["cytoken", "token"], "token"),
+            (vec!["cytoken", "auth-token"], "auth-token"),
+            (vec!["cytoken", "exec-credential"], "exec-credential"),
+            (vec!["cytoken", "install-helpers"], "install-helpers"),
+            (vec!["cytoken", "cache", "list"], "cache"),
+            (vec!["cytoken", "api", "devices/v2"], "api"),
+        ] {
+            let cli = Cli::try_parse_from(args).unwrap();
+            let got = cli.command.unwrap().name();
+            assert_eq!(got, name);
+            assert!(names.iter().any(|n| n == got), "{got}");
+        }
     }
 }

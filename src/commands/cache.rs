@@ -39,8 +39,13 @@ pub(crate) fn run(inv: &Invocation, c: &CacheCommand, w: &mut dyn Write) -> Resu
         }
         CacheCommand::List => {
             let dir = inv.cache_dir()?;
-            let entries = Cache::new(dir).list().map_err(io_err)?;
-            out(w, format_args!("{}", cache_table(&entries, clock::now())))
+            let cache = Cache::new(dir);
+            let entries = cache.list().map_err(io_err)?;
+            let failures = cache.failures().map_err(io_err)?;
+            out(
+                w,
+                format_args!("{}", cache_table(&entries, &failures, clock::now())),
+            )
         }
     }
 }

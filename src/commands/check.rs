@@ -49,7 +49,7 @@ pub(crate) fn run(inv: &Invocation, offline: bool, w: &mut dyn Write) -> Result<
     };
     let sel = check_config(inv, &mut r);
     if let Some(sel) = &sel {
-        check_selection(sel, offline, &mut r);
+        check_selection(sel, inv.cache_use, offline, &mut r);
     }
     let code = r.worst.as_ref().map_or(0, Error::exit_code);
     r.text.push_str(match code {
@@ -62,6 +62,7 @@ pub(crate) fn run(inv: &Invocation, offline: bool, w: &mut dyn Write) -> Result<
 
 fn check_config(inv: &Invocation, r: &mut Report) -> Option<Selection> {
     let path = config::config_path(&inv.flags, inv.env()).map(|(p, _)| p);
+    let mut file_error = None;
     match &path {
         // The whole file, every profile: the commands themselves parse only the
         // selected profile's part of a large file.
@@ -69,7 +70,10 @@ fn check_config(inv: &Invocation, r: &mut Report) -> Option<Selection> {
             .and_then(|_| {
                 std::fs::metadata(p).map_err(|e| Error::config(format!("{}: {e}", p.display())))
             }) {
-            Err(e) => r.fail("config file", e),
+            Err(e) => {
+                file_error = Some(e.message().to_string());
+                r.fail("config file", e);
+            }
             Ok(m) if platform::access(&m).group_or_other => r.warn(
                 "config file",
                 format_args!(
@@ -119,6 +123,8 @@ fn check_config(inv: &Invocation, r: &mut Report) -> Option<Selection> {
             );
             Some(sel)
         }
+        // The same mistake the config file line already showed: once is enough.
+        Err(e) if file_error.as_deref() == Some(e.message()) => None,
         Err(e) => {
             r.fail("profile", e);
             None
@@ -126,7 +132,7 @@ fn check_config(inv: &Invocation, r: &mut Report) -> Option<Selection> {
     }
 }
 
-fn check_selection(sel: &Selection, offline: bool, r: &mut Report) {
+fn check_selection(sel: &Selection, cache_use: CacheUse, offline: bool, r: &mut Report) {
     match sel.resolve_secret() {
         Ok(_) => r.ok(
             "secret",
@@ -140,36 +146,64 @@ fn check_selection(sel: &Selection, offline: bool, r: &mut Report) {
             Err(e) => r.fail("ca_file", Error::config(format!("{}: {e}", ca.display()))),
         }
     }
-    let cache = Cache::of(sel);
-    match cache.ensure_dir() {
-        Ok(()) => {
-            let probe = sel
-                .cache_dir
-                .join(format!(".check.{}.tmp", std::process::id()));
-            match crate::cache::write_atomic(&probe, b"") {
-                Ok(()) => {
-                    let _ = std::fs::remove_file(&probe);
-                    r.ok(
+    if cache_use == CacheUse::Bypass {
+        r.ok("cache dir", "not used (--no-cache)");
+    } else {
+        let cache = Cache::of(sel);
+        match cache.ensure_dir() {
+            Ok(()) => {
+                let probe = sel
+                    .cache_dir
+                    .join(format!(".check.{}.tmp", std::process::id()));
+                match crate::cache::write_atomic(&probe, b"") {
+                    Ok(()) => {
+                        let _ = std::fs::remove_file(&probe);
+                        r.ok(
+                            "cache dir",
+                            format_args!("{} (private, writable)", sel.cache_dir.display()),
+                        );
+                    }
+                    Err(e) => r.warn(
                         "cache dir",
-                        format_args!("{} (private, writable)", sel.cache_dir.display()),
-                    );
-                }
-                Err(e) => r.warn(
-                    "cache dir",
-                    format_args!(
-                        "{} is not writable ({e}): tokens will not be cached",
-                        sel.cache_dir.display()
+                        format_args!(
+                            "{} is not writable ({e}): tokens will not be cached",
+                            sel.cache_dir.display()
+                        ),
                     ),
-                ),
+                }
             }
-        }
-        Err(e) => r.warn(
-            "cache dir",
-            format_args!(
-                "{} unusable ({e}): tokens will not be cached",
-                sel.cache_dir.display()
+            Err(e) => r.warn(
+                "cache dir",
+                format_args!(
+                    "{} unusable ({e}): tokens will not be cached",
+                    sel.cache_dir.display()
+                ),
             ),
-        ),
+        }
+    }
+    // A failure recorded for this selection makes its callers fail fast (for
+    // 10 s) without asking the endpoint: say so, since only -v would.
+    // (Not with --no-cache, which promises not to touch the cache at all.)
+    let cached = Broker::new(sel, cache_use);
+    let recorded = if cache_use == CacheUse::Bypass {
+        None
+    } else {
+        cached.recorded_failure()
+    };
+    if let Some(f) = &recorded {
+        let left = f.until.saturating_sub(clock::now()).max(0);
+        r.warn(
+            "last failure",
+            format_args!(
+                "{} (recorded, answered without asking for another {left} s){}",
+                f.message,
+                if offline {
+                    "; a live `cytoken check` clears it once the exchange works"
+                } else {
+                    ""
+                }
+            ),
+        );
     }
     if offline {
         r.ok(
@@ -186,6 +220,10 @@ fn check_selection(sel: &Selection, offline: bool, r: &mut Report) {
     // A live exchange, never the cached token (and never a cache write).
     match Broker::new(sel, CacheUse::Bypass).token() {
         Ok(t) => {
+            if recorded.is_some() {
+                cached.forget_failure();
+                r.ok("last failure", "cleared: the exchange works now");
+            }
             r.ok(
                 "exchange",
                 format_args!(

@@ -131,12 +131,11 @@ fn steps(
     )?;
 
     out(w, format_args!("7. cache list (never the token)\n"))?;
-    let entries = Cache::new(cache_dir.to_path_buf())
-        .list()
-        .map_err(|e| Error::other(e.to_string()))?;
+    let cache = Cache::new(cache_dir.to_path_buf());
+    let entries = cache.list().map_err(|e| Error::other(e.to_string()))?;
     out(
         w,
-        format_args!("{}\n", indent(&cache_table(&entries, clock::now()))),
+        format_args!("{}\n", indent(&cache_table(&entries, &[], clock::now()))),
     )?;
     let ok = !first.cached && second.cached && same && accepted && emu.issued() == 1;
     out(

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use crate::broker::Broker;
 use crate::clock;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::flow::cylance;
 use crate::invocation::Invocation;
 use crate::output::{Format, out, write_token};
@@ -16,10 +16,18 @@ pub(crate) fn token(inv: &Invocation, format: Format, w: &mut dyn Write) -> Resu
     write_token(&tok, format, clock::now(), w)
 }
 
-/// Prints a freshly signed auth token (the first half of the flow), no exchange.
-pub(crate) fn auth_token(inv: &Invocation, w: &mut dyn Write) -> Result<i32> {
+/// Prints a freshly signed auth token (the first half of the flow), no
+/// exchange; with `claims`, its decoded claims as JSON instead (what the
+/// endpoint will check, readable without base64url tricks).
+pub(crate) fn auth_token(inv: &Invocation, claims: bool, w: &mut dyn Write) -> Result<i32> {
     let sel = inv.selection()?;
+    let now = clock::now();
+    if claims {
+        let text = serde_json::to_string_pretty(&cylance::claims(&sel, now))
+            .map_err(|e| Error::other(format!("cannot encode the claims: {e}")))?;
+        return out(w, format_args!("{text}\n"));
+    }
     let secret = sel.resolve_secret()?;
-    let (tok, _) = cylance::sign(&sel, &secret, clock::now())?;
+    let (tok, _) = cylance::sign(&sel, &secret, now)?;
     out(w, format_args!("{tok}\n"))
 }

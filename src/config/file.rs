@@ -30,8 +30,12 @@ pub struct Profile {
     pub app_secret_keyring: Option<String>,
     pub region: Option<String>,
     pub auth_url: Option<String>,
+    /// The API base for `cytoken api` (default: the origin of auth_url).
+    pub api_url: Option<String>,
     pub scopes: Option<Vec<String>>,
     pub lifetime: Option<u64>,
+    pub source: Option<String>,
+    pub min_valid: Option<u64>,
     pub refresh_margin: Option<u64>,
     pub issuer: Option<String>,
     pub scope_format: Option<ScopeFormat>,
@@ -41,6 +45,7 @@ pub struct Profile {
     pub git_hosts: Option<Vec<String>>,
     pub docker_hosts: Option<Vec<String>>,
     pub ca_file: Option<PathBuf>,
+    pub log_file: Option<PathBuf>,
     pub timeout: Option<u64>,
     pub lock_timeout: Option<u64>,
 }
@@ -196,6 +201,36 @@ pub(super) fn parse_slice(text: &str, requested: Option<&str>) -> Option<ConfigF
     file.profiles.contains_key(&wanted).then_some(file)
 }
 
+/// For toml's "unknown field `scopess`, expected one of `a`, `b`, …": the
+/// closest known key, when one is close enough to be the one meant.
+fn did_you_mean(msg: &str) -> Option<String> {
+    let rest = msg.strip_prefix("unknown field `")?;
+    let (typo, expected) = rest.split_once('`')?;
+    let best = expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(|k| (edit_distance(typo, k), k))
+        .min()?;
+    (best.0 <= 2.max(typo.len() / 3)).then(|| format!("; did you mean `{}`?", best.1))
+}
+
+/// Levenshtein distance (keys are short ASCII).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
 /// What a secret key's value must look like, for its error message.
 fn secret_key_shape(key: &str) -> &'static str {
     match key {
@@ -251,6 +286,9 @@ pub fn parse_file(text: &str, path: &Path) -> Result<ConfigFile> {
             {
                 msg = format!("{key}: {msg}");
             }
+        }
+        if let Some(hint) = did_you_mean(&msg) {
+            msg.push_str(&hint);
         }
         // One line, and no terminal control codes from the file's text.
         let msg: String = msg

@@ -54,6 +54,8 @@ pub(crate) struct Flags {
     pub auth_url: Option<String>,
     pub scopes: Vec<String>,
     pub lifetime: Option<u64>,
+    pub source: Option<String>,
+    pub min_valid: Option<u64>,
 }
 
 /// A fully merged and validated selection: everything needed to mint, cache and
@@ -67,9 +69,16 @@ pub(crate) struct Selection {
     pub app_id: String,
     pub secret: SecretSource,
     pub auth_url: String,
+    /// The API base of `cytoken api` (`CYTOKEN_API_URL` > `api_url` > the
+    /// origin of `auth_url`), held to the auth_url policy.
+    pub api_url: String,
     pub scopes: Vec<String>,
     pub scope_format: ScopeFormat,
     pub lifetime: i64,
+    /// The `src` claim, when set (flag > environment > profile).
+    pub source: Option<String>,
+    /// A token is handed out only while it stays valid this many seconds.
+    pub min_valid: i64,
     /// Effective margin: never more than half the lifetime, so a short lifetime
     /// still yields a token that is served from the cache for a while.
     pub refresh_margin: i64,
@@ -80,6 +89,9 @@ pub(crate) struct Selection {
     pub git_hosts: Option<Vec<String>>,
     pub docker_hosts: Option<Vec<String>>,
     pub ca_file: Option<PathBuf>,
+    /// Where warnings and errors are appended too (`CYTOKEN_LOG_FILE` >
+    /// `log_file`), for git and kubectl users who never see stderr.
+    pub log_file: Option<PathBuf>,
     /// Every variable the secret could come from (`CYTOKEN_APP_SECRET` and
     /// the profile's `app_secret_env`), kept from `exec`'s child.
     pub secret_vars: Vec<String>,
@@ -243,6 +255,7 @@ impl Selection {
             _ => region_url("na")?,
         };
         crate::endpoint::check_auth_url(&auth_url)?;
+        let api_url = api_url(env, p, &auth_url, &where_)?;
 
         let scopes = if !flags.scopes.is_empty() {
             flags.scopes.clone()
@@ -291,14 +304,51 @@ impl Selection {
             i64::try_from(refresh_margin).unwrap_or(300),
         );
 
+        let source = flags
+            .source
+            .clone()
+            .or_else(|| env.var("CYTOKEN_SOURCE"))
+            .or_else(|| p.source.clone());
+        if let Some(s) = &source
+            && (s.trim().is_empty() || s.chars().any(char::is_control) || s.len() > 256)
+        {
+            return Err(Error::config(format!(
+                "{} must be a host name, IP or app name (1 to 256 characters, no control \
+                 characters)",
+                where_("source")
+            )));
+        }
+        let min_valid = match flags.min_valid {
+            Some(m) => m,
+            None => match env.var("CYTOKEN_MIN_VALID") {
+                Some(v) => v.trim().parse().map_err(|_| {
+                    Error::config(format!(
+                        "CYTOKEN_MIN_VALID '{v}' is not a number of seconds"
+                    ))
+                })?,
+                None => p.min_valid.unwrap_or(0),
+            },
+        };
+        // A fresh token lives `lifetime` seconds, less the exchange itself and
+        // clock differences: ask for more and no token could ever satisfy it.
+        let most = lifetime.saturating_sub(MIN_VALID_SLACK).max(0);
+        let min_valid = i64::try_from(min_valid).unwrap_or(i64::MAX);
+        if min_valid > most {
+            return Err(Error::config(format!(
+                "min_valid {min_valid} s is more than a token can stay valid: with lifetime \
+                 {lifetime} s it can be at most {most} s (the service allows lifetimes up to \
+                 1800 s)"
+            )));
+        }
+
         let extra_claims = p.extra_claims.clone().unwrap_or_default();
         if let Some(k) = extra_claims
             .keys()
             .find(|k| RESERVED_CLAIMS.contains(&k.as_str()))
         {
             return Err(Error::config(format!(
-                "{} may not set '{k}': cytoken sets exp, iat, iss, sub, tid, jti and scp itself \
-                 (use scopes for scp)",
+                "{} may not set '{k}': cytoken sets exp, iat, iss, sub, tid, jti, scp and src itself \
+                 (use scopes for scp, source for src)",
                 where_("extra_claims")
             )));
         }
@@ -321,6 +371,11 @@ impl Selection {
         if let Some(ca) = &ca_file {
             check_trusted(ca, "ca_file", env)?;
         }
+        let log_file = env.var("CYTOKEN_LOG_FILE").map(PathBuf::from).or_else(|| {
+            p.log_file
+                .as_deref()
+                .map(|f| resolve_path(f, config_path.as_deref(), env))
+        });
         // Every variable the secret could have come from, for `exec` to keep
         // from its child even when one overrides the other.
         let mut secret_vars = vec![SECRET_VAR.to_string()];
@@ -339,9 +394,12 @@ impl Selection {
             app_id,
             secret,
             auth_url,
+            api_url,
             scopes,
             scope_format: p.scope_format.unwrap_or(ScopeFormat::List),
             lifetime,
+            source,
+            min_valid,
             refresh_margin,
             issuer: p.issuer.clone().unwrap_or_else(|| DEFAULT_ISSUER.into()),
             extra_claims,
@@ -353,6 +411,7 @@ impl Selection {
             git_hosts: p.git_hosts.clone(),
             docker_hosts: p.docker_hosts.clone(),
             ca_file,
+            log_file,
             secret_vars,
             timeout,
             lock_timeout,
@@ -361,6 +420,48 @@ impl Selection {
             env: env.clone(),
         })
     }
+}
+
+/// The API base: `CYTOKEN_API_URL` > the profile's `api_url` > the origin of
+/// `auth_url` (a region's API host is its token host). The bearer token goes
+/// there, so it is held to the same policy as auth_url (https, plain http to
+/// loopback only, no userinfo) and must not carry a query.
+fn api_url(
+    env: &Env,
+    p: &Profile,
+    auth_url: &str,
+    where_: &dyn Fn(&str) -> String,
+) -> Result<String> {
+    let (url, key) = match (env.var("CYTOKEN_API_URL"), &p.api_url) {
+        (Some(u), _) => (u, "CYTOKEN_API_URL".to_string()),
+        (None, Some(u)) => (u.clone(), where_("api_url")),
+        (None, None) => {
+            let uri: ureq::http::Uri = auth_url.trim().parse().map_err(|_| {
+                Error::config(format!(
+                    "auth_url {} is not a valid URL",
+                    crate::redact::quote_url(auth_url)
+                ))
+            })?;
+            let scheme = uri.scheme_str().unwrap_or("https");
+            let authority = uri.authority().map_or("", |a| a.as_str());
+            return Ok(format!("{scheme}://{authority}/"));
+        }
+    };
+    let refuse = |why: String| Error::config(format!("{key}: {why}"));
+    crate::endpoint::check_auth_url(&url).map_err(|e| {
+        refuse(
+            e.message()
+                .replacen("auth_url", "api_url", 1)
+                .replace("/auth/v2/token", "/"),
+        )
+    })?;
+    if url.contains(['?', '#']) {
+        return Err(refuse(format!(
+            "api_url {} has a query or fragment: give the API base only, e.g. https://protectapi.cylance.com/",
+            crate::redact::quote_url(&url)
+        )));
+    }
+    Ok(url.trim().to_string())
 }
 
 /// A number of seconds from the profile, within `min..=max`: anything else
@@ -522,6 +623,10 @@ fn secret_source(
         ))),
     }
 }
+
+/// What `min_valid` must leave of a fresh token's lifetime: time for the
+/// exchange and for clocks that differ a little.
+const MIN_VALID_SLACK: i64 = 60;
 
 /// The variable the app secret is read from by default.
 pub(crate) const SECRET_VAR: &str = "CYTOKEN_APP_SECRET";

@@ -5,7 +5,8 @@
 use crate::error::{Error, Result};
 
 /// The claims cytoken always sets itself; `extra_claims` may not override them.
-pub(crate) const RESERVED_CLAIMS: [&str; 7] = ["exp", "iat", "iss", "sub", "tid", "jti", "scp"];
+pub(crate) const RESERVED_CLAIMS: [&str; 8] =
+    ["exp", "iat", "iss", "sub", "tid", "jti", "scp", "src"];
 
 /// The service honours at most 30 minutes between `iat` and `exp`.
 pub(crate) const MAX_LIFETIME: u64 = 1800;

@@ -244,6 +244,23 @@ fn unknown_key_and_malformed_toml_name_file_and_line() {
     let e = Selection::resolve(&flags_with(&cfg), &env_of(&[])).unwrap_err();
     let m = e.to_string();
     assert!(m.contains("tennant") && m.contains("config.toml:3"), "{m}");
+    // A near miss gets a suggestion; a far one does not.
+    for (typo, meant) in [("scopess", "scopes"), ("refresh_margn", "refresh_margin")] {
+        let cfg = write_config(
+            dir.path(),
+            &format!("[profiles.default]\n{typo} = 1\n"),
+            0o644,
+        );
+        let m = Selection::resolve(&flags_with(&cfg), &env_of(&[]))
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains(&format!("did you mean `{meant}`?")), "{m}");
+    }
+    let cfg = write_config(dir.path(), "[profiles.default]\nfrobnicate = 1\n", 0o644);
+    let m = Selection::resolve(&flags_with(&cfg), &env_of(&[]))
+        .unwrap_err()
+        .to_string();
+    assert!(!m.contains("did you mean"), "{m}");
     let cfg = write_config(dir.path(), "[profiles.default\n", 0o644);
     let m = Selection::resolve(&flags_with(&cfg), &env_of(&[]))
         .unwrap_err()

@@ -53,6 +53,9 @@ pub(super) fn build_agent(
         .https_only(https)
         .timeout_resolve(Some(endpoint.connect_timeout))
         .timeout_connect(Some(endpoint.connect_timeout))
+        // `cytoken api --jobs 16` keeps 16 requests in flight to one host: keep
+        // their connections (and TLS sessions) for the next page.
+        .max_idle_connections_per_host(16)
         .proxy(proxy)
         .user_agent(concat!("cytoken/", env!("CARGO_PKG_VERSION")))
         .accept("application/json")

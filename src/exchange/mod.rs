@@ -59,6 +59,27 @@ impl std::fmt::Debug for Exchanged {
     }
 }
 
+/// The HTTP client of `cytoken api` for the API base `uri`: the exchange's
+/// proxy, trust roots (`ca_file`), connect timeout and no-redirect policy (a
+/// redirect would carry the bearer token elsewhere), plain http only for a
+/// loopback base. Also a note for TLS errors and ` via proxy host:port`.
+pub(crate) fn api_agent(
+    ca_file: Option<&std::path::Path>,
+    connect_timeout: Duration,
+    uri: &Uri,
+) -> Result<(Agent, Option<String>, Option<String>)> {
+    let endpoint = Endpoint {
+        auth_url: uri.to_string(),
+        ca_file: ca_file.map(std::path::Path::to_path_buf),
+        timeout: connect_timeout,
+        connect_timeout,
+    };
+    let https = uri
+        .scheme_str()
+        .is_some_and(|s| s.eq_ignore_ascii_case("https"));
+    build_agent(&endpoint, uri, https)
+}
+
 /// At most this many POSTs per exchange: enough to ride out a blip, few enough that
 /// a hundred callers with a broken endpoint cannot hammer it.
 const MAX_ATTEMPTS: u32 = 3;

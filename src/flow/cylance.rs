@@ -23,6 +23,9 @@ pub(crate) fn claims(sel: &Selection, now: i64) -> Map<String, Value> {
         "jti".into(),
         Value::from(uuid::Uuid::new_v4().hyphenated().to_string()),
     );
+    if let Some(src) = &sel.source {
+        c.insert("src".into(), Value::from(src.as_str()));
+    }
     if !sel.scopes.is_empty() {
         let scp = match sel.scope_format {
             ScopeFormat::List => Value::from(sel.scopes.clone()),

@@ -8,7 +8,7 @@
 //! broker remembers which parent process it handed which token to (see
 //! [`Broker::token_for_parent`]).
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -55,7 +55,22 @@ pub(crate) fn run(
     let api = parse_exec_info(exec_info)?;
     let sel = selection()?;
     let broker = Broker::new(&sel, cache_use);
-    let token = broker.token_for_parent(parent())?;
+    // client-go always sets KUBERNETES_EXEC_INFO (even in interactive mode,
+    // where stdin and stderr are the user's terminal). Without it, on a
+    // terminal, a person is typing `cytoken exec-credential`: a second call
+    // is not kubectl re-asking after a 401, so the re-ask rule does not apply.
+    let by_hand =
+        exec_info.is_none() && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let token = if by_hand {
+        crate::diag::log(
+            1,
+            "exec-credential: run from a terminal, so a repeated call is not taken as \
+             kubectl re-asking after a 401",
+        );
+        broker.token()?
+    } else {
+        broker.token_for_parent(parent())?
+    };
     let answer = credential(api, &token)?;
     out(&mut w, format_args!("{answer}\n"))
 }

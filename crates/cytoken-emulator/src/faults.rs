@@ -42,6 +42,16 @@ pub enum Fault {
 }
 
 impl Fault {
+    /// The status this fault answers with (none for a hang).
+    pub(crate) fn status_code(&self) -> Option<u16> {
+        match self {
+            Fault::Status { status, .. } => Some(*status),
+            Fault::Redirect(_) => Some(307),
+            Fault::Garbage | Fault::Huge(_) => Some(200),
+            Fault::Hang => None,
+        }
+    }
+
     /// A [`Fault::Status`] without extra headers.
     pub fn status(status: u16, body: impl Into<String>) -> Fault {
         Fault::Status {
@@ -59,6 +69,8 @@ pub struct SeenRequest {
     pub method: String,
     /// The request target's path, without query.
     pub path: String,
+    /// The query string, without `?` (empty when there is none).
+    pub query: String,
     /// In the order sent; names lower-cased, values trimmed.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
@@ -131,17 +143,22 @@ impl Knobs {
         let Some(fault) = fault else {
             return false;
         };
-        match fault_outcome(fault) {
-            Outcome::Respond(response) => http::write_response(stream, shared, &response),
-            Outcome::Huge(n) => write_huge(stream, shared, n),
-            Outcome::Hang => {
-                hang(stream, shared);
-                return true;
-            }
-        }
-        http::finish(stream);
+        answer(stream, shared, fault);
         true
     }
+}
+
+/// Answers `fault` on `stream` (and closes it).
+pub(crate) fn answer(stream: &mut TcpStream, shared: &Shared, fault: Fault) {
+    match fault_outcome(fault) {
+        Outcome::Respond(response) => http::write_response(stream, shared, &response),
+        Outcome::Huge(n) => write_huge(stream, shared, n),
+        Outcome::Hang => {
+            hang(stream, shared);
+            return;
+        }
+    }
+    http::finish(stream);
 }
 
 impl Emulator {

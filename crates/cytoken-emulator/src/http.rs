@@ -54,14 +54,37 @@ impl Response {
 pub(crate) enum Request {
     /// A POST to the token path with its body.
     Token(Vec<u8>),
+    /// A request to the Cylance API stand-in (`/devices/v2…`), any method.
+    Api(ApiRequest),
     /// Anything answered without verification (404, 405, 413, malformed HTTP).
     Early(Response),
 }
 
-/// Reads one request: the head (at most [`MAX_HEAD`]), then for a token POST the
-/// body (at most [`MAX_BODY`]). Errors mean the connection is unusable.
+/// A request to the API stand-in, as read.
+pub(crate) struct ApiRequest {
+    pub(crate) method: String,
+    pub(crate) path: String,
+    /// The raw query string, without `?` (empty when there is none).
+    pub(crate) query: String,
+    /// Lower-cased names, trimmed values.
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
+}
+
+impl ApiRequest {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Reads one request: the head (at most [`MAX_HEAD`]), then for a token POST or
+/// an API request the body (at most [`MAX_BODY`]). Errors mean the connection is
+/// unusable.
 pub(crate) fn read_request(stream: &mut TcpStream, shared: &Shared) -> io::Result<Request> {
-    let (head, mut body) = match read_head(stream) {
+    let (head, body) = match read_head(stream) {
         Ok(Some(parts)) => parts,
         Ok(None) => {
             return Ok(Request::Early(Response::message(
@@ -83,6 +106,19 @@ pub(crate) fn read_request(stream: &mut TcpStream, shared: &Shared) -> io::Resul
             "Malformed HTTP request",
         )));
     };
+    if crate::api::is_api_path(&parsed.path) {
+        let body = match read_body(stream, &parsed, body)? {
+            Ok(body) => body,
+            Err(early) => return Ok(Request::Early(early)),
+        };
+        return Ok(Request::Api(ApiRequest {
+            method: parsed.method,
+            path: parsed.path,
+            query: parsed.query,
+            headers: parsed.headers,
+            body,
+        }));
+    }
     if parsed.path != TOKEN_PATH {
         return Ok(Request::Early(Response::message(404, "Not Found")));
     }
@@ -92,11 +128,32 @@ pub(crate) fn read_request(stream: &mut TcpStream, shared: &Shared) -> io::Resul
         ));
     }
     shared.requests.fetch_add(1, Ordering::SeqCst);
+    let body = match read_body(stream, &parsed, body)? {
+        Ok(body) => body,
+        Err(early) => return Ok(Request::Early(early)),
+    };
+    #[cfg(feature = "faults")]
+    shared.knobs.record_request(crate::faults::SeenRequest {
+        method: parsed.method,
+        path: parsed.path,
+        query: parsed.query,
+        headers: parsed.headers,
+        body: body.clone(),
+    });
+    Ok(Request::Token(body))
+}
 
+/// Reads the body announced by `Content-Length` (at most [`MAX_BODY`]), `body`
+/// being what came with the head. `Ok(Err(_))`: the answer to a body refused.
+fn read_body(
+    stream: &mut TcpStream,
+    parsed: &ParsedHead,
+    mut body: Vec<u8>,
+) -> io::Result<Result<Vec<u8>, Response>> {
     // Only Content-Length bodies: every token client sends one, and a server
     // that cannot parse chunked bodies must refuse them rather than misread them.
     if parsed.header("transfer-encoding").is_some() {
-        return Ok(Request::Early(Response::message(
+        return Ok(Err(Response::message(
             411,
             "Chunked request bodies are not supported; send Content-Length",
         )));
@@ -108,20 +165,12 @@ pub(crate) fn read_request(stream: &mut TcpStream, shared: &Shared) -> io::Resul
             let all_same = lengths.iter().all(|l| l == first);
             match (all_same, parse_length(first)) {
                 (true, Some(n)) => n,
-                _ => {
-                    return Ok(Request::Early(Response::message(
-                        400,
-                        "Invalid Content-Length",
-                    )));
-                }
+                _ => return Ok(Err(Response::message(400, "Invalid Content-Length"))),
             }
         }
     };
     if length > MAX_BODY {
-        return Ok(Request::Early(Response::message(
-            413,
-            "Request body too large",
-        )));
+        return Ok(Err(Response::message(413, "Request body too large")));
     }
     if body.len() < length
         && parsed
@@ -137,14 +186,7 @@ pub(crate) fn read_request(stream: &mut TcpStream, shared: &Shared) -> io::Resul
     }
     // Bytes past Content-Length would be a pipelined request; one per connection.
     body.truncate(length);
-    #[cfg(feature = "faults")]
-    shared.knobs.record_request(crate::faults::SeenRequest {
-        method: parsed.method,
-        path: parsed.path,
-        headers: parsed.headers,
-        body: body.clone(),
-    });
-    Ok(Request::Token(body))
+    Ok(Ok(body))
 }
 
 /// Reads up to the blank line ending the head. `Ok(None)`: head too large.
@@ -192,6 +234,8 @@ fn parse_length(s: &str) -> Option<usize> {
 struct ParsedHead {
     method: String,
     path: String,
+    /// The query string without `?`.
+    query: String,
     /// Lower-cased names, trimmed values.
     headers: Vec<(String, String)>,
 }
@@ -230,7 +274,8 @@ fn parse_head(head: &[u8]) -> Option<ParsedHead> {
     if !target.starts_with('/') {
         return None;
     }
-    let path = target.split(['?', '#']).next().unwrap_or(target);
+    let target = target.split('#').next().unwrap_or(target);
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
     let mut headers = Vec::new();
     for line in lines {
         let (name, value) = line.split_once(':')?;
@@ -246,6 +291,7 @@ fn parse_head(head: &[u8]) -> Option<ParsedHead> {
     Some(ParsedHead {
         method: method.to_owned(),
         path: path.to_owned(),
+        query: query.to_owned(),
         headers,
     })
 }
@@ -262,9 +308,11 @@ fn reason_phrase(status: u16) -> &'static str {
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        406 => "Not Acceptable",
         408 => "Request Timeout",
         411 => "Length Required",
         413 => "Content Too Large",
+        415 => "Unsupported Media Type",
         429 => "Too Many Requests",
         500 => "Internal Server Error",
         502 => "Bad Gateway",

@@ -1,6 +1,7 @@
 //! A strict loopback emulator of the Cylance User API v2 token endpoint
-//! (`POST /auth/v2/token`), for `cytoken demo`, the `cytoken-emulator`
-//! benchmark server and cytoken's tests.
+//! (`POST /auth/v2/token`) and of the API behind it (the device list, one
+//! device, a device update: see [`api`]), for `cytoken demo`, the
+//! `cytoken-emulator` benchmark server and cytoken's tests.
 //!
 //! It checks auth tokens the way the real service does (DESIGN.md §1): HS256 only,
 //! signature by the application's secret, issuer, tenant, a lifetime of at most
@@ -26,6 +27,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use jsonwebtoken::{DecodingKey, EncodingKey, decode};
 use serde_json::Value;
 
+pub mod api;
+#[cfg(feature = "faults")]
+mod api_faults;
 #[cfg(feature = "faults")]
 mod faults;
 mod http;
@@ -63,8 +67,12 @@ struct Shared {
     /// from one emulator (or one run) never verifies at another.
     access_enc: EncodingKey,
     access_dec: DecodingKey,
+    /// The API stand-in's synthetic devices.
+    devices: api::Devices,
     #[cfg(feature = "faults")]
     knobs: faults::Knobs,
+    #[cfg(feature = "faults")]
+    api_knobs: api_faults::ApiKnobs,
 }
 
 /// Locks a mutex even if a thread panicked while holding it: the data here are
@@ -89,6 +97,24 @@ impl Shared {
 
     fn stopped(&self) -> bool {
         self.stopped.load(Ordering::SeqCst)
+    }
+
+    /// The claims of an access token this emulator issued, if its `exp` is
+    /// still in the future (by the emulator's clock) and it was not revoked.
+    fn access_claims(&self, token: &str) -> Option<Value> {
+        #[cfg(feature = "faults")]
+        if self.knobs.is_revoked(token) {
+            return None;
+        }
+        let claims = decode::<Value>(token, &self.access_dec, &token::manual_checks())
+            .ok()?
+            .claims;
+        let fresh = claims.get("iss").and_then(Value::as_str) == Some(ISSUER)
+            && claims
+                .get("exp")
+                .and_then(Value::as_i64)
+                .is_some_and(|exp| exp > self.now());
+        fresh.then_some(claims)
     }
 }
 
@@ -121,8 +147,11 @@ impl Emulator {
             issued: AtomicUsize::new(0),
             access_enc,
             access_dec,
+            devices: api::Devices::default(),
             #[cfg(feature = "faults")]
             knobs: faults::Knobs::default(),
+            #[cfg(feature = "faults")]
+            api_knobs: api_faults::ApiKnobs::default(),
         });
         let for_thread = Arc::clone(&shared);
         let handle = thread::Builder::new()
@@ -142,6 +171,21 @@ impl Emulator {
     /// The token endpoint URL, e.g. `http://127.0.0.1:PORT/auth/v2/token`.
     pub fn url(&self) -> String {
         format!("http://{}{TOKEN_PATH}", connectable(self.shared.addr))
+    }
+
+    /// The API base URL, e.g. `http://127.0.0.1:PORT/` (the origin of [`Emulator::url`]).
+    pub fn api_url(&self) -> String {
+        format!("http://{}/", connectable(self.shared.addr))
+    }
+
+    /// Makes the API stand-in serve `n` synthetic devices (none at start).
+    pub fn set_devices(&self, n: usize) {
+        self.shared.devices.set_count(n);
+    }
+
+    /// The number of devices the API stand-in serves.
+    pub fn devices(&self) -> usize {
+        self.shared.devices.count()
     }
 
     /// Registers (or replaces) an application of a tenant with its secret.
@@ -175,21 +219,7 @@ impl Emulator {
     /// True iff this emulator issued `token`, its `exp` is still in the future (by
     /// the emulator's clock) and it was not revoked.
     pub fn verify_access_token(&self, token: &str) -> bool {
-        #[cfg(feature = "faults")]
-        if self.shared.knobs.is_revoked(token) {
-            return false;
-        }
-        match decode::<Value>(token, &self.shared.access_dec, &token::manual_checks()) {
-            Ok(data) => {
-                data.claims.get("iss").and_then(Value::as_str) == Some(ISSUER)
-                    && data
-                        .claims
-                        .get("exp")
-                        .and_then(Value::as_i64)
-                        .is_some_and(|exp| exp > self.shared.now())
-            }
-            Err(_) => false,
-        }
+        self.shared.access_claims(token).is_some()
     }
 
     /// Serves in the foreground until the process is killed.
@@ -294,6 +324,16 @@ fn handle_connection(mut stream: TcpStream, shared: &Shared) {
             }
             token::verify(shared, &body)
         }
+        Request::Api(request) => {
+            #[cfg(feature = "faults")]
+            if shared.api_knobs.intercept(&mut stream, shared, &request) {
+                return;
+            }
+            let response = api::answer(shared, &request);
+            #[cfg(feature = "faults")]
+            shared.api_knobs.count_status(response.status);
+            response
+        }
     };
     http::write_response(&mut stream, shared, &response);
     http::finish(&mut stream);
@@ -308,6 +348,18 @@ fn record_rejection(shared: &Shared, status: u16, reason: &str) {
     let _ = (shared, status, reason);
 }
 
+/// How [`serve_forever`] sets up its emulator.
+#[cfg(feature = "faults")]
+#[derive(Debug, Clone, Default)]
+pub struct Serve {
+    /// Wait before every token answer.
+    pub delay: Duration,
+    /// Devices the API stand-in serves.
+    pub devices: usize,
+    /// Wait before every API answer.
+    pub api_delay: Duration,
+}
+
 /// Runs an emulator in the foreground until the process is killed (the
 /// `cytoken-emulator` binary, for benchmarks). `apps` are `(tenant, app,
 /// secret)`. Once listening, prints the token URL on one line to stdout, so a
@@ -316,13 +368,15 @@ fn record_rejection(shared: &Shared, status: u16, reason: &str) {
 pub fn serve_forever(
     addr: &str,
     apps: &[(String, String, String)],
-    delay: Duration,
+    opts: &Serve,
 ) -> io::Result<()> {
     let emulator = Emulator::start_on(addr)?;
     for (tenant, app, secret) in apps {
         emulator.register_app(tenant, app, secret);
     }
-    emulator.set_delay(delay);
+    emulator.set_delay(opts.delay);
+    emulator.set_devices(opts.devices);
+    emulator.set_api_delay(opts.api_delay);
     {
         use std::io::Write;
         // A closed stdout must not kill the server, so no println!.
@@ -333,5 +387,7 @@ pub fn serve_forever(
     emulator.wait()
 }
 
+#[cfg(all(test, feature = "faults"))]
+mod api_tests;
 #[cfg(all(test, feature = "faults"))]
 mod tests;

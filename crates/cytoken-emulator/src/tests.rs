@@ -24,13 +24,13 @@ fn local_now() -> i64 {
     .unwrap()
 }
 
-fn emulator() -> Emulator {
+pub(super) fn emulator() -> Emulator {
     let emu = Emulator::start().unwrap();
     emu.register_app(TENANT, APP, SECRET);
     emu
 }
 
-fn good_claims() -> Value {
+pub(super) fn good_claims() -> Value {
     let now = local_now();
     json!({
         "iss": ISSUER,
@@ -51,7 +51,7 @@ fn sign_with(claims: &Value, alg: Algorithm, secret: &str) -> String {
     .unwrap()
 }
 
-fn sign(claims: &Value) -> String {
+pub(super) fn sign(claims: &Value) -> String {
     sign_with(claims, Algorithm::HS256, SECRET)
 }
 
@@ -70,26 +70,26 @@ fn b64url(data: &[u8]) -> String {
     out
 }
 
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
+pub(super) struct Reply {
+    pub(super) status: u16,
+    pub(super) headers: Vec<(String, String)>,
+    pub(super) body: String,
 }
 
 impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(super) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
 
-    fn json(&self) -> Value {
+    pub(super) fn json(&self) -> Value {
         serde_json::from_str(&self.body).unwrap()
     }
 }
 
-fn raw(emu: &Emulator, request: &[u8]) -> Reply {
+pub(super) fn raw(emu: &Emulator, request: &[u8]) -> Reply {
     let mut stream = TcpStream::connect(emu.addr()).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
@@ -136,7 +136,7 @@ fn post_body(emu: &Emulator, body: &str) -> Reply {
     raw(emu, request.as_bytes())
 }
 
-fn post(emu: &Emulator, token: &str) -> Reply {
+pub(super) fn post(emu: &Emulator, token: &str) -> Reply {
     post_body(emu, &json!({ "auth_token": token }).to_string())
 }
 

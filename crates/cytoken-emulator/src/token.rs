@@ -179,6 +179,8 @@ fn check_and_issue(shared: &Shared, body: &[u8]) -> Result<String, Reject> {
         reason: "could not sign the access token".into(),
     })?;
     shared.issued.fetch_add(1, Ordering::SeqCst);
+    #[cfg(feature = "faults")]
+    shared.api_knobs.record_issued(&access);
     Ok(access)
 }
 

@@ -1,0 +1,398 @@
+//! Sending one API request with the profile's bearer token: the exchange's
+//! HTTP client (proxy, trust roots, no redirects), retries (429 honouring
+//! `Retry-After` within a budget; 5xx and connection failures for idempotent
+//! methods, 3 attempts at most), and after a 401 one replacement of the token
+//! through the broker's compare-and-invalidate, shared by every thread.
+
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use ureq::http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
+use ureq::http::{HeaderMap, Method, Request, Response, Uri};
+use ureq::{Agent, Body};
+
+use crate::broker::{Broker, CacheUse};
+use crate::config::Selection;
+use crate::error::{Error, Result};
+use crate::redact::{SNIPPET_CHARS, sanitize};
+use crate::{clock, diag};
+
+/// At most this many tries of one request for 5xx and connection failures.
+const MAX_ATTEMPTS: u32 = 3;
+/// At most this many waits after a 429, for one request.
+const MAX_RATE_LIMITED: u32 = 8;
+/// The longest one request waits in total after 429s; a `Retry-After` beyond
+/// what is left is answered at once (exit 5) rather than hanging a script.
+pub(super) const RATE_BUDGET: Duration = Duration::from_secs(60);
+/// The wait after a 429 without `Retry-After`.
+const RATE_DEFAULT: Duration = Duration::from_secs(1);
+/// First back-off step after a 5xx or connection failure; doubled per
+/// attempt, ±50 % jitter.
+const BACKOFF_BASE: Duration = Duration::from_millis(250);
+/// How long the API may take to start answering one request.
+const RESPONSE_TIMEOUT: Duration = Duration::from_secs(60);
+/// A token past its refresh time (served stale after a failed exchange) is
+/// asked for again at most this often.
+const REASK: Duration = Duration::from_secs(10);
+
+/// One request: everything but the token.
+pub(super) struct Req<'a> {
+    pub method: &'a Method,
+    pub uri: &'a Uri,
+    pub body: Option<&'a [u8]>,
+    /// `-H` headers (a `Content-Type` among them replaces the JSON default).
+    pub headers: &'a [(ureq::http::HeaderName, HeaderValue)],
+    /// Bound on reading the body (pages); `None` streams for as long as it lasts.
+    pub body_timeout: Option<Duration>,
+}
+
+impl Req<'_> {
+    /// `GET /devices/v2?page=2…`: the method and the path and query, for messages.
+    pub(super) fn display(&self) -> String {
+        let target = self
+            .uri
+            .path_and_query()
+            .map_or("/", ureq::http::uri::PathAndQuery::as_str);
+        format!("{} {}", self.method, sanitize(target, 2 * SNIPPET_CHARS))
+    }
+
+    fn idempotent(&self) -> bool {
+        matches!(
+            *self.method,
+            Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS
+        )
+    }
+}
+
+/// The answer to a request after retries: the response (its status may be an
+/// error) and what the retries came to, for messages.
+pub(super) struct Answer {
+    pub response: Response<Body>,
+    /// E.g. ` after 3 attempts`, or empty.
+    pub note: String,
+}
+
+/// The token in use and when it was last asked for.
+struct Held {
+    token: Option<(String, i64)>,
+    asked: Option<Instant>,
+}
+
+/// Sends requests for one selection; shared by the page workers.
+pub(super) struct Client {
+    agent: Agent,
+    sel: Selection,
+    cache_use: CacheUse,
+    held: Mutex<Held>,
+    /// No request starts before this: a 429 pauses every worker, not only the
+    /// one that got it.
+    calm_until: Mutex<Option<Instant>>,
+    tls_note: Option<String>,
+    via: String,
+    host: String,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Client {
+    /// A client for the API base `base` (already checked by the config).
+    pub(super) fn new(sel: Selection, cache_use: CacheUse, base: &Uri) -> Result<Client> {
+        let (agent, tls_note, via) = crate::exchange::api_agent(
+            sel.ca_file.as_deref(),
+            sel.timeout.min(Duration::from_secs(5)),
+            base,
+        )?;
+        Ok(Client {
+            agent,
+            host: sanitize(base.host().unwrap_or_default(), SNIPPET_CHARS),
+            sel,
+            cache_use,
+            held: Mutex::new(Held {
+                token: None,
+                asked: None,
+            }),
+            calm_until: Mutex::new(None),
+            tls_note,
+            via: via.unwrap_or_default(),
+        })
+    }
+
+    /// How later asks use the cache: `--force-refresh` mints once, not per page.
+    fn later_use(&self) -> CacheUse {
+        match self.cache_use {
+            CacheUse::Refresh => CacheUse::Use,
+            other => other,
+        }
+    }
+
+    /// The token to send: the one held, unless it is due for refresh.
+    pub(super) fn bearer(&self) -> Result<String> {
+        let mut held = lock(&self.held);
+        if let Some((token, refresh_at)) = &held.token {
+            let due = *refresh_at <= clock::now() && held.asked.is_none_or(|a| a.elapsed() >= REASK);
+            if !due {
+                return Ok(token.clone());
+            }
+        }
+        let cache_use = if held.token.is_none() {
+            self.cache_use
+        } else {
+            self.later_use()
+        };
+        let t = Broker::new(&self.sel, cache_use).token()?;
+        held.asked = Some(Instant::now());
+        held.token = Some((t.access_token.clone(), t.refresh_at));
+        Ok(t.access_token)
+    }
+
+    /// A replacement for `rejected`, which the API refused with 401. Under one
+    /// lock for every thread, and through the broker's compare-and-invalidate
+    /// for every process: whoever comes second gets the first one's new token,
+    /// so any number of callers cause one exchange.
+    fn replace(&self, rejected: &str) -> Result<String> {
+        let mut held = lock(&self.held);
+        if let Some((token, _)) = &held.token
+            && token != rejected
+        {
+            return Ok(token.clone());
+        }
+        let t = Broker::new(&self.sel, self.later_use()).replace(rejected)?;
+        diag::log(1, "the API refused the token (401): replaced it once");
+        held.asked = Some(Instant::now());
+        held.token = Some((t.access_token.clone(), t.refresh_at));
+        Ok(t.access_token)
+    }
+
+    fn wait_calm(&self) {
+        let until = *lock(&self.calm_until);
+        if let Some(until) = until {
+            let left = until.saturating_duration_since(Instant::now());
+            if !left.is_zero() {
+                std::thread::sleep(left);
+            }
+        }
+    }
+
+    fn calm_for(&self, wait: Duration) {
+        let until = Instant::now() + wait;
+        let mut calm = lock(&self.calm_until);
+        if calm.is_none_or(|c| c < until) {
+            *calm = Some(until);
+        }
+    }
+
+    /// Sends `req` until it is answered for good: a status that is not
+    /// retried (2xx or an error status, exit 5 for the caller), or an error
+    /// (exit 4 for the network, 2/3/4 from the broker for the token).
+    pub(super) fn send(&self, req: &Req<'_>) -> Result<Answer> {
+        let mut token = self.bearer()?;
+        let mut failed = 0u32;
+        let mut limited = 0u32;
+        let mut waited = Duration::ZERO;
+        let mut replaced = false;
+        loop {
+            self.wait_calm();
+            let start = Instant::now();
+            let result = self.attempt(req, &token);
+            match result {
+                Err(e) => {
+                    diag::step(start, format_args!("api {} failed", req.display()));
+                    let (retry, cause) = self.transport(e);
+                    failed += 1;
+                    if !retry || !req.idempotent() || failed >= MAX_ATTEMPTS {
+                        let tries = if failed > 1 {
+                            format!(" after {failed} attempts")
+                        } else {
+                            String::new()
+                        };
+                        return Err(Error::unavailable(format!(
+                            "{} to the Cylance API failed{tries}: {cause}",
+                            req.display()
+                        )));
+                    }
+                    std::thread::sleep(backoff(failed));
+                }
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    diag::step(start, format_args!("api {} → {status}", req.display()));
+                    if status == 401 && !replaced {
+                        replaced = true;
+                        drop(response);
+                        token = self.replace(&token)?;
+                        continue;
+                    }
+                    if status == 429 {
+                        let wait = retry_after(response.headers()).unwrap_or(RATE_DEFAULT);
+                        if limited < MAX_RATE_LIMITED && waited + wait <= RATE_BUDGET {
+                            limited += 1;
+                            waited += wait;
+                            drop(response);
+                            self.calm_for(wait);
+                            continue;
+                        }
+                        let note = if waited + wait > RATE_BUDGET {
+                            format!(
+                                " (rate limited: the API asked to wait {} s, beyond the {} s cytoken waits per request)",
+                                wait.as_secs(),
+                                RATE_BUDGET.as_secs()
+                            )
+                        } else {
+                            format!(" (rate limited, after {} waits)", limited)
+                        };
+                        return Ok(Answer { response, note });
+                    }
+                    if (500..=599).contains(&status) && req.idempotent() && failed + 1 < MAX_ATTEMPTS
+                    {
+                        failed += 1;
+                        drop(response);
+                        std::thread::sleep(backoff(failed));
+                        continue;
+                    }
+                    let note = if failed > 0 {
+                        format!(" after {} attempts", failed + 1)
+                    } else {
+                        String::new()
+                    };
+                    return Ok(Answer { response, note });
+                }
+            }
+        }
+    }
+
+    fn attempt(&self, req: &Req<'_>, token: &str) -> std::result::Result<Response<Body>, ureq::Error> {
+        let mut bearer = HeaderValue::from_str(&format!("Bearer {token}"))
+            .map_err(|e| ureq::Error::Http(e.into()))?;
+        // Kept out of any debug rendering of the request.
+        bearer.set_sensitive(true);
+        let mut builder = Request::builder()
+            .method(req.method.clone())
+            .uri(req.uri.clone())
+            .header(AUTHORIZATION, bearer);
+        if req.body.is_some() && !req.headers.iter().any(|(n, _)| *n == CONTENT_TYPE) {
+            builder = builder.header(CONTENT_TYPE, "application/json");
+        }
+        for (name, value) in req.headers {
+            builder = builder.header(name, value);
+        }
+        // Accept is the agent's `application/json` unless -H gives another.
+        match req.body {
+            Some(body) => {
+                let request = builder.body(body).map_err(ureq::Error::Http)?;
+                let request = self
+                    .agent
+                    .configure_request(request)
+                    .timeout_recv_response(Some(RESPONSE_TIMEOUT))
+                    .timeout_recv_body(req.body_timeout)
+                    .build();
+                self.agent.run(request)
+            }
+            None => {
+                let request = builder.body(()).map_err(ureq::Error::Http)?;
+                let request = self
+                    .agent
+                    .configure_request(request)
+                    .timeout_recv_response(Some(RESPONSE_TIMEOUT))
+                    .timeout_recv_body(req.body_timeout)
+                    .build();
+                self.agent.run(request)
+            }
+        }
+    }
+
+    /// Whether a transport failure is worth another try, and its cause in words.
+    pub(super) fn transport(&self, e: ureq::Error) -> (bool, String) {
+        use ureq::Timeout as T;
+        let (host, via) = (&self.host, &self.via);
+        match e {
+            ureq::Error::Timeout(T::Connect | T::Resolve) => {
+                (true, format!("connecting to {host}{via} timed out"))
+            }
+            ureq::Error::Timeout(t) => (true, format!("timed out ({t}) talking to {host}{via}")),
+            ureq::Error::HostNotFound => (true, format!("cannot resolve host {host}")),
+            ureq::Error::ConnectionFailed => (true, format!("cannot connect to {host}{via}")),
+            // A handshake failure (an untrusted certificate, a non-TLS peer) will
+            // not heal on a retry.
+            ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => {
+                (false, self.tls(&io))
+            }
+            ureq::Error::Io(io) => (true, format!("network error talking to {host}{via}: {io}")),
+            ureq::Error::ConnectProxyFailed(why) => (
+                true,
+                format!("cannot reach {host}{via}: {}", sanitize(&why, SNIPPET_CHARS)),
+            ),
+            ureq::Error::Rustls(_) | ureq::Error::Tls(_) | ureq::Error::Pem(_) => {
+                let text = e.to_string();
+                (false, self.tls(&text))
+            }
+            other => (
+                false,
+                format!("{}", sanitize(&other.to_string(), 2 * SNIPPET_CHARS)),
+            ),
+        }
+    }
+
+    fn tls(&self, cause: &dyn std::fmt::Display) -> String {
+        let host = &self.host;
+        let note = self
+            .tls_note
+            .as_deref()
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default();
+        format!(
+            "TLS connection to {host} failed: {}{note} — if {host} (or a TLS-inspecting proxy) uses a private CA, add its certificate with ca_file",
+            sanitize(&cause.to_string(), 200)
+        )
+    }
+}
+
+/// `Retry-After`: delta-seconds or an HTTP date (past means now).
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = clock::parse_http_date(value)?;
+    Some(Duration::from_secs(
+        u64::try_from(at.saturating_sub(clock::now())).unwrap_or(0),
+    ))
+}
+
+/// Back-off before attempt `failed + 1`: 250 ms × 2^(failed-1), ±50 % jitter so
+/// that many workers failing together do not retry in lock-step.
+fn backoff(failed: u32) -> Duration {
+    let step = BACKOFF_BASE.saturating_mul(1 << failed.saturating_sub(1).min(16));
+    let bytes = uuid::Uuid::new_v4().into_bytes();
+    let r = f64::from(u16::from_le_bytes([bytes[0], bytes[1]])) / f64::from(u16::MAX);
+    step.mul_f64(0.5 + r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_takes_seconds_or_a_date() {
+        let mut h = HeaderMap::new();
+        assert_eq!(retry_after(&h), None);
+        h.insert(RETRY_AFTER, HeaderValue::from_static("3"));
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(3)));
+        h.insert(
+            RETRY_AFTER,
+            HeaderValue::from_static("Sun, 06 Nov 1994 08:49:37 GMT"),
+        );
+        assert_eq!(retry_after(&h), Some(Duration::ZERO));
+        h.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
+        assert_eq!(retry_after(&h), None);
+    }
+
+    #[test]
+    fn backoff_grows_with_jitter() {
+        for n in 1..=3 {
+            let step = BACKOFF_BASE * (1 << (n - 1));
+            let b = backoff(n);
+            assert!(b >= step / 2 && b <= step * 3 / 2, "{n}: {b:?}");
+        }
+    }
+}

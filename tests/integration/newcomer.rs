@@ -1,0 +1,126 @@
+//! What tripped up a new user (issue 11), end to end: a fixed secret is not
+//! held back by the failure recorded for the old one, `check` shows and clears
+//! that record, relative paths in a config are relative to it, the token
+//! options work without the word `token`, `auth-token --claims`, suggestions.
+
+use crate::support::{APP, SECRET, Sandbox, TENANT, assert_status, stderr, stdout, write_file};
+
+/// A config whose secret comes from `cat secret.txt` (relative to the config).
+fn command_config(sb: &Sandbox) -> std::path::PathBuf {
+    let url = sb.emu.url();
+    sb.write_config(
+        &format!(
+            "[profiles.default]\ntenant_id = \"{TENANT}\"\napp_id = \"{APP}\"\n\
+             app_secret_command = [\"sh\", \"-c\", \"cat \\\"$0\\\"\", \"{}\"]\n\
+             auth_url = \"{url}\"\n",
+            sb.config_path().with_file_name("secret.txt").display()
+        ),
+        0o600,
+    )
+}
+
+#[test]
+fn a_fixed_secret_is_not_held_back_and_check_shows_then_clears_the_failure() {
+    let sb = Sandbox::new();
+    let cfg = command_config(&sb);
+    let secret_file = cfg.with_file_name("secret.txt");
+    write_file(&secret_file, "wrong-secret\n", 0o600);
+    let o = sb.bare().arg("token").output().unwrap();
+    assert_status(&o, 3);
+    assert_eq!(sb.emu.requests(), 1);
+    // Within the 10 s of the record, the same wrong secret fails fast…
+    let o = sb.bare().arg("token").output().unwrap();
+    assert_status(&o, 3);
+    assert_eq!(sb.emu.requests(), 1, "the recorded failure answered");
+    // …and `check --offline` says a failure is recorded.
+    let o = sb.bare().args(["check", "--offline"]).output().unwrap();
+    assert!(
+        stdout(&o).contains("last failure") && stdout(&o).contains("401"),
+        "{}",
+        stdout(&o)
+    );
+    // The user fixes the secret: the next call asks at once and works.
+    write_file(&secret_file, &format!("{SECRET}\n"), 0o600);
+    let o = sb.bare().arg("check").output().unwrap();
+    assert_status(&o, 0);
+    assert!(stdout(&o).contains("cleared"), "{}", stdout(&o));
+    let o = sb.bare().arg("token").output().unwrap();
+    assert_status(&o, 0);
+    assert!(sb.emu.verify_access_token(stdout(&o).trim_end()));
+}
+
+#[test]
+fn relative_paths_in_a_config_are_relative_to_it() {
+    let sb = Sandbox::new();
+    let url = sb.emu.url();
+    let cfg = sb.write_config(
+        &format!(
+            "[profiles.default]\ntenant_id = \"{TENANT}\"\napp_id = \"{APP}\"\n\
+             app_secret_file = \"secret.txt\"\nauth_url = \"{url}\"\n"
+        ),
+        0o600,
+    );
+    write_file(&cfg.with_file_name("secret.txt"), SECRET, 0o600);
+    // From another directory, as git, kubectl and docker run helpers.
+    let o = sb
+        .bare()
+        .current_dir("/")
+        .args(["--config", cfg.to_str().unwrap(), "check", "--offline"])
+        .output()
+        .unwrap();
+    assert_status(&o, 0);
+    let o = sb.bare().current_dir("/").arg("token").output().unwrap();
+    assert_status(&o, 0);
+}
+
+#[test]
+fn token_options_work_without_the_word_token() {
+    let sb = Sandbox::new();
+    let o = sb.run(&["--format", "json"]);
+    assert_status(&o, 0);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["token_type"], "Bearer");
+    // Before another command it would be ignored: refused instead.
+    let o = sb.run(&["--format", "json", "cache", "list"]);
+    assert_status(&o, 2);
+    assert!(stderr(&o).contains("--format"), "{}", stderr(&o));
+}
+
+#[test]
+fn auth_token_claims_prints_the_decoded_claims() {
+    let sb = Sandbox::new();
+    let o = sb.run(&["--scope", "device:list", "auth-token", "--claims"]);
+    assert_status(&o, 0);
+    let c: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(c["iss"], "http://cylance.com");
+    assert_eq!(c["sub"], APP);
+    assert_eq!(c["tid"], TENANT);
+    assert_eq!(c["scp"], serde_json::json!(["device:list"]));
+    assert_eq!(
+        c["exp"].as_i64().unwrap() - c["iat"].as_i64().unwrap(),
+        1800
+    );
+    assert!(!stdout(&o).contains(SECRET));
+}
+
+#[test]
+fn typos_get_suggestions() {
+    let sb = Sandbox::new();
+    let o = sb.run(&["tokne"]);
+    assert_status(&o, 2);
+    assert!(stderr(&o).contains("'token'"), "{}", stderr(&o));
+    let o = sb.run(&["cache", "lsit"]);
+    assert_status(&o, 2);
+    assert!(stderr(&o).contains("'list'"), "{}", stderr(&o));
+    sb.write_config("[profiles.default]\nscopess = [\"a:b\"]\n", 0o600);
+    let o = sb.bare().arg("token").output().unwrap();
+    assert_status(&o, 2);
+    assert!(
+        stderr(&o).contains("did you mean `scopes`?"),
+        "{}",
+        stderr(&o)
+    );
+    // `check` shows that config error once, not once per section.
+    let o = sb.bare().arg("check").output().unwrap();
+    assert_eq!(stdout(&o).matches("scopess").count(), 1, "{}", stdout(&o));
+}
