@@ -10,10 +10,11 @@ use sha2::{Digest, Sha256};
 
 use crate::cache::{Cache, Entry, Failure, Found, Handout, Key};
 use crate::clock::{Clock, SystemClock};
+use crate::config::Mtc;
 use crate::config::Selection;
 use crate::error::{Error, Kind, Result};
 use crate::exchange::{Endpoint, Exchanged};
-use crate::flow::cylance;
+use crate::flow::{cylance, mtc};
 use crate::secret::Secret;
 use crate::{diag, exchange};
 
@@ -396,6 +397,52 @@ impl<'a> Broker<'a> {
         result
     }
 
+    /// A tenant's token from the console (`flow = "mtc"`): the console's own
+    /// token comes from its own broker — cached once for every tenant, one
+    /// exchange for all of them — and a 401 for it (revoked) replaces it once
+    /// through compare-and-invalidate, then asks again.
+    fn tenant_token(&self, tenant: &str, console: &str, endpoint: &Endpoint) -> Result<Exchanged> {
+        let console_sel = mtc::console_selection(self.sel);
+        // --force-refresh is about the tenant's token; the console's is
+        // replaced only when the console refuses it.
+        let use_ = match self.cache_use {
+            CacheUse::Refresh => CacheUse::Use,
+            other => other,
+        };
+        let console_broker = Broker::with_clock(&console_sel, use_, self.clock);
+        let endpoint = Endpoint {
+            auth_url: mtc::tenant_url(console, tenant),
+            ..endpoint.clone()
+        };
+        let cap = self.clock.now().saturating_add(self.sel.lifetime);
+        let ask = |bearer: &str| {
+            exchange::exchange_call(&endpoint, &mut || Ok((mtc::tenant_call(bearer), cap)))
+        };
+        let bearer = console_broker.token()?;
+        let answer = match ask(&bearer.access_token) {
+            Err(e) if e.kind() == Kind::Rejected(401) => {
+                diag::log(1, "the console refused its token; replacing it once");
+                let fresh = console_broker.replace(&bearer.access_token)?;
+                ask(&fresh.access_token)
+            }
+            other => other,
+        };
+        answer.map_err(|e| {
+            if exchange::http_status(&e) == Some(404) {
+                Error::rejected(
+                    404,
+                    format!(
+                        "the multi-tenant console does not know tenant {tenant} (404): check \
+                         the tenant id (the venueTenantId in the console) and that this \
+                         partner app manages it"
+                    ),
+                )
+            } else {
+                e
+            }
+        })
+    }
+
     /// Whether a recorded rejection was for the secret this caller has: one
     /// fixed since (a new password-manager entry, a new keyring value, the
     /// same key otherwise) is not held back. Reading the secret costs what the
@@ -449,8 +496,22 @@ impl<'a> Broker<'a> {
             timeout: self.sel.timeout,
             connect_timeout: self.sel.timeout.min(Duration::from_secs(5)),
         };
-        let mut mint = || cylance::sign(self.sel, secret, self.clock.now());
-        let result = exchange::exchange(&endpoint, &mut mint);
+        let result = match &self.sel.mtc {
+            None => {
+                let mut mint = || cylance::sign(self.sel, secret, self.clock.now());
+                exchange::exchange(&endpoint, &mut mint)
+            }
+            Some(Mtc { tenant: None, .. }) => {
+                let cap = self.clock.now().saturating_add(self.sel.lifetime);
+                exchange::exchange_call(&endpoint, &mut || {
+                    Ok((mtc::console_call(self.sel, secret), cap))
+                })
+            }
+            Some(Mtc {
+                tenant: Some(tenant),
+                console,
+            }) => self.tenant_token(tenant, console, &endpoint),
+        };
         diag::step(start, format_args!("exchange with {}", self.sel.auth_url));
         let now = self.clock.now();
         match result {

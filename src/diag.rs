@@ -79,7 +79,7 @@ fn open_log(path: &Path, home: Option<&Path>) -> Result<File, String> {
     }
     let file = platform::open_private_append(path).map_err(|e| e.to_string())?;
     let meta = file.metadata().map_err(|e| e.to_string())?;
-    let access = platform::access(&meta);
+    let access = platform::access(&file, &meta).map_err(|e| e.to_string())?;
     if !meta.is_file() || access.owner != Owner::Me || access.others_write || access.links != 1 {
         return Err("it is not a private regular file of yours with one name".into());
     }

@@ -74,7 +74,7 @@ fn read_checked(path: &Path, single_name: bool) -> Result<Option<Vec<u8>>, Distr
     if !meta.is_file() {
         return Err(Distrust::NotRegular);
     }
-    let access = platform::access(&meta);
+    let access = platform::access(&file, &meta).map_err(|e| Distrust::Unreadable(e.kind()))?;
     check_ours(access)?;
     if single_name && access.links != 1 {
         return Err(Distrust::Linked);
@@ -119,7 +119,7 @@ pub(crate) fn check_in_place(file: &std::fs::File) -> Result<(), Distrust> {
     if !meta.is_file() {
         return Err(Distrust::NotRegular);
     }
-    let access = platform::access(&meta);
+    let access = platform::access(file, &meta).map_err(|e| Distrust::Unreadable(e.kind()))?;
     check_ours(access)?;
     if access.links != 1 {
         return Err(Distrust::Linked);
@@ -145,11 +145,11 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 }
 
 /// Writes `bytes` to `path` atomically: a private temp file in the same
-/// directory, fsync, rename. A crash at any point leaves the old file or the new
+/// directory, fsync, rename (`platform::replace`). A crash at any point leaves the old file or the new
 /// one, never a torn one; a symlink at `path` is replaced, never written through.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let tmp = temp_path(path);
-    let result = write_new(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    let result = write_new(&tmp, bytes).and_then(|()| platform::replace(&tmp, path));
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }

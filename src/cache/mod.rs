@@ -108,7 +108,7 @@ impl Cache {
         platform::trusted_dir(&self.dir, self.home.as_deref())
             .map_err(|u| io::Error::other(u.to_string()))?;
         let dir = platform::open_dir_nofollow(&self.dir)?;
-        if platform::access(&dir.metadata()?).group_or_other {
+        if platform::access(&dir, &dir.metadata()?)?.group_or_other {
             // Ours but listable by others: tokens' names are nobody's business.
             platform::make_private(&dir)?;
         }
@@ -141,6 +141,14 @@ impl Cache {
         };
         field("scope_format", fmt.as_bytes());
         field("source", sel.source.as_deref().unwrap_or("").as_bytes());
+        field(
+            "flow",
+            if sel.mtc.is_some() {
+                b"mtc"
+            } else {
+                b"cylance"
+            },
+        );
         field(
             "extra_claims",
             serde_json::to_string(&sel.extra_claims)

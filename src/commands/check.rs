@@ -68,25 +68,24 @@ fn check_config(inv: &Invocation, r: &mut Report) -> Option<Selection> {
         // selected profile's part of a large file.
         Some(p) if p.exists() => match config::load_file(p, inv.env().home_dir().as_deref())
             .and_then(|_| {
-                std::fs::metadata(p).map_err(|e| Error::config(format!("{}: {e}", p.display())))
+                platform::access_path(p).map_err(|e| Error::config(format!("{}: {e}", p.display())))
             }) {
             Err(e) => {
                 file_error = Some(e.message().to_string());
                 r.fail("config file", e);
             }
-            Ok(m) if platform::access(&m).group_or_other => r.warn(
+            Ok(a) if a.group_or_other => r.warn(
                 "config file",
                 format_args!(
-                    "{} is readable by others ({}): fine without an inline secret, \
-                     but `chmod 600 {}` costs nothing",
+                    "{} is readable by others ({a}): fine without an inline secret, \
+                     but {} costs nothing",
                     p.display(),
-                    platform::access(&m),
-                    p.display()
+                    platform::private_fix(p)
                 ),
             ),
-            Ok(m) => r.ok(
+            Ok(a) => r.ok(
                 "config file",
-                format_args!("{} (private, {})", p.display(), platform::access(&m)),
+                format_args!("{} (private, {a})", p.display()),
             ),
         },
         Some(p) => r.warn(

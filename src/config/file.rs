@@ -32,6 +32,7 @@ pub struct Profile {
     pub auth_url: Option<String>,
     /// The API base for `cytoken api` (default: the origin of auth_url).
     pub api_url: Option<String>,
+    pub flow: Option<super::Flow>,
     pub scopes: Option<Vec<String>>,
     pub lifetime: Option<u64>,
     pub source: Option<String>,
@@ -99,7 +100,7 @@ fn open_config(path: &Path, home: Option<&Path>) -> Result<std::fs::File> {
 /// also keeps an inline secret private).
 fn fix_with_chmod_600(u: &platform::Untrusted, path: &Path) -> String {
     if u.path == path && matches!(u.why, platform::Why::Writable(_)) {
-        format!("run `chmod 600 {}`", path.display())
+        format!("run {}", platform::private_fix(path))
     } else {
         u.fix()
     }

@@ -5,6 +5,7 @@
 //! call, and reported as a configuration error (exit 2) with the file, the key
 //! and the fix.
 
+mod endpoints;
 mod env;
 mod file;
 pub(crate) mod service;
@@ -17,7 +18,9 @@ use serde::Deserialize;
 pub(crate) use env::Env;
 pub(crate) use file::load_file;
 pub use file::{ConfigFile, Profile, load_selected, parse_file};
-pub(crate) use service::{DEFAULT_ISSUER, MAX_LIFETIME, RESERVED_CLAIMS, region_url};
+#[cfg(test)]
+use service::region_url;
+pub(crate) use service::{DEFAULT_ISSUER, MAX_LIFETIME, RESERVED_CLAIMS};
 
 use crate::error::{Error, Result};
 use crate::platform;
@@ -31,6 +34,26 @@ pub enum ScopeFormat {
     List,
     /// A comma-delimited string, as in the vendor's claims table.
     String,
+}
+
+/// How tokens are obtained (profile key `flow`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Flow {
+    /// The Cylance User API: an HS256 auth token POSTed as JSON (default).
+    Cylance,
+    /// The multi-tenant console (MSSPs, DESIGN §11): a client-credentials
+    /// grant, then a tenant's token from `tenants/tenant-app/<tenant>`.
+    Mtc,
+}
+
+/// The multi-tenant console side of a `flow = "mtc"` selection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Mtc {
+    /// The console's API base (its token URL without `auth`).
+    pub(crate) console: String,
+    /// The tenant whose token is wanted; `None`: the console's own token.
+    pub(crate) tenant: Option<String>,
 }
 
 /// Which git credential form to answer with (DESIGN §4).
@@ -72,6 +95,8 @@ pub(crate) struct Selection {
     /// The API base of `cytoken api` (`CYTOKEN_API_URL` > `api_url` > the
     /// origin of `auth_url`), held to the auth_url policy.
     pub api_url: String,
+    /// Set for `flow = "mtc"`.
+    pub mtc: Option<Mtc>,
     pub scopes: Vec<String>,
     pub scope_format: ScopeFormat,
     pub lifetime: i64,
@@ -211,12 +236,33 @@ impl Selection {
                 ),
             })
         };
+        let flow = p.flow.unwrap_or(Flow::Cylance);
         let tenant_id = flags
             .tenant_id
             .clone()
             .or_else(|| env.var("CYTOKEN_TENANT_ID"))
-            .or(p.tenant_id.clone())
-            .ok_or_else(|| missing("tenant_id", "--tenant-id", "CYTOKEN_TENANT_ID"))?;
+            .or(p.tenant_id.clone());
+        // The console's own token needs no tenant; a tenant's, and every
+        // Cylance token, does.
+        let mtc_tenant = tenant_id.clone().filter(|_| flow == Flow::Mtc);
+        // It goes into the tenant-app URL's path.
+        if let Some(t) = &mtc_tenant
+            && !t
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Err(Error::config(format!(
+                "{} must be the tenant's id (letters, digits, - and _), as the console shows it",
+                where_("tenant_id")
+            )));
+        }
+        let tenant_id = match (tenant_id, flow) {
+            (Some(t), _) => t,
+            (None, Flow::Mtc) => String::new(),
+            (None, Flow::Cylance) => {
+                return Err(missing("tenant_id", "--tenant-id", "CYTOKEN_TENANT_ID"));
+            }
+        };
         let app_id = flags
             .app_id
             .clone()
@@ -224,7 +270,8 @@ impl Selection {
             .or(p.app_id.clone())
             .ok_or_else(|| missing("app_id", "--app-id", "CYTOKEN_APP_ID"))?;
         for (key, v) in [("tenant_id", &tenant_id), ("app_id", &app_id)] {
-            if v.trim().is_empty() || v.chars().any(char::is_control) {
+            let optional = key == "tenant_id" && mtc_tenant.is_none() && flow == Flow::Mtc;
+            if !optional && (v.trim().is_empty() || v.chars().any(char::is_control)) {
                 return Err(Error::config(format!(
                     "{} is empty or has control characters: set it to the id shown in the console",
                     where_(key)
@@ -234,28 +281,12 @@ impl Selection {
 
         let secret = secret_source(p, env, config_path.as_deref(), &where_)?;
 
-        // Layer by layer (flags, then environment, then profile): the first layer
-        // that names an endpoint wins, and within a layer auth_url beats region.
-        let layers = [
-            (flags.auth_url.clone(), flags.region.clone()),
-            (env.var("CYTOKEN_AUTH_URL"), env.var("CYTOKEN_REGION")),
-            (p.auth_url.clone(), p.region.clone()),
-        ];
-        let named = layers
-            .into_iter()
-            .enumerate()
-            .find(|(_, (u, r))| u.is_some() || r.is_some());
-        let auth_url = match named {
-            Some((_, (Some(u), _))) => u,
-            // A bad region in the profile names the file and the key.
-            Some((2, (None, Some(r)))) => {
-                region_url(&r).map_err(|e| Error::config(format!("{}: {e}", where_("region"))))?
-            }
-            Some((_, (None, Some(r)))) => region_url(&r)?,
-            _ => region_url("na")?,
-        };
-        crate::endpoint::check_auth_url(&auth_url)?;
-        let api_url = api_url(env, p, &auth_url, &where_)?;
+        let endpoints = endpoints::resolve(flags, env, p, flow, mtc_tenant.as_deref(), &where_)?;
+        let (auth_url, api_url) = (endpoints.auth_url, endpoints.api_url);
+        let mtc = endpoints.console.map(|console| Mtc {
+            console,
+            tenant: mtc_tenant,
+        });
 
         let scopes = if !flags.scopes.is_empty() {
             flags.scopes.clone()
@@ -395,6 +426,7 @@ impl Selection {
             secret,
             auth_url,
             api_url,
+            mtc,
             scopes,
             scope_format: p.scope_format.unwrap_or(ScopeFormat::List),
             lifetime,
@@ -420,48 +452,6 @@ impl Selection {
             env: env.clone(),
         })
     }
-}
-
-/// The API base: `CYTOKEN_API_URL` > the profile's `api_url` > the origin of
-/// `auth_url` (a region's API host is its token host). The bearer token goes
-/// there, so it is held to the same policy as auth_url (https, plain http to
-/// loopback only, no userinfo) and must not carry a query.
-fn api_url(
-    env: &Env,
-    p: &Profile,
-    auth_url: &str,
-    where_: &dyn Fn(&str) -> String,
-) -> Result<String> {
-    let (url, key) = match (env.var("CYTOKEN_API_URL"), &p.api_url) {
-        (Some(u), _) => (u, "CYTOKEN_API_URL".to_string()),
-        (None, Some(u)) => (u.clone(), where_("api_url")),
-        (None, None) => {
-            let uri: ureq::http::Uri = auth_url.trim().parse().map_err(|_| {
-                Error::config(format!(
-                    "auth_url {} is not a valid URL",
-                    crate::redact::quote_url(auth_url)
-                ))
-            })?;
-            let scheme = uri.scheme_str().unwrap_or("https");
-            let authority = uri.authority().map_or("", |a| a.as_str());
-            return Ok(format!("{scheme}://{authority}/"));
-        }
-    };
-    let refuse = |why: String| Error::config(format!("{key}: {why}"));
-    crate::endpoint::check_auth_url(&url).map_err(|e| {
-        refuse(
-            e.message()
-                .replacen("auth_url", "api_url", 1)
-                .replace("/auth/v2/token", "/"),
-        )
-    })?;
-    if url.contains(['?', '#']) {
-        return Err(refuse(format!(
-            "api_url {} has a query or fragment: give the API base only, e.g. https://protectapi.cylance.com/",
-            crate::redact::quote_url(&url)
-        )));
-    }
-    Ok(url.trim().to_string())
 }
 
 /// A number of seconds from the profile, within `min..=max`: anything else

@@ -41,3 +41,41 @@ pub(crate) fn region_url(region: &str) -> Result<String> {
             ))
         })
 }
+
+/// The multi-tenant console's host; its regions and the Protect region each
+/// one's tenants live in.
+const MTC_HOST: &str = "https://api-admin.cylance.com";
+const MTC_REGIONS: [(&str, &str); 5] = [
+    ("us", "na"),
+    ("jp", "apne1"),
+    ("au", "au"),
+    ("eu", "euc1"),
+    ("sp", "sae1"),
+];
+
+fn mtc_region(region: &str) -> Result<&'static (&'static str, &'static str)> {
+    let wanted = region.trim().to_ascii_lowercase();
+    MTC_REGIONS
+        .iter()
+        .find(|(r, _)| *r == wanted)
+        .ok_or_else(|| {
+            Error::config(format!(
+                "unknown multi-tenant console region '{region}': use one of us, jp, au, eu, sp, \
+             or set auth_url"
+            ))
+        })
+}
+
+/// The console's token URL for a region (`us` → `…/public/v2/us/auth`, as the
+/// vendor's published spec has it).
+pub(crate) fn mtc_auth_url(region: &str) -> Result<String> {
+    Ok(format!(
+        "{MTC_HOST}/public/v2/{}/auth",
+        mtc_region(region)?.0
+    ))
+}
+
+/// The Protect region of a console region's tenants (`us` → `na`).
+pub(crate) fn mtc_protect_region(region: &str) -> Result<&'static str> {
+    Ok(mtc_region(region)?.1)
+}

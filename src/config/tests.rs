@@ -407,3 +407,45 @@ fn plain_http_only_to_loopback_and_scopes_checked() {
     let e = run(flags("https://example.com/auth/v2/token", "devicelist")).unwrap_err();
     assert!(e.to_string().contains("resource:action"));
 }
+
+#[test]
+fn mtc_regions_endpoints_and_an_optional_tenant() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(
+        dir.path(),
+        "[profiles.mssp]\nflow = 'mtc'\napp_id = 'a'\napp_secret_env = 'S'\nregion = 'eu'\n",
+        0o600,
+    );
+    let mut flags = flags_with(&cfg);
+    flags.profile = Some("mssp".into());
+    let s = Selection::resolve(&flags, &env_of(&[])).unwrap();
+    assert_eq!(
+        s.auth_url,
+        "https://api-admin.cylance.com/public/v2/eu/auth"
+    );
+    // The console's own token: the console's API.
+    assert_eq!(s.api_url, "https://api-admin.cylance.com/public/v2/eu/");
+    let m = s.mtc.unwrap();
+    assert_eq!(m.console, "https://api-admin.cylance.com/public/v2/eu/");
+    assert_eq!(m.tenant, None);
+    // A tenant's token: its Protect region (eu → euc1).
+    flags.tenant_id = Some("7e000000-0000-4000-8000-000000000001".into());
+    let s = Selection::resolve(&flags, &env_of(&[])).unwrap();
+    assert_eq!(s.api_url, "https://protectapi-euc1.cylance.com/");
+    assert_eq!(
+        s.mtc.unwrap().tenant.as_deref(),
+        Some("7e000000-0000-4000-8000-000000000001")
+    );
+    // Default region us; an unknown one names the console's regions.
+    for (region, host) in [("us", "us"), ("JP", "jp"), ("au", "au"), ("sp", "sp")] {
+        flags.region = Some(region.into());
+        let s = Selection::resolve(&flags, &env_of(&[])).unwrap();
+        assert_eq!(
+            s.auth_url,
+            format!("https://api-admin.cylance.com/public/v2/{host}/auth")
+        );
+    }
+    flags.region = Some("euc1".into());
+    let e = Selection::resolve(&flags, &env_of(&[])).unwrap_err();
+    assert!(e.to_string().contains("us, jp, au, eu, sp"), "{e}");
+}

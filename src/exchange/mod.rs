@@ -105,6 +105,88 @@ pub(crate) fn exchange(
     endpoint: &Endpoint,
     mint: &mut dyn FnMut() -> Result<(String, i64)>,
 ) -> Result<Exchanged> {
+    exchange_call(endpoint, &mut || {
+        mint().map(|(token, exp)| (Call::auth_token(token), exp))
+    })
+}
+
+/// The HTTP status behind an exchange error, when the endpoint answered one
+/// cytoken did not expect.
+pub(crate) fn http_status(e: &Error) -> Option<u16> {
+    std::error::Error::source(e)?
+        .downcast_ref::<response::HttpStatus>()
+        .map(|s| s.0)
+}
+
+/// One request to a token endpoint: the Cylance auth-token POST, or a step
+/// of the multi-tenant console's flow (DESIGN §11). Its `Debug` never shows
+/// the credential.
+pub(crate) struct Call {
+    put: bool,
+    /// Content type and body.
+    body: Option<(&'static str, String)>,
+    /// The `Authorization` header value.
+    authorization: Option<String>,
+    /// The credential the call carries (an auth token, a Basic blob, a
+    /// bearer token): redacted from every message built from the answer.
+    credential: String,
+}
+
+impl Call {
+    /// `POST {"auth_token": token}` (the Cylance User API).
+    pub(crate) fn auth_token(token: String) -> Call {
+        Call {
+            put: false,
+            body: Some((
+                "application/json; charset=utf-8",
+                serde_json::json!({ "auth_token": token }).to_string(),
+            )),
+            authorization: None,
+            credential: token,
+        }
+    }
+
+    /// `POST` of form fields with HTTP Basic `user:password` (the console's
+    /// client-credentials grant).
+    pub(crate) fn basic_form(user: &str, password: &str, form: &str) -> Call {
+        use base64::Engine as _;
+        let blob = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+        Call {
+            put: false,
+            body: Some(("application/x-www-form-urlencoded", form.to_string())),
+            authorization: Some(format!("Basic {blob}")),
+            credential: blob,
+        }
+    }
+
+    /// `PUT` with no body and `Authorization: Bearer token` (the console's
+    /// tenant-app step).
+    pub(crate) fn bearer_put(token: &str) -> Call {
+        Call {
+            put: true,
+            body: None,
+            authorization: Some(format!("Bearer {token}")),
+            credential: token.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Call {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Call")
+            .field("put", &self.put)
+            .field("content_type", &self.body.as_ref().map(|b| b.0))
+            .finish_non_exhaustive()
+    }
+}
+
+/// [`exchange`] for any [`Call`]: `mint` gives the call of each attempt and
+/// the latest expiry it may have (the access token's own `exp` and any
+/// `expires_in` only shorten it).
+pub(crate) fn exchange_call(
+    endpoint: &Endpoint,
+    mint: &mut dyn FnMut() -> Result<(Call, i64)>,
+) -> Result<Exchanged> {
     // Checked again here, not only in the config, so that no caller can ever send an
     // auth token over plain http across the network.
     check_auth_url(&endpoint.auth_url)?;
@@ -143,8 +225,8 @@ pub(crate) fn exchange(
             return Err(target.timed_out());
         }
         attempts += 1;
-        let (auth_token, requested_exp) = mint()?;
-        let (cause, retry_after) = match attempt(&ctx, &auth_token, remaining) {
+        let (call, requested_exp) = mint()?;
+        let (cause, retry_after) = match attempt(&ctx, &call, remaining) {
             Step::Done {
                 access_token,
                 expires_in,
@@ -259,17 +341,21 @@ enum Step {
 }
 
 /// One POST and the classification of its outcome.
-fn attempt(ctx: &Ctx<'_>, auth_token: &str, remaining: Duration) -> Step {
-    let body = serde_json::json!({ "auth_token": auth_token }).to_string();
-    let sent = ctx
-        .agent
-        .post(ctx.uri.clone())
-        .content_type("application/json; charset=utf-8")
-        .config()
-        // Whatever is left of the overall budget bounds this attempt, body included.
-        .timeout_global(Some(remaining))
-        .build()
-        .send(body.as_str());
+fn attempt(ctx: &Ctx<'_>, call: &Call, remaining: Duration) -> Step {
+    let mut request = if call.put {
+        ctx.agent.put(ctx.uri.clone())
+    } else {
+        ctx.agent.post(ctx.uri.clone())
+    };
+    if let Some(value) = &call.authorization {
+        request = request.header("Authorization", value);
+    }
+    // Whatever is left of the overall budget bounds this attempt, body included.
+    let request = request.config().timeout_global(Some(remaining)).build();
+    let sent = match &call.body {
+        Some((content_type, body)) => request.content_type(*content_type).send(body.as_str()),
+        None => request.send_empty(),
+    };
     let mut response = match sent {
         Ok(r) => r,
         Err(e) => return transport_failure(ctx, e),
@@ -290,7 +376,7 @@ fn attempt(ctx: &Ctx<'_>, auth_token: &str, remaining: Duration) -> Step {
         Err(e) if retriable_status(status) && !is_fatal_read_error(&e) => Vec::new(),
         Err(e) => return transport_failure(ctx, e),
     };
-    classify(ctx.target, status, &headers, &body, auth_token)
+    classify(ctx.target, status, &headers, &body, &call.credential)
 }
 
 fn is_fatal_read_error(e: &ureq::Error) -> bool {

@@ -106,22 +106,48 @@ pub(super) fn classify(
                 "token endpoint {} answered {}{detail} — the auth_url is probably wrong (the Cylance token endpoint is https://protectapi[-region].cylance.com/auth/v2/token; check region or auth_url)",
                 target.display,
                 status_text(status)
-            )))
+            ))
+            .with_source(HttpStatus(status.as_u16())))
         }
     }
 }
+
+/// The HTTP status an unexpected answer had, kept as the error's source so a
+/// caller that knows what the status means there (the console's 404 for an
+/// unknown tenant) can say so.
+#[derive(Debug)]
+pub(crate) struct HttpStatus(pub(crate) u16);
+
+impl std::fmt::Display for HttpStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "HTTP {}", self.0)
+    }
+}
+
+impl std::error::Error for HttpStatus {}
 
 /// The access token and any `expires_in` of a 2xx body, or what was wrong with it.
 pub(super) fn parse_success(
     body: &[u8],
 ) -> std::result::Result<(String, Option<i64>), &'static str> {
-    let json: serde_json::Value =
-        serde_json::from_slice(body).map_err(|_| "the body is not JSON")?;
+    // `{"access_token": …}`; the console's tenant-app step may also answer
+    // the token as a JSON string or as the bare JWT.
+    let json: serde_json::Value = match serde_json::from_slice(body) {
+        Ok(v) => v,
+        Err(_) => match std::str::from_utf8(body).map(str::trim) {
+            Ok(text) if jwt_exp(text).is_some() => serde_json::Value::from(text),
+            _ => return Err("the body is not JSON"),
+        },
+    };
     let token = match json.get("access_token") {
+        _ if json.is_string() => json.as_str().unwrap_or_default(),
         None => return Err("the JSON has no access_token"),
         Some(serde_json::Value::String(s)) if !s.is_empty() => s,
         Some(_) => return Err("its access_token is not a non-empty string"),
     };
+    if token.is_empty() {
+        return Err("its access_token is not a non-empty string");
+    }
     // The token is later printed into line-based protocols (git, docker) and HTTP
     // headers: a newline or space in it could inject extra lines or fields there.
     if !token.bytes().all(|b| b.is_ascii_graphic()) {
@@ -131,7 +157,7 @@ pub(super) fn parse_success(
         .get("expires_in")
         .and_then(number_as_secs)
         .filter(|s| *s >= 0);
-    Ok((token.clone(), expires_in))
+    Ok((token.to_string(), expires_in))
 }
 
 /// The message for a 400, 401 or 403.

@@ -12,9 +12,9 @@ const SERVICE: &str = "cytoken";
 
 /// Why the store did not answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(dead_code)] // each OS's store meets only some of these
 pub(crate) enum KeyringError {
     /// This build or OS has no store cytoken can use.
-    #[allow(dead_code)] // built only where there is no store
     NoBackend,
     /// No D-Bus session bus to reach the Secret Service on (why, for the message).
     NoSession(String),
@@ -147,6 +147,7 @@ mod imp {
     }
 
     /// Sorts a Secret Service or D-Bus failure into what the message needs.
+    #[allow(clippy::needless_pass_by_value)] // the shape `map_err` takes
     fn classify(e: SsError) -> KeyringError {
         let name = match &e {
             SsError::Zbus(zbus::Error::MethodError(name, _, _)) => Some(name.to_string()),

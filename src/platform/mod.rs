@@ -1,13 +1,19 @@
 //! Everything that differs between operating systems, and the only place that
-//! says `cfg(unix)`, `std::os::*` or `libc`: private files and their owners,
-//! process trees, the parent process, memory protection. The rest of cytoken
-//! asks these functions questions in its own terms ("may others write this?")
-//! and never looks at mode bits or uids itself.
+//! says `cfg(unix)`, `cfg(windows)`, `std::os::*`, `libc` or `windows_sys`:
+//! private files and their owners, process trees, the parent process, memory
+//! protection. The rest of cytoken asks these functions questions in its own
+//! terms ("may others write this?") and never looks at mode bits, uids, SIDs
+//! or DACLs itself. `unix.rs` and `windows.rs` implement the same functions.
 
 #[cfg(unix)]
 mod unix;
 #[cfg(unix)]
 pub(crate) use unix::*;
+
+#[cfg(windows)]
+mod windows;
+#[cfg(windows)]
+pub(crate) use windows::*;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -17,9 +23,11 @@ use std::path::PathBuf;
 pub(crate) enum Owner {
     /// The user cytoken runs as.
     Me,
-    /// The administrator (root).
+    /// The administrator (root; on Windows SYSTEM, Administrators or
+    /// TrustedInstaller).
     Admin,
-    /// Anyone else (the number is for messages).
+    /// Anyone else (the number is for messages: a uid, or on Windows the
+    /// SID's relative id).
     Other(u32),
 }
 
@@ -36,7 +44,8 @@ pub(crate) struct Access {
     /// A directory anyone can write but where only owners may remove or rename
     /// their own entries (the sticky bit of `/tmp`).
     pub(crate) sticky: bool,
-    /// The permission bits, for messages (`mode 644`).
+    /// The permission bits, for messages (`mode 644`); on Windows the same
+    /// bits summarising the DACL (0o600: nobody else; 0o044: others may read).
     pub(crate) mode: u32,
     /// Owned by the administrator (root), whether or not that is also us.
     pub(crate) by_admin: bool,
@@ -61,15 +70,21 @@ pub(crate) enum Why {
     NotDir,
     /// A file of the kernel's (procfs, sysfs): root-owned and read-only, but
     /// its content is whatever some process made it.
+    #[cfg_attr(windows, allow(dead_code))]
     KernelFile,
     /// Owned by another user.
     Owner(u32),
     /// Writable by group or others (the mode, for the message).
     Writable(u32),
     /// A root-owned file under a directory root does not own.
+    #[cfg_attr(windows, allow(dead_code))]
     RootUnderUser,
     /// A symlink where none may be.
     Symlink,
+    /// Its owner and access list could not be read (Windows), so it cannot be
+    /// shown to be private.
+    #[cfg_attr(not(windows), allow(dead_code))]
+    Unverifiable,
 }
 
 /// Opens a file for reading and checks it can be trusted (see
@@ -79,7 +94,7 @@ pub(crate) fn open_trusted(
     path: &std::path::Path,
     home: Option<&std::path::Path>,
 ) -> Result<std::fs::File, OpenTrusted> {
-    let file = std::fs::File::open(path).map_err(OpenTrusted::Io)?;
+    let file = open_read(path).map_err(OpenTrusted::Io)?;
     trusted_file(path, &file, home).map_err(OpenTrusted::Untrusted)?;
     Ok(file)
 }
@@ -96,11 +111,11 @@ impl Untrusted {
     pub(crate) fn fix(&self) -> String {
         let p = self.path.display();
         match self.why {
-            Why::Writable(_) => format!("run `chmod go-w {p}`"),
+            Why::Writable(_) => unwritable_fix(&self.path),
             Why::Owner(_) | Why::RootUnderUser => {
                 format!("keep the file in directories only you (or root) own, not {p}")
             }
-            Why::NotRegular | Why::NotDir | Why::KernelFile | Why::Symlink => {
+            Why::NotRegular | Why::NotDir | Why::KernelFile | Why::Symlink | Why::Unverifiable => {
                 "point it at a regular file of yours".to_string()
             }
         }
@@ -117,10 +132,22 @@ impl fmt::Display for Untrusted {
                 f,
                 "{p} is a kernel file (procfs or sysfs), not a file of yours"
             ),
+            #[cfg(not(windows))]
             Why::Owner(uid) => write!(f, "{p} is owned by uid {uid}, not by you or root"),
+            #[cfg(windows)]
+            Why::Owner(0) => write!(f, "{p} is owned by an administrator account, not by you"),
+            #[cfg(windows)]
+            Why::Owner(rid) => write!(
+                f,
+                "{p} is owned by another account (RID {rid}), not by you or an administrator"
+            ),
+            #[cfg(not(windows))]
             Why::Writable(mode) => {
                 write!(f, "{p} is writable by others (mode {mode:03o})")
             }
+            #[cfg(windows)]
+            Why::Writable(_) => write!(f, "{p} is writable by others (its access list lets them)"),
+            Why::Unverifiable => write!(f, "{p}'s owner and access list cannot be read"),
             Why::RootUnderUser => write!(
                 f,
                 "{p} is owned by root but lies under a directory root does not own"
@@ -131,7 +158,20 @@ impl fmt::Display for Untrusted {
 }
 
 impl fmt::Display for Access {
+    #[cfg(not(windows))]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "mode {:03o}", self.mode)
+    }
+
+    /// The DACL in words: Windows has no mode to quote.
+    #[cfg(windows)]
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.others_write {
+            "its access list lets others write it"
+        } else if self.group_or_other {
+            "its access list lets others read it"
+        } else {
+            "its access list grants only you"
+        })
     }
 }

@@ -20,8 +20,29 @@ fn euid() -> u32 {
     unsafe { libc::geteuid() }
 }
 
-/// Who may do what with the file `meta` describes.
-pub(crate) fn access(meta: &Metadata) -> Access {
+/// Who may do what with the open `file`, whose metadata is `meta` (Unix reads
+/// it all from the metadata; the handle is for Windows, whose owner and DACL
+/// come from it).
+pub(crate) fn access(_file: &File, meta: &Metadata) -> io::Result<Access> {
+    Ok(from_meta(meta))
+}
+
+/// [`access`] for a path, following symlinks as `metadata` does.
+pub(crate) fn access_path(path: &Path) -> io::Result<Access> {
+    std::fs::metadata(path).map(|m| from_meta(&m))
+}
+
+/// The fix to give for a file others can read.
+pub(crate) fn private_fix(path: &Path) -> String {
+    format!("`chmod 600 {}`", path.display())
+}
+
+/// The fix to give for a file others can write.
+pub(crate) fn unwritable_fix(path: &Path) -> String {
+    format!("run `chmod go-w {}`", path.display())
+}
+
+fn from_meta(meta: &Metadata) -> Access {
     let uid = meta.uid();
     let owner = if uid == euid() {
         Owner::Me
@@ -85,7 +106,7 @@ pub(crate) fn trusted_file(path: &Path, file: &File, home: Option<&Path>) -> Res
     if on_kernel_fs(file) {
         return Err(bad(Why::KernelFile));
     }
-    let a = access(&meta);
+    let a = from_meta(&meta);
     if let Owner::Other(uid) = a.owner {
         return Err(bad(Why::Owner(uid)));
     }
@@ -110,7 +131,7 @@ pub(crate) fn trusted_dir(path: &Path, home: Option<&Path>) -> Result<(), Untrus
     if !meta.is_dir() {
         return Err(bad(Why::NotDir));
     }
-    let a = access(&meta);
+    let a = from_meta(&meta);
     match a.owner {
         Owner::Me => {}
         Owner::Admin => return Err(bad(Why::Owner(0))),
@@ -155,7 +176,7 @@ fn check_dirs_above(path: &Path, owner: Owner, home: Option<&Path>) -> Result<()
         if !meta.is_dir() {
             return Err(bad(Why::NotDir));
         }
-        let a = access(&meta);
+        let a = from_meta(&meta);
         if let Owner::Other(uid) = a.owner {
             return Err(bad(Why::Owner(uid)));
         }
@@ -212,6 +233,17 @@ pub(crate) fn protect_memory() {
     unsafe {
         libc::setrlimit(libc::RLIMIT_CORE, &raw const zero);
     }
+}
+
+/// Opens a file for reading, following symlinks (a config or secret file the
+/// user named).
+pub(crate) fn open_read(path: &Path) -> io::Result<File> {
+    File::open(path)
+}
+
+/// Replaces `to` with `from` atomically (rename(2)).
+pub(crate) fn replace(from: &Path, to: &Path) -> io::Result<()> {
+    std::fs::rename(from, to)
 }
 
 /// Opens a file for reading without following a symlink (a symlinked entry
@@ -278,22 +310,34 @@ pub(crate) fn make_private(dir: &File) -> io::Result<()> {
 }
 
 /// Makes `cmd` start its own process tree (a process group), so that
-/// [`kill_tree`] also ends whatever it starts.
+/// [`Tree::kill`] also ends whatever it starts.
 pub(crate) fn own_tree(cmd: &mut Command) -> &mut Command {
     cmd.process_group(0)
 }
 
-/// Ends a child started with [`own_tree`] and everything it spawned, as a
-/// shell does for a job that timed out.
-pub(crate) fn kill_tree(child: &mut Child) {
-    if let Ok(pgid) = i32::try_from(child.id()) {
-        // SAFETY: kill(2) takes no pointers; a group that is already gone is
-        // simply not found.
-        unsafe {
-            libc::kill(-pgid, libc::SIGKILL);
-        }
+/// A child's process tree: its process group.
+pub(crate) struct Tree(());
+
+impl Tree {
+    /// The tree of a child started with [`own_tree`]: on Unix the group
+    /// exists from the start, so there is nothing to do.
+    #[allow(clippy::unnecessary_wraps)]
+    pub(crate) fn start(_child: &mut Child) -> io::Result<Tree> {
+        Ok(Tree(()))
     }
-    let _ = child.kill();
+
+    /// Ends the child and everything it spawned, as a shell does for a job
+    /// that timed out.
+    pub(crate) fn kill(&self, child: &mut Child) {
+        if let Ok(pgid) = i32::try_from(child.id()) {
+            // SAFETY: kill(2) takes no pointers; a group that is already gone
+            // is simply not found.
+            unsafe {
+                libc::kill(-pgid, libc::SIGKILL);
+            }
+        }
+        let _ = child.kill();
+    }
 }
 
 /// The process that started us, and its start time where the OS tells it (so

@@ -156,7 +156,12 @@ impl Sid<'_> {
             || self.is(
                 5,
                 &[
-                    80, 956_008_885, 3_418_522_649, 1_831_038_044, 1_853_292_631, 2_271_478_464,
+                    80,
+                    956_008_885,
+                    3_418_522_649,
+                    1_831_038_044,
+                    1_853_292_631,
+                    2_271_478_464,
                 ],
             )
     }
@@ -418,7 +423,9 @@ fn security(handle: HANDLE) -> io::Result<Security> {
     };
     let sd = Local(sd);
     if rc != 0 {
-        return Err(io::Error::from_raw_os_error(i32::try_from(rc).unwrap_or(i32::MAX)));
+        return Err(io::Error::from_raw_os_error(
+            i32::try_from(rc).unwrap_or(i32::MAX),
+        ));
     }
     if owner.is_null() {
         return Err(io::Error::other("the file has no owner"));
@@ -554,7 +561,12 @@ impl Descriptor {
         let mut dacl: *mut ACL = std::ptr::null_mut();
         // SAFETY: a valid descriptor we own; three out-values.
         let ok = unsafe {
-            GetSecurityDescriptorDacl(self.0.0, &raw mut present, &raw mut dacl, &raw mut defaulted)
+            GetSecurityDescriptorDacl(
+                self.0.0,
+                &raw mut present,
+                &raw mut dacl,
+                &raw mut defaulted,
+            )
         };
         if ok == 0 || present == 0 || dacl.is_null() {
             return Err(io::Error::other("no DACL in the security descriptor"));
@@ -729,7 +741,9 @@ pub(crate) fn make_private(dir: &File) -> io::Result<()> {
         )
     };
     if rc != 0 {
-        return Err(io::Error::from_raw_os_error(i32::try_from(rc).unwrap_or(i32::MAX)));
+        return Err(io::Error::from_raw_os_error(
+            i32::try_from(rc).unwrap_or(i32::MAX),
+        ));
     }
     Ok(())
 }
@@ -805,8 +819,7 @@ impl Tree {
     pub(crate) fn start(child: &mut Child) -> io::Result<Tree> {
         let tree = Self::job().and_then(|job| {
             // SAFETY: two handles we hold open.
-            if unsafe { AssignProcessToJobObject(job.as_raw_handle(), child.as_raw_handle()) }
-                == 0
+            if unsafe { AssignProcessToJobObject(job.as_raw_handle(), child.as_raw_handle()) } == 0
             {
                 return Err(io::Error::last_os_error());
             }
@@ -1112,12 +1125,7 @@ fn ancestors_trusted(path: &Path, home: Option<&Path>) -> Result<(), Untrusted> 
     let written = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let homes: Vec<PathBuf> = home
         .into_iter()
-        .flat_map(|h| {
-            [
-                std::path::absolute(h).ok(),
-                std::fs::canonicalize(h).ok(),
-            ]
-        })
+        .flat_map(|h| [std::path::absolute(h).ok(), std::fs::canonicalize(h).ok()])
         .flatten()
         .collect();
     check_dirs_above(&written, &homes)?;
@@ -1210,7 +1218,12 @@ pub(crate) mod testing {
                 sd.0.0,
             )
         };
-        assert!(ok != 0, "{}: {}", path.display(), std::io::Error::last_os_error());
+        assert!(
+            ok != 0,
+            "{}: {}",
+            path.display(),
+            std::io::Error::last_os_error()
+        );
     }
 
     /// The Unix-style bits of `path`'s DACL (see `Grants::mode`): 0o600 for a

@@ -28,6 +28,9 @@ pub(super) fn run_secret_command(argv: &[String], budget: Duration) -> Result<St
         .stderr(Stdio::inherit())
         .spawn()
         .map_err(|e| fail(format!("could not start ({e})")))?;
+    // Windows starts it suspended: its tree is bounded (a job object) before it runs.
+    let tree =
+        platform::Tree::start(&mut child).map_err(|e| fail(format!("could not start ({e})")))?;
     let stdout = child.stdout.take().expect("stdout is piped");
     // Only the first line is the secret. Read it on a thread and never wait for
     // EOF: a helper that leaves a background process holding stdout open must
@@ -42,7 +45,7 @@ pub(super) fn run_secret_command(argv: &[String], budget: Duration) -> Result<St
         let _ = std::io::copy(&mut reader, &mut std::io::sink());
     });
     let timed_out = |child: &mut std::process::Child| {
-        platform::kill_tree(child);
+        tree.kill(child);
         let _ = child.wait();
         fail(format!(
             "did not finish within {} s (the `timeout` setting)",

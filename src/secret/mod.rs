@@ -114,15 +114,13 @@ impl SecretSource {
 /// Refuses a file readable by group or others, as ssh does with private keys: a
 /// secret anyone on the machine can read is a leaked secret.
 pub(crate) fn check_private(path: &Path, what: &str) -> Result<()> {
-    let meta = std::fs::metadata(path)
+    let access = platform::access_path(path)
         .map_err(|e| Error::config(format!("cannot read {what} {}: {e}", path.display())))?;
-    let access = platform::access(&meta);
     if access.group_or_other {
         return Err(Error::config(format!(
-            "{what} {} holds the app secret but is readable by others ({access}): \
-             run `chmod 600 {}`",
+            "{what} {} holds the app secret but is readable by others ({access}): run {}",
             path.display(),
-            path.display()
+            platform::private_fix(path)
         )));
     }
     Ok(())

@@ -2,7 +2,6 @@
 //! stampede and the 401 storm.
 
 use std::io::Write;
-use std::os::unix::fs::PermissionsExt;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
@@ -177,15 +176,15 @@ fn config_file_secret_sources_and_permissions() {
     write_file(&secret_file, &format!("{SECRET}\n"), 0o644);
     let cfg = format!(
         "default_profile = \"prod\"\n[profiles.prod]\ntenant_id = \"{TENANT}\"\napp_id = \"{APP}\"\n\
-         app_secret_file = \"{}\"\nauth_url = \"{}\"\n",
-        secret_file.display(),
+         app_secret_file = {}\nauth_url = \"{}\"\n",
+        toml_path(&secret_file),
         sb.emu.url()
     );
     sb.write_config(&cfg, 0o644);
     let o = sb.bare().output().unwrap();
     assert_status(&o, 2);
-    assert!(stderr(&o).contains("chmod 600"), "{}", stderr(&o));
-    std::fs::set_permissions(&secret_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    assert!(stderr(&o).contains(PRIVATE_FIX), "{}", stderr(&o));
+    set_mode(&secret_file, 0o600);
     let o = sb.bare().output().unwrap();
     assert_status(&o, 0);
     assert_no_secret(&o);
@@ -198,14 +197,20 @@ fn config_file_secret_sources_and_permissions() {
     sb.write_config(&inline, 0o640);
     let o = sb.bare().output().unwrap();
     assert_status(&o, 2);
-    assert!(stderr(&o).contains("chmod 600"));
+    assert!(stderr(&o).contains(PRIVATE_FIX), "{}", stderr(&o));
     assert_no_secret(&o);
     sb.write_config(&inline, 0o600);
     assert_status(&sb.bare().output().unwrap(), 0);
 
+    // A shell that prints a variable: sh on Unix, cmd on Windows.
+    let echo = if cfg!(windows) {
+        r#"["cmd", "/c", "echo %MY_SECRET%"]"#
+    } else {
+        r#"["sh", "-c", "echo $MY_SECRET"]"#
+    };
     let cmd = format!(
         "[profiles.default]\ntenant_id = \"{TENANT}\"\napp_id = \"{APP}\"\n\
-         app_secret_command = [\"sh\", \"-c\", \"echo $MY_SECRET\"]\nauth_url = \"{}\"\n",
+         app_secret_command = {echo}\nauth_url = \"{}\"\n",
         sb.emu.url()
     );
     sb.write_config(&cmd, 0o644);
@@ -267,15 +272,11 @@ fn cache_is_private_and_never_holds_the_secret_and_output_never_does() {
     }
 
     let dir = sb.cache_dir();
-    assert_eq!(
-        std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777,
-        0o700
-    );
+    assert_eq!(mode(&dir), 0o700);
     let files = sb.cache_files();
     assert!(files.len() >= 3, "{files:?}");
     for f in files {
-        let m = std::fs::metadata(&f).unwrap();
-        assert_eq!(m.permissions().mode() & 0o777, 0o600, "{}", f.display());
+        assert_eq!(mode(&f), 0o600, "{}", f.display());
         let bytes = std::fs::read(&f).unwrap();
         assert!(
             !String::from_utf8_lossy(&bytes).contains(SECRET),

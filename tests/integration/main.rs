@@ -12,6 +12,7 @@
     clippy::unreadable_literal
 )]
 
+mod api;
 mod attacks;
 mod bad_input;
 mod core;
@@ -23,6 +24,7 @@ mod git;
 mod invariants;
 mod keyring;
 mod kube;
+mod mtc;
 mod newcomer;
 mod properties;
 mod resilience;

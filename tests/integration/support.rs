@@ -1,6 +1,12 @@
 //! Test harness: runs the built `cytoken` binary as a user would, with a blank
 //! HOME, private XDG dirs and no inherited `CYTOKEN_*` variables, against the strict
 //! loopback emulator.
+//!
+//! The same tests run on Windows (under wine in CI): `set_mode` and `mode`
+//! stand a Unix mode for an equivalent DACL there, and since Windows' own
+//! folders (`%APPDATA%`, `%LOCALAPPDATA%`) come from the user profile, not the
+//! environment, the sandbox's paths are passed as `CYTOKEN_CACHE_DIR` and (once
+//! the file exists) `CYTOKEN_CONFIG`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -40,11 +46,10 @@ impl Sandbox {
 
     /// Writes the default config file with the given mode.
     pub fn write_config(&self, text: &str, mode: u32) -> PathBuf {
-        use std::os::unix::fs::PermissionsExt;
         let p = self.config_path();
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(&p, text).unwrap();
-        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
+        set_mode(&p, mode);
         p
     }
 
@@ -52,10 +57,16 @@ impl Sandbox {
     /// and docker find `git-credential-cytoken` / `docker-credential-cytoken`.
     pub fn link(&self, name: &str) -> PathBuf {
         let dir = self.home.path().join("bin");
-        let link = dir.join(name);
+        let link = dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
         if !link.exists() {
             std::fs::create_dir_all(&dir).unwrap();
+            #[cfg(unix)]
             std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_cytoken"), &link).unwrap();
+            // As `cytoken install-helpers` makes them on Windows.
+            #[cfg(windows)]
+            std::fs::hard_link(env!("CARGO_BIN_EXE_cytoken"), &link)
+                .or_else(|_| std::fs::copy(env!("CARGO_BIN_EXE_cytoken"), &link).map(drop))
+                .unwrap();
         }
         link
     }
@@ -74,6 +85,24 @@ impl Sandbox {
             .env("XDG_CONFIG_HOME", self.home.path().join(".config"))
             .env("XDG_CACHE_HOME", self.home.path().join(".cache"))
             .stdin(Stdio::null());
+        #[cfg(windows)]
+        {
+            // What a Windows process needs to start at all (Winsock wants
+            // SystemRoot), and the sandbox's dirs by name, since `dirs` asks
+            // the user profile, never the environment.
+            for var in ["SystemRoot", "SystemDrive", "windir", "TEMP", "TMP", "PATHEXT", "ComSpec"] {
+                if let Some(v) = std::env::var_os(var) {
+                    c.env(var, v);
+                }
+            }
+            c.env("USERPROFILE", self.home.path())
+                .env("APPDATA", self.home.path().join(".config"))
+                .env("LOCALAPPDATA", self.home.path().join(".cache"))
+                .env("CYTOKEN_CACHE_DIR", self.cache_dir());
+            if self.config_path().exists() {
+                c.env("CYTOKEN_CONFIG", self.config_path());
+            }
+        }
         c
     }
 
@@ -185,8 +214,253 @@ pub fn assert_no_secret(o: &Output) {
 }
 
 pub fn write_file(path: &Path, text: &str, mode: u32) {
-    use std::os::unix::fs::PermissionsExt;
     let mut f = std::fs::File::create(path).unwrap();
     f.write_all(text.as_bytes()).unwrap();
+    drop(f);
+    set_mode(path, mode);
+}
+
+/// `path` as a TOML string (Windows paths hold backslashes, TOML's escape).
+pub fn toml_path(path: &Path) -> String {
+    let s = path.display().to_string();
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// The fix cytoken names for a file others can read.
+#[cfg(unix)]
+pub const PRIVATE_FIX: &str = "chmod 600";
+#[cfg(windows)]
+pub const PRIVATE_FIX: &str = "icacls";
+
+/// Gives `path` the permissions of a Unix `mode` (on Windows a protected
+/// DACL: the owner bits for the current user, SYSTEM in full, group and other
+/// bits for Everyone).
+#[cfg(unix)]
+pub fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// The permission bits of `path` (on Windows: 0o600, or 0o700 for a
+/// directory, when it is owned by the current user and its DACL grants nobody
+/// but the user and SYSTEM; other accounts' grants add group/other bits, a
+/// foreign owner 0o7000).
+#[cfg(unix)]
+pub fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+pub fn symlink(target: &Path, link: &Path) {
+    std::os::unix::fs::symlink(target, link).unwrap();
+}
+
+#[cfg(windows)]
+pub use win::{alive, mode, set_mode, suspend, symlink};
+
+/// The Windows halves of the helpers above, and process control std lacks.
+#[cfg(windows)]
+mod win {
+    use std::ffi::c_void;
+    use std::os::windows::ffi::OsStrExt;
+    use std::os::windows::io::{AsRawHandle, FromRawHandle, OwnedHandle};
+    use std::path::Path;
+
+    use windows_sys::Win32::Foundation::LocalFree;
+    use windows_sys::Win32::Security::Authorization::{
+        ConvertStringSecurityDescriptorToSecurityDescriptorW, GetNamedSecurityInfoW,
+        SDDL_REVISION_1, SE_FILE_OBJECT,
+    };
+    use windows_sys::Win32::Security::{
+        ACE_HEADER, ACL, DACL_SECURITY_INFORMATION, GetAce, GetLengthSid, GetTokenInformation,
+        OWNER_SECURITY_INFORMATION, PROTECTED_DACL_SECURITY_INFORMATION, PSID, SetFileSecurityW,
+        TOKEN_QUERY, TOKEN_USER, TokenUser,
+    };
+    use windows_sys::Win32::System::Diagnostics::ToolHelp::{
+        CreateToolhelp32Snapshot, TH32CS_SNAPTHREAD, THREADENTRY32, Thread32First, Thread32Next,
+    };
+    use windows_sys::Win32::System::Threading::{
+        GetCurrentProcess, OpenProcess, OpenProcessToken, OpenThread, PROCESS_SYNCHRONIZE,
+        SuspendThread, THREAD_SUSPEND_RESUME, WaitForSingleObject,
+    };
+
+    fn wide(path: &Path) -> Vec<u16> {
+        path.as_os_str().encode_wide().chain(Some(0)).collect()
+    }
+
+    /// SAFETY: `sid` must be a valid SID.
+    unsafe fn sid_bytes(sid: PSID) -> Vec<u8> {
+        unsafe { std::slice::from_raw_parts(sid.cast::<u8>(), GetLengthSid(sid) as usize).to_vec() }
+    }
+
+    fn sid_string(b: &[u8]) -> String {
+        let auth = b[2..8].iter().fold(0u64, |n, x| n << 8 | u64::from(*x));
+        let mut s = format!("S-{}-{auth}", b[0]);
+        for c in b[8..].chunks_exact(4) {
+            s.push_str(&format!("-{}", u32::from_le_bytes([c[0], c[1], c[2], c[3]])));
+        }
+        s
+    }
+
+    const SYSTEM: &[u8] = &[1, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0];
+
+    fn me() -> Vec<u8> {
+        unsafe {
+            let mut token = std::ptr::null_mut();
+            assert!(OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &raw mut token) != 0);
+            let token = OwnedHandle::from_raw_handle(token);
+            let mut buf = vec![0u64; 64];
+            let mut len = 0;
+            assert!(
+                GetTokenInformation(
+                    token.as_raw_handle(),
+                    TokenUser,
+                    buf.as_mut_ptr().cast(),
+                    512,
+                    &raw mut len
+                ) != 0
+            );
+            sid_bytes((*buf.as_ptr().cast::<TOKEN_USER>()).User.Sid)
+        }
+    }
+
+    pub fn set_mode(path: &Path, mode: u32) {
+        let rights = |bits: u32| {
+            let mut m = 0u32;
+            if bits & 4 != 0 {
+                m |= 0x0012_0089;
+            }
+            if bits & 2 != 0 {
+                m |= 0x0012_0116 | 0x0001_0000 | 0x40;
+            }
+            if bits & 1 != 0 {
+                m |= 0x0012_00a0;
+            }
+            m
+        };
+        let mut sddl = String::from("D:P(A;;FA;;;SY)");
+        let own = rights(mode >> 6 & 7);
+        if own != 0 {
+            sddl.push_str(&format!("(A;;{own:#x};;;{})", sid_string(&me())));
+        }
+        let others = rights((mode >> 3 | mode) & 7);
+        if others != 0 {
+            sddl.push_str(&format!("(A;;{others:#x};;;WD)"));
+        }
+        let text: Vec<u16> = sddl.encode_utf16().chain(Some(0)).collect();
+        unsafe {
+            let mut sd = std::ptr::null_mut();
+            assert!(
+                ConvertStringSecurityDescriptorToSecurityDescriptorW(
+                    text.as_ptr(),
+                    SDDL_REVISION_1,
+                    &raw mut sd,
+                    std::ptr::null_mut()
+                ) != 0
+            );
+            let ok = SetFileSecurityW(
+                wide(path).as_ptr(),
+                DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION,
+                sd,
+            );
+            LocalFree(sd);
+            assert!(ok != 0, "{}: {}", path.display(), std::io::Error::last_os_error());
+        }
+    }
+
+    pub fn mode(path: &Path) -> u32 {
+        let me = me();
+        unsafe {
+            let (mut owner, mut dacl, mut sd): (PSID, *mut ACL, *mut c_void) =
+                (std::ptr::null_mut(), std::ptr::null_mut(), std::ptr::null_mut());
+            let rc = GetNamedSecurityInfoW(
+                wide(path).as_ptr(),
+                SE_FILE_OBJECT,
+                OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
+                &raw mut owner,
+                std::ptr::null_mut(),
+                &raw mut dacl,
+                std::ptr::null_mut(),
+                &raw mut sd,
+            );
+            assert_eq!(rc, 0, "{}", path.display());
+            let mut bits = if path.is_dir() { 0o700 } else { 0o600 };
+            if sid_bytes(owner) != me {
+                bits |= 0o7000;
+            }
+            if dacl.is_null() {
+                bits |= 0o077;
+            } else {
+                for i in 0..u32::from((*dacl).AceCount) {
+                    let mut p = std::ptr::null_mut();
+                    assert!(GetAce(dacl, i, &raw mut p) != 0);
+                    let h = p.cast::<ACE_HEADER>().read_unaligned();
+                    if h.AceFlags & 0x08 != 0 || h.AceType == 1 {
+                        continue; // inherit-only, or a deny
+                    }
+                    let mask = p.cast::<u8>().add(4).cast::<u32>().read_unaligned();
+                    let sid = sid_bytes(p.cast::<u8>().add(8).cast());
+                    if h.AceType != 0 || (sid != me && sid != SYSTEM) {
+                        if mask & 0x8000_0009 != 0 {
+                            bits |= 0o044;
+                        }
+                        if mask & 0x400d_0156 != 0 {
+                            bits |= 0o022;
+                        }
+                        if mask & 0x2000_0020 != 0 {
+                            bits |= 0o011;
+                        }
+                    }
+                }
+            }
+            LocalFree(sd);
+            bits
+        }
+    }
+
+    pub fn symlink(target: &Path, link: &Path) {
+        if target.is_dir() {
+            std::os::windows::fs::symlink_dir(target, link).unwrap();
+        } else {
+            std::os::windows::fs::symlink_file(target, link).unwrap();
+        }
+    }
+
+    /// Suspends every thread of process `pid`: what SIGSTOP does on Unix.
+    pub fn suspend(pid: u32) {
+        unsafe {
+            let snap = CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0);
+            let snap = OwnedHandle::from_raw_handle(snap);
+            let mut te: THREADENTRY32 = std::mem::zeroed();
+            te.dwSize = std::mem::size_of::<THREADENTRY32>() as u32;
+            let mut n = 0;
+            let mut more = Thread32First(snap.as_raw_handle(), &raw mut te) != 0;
+            while more {
+                if te.th32OwnerProcessID == pid {
+                    let t = OpenThread(THREAD_SUSPEND_RESUME, 0, te.th32ThreadID);
+                    if !t.is_null() {
+                        let t = OwnedHandle::from_raw_handle(t);
+                        if SuspendThread(t.as_raw_handle()) != u32::MAX {
+                            n += 1;
+                        }
+                    }
+                }
+                more = Thread32Next(snap.as_raw_handle(), &raw mut te) != 0;
+            }
+            assert!(n > 0, "no thread of {pid} suspended");
+        }
+    }
+
+    /// Whether process `pid` still runs.
+    pub fn alive(pid: u32) -> bool {
+        unsafe {
+            let h = OpenProcess(PROCESS_SYNCHRONIZE, 0, pid);
+            if h.is_null() {
+                return false;
+            }
+            let h = OwnedHandle::from_raw_handle(h);
+            WaitForSingleObject(h.as_raw_handle(), 0) == 0x102 // WAIT_TIMEOUT
+        }
+    }
 }

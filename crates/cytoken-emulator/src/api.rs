@@ -88,6 +88,9 @@ fn refuse(shared: &Shared, status: u16, message: &str, reason: &str) -> Response
 
 /// Answers one API request.
 pub(crate) fn answer(shared: &Shared, req: &ApiRequest) -> Response {
+    if crate::mtc::is_console_path(&req.path) {
+        return crate::mtc::answer(shared, req);
+    }
     let route = if req.path == DEVICES_PATH {
         Route::List
     } else {
@@ -262,7 +265,7 @@ fn device(shared: &Shared, index: usize, full: bool) -> Value {
     let mut v = json!({
         "id": device_id(index),
         "name": name,
-        "state": if index % 7 == 0 { "Offline" } else { "Online" },
+        "state": if index.is_multiple_of(7) { "Offline" } else { "Online" },
         "agent_version": format!("3.1.{}.{}", 1000 + index % 3, index % 10),
         "policy": { "id": policy_id, "name": policy_name },
         "date_first_registered": registered(index),
@@ -273,7 +276,7 @@ fn device(shared: &Shared, index: usize, full: bool) -> Value {
         obj.insert("host_name".into(), json!(name.to_ascii_lowercase()));
         obj.insert(
             "os_version".into(),
-            json!(if index % 2 == 0 {
+            json!(if index.is_multiple_of(2) {
                 "Windows 11"
             } else {
                 "Ubuntu 24.04"
@@ -283,8 +286,8 @@ fn device(shared: &Shared, index: usize, full: bool) -> Value {
             "last_logged_in_user".into(),
             json!(format!("user{:04}", index % 10_000)),
         );
-        obj.insert("update_available".into(), json!(index % 5 == 0));
-        obj.insert("is_safe".into(), json!(index % 11 != 0));
+        obj.insert("update_available".into(), json!(index.is_multiple_of(5)));
+        obj.insert("is_safe".into(), json!(!index.is_multiple_of(11)));
     }
     v
 }

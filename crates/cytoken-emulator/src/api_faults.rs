@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 use std::time::Duration;
 
-use crate::api::{DEVICES_PATH, page_of};
+use crate::api::{DEVICES_PATH, is_api_path, page_of};
 use crate::faults::{self, Fault, SeenRequest};
 use crate::http::ApiRequest;
 use crate::{Emulator, Shared, lock};
@@ -38,8 +38,10 @@ pub(crate) struct ApiKnobs {
 fn endpoint_of(req: &ApiRequest) -> String {
     if req.path == DEVICES_PATH {
         format!("{} {DEVICES_PATH}", req.method)
-    } else {
+    } else if is_api_path(&req.path) {
         format!("{} {DEVICES_PATH}/{{id}}", req.method)
+    } else {
+        format!("{} {}", req.method, req.path)
     }
 }
 
@@ -53,6 +55,11 @@ impl ApiKnobs {
         req: &ApiRequest,
     ) -> bool {
         *lock(&self.by_endpoint).entry(endpoint_of(req)).or_default() += 1;
+        // The device stand-in's faults only: other paths sharing this channel
+        // (the console's) are counted, never answered with a device fault.
+        if !is_api_path(&req.path) {
+            return false;
+        }
         *lock(&self.last) = Some(SeenRequest {
             method: req.method.clone(),
             path: req.path.clone(),

@@ -106,7 +106,7 @@ pub(crate) fn read_request(stream: &mut TcpStream, shared: &Shared) -> io::Resul
             "Malformed HTTP request",
         )));
     };
-    if crate::api::is_api_path(&parsed.path) {
+    if crate::api::is_api_path(&parsed.path) || crate::mtc::is_console_path(&parsed.path) {
         let body = match read_body(stream, &parsed, body)? {
             Ok(body) => body,
             Err(early) => return Ok(Request::Early(early)),

@@ -33,6 +33,7 @@ mod api_faults;
 #[cfg(feature = "faults")]
 mod faults;
 mod http;
+mod mtc;
 mod token;
 
 #[cfg(feature = "faults")]
@@ -69,6 +70,8 @@ struct Shared {
     access_dec: DecodingKey,
     /// The API stand-in's synthetic devices.
     devices: api::Devices,
+    /// The multi-tenant console's partner apps and counters.
+    console: mtc::Console,
     #[cfg(feature = "faults")]
     knobs: faults::Knobs,
     #[cfg(feature = "faults")]
@@ -148,6 +151,7 @@ impl Emulator {
             access_enc,
             access_dec,
             devices: api::Devices::default(),
+            console: mtc::Console::default(),
             #[cfg(feature = "faults")]
             knobs: faults::Knobs::default(),
             #[cfg(feature = "faults")]
@@ -204,6 +208,27 @@ impl Emulator {
     pub fn allow_scopes(&self, app_id: &str, scopes: &[&str]) {
         let set = scopes.iter().map(|s| (*s).to_owned()).collect();
         lock(&self.shared.allowed_scopes).insert(app_id.to_owned(), set);
+    }
+
+    /// Registers a multi-tenant console partner app with its secret and the
+    /// tenants it manages.
+    pub fn register_console_app(&self, app_id: &str, secret: &str, tenants: &[&str]) {
+        self.shared.console.register(app_id, secret, tenants);
+    }
+
+    /// The console's token URL (`…/public/v2/us/auth`).
+    pub fn console_url(&self) -> String {
+        format!("http://{}/public/v2/us/auth", connectable(self.shared.addr))
+    }
+
+    /// Console token requests received (`POST …/auth`), whatever the outcome.
+    pub fn console_grants(&self) -> usize {
+        self.shared.console.grants()
+    }
+
+    /// Tenant-app requests received, whatever the outcome.
+    pub fn tenant_app_requests(&self) -> usize {
+        self.shared.console.tenant_apps()
     }
 
     /// Number of POSTs to the token path received, whatever the outcome.

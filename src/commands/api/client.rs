@@ -131,7 +131,8 @@ impl Client {
     pub(super) fn bearer(&self) -> Result<String> {
         let mut held = lock(&self.held);
         if let Some((token, refresh_at)) = &held.token {
-            let due = *refresh_at <= clock::now() && held.asked.is_none_or(|a| a.elapsed() >= REASK);
+            let due =
+                *refresh_at <= clock::now() && held.asked.is_none_or(|a| a.elapsed() >= REASK);
             if !due {
                 return Ok(token.clone());
             }
@@ -239,11 +240,13 @@ impl Client {
                                 RATE_BUDGET.as_secs()
                             )
                         } else {
-                            format!(" (rate limited, after {} waits)", limited)
+                            format!(" (rate limited, after {limited} waits)")
                         };
                         return Ok(Answer { response, note });
                     }
-                    if (500..=599).contains(&status) && req.idempotent() && failed + 1 < MAX_ATTEMPTS
+                    if (500..=599).contains(&status)
+                        && req.idempotent()
+                        && failed + 1 < MAX_ATTEMPTS
                     {
                         failed += 1;
                         drop(response);
@@ -261,7 +264,11 @@ impl Client {
         }
     }
 
-    fn attempt(&self, req: &Req<'_>, token: &str) -> std::result::Result<Response<Body>, ureq::Error> {
+    fn attempt(
+        &self,
+        req: &Req<'_>,
+        token: &str,
+    ) -> std::result::Result<Response<Body>, ureq::Error> {
         let mut bearer = HeaderValue::from_str(&format!("Bearer {token}"))
             .map_err(|e| ureq::Error::Http(e.into()))?;
         // Kept out of any debug rendering of the request.
@@ -277,28 +284,26 @@ impl Client {
             builder = builder.header(name, value);
         }
         // Accept is the agent's `application/json` unless -H gives another.
-        match req.body {
-            Some(body) => {
-                let request = builder.body(body).map_err(ureq::Error::Http)?;
-                let request = self
-                    .agent
-                    .configure_request(request)
-                    .timeout_recv_response(Some(RESPONSE_TIMEOUT))
-                    .timeout_recv_body(req.body_timeout)
-                    .build();
-                self.agent.run(request)
-            }
-            None => {
-                let request = builder.body(()).map_err(ureq::Error::Http)?;
-                let request = self
-                    .agent
-                    .configure_request(request)
-                    .timeout_recv_response(Some(RESPONSE_TIMEOUT))
-                    .timeout_recv_body(req.body_timeout)
-                    .build();
-                self.agent.run(request)
-            }
+        if let Some(body) = req.body {
+            let request = builder.body(body).map_err(ureq::Error::Http)?;
+            return self.run(request, req.body_timeout);
         }
+        let request = builder.body(()).map_err(ureq::Error::Http)?;
+        self.run(request, req.body_timeout)
+    }
+
+    fn run<B: ureq::AsSendBody>(
+        &self,
+        request: Request<B>,
+        body_timeout: Option<Duration>,
+    ) -> std::result::Result<Response<Body>, ureq::Error> {
+        let request = self
+            .agent
+            .configure_request(request)
+            .timeout_recv_response(Some(RESPONSE_TIMEOUT))
+            .timeout_recv_body(body_timeout)
+            .build();
+        self.agent.run(request)
     }
 
     /// Whether a transport failure is worth another try, and its cause in words.
@@ -320,16 +325,16 @@ impl Client {
             ureq::Error::Io(io) => (true, format!("network error talking to {host}{via}: {io}")),
             ureq::Error::ConnectProxyFailed(why) => (
                 true,
-                format!("cannot reach {host}{via}: {}", sanitize(&why, SNIPPET_CHARS)),
+                format!(
+                    "cannot reach {host}{via}: {}",
+                    sanitize(&why, SNIPPET_CHARS)
+                ),
             ),
             ureq::Error::Rustls(_) | ureq::Error::Tls(_) | ureq::Error::Pem(_) => {
                 let text = e.to_string();
                 (false, self.tls(&text))
             }
-            other => (
-                false,
-                format!("{}", sanitize(&other.to_string(), 2 * SNIPPET_CHARS)),
-            ),
+            other => (false, sanitize(&other.to_string(), 2 * SNIPPET_CHARS)),
         }
     }
 

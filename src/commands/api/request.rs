@@ -89,7 +89,10 @@ impl Plan {
                     )));
                 }
             }
-            (Vec::new(), Some(Value::Object(object).to_string().into_bytes()))
+            (
+                Vec::new(),
+                Some(Value::Object(object).to_string().into_bytes()),
+            )
         };
         if let Some(input) = &args.input {
             if fields_in_query(&method) {
@@ -121,11 +124,6 @@ impl Plan {
             body,
             headers,
         })
-    }
-
-    /// Whether the request carries a `Content-Type` of its own.
-    pub(super) fn has_header(&self, name: &str) -> bool {
-        self.headers.iter().any(|(n, _)| n.as_str() == name)
     }
 }
 
@@ -307,9 +305,12 @@ fn is_absolute(path: &str) -> bool {
 /// origin. Any other origin is refused (exit 2): the bearer token is for the
 /// profile's API, never for whatever host a PATH names.
 pub(super) fn url(api_base: &str, path: &str, query: &[(String, String)]) -> Result<Uri> {
-    let base: Uri = api_base
-        .parse()
-        .map_err(|_| Error::config(format!("api_url {} is not a valid URL", quote_url(api_base))))?;
+    let base: Uri = api_base.parse().map_err(|_| {
+        Error::config(format!(
+            "api_url {} is not a valid URL",
+            quote_url(api_base)
+        ))
+    })?;
     let origin = Origin::of(&base)
         .ok_or_else(|| Error::config(format!("api_url {} has no host", quote_url(api_base))))?;
     let mut text = if is_absolute(path) {
@@ -388,11 +389,25 @@ mod tests {
         assert_eq!(p.method, Method::GET);
         assert_eq!(p.body, None);
         let u = url("http://127.0.0.1:9/", &p.path, &p.query).unwrap();
-        assert_eq!(u.to_string(), "http://127.0.0.1:9/devices/v2?q=a%20b%26c&n=5");
+        assert_eq!(
+            u.to_string(),
+            "http://127.0.0.1:9/devices/v2?q=a%20b%26c&n=5"
+        );
 
         let p = plan(&[
-            "-X", "put", "devices/v2/x", "-f", "name=web01", "-F", "policy_id=null", "-F",
-            "n=1.5", "-F", "s=[1]", "-f", "t=true",
+            "-X",
+            "put",
+            "devices/v2/x",
+            "-f",
+            "name=web01",
+            "-F",
+            "policy_id=null",
+            "-F",
+            "n=1.5",
+            "-F",
+            "s=[1]",
+            "-f",
+            "t=true",
         ])
         .unwrap();
         assert_eq!(p.method, Method::PUT);
@@ -455,7 +470,7 @@ mod tests {
         );
         assert_eq!(
             ok("HTTPS://ProtectAPI-euc1.cylance.com:443/users/v2"),
-            "https://protectapi-euc1.cylance.com:443/users/v2"
+            "https://ProtectAPI-euc1.cylance.com:443/users/v2"
         );
         assert_eq!(
             ok("@evil.example/x"),
@@ -474,9 +489,13 @@ mod tests {
         }
         // A base with a path prefix keeps it.
         assert_eq!(
-            url("http://127.0.0.1:8/api/", "devices/v2", &[("a".into(), "1".into())])
-                .unwrap()
-                .to_string(),
+            url(
+                "http://127.0.0.1:8/api/",
+                "devices/v2",
+                &[("a".into(), "1".into())]
+            )
+            .unwrap()
+            .to_string(),
             "http://127.0.0.1:8/api/devices/v2?a=1"
         );
     }

@@ -1,0 +1,258 @@
+//! One page of a Cylance list (`{page_number, page_size, total_pages,
+//! total_number_of_items, page_items}`): its counts, and its items as the
+//! server's own bytes (no re-serialisation, so key order and number precision
+//! survive), each compacted onto one line.
+
+use std::ops::Range;
+
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use serde_json::Value;
+
+/// A page's counts and where its items are in the body.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) struct ListPage {
+    pub page_number: Option<u64>,
+    pub total_pages: u64,
+    pub total_items: Option<u64>,
+    pub items: Vec<Range<usize>>,
+}
+
+/// The fields read; the items are only validated here and found by [`spans`].
+#[derive(Deserialize)]
+struct Head {
+    page_number: Option<Value>,
+    total_pages: Option<Value>,
+    total_number_of_items: Option<Value>,
+    page_items: Option<IgnoredAny>,
+}
+
+/// A count as the service may send it: a number or a numeric string.
+fn count(v: Option<&Value>) -> Option<u64> {
+    match v? {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// Parses a list page; the error says what is missing, for the message.
+pub(super) fn parse(body: &[u8]) -> Result<ListPage, String> {
+    // Validates the whole body first (serde_json, no allocation for the items),
+    // so the scanner below only ever walks well-formed JSON.
+    let head: Head = serde_json::from_slice(body)
+        .map_err(|e| format!("the answer is not a JSON list page ({e})"))?;
+    if head.page_items.is_none() {
+        return Err("the answer has no page_items".into());
+    }
+    let total_pages = count(head.total_pages.as_ref())
+        .ok_or_else(|| "the answer has no numeric total_pages".to_string())?;
+    let items =
+        spans(body).ok_or_else(|| "page_items is not an array in a JSON object".to_string())?;
+    Ok(ListPage {
+        page_number: count(head.page_number.as_ref()),
+        total_pages,
+        total_items: count(head.total_number_of_items.as_ref()),
+        items,
+    })
+}
+
+fn ws(b: &[u8], mut i: usize) -> usize {
+    while b
+        .get(i)
+        .is_some_and(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
+    {
+        i += 1;
+    }
+    i
+}
+
+/// The index after the string starting at `b[i] == '"'`.
+fn skip_string(b: &[u8], mut i: usize) -> Option<usize> {
+    i += 1;
+    loop {
+        match b.get(i)? {
+            b'\\' => i += 2,
+            b'"' => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+}
+
+/// The index after the value starting at `b[i]`.
+fn skip_value(b: &[u8], mut i: usize) -> Option<usize> {
+    match b.get(i)? {
+        b'"' => skip_string(b, i),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            loop {
+                match b.get(i)? {
+                    b'"' => {
+                        i = skip_string(b, i)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(i + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+        }
+        _ => {
+            while b
+                .get(i)
+                .is_some_and(|c| !matches!(c, b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r'))
+            {
+                i += 1;
+            }
+            Some(i)
+        }
+    }
+}
+
+/// The byte ranges of the `page_items` elements of a top-level object (the
+/// body already validated as JSON).
+fn spans(b: &[u8]) -> Option<Vec<Range<usize>>> {
+    let mut i = ws(b, 0);
+    if b.get(i) != Some(&b'{') {
+        return None;
+    }
+    i += 1;
+    loop {
+        i = ws(b, i);
+        if b.get(i)? == &b'}' {
+            return None;
+        }
+        let key_start = i;
+        i = skip_string(b, i)?;
+        let key = &b[key_start..i];
+        let is_items = key == b"\"page_items\""
+            || (key.contains(&b'\\')
+                && serde_json::from_slice::<String>(key).is_ok_and(|k| k == "page_items"));
+        i = ws(b, i);
+        if b.get(i)? != &b':' {
+            return None;
+        }
+        i = ws(b, i + 1);
+        if is_items {
+            return elements(b, i);
+        }
+        i = ws(b, skip_value(b, i)?);
+        if b.get(i)? == &b',' {
+            i += 1;
+        }
+    }
+}
+
+fn elements(b: &[u8], mut i: usize) -> Option<Vec<Range<usize>>> {
+    if b.get(i)? != &b'[' {
+        return None;
+    }
+    let mut out = Vec::new();
+    i = ws(b, i + 1);
+    if b.get(i)? == &b']' {
+        return Some(out);
+    }
+    loop {
+        let end = skip_value(b, i)?;
+        out.push(i..end);
+        i = ws(b, end);
+        match b.get(i)? {
+            b',' => i = ws(b, i + 1),
+            b']' => return Some(out),
+            _ => return None,
+        }
+    }
+}
+
+/// Appends `item` without the whitespace between its tokens, so that every
+/// item is one line (NDJSON) whatever the server's formatting.
+pub(super) fn compact(item: &[u8], out: &mut Vec<u8>) {
+    if !item
+        .iter()
+        .any(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
+    {
+        out.extend_from_slice(item);
+        return;
+    }
+    let (mut in_string, mut escaped) = (false, false);
+    for &c in item {
+        if in_string {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == b'\\' {
+                escaped = true;
+            } else if c == b'"' {
+                in_string = false;
+            }
+        } else if !matches!(c, b' ' | b'\t' | b'\n' | b'\r') {
+            out.push(c);
+            in_string = c == b'"';
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn items(body: &str) -> Vec<String> {
+        let page = parse(body.as_bytes()).unwrap();
+        page.items
+            .into_iter()
+            .map(|r| {
+                let mut out = Vec::new();
+                compact(&body.as_bytes()[r], &mut out);
+                String::from_utf8(out).unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn items_keep_the_servers_bytes_on_one_line() {
+        let body = r#"{ "page_number": "2", "page_size": 3, "total_pages": 4,
+            "total_number_of_items": 10, "other": {"page_items": [9]},
+            "page_items": [ {"z": 1, "a": "x y\n\"]}", "n": 12345678901234567890123},
+              [ 1 , 2 ], "s", 7, null ] }"#;
+        let page = parse(body.as_bytes()).unwrap();
+        assert_eq!(
+            (page.page_number, page.total_pages, page.total_items),
+            (Some(2), 4, Some(10))
+        );
+        assert_eq!(
+            items(body),
+            [
+                r#"{"z":1,"a":"x y\n\"]}","n":12345678901234567890123}"#,
+                "[1,2]",
+                r#""s""#,
+                "7",
+                "null"
+            ]
+        );
+        assert!(items(r#"{"total_pages":0,"page_items":[]}"#).is_empty());
+        assert_eq!(items(r#"{"total_pages":1,"page_\u0069tems":[1]}"#), ["1"]);
+    }
+
+    #[test]
+    fn what_is_not_a_list_page_is_an_error() {
+        for body in [
+            "",
+            "[]",
+            r#"{"total_pages":1}"#,
+            r#"{"page_items":[]}"#,
+            r#"{"total_pages":"x","page_items":[]}"#,
+            r#"{"total_pages":1,"page_items":{}}"#,
+            r#"{"total_pages":1,"page_items":[1,]}"#,
+            r#"{"total_pages":1,"page_items":[1]"#,
+            r#"[1, {"total_pages":1,"page_items":[]}]"#,
+        ] {
+            assert!(parse(body.as_bytes()).is_err(), "{body}");
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! Where tokens come from and where they go: the token endpoint (`auth_url`
+//! or `region`) and the API base, for the Cylance flow and for the
+//! multi-tenant console (DESIGN §1, §10, §11).
+
+use super::service::{mtc_auth_url, mtc_protect_region, region_url};
+use super::{Env, Flags, Flow, Profile};
+use crate::error::{Error, Result};
+
+/// The endpoints of one selection.
+pub(crate) struct Endpoints {
+    pub(crate) auth_url: String,
+    pub(crate) api_url: String,
+    /// With `flow = "mtc"`: the console's API base (the token URL without its
+    /// `auth`), where `tenants/tenant-app/<tenant>` is asked.
+    pub(crate) console: Option<String>,
+}
+
+pub(crate) fn resolve(
+    flags: &Flags,
+    env: &Env,
+    p: &Profile,
+    flow: Flow,
+    tenant: Option<&str>,
+    where_: &dyn Fn(&str) -> String,
+) -> Result<Endpoints> {
+    let region_of = |r: &str| match flow {
+        Flow::Cylance => region_url(r),
+        Flow::Mtc => mtc_auth_url(r),
+    };
+    // Layer by layer (flags, then environment, then profile): the first layer
+    // that names an endpoint wins, and within a layer auth_url beats region.
+    let layers = [
+        (flags.auth_url.clone(), flags.region.clone()),
+        (env.var("CYTOKEN_AUTH_URL"), env.var("CYTOKEN_REGION")),
+        (p.auth_url.clone(), p.region.clone()),
+    ];
+    let named = layers
+        .into_iter()
+        .enumerate()
+        .find(|(_, (u, r))| u.is_some() || r.is_some());
+    let region = named
+        .as_ref()
+        .and_then(|(_, (_, r))| r.clone())
+        .unwrap_or_else(|| match flow {
+            Flow::Cylance => "na".into(),
+            Flow::Mtc => "us".into(),
+        });
+    let auth_url = match named {
+        Some((_, (Some(u), _))) => u,
+        // A bad region in the profile names the file and the key.
+        Some((2, (None, Some(r)))) => {
+            region_of(&r).map_err(|e| Error::config(format!("{}: {e}", where_("region"))))?
+        }
+        _ => region_of(&region)?,
+    };
+    crate::endpoint::check_auth_url(&auth_url)?;
+    let origin = {
+        let uri: ureq::http::Uri = auth_url.trim().parse().map_err(|_| {
+            Error::config(format!(
+                "auth_url {} is not a valid URL",
+                crate::redact::quote_url(&auth_url)
+            ))
+        })?;
+        let scheme = uri.scheme_str().unwrap_or("https");
+        let authority = uri.authority().map_or("", |a| a.as_str());
+        format!("{scheme}://{authority}/")
+    };
+    match flow {
+        // A region's API host is its token host.
+        Flow::Cylance => Ok(Endpoints {
+            api_url: api_url(env, p, &origin, where_)?,
+            auth_url,
+            console: None,
+        }),
+        Flow::Mtc => {
+            let console = auth_url
+                .trim()
+                .strip_suffix("auth")
+                .filter(|b| b.ends_with('/'))
+                .ok_or_else(|| {
+                    Error::config(format!(
+                        "{}: with flow = \"mtc\" the token URL must end in /auth (the \
+                         console's API is the same prefix), e.g. \
+                         https://api-admin.cylance.com/public/v2/us/auth",
+                        where_("auth_url")
+                    ))
+                })?
+                .to_string();
+            // The console's token works against the console; a tenant's
+            // token against its Protect region.
+            let default = if tenant.is_some() {
+                let protect = region_url(mtc_protect_region(&region)?)?;
+                protect
+                    .strip_suffix(super::service::TOKEN_PATH)
+                    .map_or_else(|| protect.clone(), |host| format!("{host}/"))
+            } else {
+                console.clone()
+            };
+            Ok(Endpoints {
+                api_url: api_url(env, p, &default, where_)?,
+                auth_url,
+                console: Some(console),
+            })
+        }
+    }
+}
+
+/// The API base: `CYTOKEN_API_URL` > the profile's `api_url` > `default`. The bearer token goes
+/// there, so it is held to the same policy as auth_url (https, plain http to
+/// loopback only, no userinfo) and must not carry a query.
+fn api_url(
+    env: &Env,
+    p: &Profile,
+    default: &str,
+    where_: &dyn Fn(&str) -> String,
+) -> Result<String> {
+    let (url, key) = match (env.var("CYTOKEN_API_URL"), &p.api_url) {
+        (Some(u), _) => (u, "CYTOKEN_API_URL".to_string()),
+        (None, Some(u)) => (u.clone(), where_("api_url")),
+        (None, None) => return Ok(default.to_string()),
+    };
+    let refuse = |why: String| Error::config(format!("{key}: {why}"));
+    crate::endpoint::check_auth_url(&url).map_err(|e| {
+        refuse(
+            e.message()
+                .replacen("auth_url", "api_url", 1)
+                .replace("/auth/v2/token", "/"),
+        )
+    })?;
+    if url.contains(['?', '#']) {
+        return Err(refuse(format!(
+            "api_url {} has a query or fragment: give the API base only, e.g. https://protectapi.cylance.com/",
+            crate::redact::quote_url(&url)
+        )));
+    }
+    Ok(url.trim().to_string())
+}

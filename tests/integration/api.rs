@@ -1,0 +1,488 @@
+//! `cytoken api` through the binary against the emulator's Cylance API
+//! stand-in: one request, fields and bodies, pagination order and completeness
+//! with pages answering out of order, 429, 5xx, the 401 replacement (one
+//! exchange across 16 processes), origin refusal, exit 5, flat memory (peak
+//! RSS from GNU time) and the progress line under a pty (util-linux `script`).
+
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::support::*;
+
+fn api(sb: &Sandbox, args: &[&str]) -> Output {
+    let mut all = vec!["api"];
+    all.extend_from_slice(args);
+    sb.run(&all)
+}
+
+fn device_id(i: usize) -> String {
+    cytoken_emulator::api::device_id(i)
+}
+
+fn ids(items: &[Value]) -> Vec<String> {
+    items
+        .iter()
+        .map(|d| d["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn all_ids(n: usize) -> Vec<String> {
+    (0..n).map(device_id).collect()
+}
+
+fn retry_after(status: u16, secs: &str) -> Fault {
+    Fault::Status {
+        status,
+        body: r#"{"message":"Too many requests"}"#.into(),
+        headers: vec![("Retry-After".into(), secs.into())],
+    }
+}
+
+#[test]
+fn a_get_streams_the_body_with_the_bearer_token_and_accept() {
+    let sb = Sandbox::new();
+    sb.emu.set_devices(3);
+    let id = device_id(1);
+    // No CYTOKEN_API_URL: the API base is the origin of auth_url.
+    let o = api(&sb, &[&format!("devices/v2/{id}")]);
+    assert_status(&o, 0);
+    let device: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(device["id"], id.as_str());
+    let seen = sb.emu.last_api_request().unwrap();
+    let bearer = seen.header("authorization").unwrap();
+    assert!(
+        sb.emu
+            .verify_access_token(bearer.strip_prefix("Bearer ").unwrap())
+    );
+    assert_eq!(seen.header("accept"), Some("application/json"));
+    assert_eq!(sb.emu.issued(), 1);
+
+    // The cached token serves the next call; -i shows the status and headers.
+    let o = api(&sb, &["-i", "/devices/v2", "-F", "page_size=2"]);
+    assert_status(&o, 0);
+    let out = stdout(&o);
+    assert!(out.starts_with("HTTP/1.1 200 OK\n"), "{out}");
+    let (head, body) = out.split_once("\n\n").unwrap();
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-type: application/json"),
+        "{head}"
+    );
+    assert_eq!(serde_json::from_str::<Value>(body).unwrap()["page_size"], 2);
+    assert_eq!(sb.emu.last_api_request().unwrap().query, "page_size=2");
+    assert_eq!(sb.emu.issued(), 1);
+    assert_no_secret(&o);
+}
+
+#[test]
+fn fields_make_a_json_body_for_put_and_input_sends_a_file_or_stdin() {
+    let sb = Sandbox::new();
+    sb.emu.set_devices(2);
+    let path = format!("devices/v2/{}", device_id(0));
+    let o = api(
+        &sb,
+        &[
+            "-X",
+            "PUT",
+            &path,
+            "-f",
+            "name=web01",
+            "-F",
+            "policy_id=null",
+        ],
+    );
+    assert_status(&o, 0);
+    assert!(o.stdout.is_empty());
+    let seen = sb.emu.last_api_request().unwrap();
+    assert_eq!(seen.method, "PUT");
+    assert_eq!(seen.header("content-type"), Some("application/json"));
+    let body: Value = serde_json::from_slice(&seen.body).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"name": "web01", "policy_id": null})
+    );
+    let o = api(&sb, &[&path]);
+    assert_eq!(
+        serde_json::from_slice::<Value>(&o.stdout).unwrap()["name"],
+        "web01"
+    );
+
+    let mut cmd = sb.cmd();
+    cmd.args(["api", "-X", "PUT", &path, "--input", "-"]);
+    let o = feed(cmd, br#"{"name": "web02"}"#);
+    assert_status(&o, 0);
+    let file = sb.home.path().join("body.json");
+    std::fs::write(&file, r#"{"name": "web03"}"#).unwrap();
+    let o = api(
+        &sb,
+        &["-X", "PUT", &path, "--input", file.to_str().unwrap()],
+    );
+    assert_status(&o, 0);
+    let o = api(&sb, &[&path]);
+    assert_eq!(
+        serde_json::from_slice::<Value>(&o.stdout).unwrap()["name"],
+        "web03"
+    );
+    assert_eq!(sb.emu.api_requests("PUT /devices/v2/{id}"), 3);
+}
+
+#[test]
+fn pages_answering_out_of_order_are_written_in_order_once_each() {
+    let sb = Sandbox::new();
+    sb.emu.set_devices(1000);
+    // Early pages slowest: later pages arrive first and must wait their turn.
+    for (page, ms) in [(2, 600), (3, 400), (4, 300), (6, 200), (9, 100)] {
+        sb.emu.delay_page(page, Duration::from_millis(ms));
+    }
+    let o = api(
+        &sb,
+        &[
+            "--paginate",
+            "--page-size",
+            "50",
+            "--jobs",
+            "8",
+            "devices/v2",
+        ],
+    );
+    assert_status(&o, 0);
+    let items: Vec<Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(ids(&items), all_ids(1000));
+    for page in 1..=20 {
+        assert_eq!(sb.emu.page_requests(page), 1, "page {page}");
+    }
+    assert_eq!(sb.emu.api_requests("GET /devices/v2"), 20);
+    // Nothing on a pipe's stderr: no progress line.
+    assert_eq!(stderr(&o), "");
+
+    let o = api(
+        &sb,
+        &["--paginate", "--page-size", "30", "--ndjson", "devices/v2"],
+    );
+    assert_status(&o, 0);
+    let lines: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(ids(&lines), all_ids(1000));
+
+    // An empty list is an empty array.
+    sb.emu.set_devices(0);
+    let o = api(&sb, &["--paginate", "devices/v2"]);
+    assert_status(&o, 0);
+    assert_eq!(stdout(&o), "[]\n");
+    assert_eq!(sb.emu.issued(), 1, "one token for every page and call");
+}
+
+#[test]
+fn pagination_rides_out_429_and_5xx() {
+    let sb = Sandbox::new();
+    sb.emu.set_devices(200);
+    sb.emu.push_api_fault(Fault::status(502, "{}"));
+    sb.emu
+        .fail_page(3, Fault::status(503, r#"{"message":"busy"}"#), 2);
+    sb.emu.fail_page(5, retry_after(429, "1"), 1);
+    let t = Instant::now();
+    let o = api(&sb, &["--paginate", "--page-size", "20", "devices/v2"]);
+    assert_status(&o, 0);
+    assert!(
+        t.elapsed() >= Duration::from_secs(1),
+        "Retry-After honoured"
+    );
+    let items: Vec<Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(ids(&items), all_ids(200));
+    assert_eq!(sb.emu.page_requests(1), 2);
+    assert_eq!(sb.emu.page_requests(3), 3);
+    assert_eq!(sb.emu.page_requests(5), 2);
+    assert_eq!(
+        (
+            sb.emu.api_answers(502),
+            sb.emu.api_answers(503),
+            sb.emu.api_answers(429)
+        ),
+        (1, 2, 1)
+    );
+}
+
+#[test]
+fn a_page_that_keeps_failing_is_named_and_nothing_is_passed_off_as_complete() {
+    let sb = Sandbox::new();
+    sb.emu.set_devices(200);
+    sb.emu
+        .fail_page(4, Fault::status(500, r#"{"message":"boom"}"#), 100);
+    let o = api(&sb, &["--paginate", "--page-size", "20", "devices/v2"]);
+    assert_status(&o, 5);
+    let err = stderr(&o);
+    assert!(err.contains("page 4 of 10"), "{err}");
+    assert!(
+        err.contains("500") && err.contains("boom") && err.contains("3 attempts"),
+        "{err}"
+    );
+    assert_eq!(sb.emu.page_requests(4), 3, "at most 3 attempts");
+    // Pages 1..=3 were written, the array is left open: jq would fail, not
+    // read a partial list as the whole.
+    let out = stdout(&o);
+    assert!(!out.trim_end().ends_with(']'), "{out}");
+    assert!(serde_json::from_str::<Value>(&out).is_err());
+    assert!(out.contains(&device_id(59)) && !out.contains(&device_id(60)));
+
+    // Page 1 failing: its body is the output, as for one request.
+    let sb = Sandbox::new();
+    sb.emu.set_devices(10);
+    sb.emu
+        .fail_page(1, Fault::status(500, r#"{"message":"down"}"#), 100);
+    let o = api(&sb, &["--paginate", "devices/v2"]);
+    assert_status(&o, 5);
+    assert!(stderr(&o).contains("page 1:"), "{}", stderr(&o));
+    assert_eq!(stdout(&o), r#"{"message":"down"}"#);
+}
+
+#[test]
+fn an_error_status_exits_5_with_the_message_and_the_body() {
+    let sb = Sandbox::new();
+    sb.emu.set_devices(1);
+    let o = api(&sb, &[&format!("devices/v2/{}", device_id(7))]);
+    assert_status(&o, 5);
+    assert_eq!(
+        serde_json::from_slice::<Value>(&o.stdout).unwrap()["message"],
+        "Device not found"
+    );
+    let err = stderr(&o);
+    assert!(
+        err.contains("404 Not Found") && err.contains("Device not found"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+
+    // 5xx: retried for PUT (idempotent), never for POST.
+    sb.emu.push_api_fault(Fault::status(503, "{}"));
+    sb.emu.push_api_fault(Fault::status(503, "{}"));
+    sb.emu.push_api_fault(Fault::status(503, "{}"));
+    let path = format!("devices/v2/{}", device_id(0));
+    let o = api(&sb, &["-X", "PUT", &path, "-f", "name=x"]);
+    assert_status(&o, 5);
+    assert!(stderr(&o).contains("503") && stderr(&o).contains("after 3 attempts"));
+    assert_eq!(sb.emu.api_requests("PUT /devices/v2/{id}"), 3);
+    sb.emu.push_api_fault(Fault::status(503, "{}"));
+    let o = api(&sb, &["-X", "POST", "devices/v2", "-f", "name=x"]);
+    assert_status(&o, 5);
+    assert_eq!(sb.emu.api_requests("POST /devices/v2"), 1);
+    // Not a fault: the stand-in's own 405.
+    let o = api(&sb, &["-X", "POST", "devices/v2", "-f", "name=x"]);
+    assert_status(&o, 5);
+    assert!(stderr(&o).contains("405"), "{}", stderr(&o));
+
+    // A Retry-After beyond the budget is answered at once, not slept through.
+    sb.emu.push_api_fault(retry_after(429, "3600"));
+    let t = Instant::now();
+    let o = api(&sb, &["devices/v2"]);
+    assert_status(&o, 5);
+    assert!(t.elapsed() < Duration::from_secs(5));
+    assert!(
+        stderr(&o).contains("429") && stderr(&o).contains("beyond"),
+        "{}",
+        stderr(&o)
+    );
+
+    // Nothing listening at the API: retried, then exit 4.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", closed.local_addr().unwrap());
+    drop(closed);
+    let o = sb
+        .cmd()
+        .env("CYTOKEN_API_URL", &url)
+        .args(["api", "devices/v2"])
+        .output()
+        .unwrap();
+    assert_status(&o, 4);
+    assert!(stderr(&o).contains("after 3 attempts"), "{}", stderr(&o));
+    assert_no_secret(&o);
+}
+
+#[test]
+fn the_token_never_goes_to_another_origin() {
+    let sb = Sandbox::new();
+    let other = Emulator::start().unwrap();
+    let port = sb.emu.addr().port();
+    for path in [
+        "https://evil.example/devices/v2".to_string(),
+        format!("{}devices/v2", other.api_url()),
+        format!("http://localhost:{port}/devices/v2"),
+        format!("https://127.0.0.1:{port}/devices/v2"),
+        format!("http://x@127.0.0.1:{port}/devices/v2"),
+    ] {
+        let o = api(&sb, &[&path]);
+        assert_status(&o, 2);
+        assert!(stderr(&o).contains("API base"), "{path}: {}", stderr(&o));
+    }
+    // Refused before any token was minted or request sent.
+    assert_eq!((sb.emu.requests(), other.requests()), (0, 0));
+    assert_eq!(other.last_api_request(), None);
+
+    // The same origin spelled out is fine.
+    sb.emu.set_devices(1);
+    let o = api(&sb, &[&format!("{}devices/v2", sb.emu.api_url())]);
+    assert_status(&o, 0);
+
+    // api_url is held to the auth_url policy.
+    for bad in [
+        "http://10.0.0.1/",
+        "https://u:p@example.com/",
+        "ftp://example.com/",
+        "https://x/?a=1",
+    ] {
+        let o = sb
+            .cmd()
+            .env("CYTOKEN_API_URL", bad)
+            .args(["api", "devices/v2"])
+            .output()
+            .unwrap();
+        assert_status(&o, 2);
+        assert!(
+            stderr(&o).contains("CYTOKEN_API_URL"),
+            "{bad}: {}",
+            stderr(&o)
+        );
+        assert!(!stderr(&o).contains("u:p@"), "{}", stderr(&o));
+    }
+}
+
+#[test]
+fn a_401_replaces_the_token_once_across_16_processes() {
+    let sb = Sandbox::new();
+    sb.emu.set_devices(5);
+    assert_status(&sb.run(&[]), 0);
+    assert_eq!((sb.emu.requests(), sb.emu.issued()), (1, 1));
+    // Every process reads the cached token, which the API now refuses; the
+    // delay lets all 16 hold it before the first 401 comes back.
+    assert_eq!(sb.emu.revoke_issued(), 1);
+    sb.emu.set_api_delay(Duration::from_millis(1500));
+    let children: Vec<_> = (0..16)
+        .map(|_| {
+            sb.cmd()
+                .args(["api", "devices/v2"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let o = child.wait_with_output().unwrap();
+        assert_status(&o, 0);
+        let page: Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(page["total_number_of_items"], 5);
+    }
+    assert_eq!(sb.emu.api_answers(401), 16);
+    assert_eq!(
+        (sb.emu.requests(), sb.emu.issued()),
+        (2, 2),
+        "one exchange between the 16"
+    );
+
+    // Refused again after the replacement: exit 5, one replacement only.
+    sb.emu.set_api_delay(Duration::ZERO);
+    let unauthorized = || Fault::status(401, r#"{"message":"Unauthorized"}"#);
+    sb.emu.push_api_fault(unauthorized());
+    sb.emu.push_api_fault(unauthorized());
+    let o = api(&sb, &["devices/v2"]);
+    assert_status(&o, 5);
+    assert!(
+        stderr(&o).contains("401") && stderr(&o).contains("even after"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(sb.emu.issued(), 3);
+    assert_no_secret(&o);
+}
+
+/// `program` with the sandbox's hermetic environment and selection.
+fn with_env(mut program: Command, sb: &Sandbox) -> Command {
+    let cmd = sb.cmd();
+    program
+        .env_clear()
+        .envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))));
+    program
+}
+
+/// Peak RSS in KiB of `cytoken api --paginate devices/v2` over `n` devices,
+/// its output in `out`. GNU time forks the binary from its own small
+/// process, so the figure is cytoken's alone (a child spawned straight from
+/// the test would inherit the test's high-water mark at exec).
+fn peak_rss(sb: &Sandbox, n: usize, out: &std::path::Path) -> u64 {
+    sb.emu.set_devices(n);
+    let report = sb.home.path().join("rss.txt");
+    let o = with_env(Command::new("/usr/bin/time"), sb)
+        .args(["-f", "%M", "-o"])
+        .arg(&report)
+        .arg(env!("CARGO_BIN_EXE_cytoken"))
+        .args(["api", "--paginate", "--jobs", "8", "devices/v2"])
+        .stdout(std::fs::File::create(out).unwrap())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("GNU time (/usr/bin/time) is needed for the memory test");
+    assert_status(&o, 0);
+    std::fs::read_to_string(&report)
+        .unwrap()
+        .trim()
+        .lines()
+        .last()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn memory_stays_flat_for_100000_items() {
+    let sb = Sandbox::new();
+    assert_status(&sb.run(&[]), 0);
+    let out = sb.home.path().join("devices.json");
+    let small = peak_rss(&sb, 2_000, &out);
+    let large = peak_rss(&sb, 100_000, &out);
+    let items: Vec<Value> = serde_json::from_reader(std::fs::File::open(&out).unwrap()).unwrap();
+    assert_eq!(items.len(), 100_000);
+    assert_eq!(ids(&items), all_ids(100_000));
+    // 100,000 items are about 30 MiB of JSON; holding them would show.
+    assert!(
+        large < small + 8 * 1024 && large < 48 * 1024,
+        "peak RSS {small} KiB for 2,000 items, {large} KiB for 100,000"
+    );
+    eprintln!("peak RSS: {small} KiB for 2,000 items, {large} KiB for 100,000");
+}
+
+#[test]
+fn the_progress_line_shows_on_a_terminal_only() {
+    let sb = Sandbox::new();
+    sb.emu.set_devices(100);
+    sb.emu.set_api_delay(Duration::from_millis(30));
+    let out = sb.home.path().join("out.json");
+    // util-linux `script` runs the command on a pty: stderr is a terminal,
+    // stdout goes to the file.
+    let line = format!(
+        "{} api --paginate --page-size 10 --jobs 2 devices/v2 > {}",
+        env!("CARGO_BIN_EXE_cytoken"),
+        out.display()
+    );
+    let o = with_env(Command::new("script"), &sb)
+        .env("SHELL", "/bin/sh")
+        .args(["-qfec", &line, "/dev/null"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("util-linux `script` is needed for the pty test");
+    assert_status(&o, 0);
+    let tty = stdout(&o);
+    assert!(tty.contains("cytoken api: 10/10 pages"), "{tty:?}");
+    assert!(
+        tty.contains("\r\x1b[K"),
+        "the line is redrawn and erased: {tty:?}"
+    );
+    let items: Vec<Value> = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(ids(&items), all_ids(100));
+
+    // On a pipe: nothing at all.
+    let o = api(&sb, &["--paginate", "--page-size", "10", "devices/v2"]);
+    assert_status(&o, 0);
+    assert_eq!(stderr(&o), "");
+}
