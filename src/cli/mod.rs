@@ -241,7 +241,12 @@ pub struct TokenArgs {
 pub enum SecretCommand {
     /// Read the secret (from the terminal without echo, or one line of stdin)
     /// and store it under the profile's app_secret_keyring name
-    Set,
+    Set {
+        /// Anything typed after `set` (a pasted secret, say): refused without
+        /// being shown, where clap would echo it in its error.
+        #[arg(hide = true, trailing_var_arg = true, allow_hyphen_values = true)]
+        refused: Vec<std::ffi::OsString>,
+    },
     /// Remove the profile's secret from the keyring
     Delete,
 }

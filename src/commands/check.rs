@@ -135,7 +135,13 @@ fn check_selection(sel: &Selection, cache_use: CacheUse, offline: bool, r: &mut 
     match sel.resolve_secret() {
         Ok(_) => r.ok(
             "secret",
-            format_args!("read from {}", sel.secret.describe()),
+            match &sel.secret {
+                crate::secret::SecretSource::Keyring(name) => format!(
+                    "keyring entry '{name}' exists in {} (its value is not shown)",
+                    crate::secret::keyring::store_name()
+                ),
+                other => format!("read from {}", other.describe()),
+            },
         ),
         Err(e) => r.fail("secret", e),
     }

@@ -19,6 +19,8 @@ use crate::redact::redact;
 use crate::secret::{Secret, SecretSource};
 
 const TENANT: &str = "00000000-0000-4000-8000-0000000000de";
+/// Devices the API stand-in lists under `demo --serve`.
+const DEMO_DEVICES: usize = 450;
 const APP: &str = "11111111-1111-4111-8111-1111111111de";
 
 /// Runs the demo; every step's output goes to `w`.
@@ -173,11 +175,14 @@ pub(crate) fn serve(listen: &str, w: &mut dyn Write) -> Result<i32> {
     })?;
     let secret = uuid::Uuid::new_v4().simple().to_string();
     emu.register_app(TENANT, APP, &secret);
+    // The API stand-in answers too: `cytoken api --paginate devices/v2`.
+    emu.set_devices(DEMO_DEVICES);
     out(
         w,
         format_args!(
             "# cytoken demo endpoint on {}; paste these lines into a shell, then run\n\
-             # `cytoken token`, git, kubectl or docker against it. Ctrl-C stops it.\n\
+             # `cytoken token`, `cytoken api --paginate devices/v2`, git, kubectl or\n\
+             # docker against it. Ctrl-C stops it.\n\
              export CYTOKEN_AUTH_URL={}\n\
              export CYTOKEN_TENANT_ID={TENANT}\n\
              export CYTOKEN_APP_ID={APP}\n\

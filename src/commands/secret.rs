@@ -25,10 +25,21 @@ pub(crate) fn run(
     input: impl Read,
     _w: &mut dyn Write,
 ) -> Result<i32> {
+    // Before anything else, and without echoing it: argv is visible to every
+    // user on the machine, so a secret typed there is already leaked.
+    if let SecretCommand::Set { refused } = c
+        && !refused.is_empty()
+    {
+        return Err(Error::usage(
+            "secret set takes no value on the command line (not shown: it may be the \
+             secret, now visible in your shell history and to other users; rotate it); \
+             type it at the prompt or pipe it on stdin",
+        ));
+    }
     let (profile, name) = keyring_name(inv)?;
     let store = keyring::store_name();
     match c {
-        SecretCommand::Set => {
+        SecretCommand::Set { .. } => {
             let secret = if std::io::stdin().is_terminal() {
                 // Find out whether the store works before asking for the
                 // secret twice.

@@ -234,6 +234,7 @@ mod imp {
         }
     }
 
+    #[allow(clippy::needless_pass_by_value)] // the shape `map_err` takes
     fn classify(e: KrError) -> KeyringError {
         // errSecInteractionNotAllowed: the keychain is locked and nobody may
         // be asked (an ssh session, a daemon).
@@ -293,6 +294,7 @@ mod imp {
         }
     }
 
+    #[allow(clippy::needless_pass_by_value)] // the shape `map_err` takes
     fn classify(e: KrError) -> KeyringError {
         KeyringError::Failed(e.to_string().replace(['\n', '\r'], " "))
     }

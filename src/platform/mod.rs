@@ -5,6 +5,7 @@
 //! terms ("may others write this?") and never looks at mode bits, uids, SIDs
 //! or DACLs itself. `unix.rs` and `windows.rs` implement the same functions.
 
+pub(crate) mod keyring;
 #[cfg(unix)]
 mod unix;
 #[cfg(unix)]

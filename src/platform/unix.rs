@@ -23,6 +23,8 @@ fn euid() -> u32 {
 /// Who may do what with the open `file`, whose metadata is `meta` (Unix reads
 /// it all from the metadata; the handle is for Windows, whose owner and DACL
 /// come from it).
+// The Result is Windows': reading a DACL can fail, a stat already made cannot.
+#[allow(clippy::unnecessary_wraps)]
 pub(crate) fn access(_file: &File, meta: &Metadata) -> io::Result<Access> {
     Ok(from_meta(meta))
 }
@@ -328,6 +330,9 @@ impl Tree {
 
     /// Ends the child and everything it spawned, as a shell does for a job
     /// that timed out.
+    // `&self` so that a tree is killed through the value `start` returned
+    // (Windows' holds the job object).
+    #[allow(clippy::unused_self)]
     pub(crate) fn kill(&self, child: &mut Child) {
         if let Ok(pgid) = i32::try_from(child.id()) {
             // SAFETY: kill(2) takes no pointers; a group that is already gone
@@ -405,8 +410,10 @@ pub(crate) mod testing {
         std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
     }
 
-    pub(crate) fn symlink(target: &Path, link: &Path) {
+    /// Makes `link` a symlink to `target`; true (Windows may be unable to).
+    pub(crate) fn symlink(target: &Path, link: &Path) -> bool {
         std::os::unix::fs::symlink(target, link).unwrap();
+        true
     }
 
     /// An argument that is not valid UTF-8.

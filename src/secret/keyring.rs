@@ -12,10 +12,8 @@ use std::time::Duration;
 use super::Secret;
 use crate::error::{Error, Result};
 
-// The OS backends. They live under src/platform/ (the only place for
-// OS-specific code) and are compiled here until platform/mod.rs declares them.
-#[path = "../platform/keyring.rs"]
-mod backend;
+// The OS backends live under src/platform/, the only place for OS-specific code.
+use crate::platform::keyring as backend;
 
 use backend::KeyringError;
 

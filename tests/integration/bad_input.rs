@@ -71,7 +71,7 @@ fn a_config_others_can_write_is_refused() {
     for mode in [0o620, 0o602, 0o666] {
         let p = sb.write_config(&text, mode);
         let o = sb.bare().output().unwrap();
-        assert_config_error(&sb, &o, &["writable by others", "chmod 600"]);
+        assert_config_error(&sb, &o, &["writable by others", PRIVATE_FIX]);
         let o = sb.bare().arg("check").output().unwrap();
         assert_status(&o, 2);
         assert!(stdout(&o).contains("FAIL"), "{}", stdout(&o));
@@ -89,11 +89,11 @@ fn secret_source_errors() {
         ),
         (profile(&sb, ""), &["no app secret", "CYTOKEN_APP_SECRET"]),
         (
-            profile(&sb, "app_secret_command = [\"false\"]\n"),
+            profile(&sb, &format!("app_secret_command = {FALSE}\n")),
             &["app_secret_command", "failed"],
         ),
         (
-            profile(&sb, "app_secret_command = [\"true\"]\n"),
+            profile(&sb, &format!("app_secret_command = {TRUE}\n")),
             &["printed nothing"],
         ),
         (
@@ -114,7 +114,7 @@ fn secret_source_errors() {
     let f = sb.home.path().join("empty-secret");
     write_file(&f, "\n", 0o600);
     sb.write_config(
-        &profile(&sb, &format!("app_secret_file = \"{}\"\n", f.display())),
+        &profile(&sb, &format!("app_secret_file = {}\n", toml_path(&f))),
         0o600,
     );
     let o = sb.bare().output().unwrap();
@@ -127,7 +127,7 @@ fn a_hanging_secret_command_is_bounded() {
     sb.write_config(
         &profile(
             &sb,
-            "timeout = 1\napp_secret_command = [\"sleep\", \"60\"]\n",
+            &format!("timeout = 1\napp_secret_command = {SLEEP_60}\n"),
         ),
         0o600,
     );
@@ -174,13 +174,33 @@ fn bad_flags_and_values() {
 
 /// Runs `cytoken <args>` with `input` on stdin (and extra env), returning output.
 fn run_with(sb: &Sandbox, args: &[&str], env: &[(&str, &[u8])], input: &[u8]) -> Output {
-    use std::os::unix::ffi::OsStrExt;
     let mut cmd = sb.cmd();
     cmd.args(args);
     for (k, v) in env {
-        cmd.env(k, std::ffi::OsStr::from_bytes(v));
+        cmd.env(k, os_value(v));
     }
     feed(cmd, input)
+}
+
+/// An environment value of these bytes.
+#[cfg(unix)]
+fn os_value(v: &[u8]) -> std::ffi::OsString {
+    use std::os::unix::ffi::OsStrExt;
+    std::ffi::OsStr::from_bytes(v).to_os_string()
+}
+
+/// Windows' environment is UTF-16: bytes that are not UTF-8 become what is
+/// not valid UTF-16 there (a lone surrogate), then the rest.
+#[cfg(windows)]
+fn os_value(v: &[u8]) -> std::ffi::OsString {
+    use std::os::windows::ffi::OsStringExt;
+    if let Ok(s) = std::str::from_utf8(v) {
+        s.into()
+    } else {
+        let mut w = vec![0xD800];
+        w.extend(String::from_utf8_lossy(v).encode_utf16());
+        std::ffi::OsString::from_wide(&w)
+    }
 }
 
 #[track_caller]
@@ -322,7 +342,7 @@ fn no_output_of_any_command_or_failure_holds_the_secret_or_a_whole_token() {
             b"",
             &[("KUBERNETES_EXEC_INFO", exec_info)],
         );
-        run(&["exec", "--", "true"], b"", &[]);
+        run(&[&["exec", "--"][..], TRUE_PROGRAM].concat(), b"", &[]);
         run(
             &["token"],
             b"",

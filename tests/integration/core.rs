@@ -184,7 +184,7 @@ fn config_file_secret_sources_and_permissions() {
     let o = sb.bare().output().unwrap();
     assert_status(&o, 2);
     assert!(stderr(&o).contains(PRIVATE_FIX), "{}", stderr(&o));
-    set_mode(&secret_file, 0o600);
+    chmod(&secret_file, 0o600);
     let o = sb.bare().output().unwrap();
     assert_status(&o, 0);
     assert_no_secret(&o);
@@ -272,11 +272,11 @@ fn cache_is_private_and_never_holds_the_secret_and_output_never_does() {
     }
 
     let dir = sb.cache_dir();
-    assert_eq!(mode(&dir), 0o700);
+    assert_eq!(mode_of(&dir), 0o700);
     let files = sb.cache_files();
     assert!(files.len() >= 3, "{files:?}");
     for f in files {
-        assert_eq!(mode(&f), 0o600, "{}", f.display());
+        assert_eq!(mode_of(&f), 0o600, "{}", f.display());
         let bytes = std::fs::read(&f).unwrap();
         assert!(
             !String::from_utf8_lossy(&bytes).contains(SECRET),

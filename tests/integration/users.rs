@@ -197,17 +197,32 @@ pub fn as_user(user: &User, home: &Path, program: &Path) -> Command {
     c
 }
 
+/// Spawns `cmd`, retrying for a moment on ETXTBSY: each test copies the
+/// binary, and a child another test thread forks meanwhile briefly holds the
+/// copy's write descriptor (until its exec closes it), which makes exec of
+/// the copy fail with "Text file busy".
+fn spawn_retrying(cmd: &mut Command) -> std::process::Child {
+    const ETXTBSY: i32 = 26;
+    for _ in 0..100 {
+        match cmd.spawn() {
+            Err(e) if e.raw_os_error() == Some(ETXTBSY) => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            other => return other.unwrap_or_else(|e| panic!("cannot spawn {cmd:?}: {e}")),
+        }
+    }
+    panic!("cannot spawn {cmd:?}: the binary stayed busy (ETXTBSY)")
+}
+
 /// Runs `cmd` in its own process group and returns its output and how long it
 /// took. Past `limit` the whole group is killed and the test fails: a hang is
 /// a finding, never a stuck suite.
 pub fn run_within(mut cmd: Command, limit: Duration) -> (Output, Duration) {
     let start = Instant::now();
-    let mut child = cmd
-        .stdout(Stdio::piped())
+    cmd.stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .process_group(0)
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot spawn {cmd:?}: {e}"));
+        .process_group(0);
+    let mut child = spawn_retrying(&mut cmd);
     let drain = |r: Option<Box<dyn Read + Send>>| {
         std::thread::spawn(move || {
             let mut buf = Vec::new();
@@ -266,11 +281,8 @@ pub struct Held(pub Child);
 impl Held {
     /// Spawns `cmd` as the leader of a new process group.
     pub fn spawn(mut cmd: Command) -> Held {
-        let child = cmd
-            .process_group(0)
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot spawn {cmd:?}: {e}"));
-        Held(child)
+        cmd.process_group(0);
+        Held(spawn_retrying(&mut cmd))
     }
 
     pub fn pid(&self) -> u32 {
