@@ -16,8 +16,19 @@ use super::{Access, Owner, Untrusted, Why};
 
 /// The effective uid, which cache files must be owned by.
 fn euid() -> u32 {
-    // SAFETY: geteuid has no preconditions, touches no memory and cannot fail.
-    unsafe { libc::geteuid() }
+    use std::sync::atomic::{AtomicU32, Ordering};
+    // Asked once per process (it cannot change under us: cytoken never
+    // changes its ids), since every trust check wants it.
+    static EUID: AtomicU32 = AtomicU32::new(u32::MAX);
+    match EUID.load(Ordering::Relaxed) {
+        u32::MAX => {
+            // SAFETY: geteuid has no preconditions, touches no memory and cannot fail.
+            let id = unsafe { libc::geteuid() };
+            EUID.store(id, Ordering::Relaxed);
+            id
+        }
+        id => id,
+    }
 }
 
 /// Who may do what with the open `file`, whose metadata is `meta` (Unix reads
@@ -158,12 +169,18 @@ fn ancestors_trusted(path: &Path, owner: Owner, home: Option<&Path>) -> Result<(
 }
 
 fn check_dirs_above(path: &Path, owner: Owner, home: Option<&Path>) -> Result<(), Untrusted> {
+    // The home as given, or else as resolved (resolving costs a syscall per
+    // component, on every cached call: only when the plain form does not fit).
     let home = home.and_then(|h| {
-        std::fs::canonicalize(h)
-            .ok()
-            .or_else(|| Some(h.to_path_buf()))
+        if path.starts_with(h) {
+            Some(h.to_path_buf())
+        } else {
+            std::fs::canonicalize(h)
+                .ok()
+                .filter(|real| path.starts_with(real))
+        }
     });
-    let below_home = home.as_deref().filter(|h| path.starts_with(h));
+    let below_home = home.as_deref();
     let mut child = owner;
     for dir in path
         .ancestors()
