@@ -45,6 +45,9 @@ pub fn run(mut args: Vec<OsString>) -> i32 {
     }
     match dispatch(cli) {
         Ok(code) => code,
+        // The reader went away (`cytoken api … | head`): nothing is left to
+        // say to anyone, as with other filters (ripgrep, cat).
+        Err(e) if broken_pipe(&e) => 0,
         Err(e) => {
             eprintln!("cytoken: error: {e}");
             diag::error(&e);
@@ -62,6 +65,13 @@ fn helper_personality(argv0: Option<&OsString>) -> Option<&'static str> {
     ["git-credential", "docker-credential"]
         .into_iter()
         .find(|helper| name.starts_with(&format!("{helper}-")))
+}
+
+/// Whether the error is a write to a pipe whose reader has closed it.
+fn broken_pipe(e: &Error) -> bool {
+    std::error::Error::source(e)
+        .and_then(|s| s.downcast_ref::<std::io::Error>())
+        .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
 /// The command as log lines name it (`git-credential get`, `token`).

@@ -181,8 +181,9 @@ pub(crate) fn serve(listen: &str, w: &mut dyn Write) -> Result<i32> {
         w,
         format_args!(
             "# cytoken demo endpoint on {}; paste these lines into a shell, then run\n\
-             # `cytoken token`, `cytoken api --paginate devices/v2`, git, kubectl or\n\
-             # docker against it. Ctrl-C stops it.\n\
+             # `cytoken token`, `cytoken api --paginate devices/v2`, git or docker\n\
+             # against it (kubectl sends credentials to https servers only). Ctrl-C\n\
+             # stops it.\n\
              export CYTOKEN_AUTH_URL={}\n\
              export CYTOKEN_TENANT_ID={TENANT}\n\
              export CYTOKEN_APP_ID={APP}\n\

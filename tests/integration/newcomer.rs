@@ -124,3 +124,33 @@ fn typos_get_suggestions() {
     let o = sb.bare().arg("check").output().unwrap();
     assert_eq!(stdout(&o).matches("scopess").count(), 1, "{}", stdout(&o));
 }
+
+#[test]
+fn output_cut_short_by_its_reader_ends_quietly() {
+    use std::io::{BufRead, BufReader, Read};
+    let sb = Sandbox::new();
+    sb.emu.set_devices(5000);
+    let mut child = sb
+        .cmd()
+        .args(["api", "--paginate", "--ndjson", "devices/v2"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with('{'), "{first}");
+    // The reader is gone, as with `| head -1`.
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{err}");
+    assert!(!err.contains("error"), "{err}");
+}
