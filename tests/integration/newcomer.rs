@@ -154,3 +154,54 @@ fn output_cut_short_by_its_reader_ends_quietly() {
     assert_eq!(status.code(), Some(0), "{err}");
     assert!(!err.contains("error"), "{err}");
 }
+
+#[test]
+fn install_helpers_makes_the_names_git_and_docker_run() {
+    let sb = Sandbox::new();
+    let dir = sb.home.path().join("bin");
+    std::fs::create_dir(&dir).unwrap();
+    let o = sb
+        .bare()
+        .args(["install-helpers", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_status(&o, 0);
+    assert!(stdout(&o).contains("credHelpers"), "{}", stdout(&o));
+    let exe = std::fs::canonicalize(env!("CARGO_BIN_EXE_cytoken")).unwrap();
+    let ext = std::env::consts::EXE_SUFFIX;
+    for name in ["git-credential-cytoken", "docker-credential-cytoken"] {
+        let link = dir.join(format!("{name}{ext}"));
+        // Symlinks on Unix; hard links or copies on Windows (tests/windows.rs).
+        if cfg!(unix) {
+            assert_eq!(std::fs::read_link(&link).unwrap(), exe, "{name}");
+        } else {
+            assert!(link.is_file(), "{name}");
+        }
+    }
+    // The git helper answers through its link.
+    let mut git = sb.cmd_as(&dir.join(format!("git-credential-cytoken{ext}")));
+    git.arg("get");
+    let o = crate::support::feed(git, b"protocol=https\nhost=git.example.com\n\n");
+    assert!(stdout(&o).contains("password=eyJ"), "{}", stderr(&o));
+    // Again: kept. A foreign file of that name: left alone, exit non-zero.
+    let o = sb
+        .bare()
+        .args(["install-helpers", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_status(&o, 0);
+    if cfg!(unix) {
+        assert!(stdout(&o).contains("kept"), "{}", stdout(&o));
+    }
+    let docker = dir.join(format!("docker-credential-cytoken{ext}"));
+    std::fs::remove_file(&docker).unwrap();
+    std::fs::write(&docker, "#!/bin/sh\n").unwrap();
+    let o = sb
+        .bare()
+        .args(["install-helpers", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_status(&o, 1);
+    assert!(stderr(&o).contains("remove it first"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&docker).unwrap(), "#!/bin/sh\n");
+}
