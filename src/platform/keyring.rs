@@ -192,6 +192,45 @@ mod imp {
     }
 }
 
+/// The operations macOS and Windows share: both stores come through
+/// keyring-core, which says "no entry" the same way for both.
+#[cfg(any(target_os = "macos", target_os = "windows"))]
+mod core_store {
+    use keyring_core::{Entry, Error as KrError};
+
+    use super::KeyringError;
+
+    pub(super) fn read(
+        entry: &Entry,
+        classify: fn(KrError) -> KeyringError,
+    ) -> Result<Option<String>, KeyringError> {
+        match entry.get_password() {
+            Ok(s) => Ok(Some(s)),
+            Err(KrError::NoEntry) => Ok(None),
+            Err(e) => Err(classify(e)),
+        }
+    }
+
+    pub(super) fn write(
+        entry: &Entry,
+        secret: &str,
+        classify: fn(KrError) -> KeyringError,
+    ) -> Result<(), KeyringError> {
+        entry.set_password(secret).map_err(classify)
+    }
+
+    pub(super) fn delete(
+        entry: &Entry,
+        classify: fn(KrError) -> KeyringError,
+    ) -> Result<bool, KeyringError> {
+        match entry.delete_credential() {
+            Ok(()) => Ok(true),
+            Err(KrError::NoEntry) => Ok(false),
+            Err(e) => Err(classify(e)),
+        }
+    }
+}
+
 /// The macOS Keychain (the user's login keychain), through keyring-core's
 /// store for it.
 #[cfg(target_os = "macos")]
@@ -215,23 +254,15 @@ mod imp {
     }
 
     pub(crate) fn read(name: &str, _timeout: Duration) -> Result<Option<String>, KeyringError> {
-        match entry(name)?.get_password() {
-            Ok(s) => Ok(Some(s)),
-            Err(KrError::NoEntry) => Ok(None),
-            Err(e) => Err(classify(e)),
-        }
+        super::core_store::read(&entry(name)?, classify)
     }
 
     pub(crate) fn write(name: &str, secret: &str, _timeout: Duration) -> Result<(), KeyringError> {
-        entry(name)?.set_password(secret).map_err(classify)
+        super::core_store::write(&entry(name)?, secret, classify)
     }
 
     pub(crate) fn delete(name: &str, _timeout: Duration) -> Result<bool, KeyringError> {
-        match entry(name)?.delete_credential() {
-            Ok(()) => Ok(true),
-            Err(KrError::NoEntry) => Ok(false),
-            Err(e) => Err(classify(e)),
-        }
+        super::core_store::delete(&entry(name)?, classify)
     }
 
     #[allow(clippy::needless_pass_by_value)] // the shape `map_err` takes
@@ -275,23 +306,15 @@ mod imp {
     }
 
     pub(crate) fn read(name: &str, _timeout: Duration) -> Result<Option<String>, KeyringError> {
-        match entry(name)?.get_password() {
-            Ok(s) => Ok(Some(s)),
-            Err(KrError::NoEntry) => Ok(None),
-            Err(e) => Err(classify(e)),
-        }
+        super::core_store::read(&entry(name)?, classify)
     }
 
     pub(crate) fn write(name: &str, secret: &str, _timeout: Duration) -> Result<(), KeyringError> {
-        entry(name)?.set_password(secret).map_err(classify)
+        super::core_store::write(&entry(name)?, secret, classify)
     }
 
     pub(crate) fn delete(name: &str, _timeout: Duration) -> Result<bool, KeyringError> {
-        match entry(name)?.delete_credential() {
-            Ok(()) => Ok(true),
-            Err(KrError::NoEntry) => Ok(false),
-            Err(e) => Err(classify(e)),
-        }
+        super::core_store::delete(&entry(name)?, classify)
     }
 
     #[allow(clippy::needless_pass_by_value)] // the shape `map_err` takes
