@@ -84,10 +84,16 @@ impl Cache {
     /// symlinked dir could have us fill (and chmod) a directory we never meant
     /// to. Checked on every call, the cache hit included.
     pub fn check_dir(&self) -> io::Result<()> {
-        match std::fs::symlink_metadata(&self.dir) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-            _ => platform::trusted_dir(&self.dir, self.home.as_deref())
-                .map_err(|u| io::Error::other(u.to_string())),
+        match platform::trusted_dir(&self.dir, self.home.as_deref()) {
+            Ok(()) => Ok(()),
+            // Asked only when the check fails: a cache hit pays no extra stat.
+            Err(_)
+                if std::fs::symlink_metadata(&self.dir)
+                    .is_err_and(|e| e.kind() == io::ErrorKind::NotFound) =>
+            {
+                Ok(())
+            }
+            Err(u) => Err(io::Error::other(u.to_string())),
         }
     }
 

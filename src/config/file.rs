@@ -4,7 +4,6 @@
 //! secret.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -107,10 +106,7 @@ fn fix_with_chmod_600(u: &platform::Untrusted, path: &Path) -> String {
 }
 
 fn read_text(file: std::fs::File, path: &Path) -> Result<String> {
-    let mut text = String::new();
-    file.take(MAX_CONFIG + 1)
-        .read_to_string(&mut text)
-        .map_err(cannot_read(path))?;
+    let text = crate::secret::read_capped(file, MAX_CONFIG).map_err(cannot_read(path))?;
     if text.len() as u64 > MAX_CONFIG {
         return Err(Error::config(format!(
             "config file {} is larger than {} KiB: is it the right file?",

@@ -182,17 +182,20 @@ impl Selection {
     pub fn resolve(flags: &Flags, env: &Env) -> Result<Selection> {
         let requested = flags.profile.clone().or_else(|| env.var("CYTOKEN_PROFILE"));
         let (config_path, file) = match config_path(flags, env) {
-            Some((p, explicit)) if explicit && !p.exists() => {
-                return Err(Error::config(format!(
-                    "config file {} does not exist: create it or drop --config/CYTOKEN_CONFIG",
-                    p.display()
-                )));
-            }
-            Some((p, _)) if p.exists() => {
-                let f = load_selected(&p, requested.as_deref(), env.home_dir().as_deref())?;
-                (Some(p), Some(f))
-            }
-            _ => (None, None),
+            Some((p, explicit)) => match (p.exists(), explicit) {
+                (true, _) => {
+                    let f = load_selected(&p, requested.as_deref(), env.home_dir().as_deref())?;
+                    (Some(p), Some(f))
+                }
+                (false, true) => {
+                    return Err(Error::config(format!(
+                        "config file {} does not exist: create it or drop --config/CYTOKEN_CONFIG",
+                        p.display()
+                    )));
+                }
+                (false, false) => (None, None),
+            },
+            None => (None, None),
         };
         let (name, profile) = pick_profile(file.as_ref(), requested, config_path.as_deref(), env)?;
         Self::merge(flags, env, &name, &profile, config_path)

@@ -126,7 +126,11 @@ pub(crate) fn trusted_file(path: &Path, file: &File, home: Option<&Path>) -> Res
     if a.others_write {
         return Err(bad(Why::Writable(a.mode)));
     }
-    ancestors_trusted(path, a.owner, home)
+    // The leaf may be a link (open follows it): then the directories that
+    // matter are the ones it resolves to. Only the owner of its (checked)
+    // directory can change which it is.
+    let leaf_link = std::fs::symlink_metadata(path).map_or(true, |m| m.file_type().is_symlink());
+    ancestors_trusted(path, a.owner, home, leaf_link)
 }
 
 /// Whether the directory at `path` (never followed: a symlink is refused) is
@@ -153,14 +157,29 @@ pub(crate) fn trusted_dir(path: &Path, home: Option<&Path>) -> Result<(), Untrus
     if a.others_write {
         return Err(bad(Why::Writable(a.mode)));
     }
-    ancestors_trusted(path, a.owner, home)
+    ancestors_trusted(path, a.owner, home, false)
 }
 
-/// The directories above `path`, both as written and as resolved.
-fn ancestors_trusted(path: &Path, owner: Owner, home: Option<&Path>) -> Result<(), Untrusted> {
+/// The directories above `path`, both as written and as resolved. Resolving
+/// costs a syscall per component on every cached call, so it is done only
+/// when it can find something the written walk did not check: when a
+/// directory that walk checked is a symlink, the leaf is one (`leaf_link`), or
+/// the path holds a `..`. Otherwise every directory the written walk checked
+/// is its own resolution (those above the home, where both walks stop, are
+/// checked by neither).
+fn ancestors_trusted(
+    path: &Path,
+    owner: Owner,
+    home: Option<&Path>,
+    leaf_link: bool,
+) -> Result<(), Untrusted> {
     let written = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    check_dirs_above(&written, owner, home)?;
-    if let Ok(real) = std::fs::canonicalize(path)
+    let linked = check_dirs_above(&written, owner, home)?;
+    let dots = written
+        .components()
+        .any(|c| c == std::path::Component::ParentDir);
+    if (linked || leaf_link || dots)
+        && let Ok(real) = std::fs::canonicalize(path)
         && real != written
     {
         check_dirs_above(&real, owner, home)?;
@@ -168,7 +187,9 @@ fn ancestors_trusted(path: &Path, owner: Owner, home: Option<&Path>) -> Result<(
     Ok(())
 }
 
-fn check_dirs_above(path: &Path, owner: Owner, home: Option<&Path>) -> Result<(), Untrusted> {
+/// Checks the directories above `path`, up to the home or `/`; says whether
+/// one of them was a symlink (checked where it points).
+fn check_dirs_above(path: &Path, owner: Owner, home: Option<&Path>) -> Result<bool, Untrusted> {
     // The home as given, or else as resolved (resolving costs a syscall per
     // component, on every cached call: only when the plain form does not fit).
     let home = home.and_then(|h| {
@@ -182,6 +203,7 @@ fn check_dirs_above(path: &Path, owner: Owner, home: Option<&Path>) -> Result<()
     });
     let below_home = home.as_deref();
     let mut child = owner;
+    let mut linked = false;
     for dir in path
         .ancestors()
         .skip(1)
@@ -191,7 +213,11 @@ fn check_dirs_above(path: &Path, owner: Owner, home: Option<&Path>) -> Result<()
             path: dir.to_path_buf(),
             why,
         };
-        let meta = std::fs::metadata(dir).map_err(|_| bad(Why::NotDir))?;
+        let mut meta = std::fs::symlink_metadata(dir).map_err(|_| bad(Why::NotDir))?;
+        if meta.file_type().is_symlink() {
+            linked = true;
+            meta = std::fs::metadata(dir).map_err(|_| bad(Why::NotDir))?;
+        }
         if !meta.is_dir() {
             return Err(bad(Why::NotDir));
         }
@@ -216,7 +242,7 @@ fn check_dirs_above(path: &Path, owner: Owner, home: Option<&Path>) -> Result<()
             break;
         }
     }
-    Ok(())
+    Ok(linked)
 }
 
 /// Opens a directory without following a symlink, to change its mode through
@@ -440,5 +466,71 @@ pub(crate) mod testing {
 
     pub(crate) fn parent_pid() -> u32 {
         std::os::unix::process::parent_id()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{set_mode, symlink};
+    use super::*;
+
+    /// `open/` anyone may write (no sticky bit: anyone may swap what is in
+    /// it), holding `real/` (ours, 0700) with `real/cache/` and
+    /// `real/config.toml`; `safe/` (ours, 0700) is where the links are made.
+    fn tree() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+        let t = tempfile::tempdir().unwrap();
+        let open = t.path().join("open");
+        let real = open.join("real");
+        std::fs::create_dir_all(real.join("cache")).unwrap();
+        std::fs::write(real.join("config.toml"), "").unwrap();
+        set_mode(&open, 0o777);
+        for d in [&real, &real.join("cache")] {
+            set_mode(d, 0o700);
+        }
+        set_mode(&real.join("config.toml"), 0o600);
+        let safe = t.path().join("safe");
+        std::fs::create_dir(&safe).unwrap();
+        set_mode(&safe, 0o700);
+        (t, open, safe)
+    }
+
+    fn writable_at(r: &Result<(), Untrusted>, dir: &Path) -> bool {
+        matches!(r, Err(Untrusted { path, why: Why::Writable(_) }) if path == dir)
+    }
+
+    #[test]
+    fn plain_paths_are_trusted_and_an_open_dir_above_is_not() {
+        let (_t, open, safe) = tree();
+        let real = open.join("real");
+        assert!(writable_at(&trusted_dir(&real.join("cache"), None), &open));
+        let cfg = real.join("config.toml");
+        let r = trusted_file(&cfg, &open_read(&cfg).unwrap(), None);
+        assert!(writable_at(&r, &open));
+        // Below a home that is itself in the open dir, the walk stops there.
+        assert!(trusted_dir(&real.join("cache"), Some(&real)).is_ok());
+        assert!(trusted_dir(&safe, None).is_ok());
+    }
+
+    /// The written path skips the resolving walk when no component is a
+    /// link; a link anywhere it checks must still send it where the link goes.
+    #[test]
+    fn a_dir_reached_through_a_link_is_checked_where_it_resolves() {
+        let (_t, open, safe) = tree();
+        symlink(&open.join("real"), &safe.join("link"));
+        for home in [None, Some(safe.as_path())] {
+            let r = trusted_dir(&safe.join("link").join("cache"), home);
+            assert!(writable_at(&r, &open), "{home:?}: {r:?}");
+        }
+    }
+
+    #[test]
+    fn a_file_that_is_a_link_is_checked_where_it_resolves() {
+        let (_t, open, safe) = tree();
+        let cfg = safe.join("config.toml");
+        symlink(&open.join("real").join("config.toml"), &cfg);
+        for home in [None, Some(safe.as_path())] {
+            let r = trusted_file(&cfg, &open_read(&cfg).unwrap(), home);
+            assert!(writable_at(&r, &open), "{home:?}: {r:?}");
+        }
     }
 }

@@ -111,6 +111,18 @@ impl SecretSource {
     }
 }
 
+/// Reads at most `max + 1` bytes of a file that may hold a secret (the secret
+/// file, a config with an inline secret), into a buffer sized from the file's
+/// length up front: it never regrows, which would leave copies of the secret in
+/// freed memory, and it takes one read, not one per doubling from 32 bytes
+/// (`take` hides the size from `read_to_string`).
+pub(crate) fn read_capped(file: std::fs::File, max: u64) -> std::io::Result<String> {
+    let len = file.metadata().map_or(0, |m| m.len().min(max));
+    let mut text = String::with_capacity(usize::try_from(len).unwrap_or(0) + 1);
+    file.take(max + 1).read_to_string(&mut text)?;
+    Ok(text)
+}
+
 /// Refuses a file readable by group or others, as ssh does with private keys: a
 /// secret anyone on the machine can read is a leaked secret.
 pub(crate) fn check_private(path: &Path, what: &str) -> Result<()> {
@@ -145,10 +157,7 @@ fn read_secret_file(path: &Path, env: &Env) -> Result<String> {
         )),
     })?;
     check_private(path, "app_secret_file")?;
-    let mut s = String::new();
-    file.take(64 * 1024)
-        .read_to_string(&mut s)
-        .map_err(cannot)?;
+    let s = read_capped(file, 64 * 1024).map_err(cannot)?;
     let trimmed = s.trim_end_matches(['\n', '\r']).to_string();
     drop(Secret::new(s)); // overwrite the untrimmed copy
     Ok(trimmed)
