@@ -83,8 +83,14 @@ impl Cache {
         file.write_all(&line)
     }
 
-    /// Rewrites the key's hand-out log with only the records that have not run
-    /// out (dropping damaged lines), or removes it when none are left.
+    /// Rewrites the key's hand-out log with only the records that can still
+    /// matter (dropping damaged lines), or removes it when none are left: the
+    /// newest record of each client, if it has not run out and the client is
+    /// still running. kubectl is a new process per command, so without the
+    /// last rule a busy user's log would hold hundreds of live records of
+    /// clients long gone, and be read on every call; where the OS does not
+    /// tell a start time (0), only the time rules. At most half of
+    /// [`HANDOUT_LOG_MAX`] is kept (the newest), so a prune always makes room.
     pub fn prune_handouts(&self, key: &Key, now: i64) -> io::Result<()> {
         let path = key.handouts();
         let bytes = match read_trusted(&path) {
@@ -92,22 +98,37 @@ impl Cache {
             Ok(None) => return Ok(()),
             Err(_) => Vec::new(),
         };
-        let mut live = Vec::new();
-        for line in bytes.split(|b| *b == b'\n') {
-            if let Found::Ok(h) = decode::<Handout>(line)
-                && h.until > now
-            {
-                live.extend_from_slice(line);
-                live.push(b'\n');
+        let mut seen = std::collections::HashSet::new();
+        let mut kept: Vec<&[u8]> = Vec::new();
+        let mut size = 0;
+        for line in bytes.split(|b| *b == b'\n').rev() {
+            let Found::Ok(h) = decode::<Handout>(line) else {
+                continue;
+            };
+            if !seen.insert((h.pid, h.started)) || h.until <= now {
+                continue;
             }
+            if h.started != 0 && platform::process_start(h.pid) != Some(h.started) {
+                continue; // gone, or its pid now another process's
+            }
+            size += line.len() + 1;
+            if size as u64 > HANDOUT_LOG_MAX / 2 {
+                break;
+            }
+            kept.push(line);
         }
-        if live.is_empty() {
+        if kept.is_empty() {
             return match std::fs::remove_file(&path) {
                 Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
                 _ => Ok(()),
             };
         }
-        if live.len() == bytes.len() {
+        let mut live = Vec::with_capacity(size);
+        for line in kept.iter().rev() {
+            live.extend_from_slice(line);
+            live.push(b'\n');
+        }
+        if live == bytes {
             return Ok(());
         }
         write_atomic(&path, &live)

@@ -188,7 +188,39 @@ fn handouts_are_found_per_client_private_and_pruned() {
     assert!(matches!(cache.handout(&key, 7, 2), Found::Ok(x) if x.token_fp == "c"));
     assert!(matches!(cache.handout(&key, 1, 1), Found::Missing));
     assert_eq!(mode(&key.handouts()), 0o600);
-    // Pruning keeps only live records, and drops damaged lines.
+}
+
+/// A prune keeps, of each client, its newest record, if that has not run out
+/// and the client is still running (its pid, started when it was); a client
+/// whose start time the OS did not tell (0) is judged by time alone. Damaged
+/// lines go. kubectl is a process per command: without the running rule, a
+/// busy user's log would be read in full on every call.
+#[test]
+fn pruning_keeps_the_newest_live_record_of_each_running_client() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = Cache::new(dir.path().join("c"));
+    let key = cache.key(&selection(&cache.dir), None).unwrap();
+    cache.ensure_dir().unwrap();
+    let me = std::process::id();
+    let started = crate::platform::process_start(me).expect("the OS tells our start time");
+    let h = |pid: u32, started: u64, fp: &str, until: i64| Handout {
+        pid,
+        started,
+        token_fp: fp.into(),
+        until,
+        replaced: false,
+    };
+    let records = [
+        h(me, started, "older", 100),
+        h(me, started, "newest", 100),
+        h(me, started + 1, "recycled pid", 100),
+        h(u32::MAX - 7, 5, "gone", 100),
+        h(41, 0, "start unknown", 100),
+        h(42, 0, "run out", 50),
+    ];
+    for r in &records {
+        cache.record_handout(&key, r, 0).unwrap();
+    }
     let mut f = std::fs::OpenOptions::new()
         .append(true)
         .open(key.handouts())
@@ -199,17 +231,22 @@ fn handouts_are_found_per_client_private_and_pruned() {
     drop(f);
     cache.prune_handouts(&key, 60).unwrap();
     let log = std::fs::read_to_string(key.handouts()).unwrap();
-    assert_eq!(log.lines().count(), 3, "{log}");
-    assert!(matches!(cache.handout(&key, 7, 2), Found::Missing));
-    // A long log is rewritten before it grows past its bound.
-    for pid in 1000..2000 {
-        cache
-            .record_handout(&key, &h(pid, 1, "e", 100), 200)
-            .unwrap();
-    }
-    assert!(std::fs::metadata(key.handouts()).unwrap().len() <= HANDOUT_LOG_MAX + 200);
+    let fps: Vec<String> = log
+        .lines()
+        .map(|l| serde_json::from_str::<Handout>(l).unwrap().token_fp)
+        .collect();
+    assert_eq!(fps, ["newest", "start unknown"], "{log}");
     cache.prune_handouts(&key, 1000).unwrap();
     assert!(!key.handouts().exists());
+
+    // Live records of many clients: each prune keeps the newest half of the
+    // bound, so the log never grows past it and the latest client is found.
+    for pid in 1000..3000 {
+        cache.record_handout(&key, &h(pid, 0, "e", 100), 0).unwrap();
+        assert!(std::fs::metadata(key.handouts()).unwrap().len() <= HANDOUT_LOG_MAX + 200);
+    }
+    assert!(matches!(cache.handout(&key, 2999, 0), Found::Ok(_)));
+    assert!(matches!(cache.handout(&key, 1000, 0), Found::Missing));
 }
 
 #[test]

@@ -392,13 +392,22 @@ impl Tree {
 /// a recycled pid is another process).
 pub(crate) fn parent_process() -> (u32, Option<u64>) {
     let pid = std::os::unix::process::parent_id();
-    (pid, start_time(pid))
+    (pid, process_start(pid))
 }
 
 /// The start time of process `pid` (clock ticks after boot) on Linux; None
 /// elsewhere or when unreadable.
-fn start_time(pid: u32) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+/// When process `pid` started (clock ticks after boot, from `/proc`), or None
+/// when it is not running (or, off Linux, when the OS does not say).
+pub(crate) fn process_start(pid: u32) -> Option<u64> {
+    use std::io::Read;
+    // One read: /proc gives no size, and read_to_string would grow from 32 bytes.
+    let mut stat = String::with_capacity(1024);
+    File::open(format!("/proc/{pid}/stat"))
+        .ok()?
+        .take(4096)
+        .read_to_string(&mut stat)
+        .ok()?;
     // `pid (comm) state ppid …`: comm may hold spaces and parentheses, so fields
     // are counted from the last ')'. starttime is field 22, the 20th after it.
     let rest = &stat[stat.rfind(')')? + 1..];

@@ -158,7 +158,7 @@ pub(super) fn parent_of(pid: u32) -> Option<u32> {
 }
 
 /// When process `pid` was created (100 ns units since 1601), if it is there.
-pub(super) fn creation_time(pid: u32) -> Option<u64> {
+pub(crate) fn process_start(pid: u32) -> Option<u64> {
     // SAFETY: opens a process by id for querying only; a handle or null.
     let h = unsafe { OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, pid) };
     if h.is_null() {
@@ -189,7 +189,7 @@ pub(super) fn creation_time(pid: u32) -> Option<u64> {
 /// the pid the parent had, and its creation time tells it from a newcomer.
 pub(crate) fn parent_process() -> (u32, Option<u64>) {
     match parent_of(std::process::id()) {
-        Some(pid) => (pid, creation_time(pid)),
+        Some(pid) => (pid, process_start(pid)),
         None => (0, None),
     }
 }

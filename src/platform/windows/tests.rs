@@ -260,7 +260,7 @@ fn a_child_knows_its_parent_and_when_it_started() {
         .spawn()
         .unwrap();
     assert_eq!(parent_of(child.id()), Some(std::process::id()));
-    let (ours, its) = (creation_time(std::process::id()), creation_time(child.id()));
+    let (ours, its) = (process_start(std::process::id()), process_start(child.id()));
     assert!(ours.is_some() && its >= ours, "{ours:?} {its:?}");
     child.kill().unwrap();
     child.wait().unwrap();
