@@ -1,7 +1,7 @@
 //! The multi-tenant console (`flow = "mtc"`, DESIGN §11) against the
 //! emulator's strict console: both steps, one console exchange for every
 //! tenant, a stampede over many tenants, an unknown tenant, a revoked console
-//! token replaced once.
+//! token replaced once, `api` against the console and against a tenant.
 
 use crate::support::{Sandbox, assert_status, stderr, stdout};
 
@@ -159,5 +159,45 @@ fn a_revoked_console_token_is_replaced_once() {
     assert_eq!(
         (sb.emu.console_grants(), sb.emu.tenant_app_requests()),
         (2, 2)
+    );
+}
+
+/// `cytoken -p mssp api` goes to the console's API with the console token
+/// (every page of `tenants/list`), and with `--tenant-id` to the tenant's API
+/// with that tenant's token: one console exchange between them. (Each API
+/// refuses the other's token: the emulator's api_tests.)
+#[test]
+fn api_calls_the_console_and_each_tenants_api_with_the_right_token() {
+    let sb = mssp(25);
+    sb.emu.set_devices(3);
+    let o = mssp_cmd(&sb)
+        .args(["api", "--paginate", "--page-size", "10", "tenants/list"])
+        .output()
+        .unwrap();
+    assert_status(&o, 0);
+    let items: Vec<serde_json::Value> = serde_json::from_str(&stdout(&o)).unwrap();
+    let ids: Vec<&str> = items
+        .iter()
+        .map(|t| t["venueTenantId"].as_str().unwrap())
+        .collect();
+    let want: Vec<String> = (0..25).map(tenant).collect();
+    assert_eq!(ids, want, "every tenant, in page order");
+    assert_eq!(
+        (sb.emu.console_grants(), sb.emu.tenant_app_requests()),
+        (1, 0)
+    );
+
+    // The tenant's API is its Protect region's; here the emulator's.
+    let o = mssp_cmd(&sb)
+        .env("CYTOKEN_API_URL", sb.emu.api_url())
+        .args(["--tenant-id", &tenant(7), "api", "--paginate", "devices/v2"])
+        .output()
+        .unwrap();
+    assert_status(&o, 0);
+    let devices: Vec<serde_json::Value> = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(devices.len(), 3, "{}", stdout(&o));
+    assert_eq!(
+        (sb.emu.console_grants(), sb.emu.tenant_app_requests()),
+        (1, 1)
     );
 }

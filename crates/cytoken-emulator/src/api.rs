@@ -161,6 +161,11 @@ fn authorize(shared: &Shared, req: &ApiRequest, scope: &str) -> Result<(), Respo
     let Some(claims) = shared.access_claims(token) else {
         return unauthorized("token not issued here, expired or revoked");
     };
+    // The console's own token works against the console only; a tenant's API
+    // wants that tenant's token (from tenant-app).
+    if claims.get("mtc") == Some(&Value::Bool(true)) {
+        return unauthorized("a console token, not a tenant's");
+    }
     let scopes: Vec<&str> = claims
         .get("scp")
         .and_then(Value::as_array)

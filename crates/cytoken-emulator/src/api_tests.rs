@@ -1,5 +1,5 @@
 //! The API stand-in's own tests: the list shape, one device, the update,
-//! Bearer checks, and its faults and counters.
+//! Bearer checks, the console's tenant list, and its faults and counters.
 
 use std::time::Instant;
 
@@ -222,4 +222,58 @@ fn api_faults_pages_and_counters() {
         });
         assert!(fast.join().unwrap() < slow.join().unwrap());
     });
+}
+
+/// The console's token lists the console app's tenants and is refused by a
+/// tenant's API; a tenant's token is the other way round.
+#[test]
+fn console_and_tenant_tokens_each_work_on_their_own_api_only() {
+    use base64::Engine as _;
+    let emu = emulator();
+    emu.set_devices(2);
+    let tenants = [
+        "7e000000-0000-4000-8000-000000000002",
+        "7e000000-0000-4000-8000-000000000001",
+    ];
+    emu.register_console_app("mssp-app", "mssp-secret", &tenants);
+    let basic = base64::engine::general_purpose::STANDARD.encode("mssp-app:mssp-secret");
+    let form = "grant_type=client_credentials&scope=api";
+    let reply = raw(
+        &emu,
+        format!(
+            "POST /public/v2/us/auth HTTP/1.1\r\nAuthorization: Basic {basic}\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",
+            form.len()
+        )
+        .as_bytes(),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let console = reply.json()["access_token"].as_str().unwrap().to_owned();
+    let list = "/public/v2/us/tenants/list?page=2&page_size=1";
+    let page = get(&emu, list, &console);
+    assert_eq!(page.status, 200, "{}", page.body);
+    let page = page.json();
+    assert_eq!(
+        (
+            page["total_pages"].as_u64(),
+            page["total_number_of_items"].as_u64()
+        ),
+        (Some(2), Some(2))
+    );
+    assert_eq!(
+        page["page_items"][0]["venueTenantId"], tenants[0],
+        "in id order"
+    );
+    assert_eq!(get(&emu, "/devices/v2", &console).status, 401);
+
+    let reply = put(
+        &emu,
+        &format!("/public/v2/us/tenants/tenant-app/{}", tenants[1]),
+        &console,
+        "",
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let tenant = reply.json()["access_token"].as_str().unwrap().to_owned();
+    assert_eq!(get(&emu, "/devices/v2", &tenant).status, 200);
+    assert_eq!(get(&emu, list, &tenant).status, 401);
 }

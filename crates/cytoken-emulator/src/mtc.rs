@@ -5,6 +5,8 @@
 //! /public/v2/<region>/tenants/tenant-app/<tenant>` takes that token as a
 //! Bearer (issued here, not expired, not revoked) and answers the tenant's
 //! own token, which the API stand-in accepts. An unknown tenant is a 404.
+//! `GET /public/v2/<region>/tenants/list?page=N&page_size=M`, with the same
+//! Bearer, lists the app's tenants in the service's page shape.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
@@ -81,11 +83,88 @@ pub(crate) fn answer(shared: &Shared, req: &ApiRequest) -> Response {
         }
         return tenant_app(shared, req, tenant);
     }
+    if action == "tenants/list" {
+        if req.method != "GET" {
+            return Response::message(405, "Method Not Allowed").header("Allow", "GET");
+        }
+        return list_tenants(shared, req);
+    }
     refuse(
         shared,
         404,
         &json!({"message": "Not Found"}),
         "no such console path",
+    )
+}
+
+/// The console app a request's Bearer token was issued to, or the refusal.
+fn console_app(shared: &Shared, req: &ApiRequest) -> Result<String, Response> {
+    let bearer = req
+        .header("authorization")
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    let Some(claims) = bearer.and_then(|t| shared.access_claims(t)) else {
+        return Err(refuse(
+            shared,
+            401,
+            &json!({"message": "Unauthorized"}),
+            "the console token is missing, not issued here, expired or revoked",
+        ));
+    };
+    if claims.get("mtc") != Some(&Value::Bool(true)) {
+        return Err(refuse(
+            shared,
+            401,
+            &json!({"message": "Unauthorized"}),
+            "not a console token",
+        ));
+    }
+    Ok(claims
+        .get("sub")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string())
+}
+
+/// The app's tenants, a page at a time, in id order.
+fn list_tenants(shared: &Shared, req: &ApiRequest) -> Response {
+    let app = match console_app(shared, req) {
+        Ok(app) => app,
+        Err(refusal) => return refusal,
+    };
+    let (page, size) = match crate::api::page_of(&req.query) {
+        Ok(p) => p,
+        Err(message) => {
+            return refuse(
+                shared,
+                400,
+                &json!({ "message": message }),
+                "bad paging parameters",
+            );
+        }
+    };
+    let mut tenants: Vec<String> = lock(&shared.console.apps)
+        .get(&app)
+        .map(|(_, t)| t.iter().cloned().collect())
+        .unwrap_or_default();
+    tenants.sort();
+    let total = tenants.len();
+    let start = (page - 1).saturating_mul(size).min(total);
+    let end = start.saturating_add(size).min(total);
+    let items: Vec<Value> = tenants[start..end]
+        .iter()
+        .zip(start + 1..)
+        .map(|(t, n)| json!({"venueTenantId": t, "name": format!("Tenant {n}")}))
+        .collect();
+    Response::json(
+        200,
+        &json!({
+            "page_number": page,
+            "page_size": size,
+            "total_pages": total.div_ceil(size),
+            "total_number_of_items": total,
+            "page_items": items,
+        }),
     )
 }
 
@@ -144,32 +223,12 @@ fn grant(shared: &Shared, req: &ApiRequest) -> Response {
 
 /// A tenant's token, for the console's bearer.
 fn tenant_app(shared: &Shared, req: &ApiRequest, tenant: &str) -> Response {
-    let bearer = req
-        .header("authorization")
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
-    let Some(claims) = bearer.and_then(|t| shared.access_claims(t)) else {
-        return refuse(
-            shared,
-            401,
-            &json!({"message": "Unauthorized"}),
-            "the console token is missing, not issued here, expired or revoked",
-        );
+    let app = match console_app(shared, req) {
+        Ok(app) => app,
+        Err(refusal) => return refusal,
     };
-    if claims.get("mtc") != Some(&Value::Bool(true)) {
-        return refuse(
-            shared,
-            401,
-            &json!({"message": "Unauthorized"}),
-            "not a console token",
-        );
-    }
-    let app = claims
-        .get("sub")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
     let manages = lock(&shared.console.apps)
-        .get(app)
+        .get(&app)
         .is_some_and(|(_, tenants)| tenants.contains(tenant));
     if !manages {
         return refuse(
