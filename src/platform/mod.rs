@@ -3,7 +3,7 @@
 //! private files and their owners, process trees, the parent process, memory
 //! protection. The rest of cytoken asks these functions questions in its own
 //! terms ("may others write this?") and never looks at mode bits, uids, SIDs
-//! or DACLs itself. `unix.rs` and `windows.rs` implement the same functions.
+//! or DACLs itself. `unix.rs` and `windows/` implement the same functions.
 
 pub(crate) mod keyring;
 #[cfg(unix)]
