@@ -11,6 +11,25 @@ fn selection(dir: &Path) -> Selection {
     Selection::for_test("http://127.0.0.1:1/auth/v2/token", dir)
 }
 
+/// A cache in a new temp dir, created, and the key of the test selection.
+fn created() -> (tempfile::TempDir, Cache, Key) {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = Cache::new(dir.path().join("c"));
+    let key = cache.key(&selection(&cache.dir), None).unwrap();
+    cache.ensure_dir().unwrap();
+    (dir, cache, key)
+}
+
+fn handout(pid: u32, started: u64, fp: &str, until: i64) -> Handout {
+    Handout {
+        pid,
+        started,
+        token_fp: fp.into(),
+        until,
+        replaced: false,
+    }
+}
+
 fn entry(token: &str) -> Entry {
     Entry {
         access_token: token.into(),
@@ -93,10 +112,7 @@ fn write_read_round_trip_and_modes() {
 
 #[test]
 fn damaged_and_hostile_entries_are_untrusted() {
-    let dir = tempfile::tempdir().unwrap();
-    let cache = Cache::new(dir.path().join("c"));
-    let key = cache.key(&selection(&cache.dir), None).unwrap();
-    cache.ensure_dir().unwrap();
+    let (dir, cache, key) = created();
     for bytes in [
         &b""[..],
         b"garbage\xff",
@@ -166,25 +182,23 @@ fn lock_is_exclusive_and_bounded() {
 
 #[test]
 fn handouts_are_found_per_client_private_and_pruned() {
-    let dir = tempfile::tempdir().unwrap();
-    let cache = Cache::new(dir.path().join("c"));
-    let key = cache.key(&selection(&cache.dir), None).unwrap();
-    cache.ensure_dir().unwrap();
-    let h = |pid: u32, started: u64, fp: &str, until: i64| Handout {
-        pid,
-        started,
-        token_fp: fp.into(),
-        until,
-        replaced: false,
-    };
+    let (_dir, cache, key) = created();
     assert!(matches!(cache.handout(&key, 7, 1), Found::Missing));
-    cache.record_handout(&key, &h(7, 1, "a", 100), 0).unwrap();
-    cache.record_handout(&key, &h(7, 1, "b", 100), 0).unwrap();
-    cache.record_handout(&key, &h(7, 2, "c", 50), 0).unwrap();
-    cache.record_handout(&key, &h(17, 1, "d", 100), 0).unwrap();
+    cache
+        .record_handout(&key, &handout(7, 1, "a", 100), 0)
+        .unwrap();
+    cache
+        .record_handout(&key, &handout(7, 1, "b", 100), 0)
+        .unwrap();
+    cache
+        .record_handout(&key, &handout(7, 2, "c", 50), 0)
+        .unwrap();
+    cache
+        .record_handout(&key, &handout(17, 1, "d", 100), 0)
+        .unwrap();
     // The newest record of exactly that client; a recycled pid (another
     // start time) and a pid with the same leading digits are other clients.
-    assert!(matches!(cache.handout(&key, 7, 1), Found::Ok(x) if x == h(7, 1, "b", 100)));
+    assert!(matches!(cache.handout(&key, 7, 1), Found::Ok(x) if x == handout(7, 1, "b", 100)));
     assert!(matches!(cache.handout(&key, 7, 2), Found::Ok(x) if x.token_fp == "c"));
     assert!(matches!(cache.handout(&key, 1, 1), Found::Missing));
     assert_eq!(mode(&key.handouts()), 0o600);
@@ -197,26 +211,16 @@ fn handouts_are_found_per_client_private_and_pruned() {
 /// busy user's log would be read in full on every call.
 #[test]
 fn pruning_keeps_the_newest_live_record_of_each_running_client() {
-    let dir = tempfile::tempdir().unwrap();
-    let cache = Cache::new(dir.path().join("c"));
-    let key = cache.key(&selection(&cache.dir), None).unwrap();
-    cache.ensure_dir().unwrap();
+    let (_dir, cache, key) = created();
     let me = std::process::id();
     let started = crate::platform::process_start(me).expect("the OS tells our start time");
-    let h = |pid: u32, started: u64, fp: &str, until: i64| Handout {
-        pid,
-        started,
-        token_fp: fp.into(),
-        until,
-        replaced: false,
-    };
     let records = [
-        h(me, started, "older", 100),
-        h(me, started, "newest", 100),
-        h(me, started + 1, "recycled pid", 100),
-        h(u32::MAX - 7, 5, "gone", 100),
-        h(41, 0, "start unknown", 100),
-        h(42, 0, "run out", 50),
+        handout(me, started, "older", 100),
+        handout(me, started, "newest", 100),
+        handout(me, started + 1, "recycled pid", 100),
+        handout(u32::MAX - 7, 5, "gone", 100),
+        handout(41, 0, "start unknown", 100),
+        handout(42, 0, "run out", 50),
     ];
     for r in &records {
         cache.record_handout(&key, r, 0).unwrap();
@@ -242,7 +246,9 @@ fn pruning_keeps_the_newest_live_record_of_each_running_client() {
     // Live records of many clients: each prune keeps the newest half of the
     // bound, so the log never grows past it and the latest client is found.
     for pid in 1000..3000 {
-        cache.record_handout(&key, &h(pid, 0, "e", 100), 0).unwrap();
+        cache
+            .record_handout(&key, &handout(pid, 0, "e", 100), 0)
+            .unwrap();
         assert!(std::fs::metadata(key.handouts()).unwrap().len() <= HANDOUT_LOG_MAX + 200);
     }
     assert!(matches!(cache.handout(&key, 2999, 0), Found::Ok(_)));
@@ -258,14 +264,9 @@ fn clear_all_removes_only_cytokens_own_files() {
         .unwrap();
     cache.write(&key, &entry("tok")).unwrap();
     drop(cache.lock(&key, Duration::from_secs(1)).unwrap());
-    let h = Handout {
-        pid: 7,
-        started: 9,
-        token_fp: "f".into(),
-        until: 1,
-        replaced: false,
-    };
-    cache.record_handout(&key, &h, 0).unwrap();
+    cache
+        .record_handout(&key, &handout(7, 9, "f", 1), 0)
+        .unwrap();
     let temp = temp_path(&key.entry);
     std::fs::write(&temp, b"x").unwrap();
     let foreign = [
