@@ -18,6 +18,7 @@ mod commands;
 mod config;
 mod diag;
 mod endpoint;
+mod env;
 mod error;
 mod exchange;
 mod flow;

@@ -6,7 +6,6 @@
 //! and the fix.
 
 mod endpoints;
-mod env;
 mod file;
 pub(crate) mod service;
 mod sources;
@@ -16,7 +15,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-pub(crate) use env::Env;
+pub(crate) use crate::env::Env;
 pub(crate) use file::load_file;
 pub use file::{ConfigFile, Profile, load_selected, parse_file};
 #[cfg(test)]

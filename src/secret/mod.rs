@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::config::Env;
+use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::platform;
 
