@@ -91,7 +91,7 @@ impl World {
     }
 
     fn cache(&self) -> Cache {
-        Cache::new(self.sel.cache_dir.clone())
+        Cache::new(&self.sel.cache_dir)
     }
 
     fn entry(&self) -> Option<Entry> {

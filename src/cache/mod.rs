@@ -65,14 +65,18 @@ impl Key {
 }
 
 impl Cache {
-    pub fn new(dir: PathBuf) -> Cache {
-        Cache { dir, home: None }
+    pub fn new(dir: &Path) -> Cache {
+        Cache {
+            dir: platform::plain_path(dir),
+            home: None,
+        }
     }
 
     /// The cache of a selection, its trust checked up to the user's home.
     pub fn of(sel: &Selection) -> Cache {
         Cache {
-            dir: sel.cache_dir.clone(),
+            // Never `dir/`: every open and create below must see a link as one.
+            dir: platform::plain_path(&sel.cache_dir),
             home: sel.env.home_dir(),
         }
     }

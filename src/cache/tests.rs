@@ -14,7 +14,7 @@ fn selection(dir: &Path) -> Selection {
 /// A cache in a new temp dir, created, and the key of the test selection.
 fn created() -> (tempfile::TempDir, Cache, Key) {
     let dir = tempfile::tempdir().unwrap();
-    let cache = Cache::new(dir.path().join("c"));
+    let cache = Cache::new(&dir.path().join("c"));
     let key = cache.key(&selection(&cache.dir), None).unwrap();
     cache.ensure_dir().unwrap();
     (dir, cache, key)
@@ -47,7 +47,7 @@ fn entry(token: &str) -> Entry {
 #[test]
 fn key_is_stable_and_changes_with_secret_and_shape() {
     let dir = tempfile::tempdir().unwrap();
-    let cache = Cache::new(dir.path().join("c"));
+    let cache = Cache::new(&dir.path().join("c"));
     let sel = selection(&cache.dir);
     let s1 = Secret::new("one".into());
     let k1 = cache.key(&sel, Some(&s1)).unwrap().name;
@@ -78,7 +78,7 @@ fn key_is_stable_and_changes_with_secret_and_shape() {
 #[test]
 fn write_read_round_trip_and_modes() {
     let dir = tempfile::tempdir().unwrap();
-    let cache = Cache::new(dir.path().join("c"));
+    let cache = Cache::new(&dir.path().join("c"));
     let key = cache.key(&selection(&cache.dir), None).unwrap();
     assert!(matches!(cache.read(&key), Found::Missing));
     cache.write(&key, &entry("tok")).unwrap();
@@ -160,7 +160,7 @@ fn damaged_and_hostile_entries_are_untrusted() {
 #[test]
 fn lock_is_exclusive_and_bounded() {
     let dir = tempfile::tempdir().unwrap();
-    let cache = Cache::new(dir.path().join("c"));
+    let cache = Cache::new(&dir.path().join("c"));
     let key = cache.key(&selection(&cache.dir), None).unwrap();
     let held = cache.lock(&key, Duration::from_secs(1)).unwrap().unwrap();
     let t = Instant::now();
@@ -258,7 +258,7 @@ fn pruning_keeps_the_newest_live_record_of_each_running_client() {
 #[test]
 fn clear_all_removes_only_cytokens_own_files() {
     let dir = tempfile::tempdir().unwrap();
-    let cache = Cache::new(dir.path().to_path_buf());
+    let cache = Cache::new(dir.path());
     let key = cache
         .key(&selection(&cache.dir), Some(&Secret::new("s".into())))
         .unwrap();
@@ -298,7 +298,7 @@ fn clear_all_removes_only_cytokens_own_files() {
 #[test]
 fn failures_expire() {
     let dir = tempfile::tempdir().unwrap();
-    let cache = Cache::new(dir.path().join("c"));
+    let cache = Cache::new(&dir.path().join("c"));
     let key = cache.key(&selection(&cache.dir), None).unwrap();
     let f = Failure {
         status: 401,

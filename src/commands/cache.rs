@@ -16,7 +16,7 @@ pub(crate) fn run(inv: &Invocation, c: &CacheCommand, w: &mut dyn Write) -> Resu
         CacheCommand::Path => out(w, format_args!("{}\n", inv.cache_dir()?.display())),
         CacheCommand::Clear { all: true } => {
             let dir = inv.cache_dir()?;
-            let n = Cache::new(dir.clone()).clear_all().map_err(io_err)?;
+            let n = Cache::new(&dir).clear_all().map_err(io_err)?;
             eprintln!(
                 "cytoken: removed {n} cached token(s) from {}",
                 dir.display()
@@ -39,7 +39,7 @@ pub(crate) fn run(inv: &Invocation, c: &CacheCommand, w: &mut dyn Write) -> Resu
         }
         CacheCommand::List => {
             let dir = inv.cache_dir()?;
-            let cache = Cache::new(dir);
+            let cache = Cache::new(&dir);
             let entries = cache.list().map_err(io_err)?;
             let failures = cache.failures().map_err(io_err)?;
             out(

@@ -133,7 +133,7 @@ fn steps(
     )?;
 
     out(w, format_args!("7. cache list (never the token)\n"))?;
-    let cache = Cache::new(cache_dir.to_path_buf());
+    let cache = Cache::new(cache_dir);
     let entries = cache.list().map_err(|e| Error::other(e.to_string()))?;
     out(
         w,

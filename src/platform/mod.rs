@@ -88,6 +88,15 @@ pub(crate) enum Why {
     Unverifiable,
 }
 
+/// `path` without a trailing separator or `.` components. A path ending in
+/// `/` or `/.` makes the kernel follow its last component when it is a
+/// symlink, so neither lstat nor `O_NOFOLLOW` would see the link, and the
+/// trust walk (which takes the parent of the last component) would check the
+/// directories above the link instead of those above where it leads.
+pub(crate) fn plain_path(path: &std::path::Path) -> PathBuf {
+    path.components().collect()
+}
+
 /// Opens a file for reading and checks it can be trusted (see
 /// [`trusted_file`]): the checks run on the open handle, so the file cannot be
 /// swapped between the check and the read.

@@ -137,6 +137,7 @@ pub(crate) fn trusted_file(path: &Path, file: &File, home: Option<&Path>) -> Res
 /// ours, writable by no one else, and under trusted directories (see
 /// [`trusted_file`]). Group or other *read* access is not checked here.
 pub(crate) fn trusted_dir(path: &Path, home: Option<&Path>) -> Result<(), Untrusted> {
+    let path: &Path = &super::plain_path(path);
     let bad = |why| Untrusted {
         path: path.to_path_buf(),
         why,
@@ -529,6 +530,27 @@ mod tests {
         for home in [None, Some(safe.as_path())] {
             let r = trusted_dir(&safe.join("link").join("cache"), home);
             assert!(writable_at(&r, &open), "{home:?}: {r:?}");
+        }
+    }
+
+    /// `link/` and `link/.` make the kernel follow the link, which lstat
+    /// would then not see: they are refused as the link itself is.
+    #[test]
+    fn a_dir_link_written_with_a_trailing_slash_or_dot_is_still_a_link() {
+        let (_t, open, safe) = tree();
+        let link = safe.join("link");
+        symlink(&open.join("real").join("cache"), &link);
+        let mut slash = link.clone().into_os_string();
+        slash.push("/");
+        for p in [link.clone(), slash.into(), link.join(".")] {
+            for home in [None, Some(safe.as_path())] {
+                let r = trusted_dir(&p, home);
+                assert!(
+                    matches!(r, Err(Untrusted { ref path, why: Why::Symlink }) if *path == link),
+                    "{}: {r:?}",
+                    p.display()
+                );
+            }
         }
     }
 

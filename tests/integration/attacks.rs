@@ -392,6 +392,42 @@ fn finding2_a_symlinked_cache_dir_is_never_followed() {
     assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
 }
 
+/// The victim's own link to its cache dir, written `link/` or `link/.`: the
+/// kernel follows those, so an lstat never sees the link. The dir it leads to
+/// is the victim's, but in a team dir the attacker's group can write, where
+/// the attacker can rename it away and put another in its place. (Found by
+/// an independent red-team of the walk that resolves a path only when it
+/// meets a link.)
+#[test]
+fn finding2_a_cache_dir_link_written_with_a_trailing_slash_is_still_a_link() {
+    let sb = Sandbox::new();
+    let scene = Scene::new("f2-slash");
+    let v = &scene.users.victim;
+    let team = scene.top_dir("team", 0, scene.users.devs, 0o2775);
+    let real = team.join("vic-cache");
+    mkdir(&real, v.uid, v.gid, 0o700);
+    let link = scene.victim_home.join("cache");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    std::os::unix::fs::lchown(&link, Some(v.uid), Some(v.gid)).unwrap();
+    for written in [
+        format!("{}/", link.display()),
+        format!("{}/.", link.display()),
+    ] {
+        let o = victim_token(&scene, &sb.emu, Some(Path::new(&written)));
+        assert_served_with_cache_warning(&o, &sb.emu);
+        assert!(
+            files_in(&real).is_empty(),
+            "{written}: {:?}",
+            files_in(&real)
+        );
+    }
+    // The attack is real: the attacker can move the victim's dir away.
+    let mut mv = scene.attacker_runs(Path::new("mv"));
+    mv.arg(&real).arg(team.join("taken"));
+    let o = run(mv);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
 #[test]
 fn finding2_a_cache_dir_the_attacker_owns_is_not_used() {
     let sb = Sandbox::new();

@@ -336,6 +336,7 @@ pub(crate) fn trusted_file(path: &Path, file: &File, home: Option<&Path>) -> Res
 /// refused) is ours, writable by no other account, and under trusted
 /// directories (see [`trusted_file`]). Read access is not checked here.
 pub(crate) fn trusted_dir(path: &Path, home: Option<&Path>) -> Result<(), Untrusted> {
+    let path: &Path = &super::super::plain_path(path);
     let bad = |why| Untrusted {
         path: path.to_path_buf(),
         why,
