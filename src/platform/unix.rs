@@ -396,8 +396,6 @@ pub(crate) fn parent_process() -> (u32, Option<u64>) {
     (pid, process_start(pid))
 }
 
-/// The start time of process `pid` (clock ticks after boot) on Linux; None
-/// elsewhere or when unreadable.
 /// When process `pid` started (clock ticks after boot, from `/proc`), or None
 /// when it is not running (or, off Linux, when the OS does not say).
 pub(crate) fn process_start(pid: u32) -> Option<u64> {
