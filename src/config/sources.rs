@@ -43,7 +43,17 @@ pub(super) fn secret_source(
                 where_("app_secret_command")
             )));
         }
-        sources.push(("app_secret_command", SecretSource::Command(c.clone())));
+        // A program named by a relative path (`bin/get-secret`) is the one
+        // beside the config file, as every path in it is: resolved against the
+        // current directory it would be whatever the repository git or kubectl
+        // runs in holds. A bare name is looked up in PATH.
+        let mut argv = c.clone();
+        if Path::new(&argv[0]).components().count() > 1 || argv[0].starts_with('~') {
+            argv[0] = resolve_path(Path::new(&argv[0]), config_path, env)
+                .to_string_lossy()
+                .into_owned();
+        }
+        sources.push(("app_secret_command", SecretSource::Command(argv)));
     }
     if let Some(name) = &p.app_secret_keyring {
         if name.trim().is_empty() || name.chars().any(char::is_control) {

@@ -73,6 +73,38 @@ fn relative_paths_in_a_config_are_relative_to_it() {
     assert_status(&o, 0);
 }
 
+/// `app_secret_command = ["bin/get-secret"]` is the program beside the
+/// config, not one in the directory git or kubectl happens to run in (a
+/// repository could ship its own `bin/get-secret`).
+#[cfg(unix)]
+#[test]
+fn a_relative_secret_command_is_relative_to_the_config() {
+    let sb = Sandbox::new();
+    let url = sb.emu.url();
+    let cfg = sb.write_config(
+        &format!(
+            "[profiles.default]\ntenant_id = \"{TENANT}\"\napp_id = \"{APP}\"\n\
+             app_secret_command = [\"bin/get-secret\"]\nauth_url = \"{url}\"\n"
+        ),
+        0o600,
+    );
+    let script = |dir: &std::path::Path, body: &str| {
+        std::fs::create_dir_all(dir.join("bin")).unwrap();
+        write_file(
+            &dir.join("bin/get-secret"),
+            &format!("#!/bin/sh\n{body}\n"),
+            0o700,
+        );
+    };
+    script(cfg.parent().unwrap(), &format!("printf %s '{SECRET}'"));
+    let repo = sb.home.path().join("repo");
+    let ran = repo.join("ran");
+    script(&repo, &format!("touch '{}'; printf wrong", ran.display()));
+    let o = sb.bare().current_dir(&repo).arg("token").output().unwrap();
+    assert_status(&o, 0);
+    assert!(!ran.exists(), "the repository's bin/get-secret ran");
+}
+
 #[test]
 fn token_options_work_without_the_word_token() {
     let sb = Sandbox::new();

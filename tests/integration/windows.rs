@@ -49,6 +49,10 @@ const COMPILED_OUT: &[(&str, &str)] = &[
         "needs chown to another uid; the writable-by-others DACLs run",
     ),
     (
+        "newcomer::a_relative_secret_command_is_relative_to_the_config",
+        "its secret commands are sh scripts; the path rule is the one for app_secret_file, tested here too",
+    ),
+    (
         "newcomer::install_helpers_makes_the_names_git_and_docker_run",
         "checks the Unix symlinks; windows.rs checks the hard links or copies made here",
     ),
