@@ -127,10 +127,20 @@ pub(crate) fn trusted_file(path: &Path, file: &File, home: Option<&Path>) -> Res
         return Err(bad(Why::Writable(a.mode)));
     }
     // The leaf may be a link (open follows it): then the directories that
-    // matter are the ones it resolves to. Only the owner of its (checked)
-    // directory can change which it is.
-    let leaf_link = std::fs::symlink_metadata(path).map_or(true, |m| m.file_type().is_symlink());
-    ancestors_trusted(path, a.owner, home, leaf_link)
+    // matter are also the ones it resolves to. The link is a component of
+    // the written path like any other: someone else's link (planted in a
+    // sticky /tmp, say) decides which file is read, so it must be ours or
+    // root's, and the sticky rule applies to it, not to its target.
+    let link = std::fs::symlink_metadata(path).ok();
+    let leaf_link = link.as_ref().is_none_or(|m| m.file_type().is_symlink());
+    let written_owner = match link.filter(|m| m.file_type().is_symlink()) {
+        Some(m) => match from_meta(&m).owner {
+            Owner::Other(uid) => return Err(bad(Why::Owner(uid))),
+            owner => owner,
+        },
+        None => a.owner,
+    };
+    ancestors_trusted(path, written_owner, a.owner, home, leaf_link)
 }
 
 /// Whether the directory at `path` (never followed: a symlink is refused) is
@@ -158,7 +168,7 @@ pub(crate) fn trusted_dir(path: &Path, home: Option<&Path>) -> Result<(), Untrus
     if a.others_write {
         return Err(bad(Why::Writable(a.mode)));
     }
-    ancestors_trusted(path, a.owner, home, false)
+    ancestors_trusted(path, a.owner, a.owner, home, false)
 }
 
 /// The directories above `path`, both as written and as resolved. Resolving
@@ -167,15 +177,17 @@ pub(crate) fn trusted_dir(path: &Path, home: Option<&Path>) -> Result<(), Untrus
 /// directory that walk checked is a symlink, the leaf is one (`leaf_link`), or
 /// the path holds a `..`. Otherwise every directory the written walk checked
 /// is its own resolution (those above the home, where both walks stop, are
-/// checked by neither).
+/// checked by neither). `written_owner` owns the path's last component as
+/// written (a link's owner), `owner` what it resolves to.
 fn ancestors_trusted(
     path: &Path,
+    written_owner: Owner,
     owner: Owner,
     home: Option<&Path>,
     leaf_link: bool,
 ) -> Result<(), Untrusted> {
     let written = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let linked = check_dirs_above(&written, owner, home)?;
+    let linked = check_dirs_above(&written, written_owner, home)?;
     let dots = written
         .components()
         .any(|c| c == std::path::Component::ParentDir);

@@ -274,6 +274,53 @@ fn finding1_a_config_in_an_attacker_made_dir_under_tmp_is_refused() {
     assert_eq!(sb.emu.requests(), 0);
 }
 
+/// The attacker's link, in a sticky drop dir root owns and their group may
+/// write, to one of the victim's own files: the victim's file is private and
+/// the victim's, yet the attacker chooses which file is read as the config
+/// (here one whose command only the victim meant to run elsewhere). A link
+/// is a component like any other: it must be the victim's or root's. (Found
+/// by a red-team as a second user.)
+#[test]
+fn finding1_someone_elses_link_to_the_victims_own_file_is_refused() {
+    let sb = Sandbox::new();
+    let scene = Scene::new("f1-link");
+    let v = &scene.users.victim;
+    let drop = scene.top_dir("drop", 0, scene.users.devs, 0o1775);
+    let ran = scene.victim_home.join("ran");
+    let cfg = scene.victim_home.join("example.toml");
+    write_owned(
+        &cfg,
+        &profile(
+            &sb.emu.url(),
+            &format!(
+                "app_secret_command = [\"sh\", \"-c\", \"touch {}; printf %s {SECRET}\"]\n",
+                ran.display()
+            ),
+        ),
+        v.uid,
+        v.gid,
+        0o600,
+    );
+    let link = drop.join("ci.toml");
+    scene.attacker_symlinks(&cfg, &link);
+    let mut c = scene.victim();
+    c.arg("--config").arg(&link).arg("token");
+    let o = run(c);
+    assert_status(&o, 2);
+    assert!(stderr(&o).contains("cannot be trusted"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("owned by uid"), "{}", stderr(&o));
+    assert!(!ran.exists(), "the command ran through the attacker's link");
+    // The victim's own link (in the victim's home) is followed.
+    let own = scene.victim_home.join("ci.toml");
+    std::os::unix::fs::symlink(&cfg, &own).unwrap();
+    std::os::unix::fs::lchown(&own, Some(v.uid), Some(v.gid)).unwrap();
+    let mut c = scene.victim();
+    c.arg("--config").arg(&own).arg("token");
+    let o = run(c);
+    assert_status(&o, 0);
+    assert!(ran.exists());
+}
+
 #[test]
 fn finding1_trusted_configs_still_work() {
     let sb = Sandbox::new();
