@@ -26,6 +26,8 @@ const ROTATE_AT: u64 = 1 << 20;
 struct Sink {
     file: File,
     path: PathBuf,
+    /// The home the trust check stops at, for the reopen after a rotation.
+    home: Option<PathBuf>,
 }
 
 /// Sets the verbosity from the `-v` count and `CYTOKEN_LOG` (a number, or
@@ -63,6 +65,7 @@ pub fn set_log_file(path: &Path, home: Option<&Path>) {
                 *s = Some(Sink {
                     file,
                     path: path.to_path_buf(),
+                    home: home.map(Path::to_path_buf),
                 });
             }
         }
@@ -74,7 +77,10 @@ pub fn set_log_file(path: &Path, home: Option<&Path>) {
 }
 
 fn open_log(path: &Path, home: Option<&Path>) -> Result<File, String> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+    // Absolute first: the directory of a bare `cytoken.log` is the current
+    // one, which must pass the same check.
+    let path = &std::path::absolute(path).map_err(|e| e.to_string())?;
+    if let Some(dir) = path.parent() {
         platform::trusted_dir(dir, home).map_err(|u| u.to_string())?;
     }
     let file = platform::open_private_append(path).map_err(|e| e.to_string())?;
@@ -129,13 +135,14 @@ fn to_file(level: &str, msg: &dyn Display) {
     {
         // Rotated by moving it aside to `<name>.1`, closed first: a file this
         // process holds open is never replaced.
-        let Sink { file, path } = old;
+        let Sink { file, path, home } = old;
         drop(file);
         let mut aside = path.clone().into_os_string();
         aside.push(".1");
         let _ = std::fs::rename(&path, &aside);
-        if let Ok(file) = platform::open_private_append(&path) {
-            *guard = Some(Sink { file, path });
+        // Checked again: the new file is a new name in the directory.
+        if let Ok(file) = open_log(&path, home.as_deref()) {
+            *guard = Some(Sink { file, path, home });
         }
     }
     let Some(sink) = guard.as_mut() else { return };

@@ -1,6 +1,8 @@
 //! More of the service (issue 15): the `src` claim on the wire and in the
 //! cache key, and `--min-valid`.
 
+use std::path::Path;
+
 use crate::support::{Sandbox, assert_status, stderr, stdout};
 
 #[test]
@@ -152,19 +154,27 @@ fn a_log_file_others_could_swap_is_not_written() {
     std::fs::create_dir(&dir).unwrap();
     std::fs::set_permissions(&dir, std::os::unix::fs::PermissionsExt::from_mode(0o777)).unwrap();
     let log = dir.join("cytoken.log");
-    let o = sb
-        .cmd()
-        .env("CYTOKEN_LOG_FILE", &log)
-        .arg("token")
-        .output()
-        .unwrap();
-    assert_status(&o, 0);
-    assert!(!log.exists());
-    assert!(
-        stderr(&o).contains("not writing the log file"),
-        "{}",
-        stderr(&o)
-    );
+    // Named in full, or bare from inside that directory (a red-team found the
+    // bare name skipped the directory's check).
+    for (name, cwd) in [
+        (log.as_path(), sb.home.path()),
+        (Path::new("cytoken.log"), &dir),
+    ] {
+        let o = sb
+            .cmd()
+            .current_dir(cwd)
+            .env("CYTOKEN_LOG_FILE", name)
+            .arg("token")
+            .output()
+            .unwrap();
+        assert_status(&o, 0);
+        assert!(!log.exists(), "{}", name.display());
+        assert!(
+            stderr(&o).contains("not writing the log file"),
+            "{}",
+            stderr(&o)
+        );
+    }
 }
 
 #[test]
