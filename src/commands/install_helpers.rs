@@ -18,7 +18,7 @@ pub(crate) fn run(dir: Option<&Path>, w: &mut dyn Write) -> Result<i32> {
         Error::other(format!("cannot find the cytoken binary itself: {e}")).with_source(e)
     })?;
     let dir: PathBuf = match dir {
-        Some(d) => d.to_path_buf(),
+        Some(d) => platform::plain_path(d),
         None => exe
             .parent()
             .map(Path::to_path_buf)
@@ -29,6 +29,28 @@ pub(crate) fn run(dir: Option<&Path>, w: &mut dyn Write) -> Result<i32> {
             "{} is not a directory: create it, or give another DIR",
             dir.display()
         )));
+    }
+    // git and docker run whatever these names lead to, as this user: a
+    // directory others can write is a place they can swap them. A root-owned
+    // one no one else can write is root's business (/usr/local/bin).
+    let home = crate::env::Env::process().home_dir();
+    let refuse = |why: String| {
+        Error::config(format!(
+            "cannot install the helpers in {}: {why}: anyone who can change it could swap the \
+             program git and docker run as you; pick a directory only you (or root) can write",
+            dir.display()
+        ))
+    };
+    match platform::trusted_dir(&dir, home.as_deref()) {
+        Ok(()) => {}
+        Err(u) if u.path == dir && u.why == platform::Why::Owner(0) => {
+            match platform::access_path(&dir) {
+                Ok(a) if !a.others_write => {}
+                Ok(a) => return Err(refuse(format!("it is writable by others ({a})"))),
+                Err(e) => return Err(refuse(e.to_string())),
+            }
+        }
+        Err(u) => return Err(refuse(u.to_string())),
     }
     let mut report = String::new();
     for name in HELPERS {

@@ -440,6 +440,14 @@ pub(crate) fn run_in_place(mut cmd: Command) -> io::Result<i32> {
 pub(crate) fn install_link(target: &Path, link: &Path) -> io::Result<&'static str> {
     match std::fs::symlink_metadata(link) {
         Ok(m) if m.file_type().is_symlink() => {
+            // Whoever owns a link can point it elsewhere: another user's
+            // link is never kept as ours, even one that points at us now.
+            if let Owner::Other(_) = from_meta(&m).owner {
+                return Err(io::Error::new(
+                    io::ErrorKind::PermissionDenied,
+                    "it is another user's link: remove it and run again",
+                ));
+            }
             if std::fs::read_link(link)? == target {
                 return Ok("kept");
             }

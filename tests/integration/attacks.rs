@@ -1100,3 +1100,26 @@ fn finding9_a_readable_config_with_an_inline_secret_is_refused_even_when_overrid
     assert_no_secret(&o);
     assert_eq!(sb.emu.requests(), 0);
 }
+
+/// `install-helpers DIR` into a team dir the attacker's group can write: git
+/// and docker would run whatever the attacker later points those names at,
+/// so it is refused, and the attacker's link (already pointing at cytoken) is
+/// not taken as ours. (Found by a red-team as a second user.)
+#[test]
+fn install_helpers_refuses_a_dir_others_can_write() {
+    let scene = Scene::new("helpers");
+    let team = scene.top_dir("team-bin", 0, scene.users.devs, 0o2775);
+    let link = team.join("git-credential-cytoken");
+    scene.attacker_symlinks(&scene.bin, &link);
+    let mut c = scene.victim();
+    c.arg("install-helpers").arg(&team);
+    let o = run(c);
+    assert_status(&o, 2);
+    assert!(
+        stderr(&o).contains("cannot install the helpers") && stderr(&o).contains("writable"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(owner(&link), scene.users.attacker.uid);
+    assert!(!team.join("docker-credential-cytoken").exists());
+}
