@@ -228,6 +228,49 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+/// The keys that name the secret or where it comes from.
+const SECRET_KEYS: [&str; 5] = [
+    "app_secret",
+    "app_secret_env",
+    "app_secret_file",
+    "app_secret_command",
+    "app_secret_keyring",
+];
+
+/// Every key of the file and of a profile (kept equal to the schema by a
+/// test): the only words of an offending line an error names as its key.
+pub(super) const KEYS: [&str; 29] = [
+    "default_profile",
+    "profiles",
+    "tenant_id",
+    "app_id",
+    "app_secret",
+    "app_secret_env",
+    "app_secret_file",
+    "app_secret_command",
+    "app_secret_keyring",
+    "region",
+    "auth_url",
+    "api_url",
+    "flow",
+    "scopes",
+    "lifetime",
+    "source",
+    "min_valid",
+    "refresh_margin",
+    "issuer",
+    "scope_format",
+    "extra_claims",
+    "username",
+    "git_auth",
+    "git_hosts",
+    "docker_hosts",
+    "ca_file",
+    "log_file",
+    "timeout",
+    "lock_timeout",
+];
+
 /// What a secret key's value must look like, for its error message.
 fn secret_key_shape(key: &str) -> &'static str {
     match key {
@@ -255,25 +298,30 @@ pub fn parse_file(text: &str, path: &Path) -> Result<ConfigFile> {
             let before = &text[..span.start.min(text.len())];
             let start = before.rfind('\n').map_or(0, |i| i + 1);
             let line = text[start..].lines().next().unwrap_or("");
-            // A line inside a multi-line string is part of a value, maybe of
-            // the secret: neither it nor toml's words about it (which may quote
-            // it) are shown.
-            let in_multiline =
-                before.matches("\"\"\"").count() % 2 == 1 || before.matches("'''").count() % 2 == 1;
-            // Only a bare key: on a malformed line the text before `=` may be
-            // part of a value, even of the secret.
-            let key = line.split_once('=').map(|(k, _)| k.trim()).filter(|k| {
-                !k.is_empty()
-                    && k.bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-            });
-            if in_multiline {
-                msg = "malformed value in a multi-line string (not shown: it may be the \
-                       secret); check its escapes, or use a literal ''' string"
+            // Anything after a `"""` or `'''` may be inside a multi-line
+            // string, maybe the secret (counting them cannot tell: a comment
+            // may hold one): neither the line nor toml's words about it
+            // (which may quote it) are shown.
+            let after_multiline = before.contains("\"\"\"") || before.contains("'''");
+            // A secret key anywhere on the line, however written (quoted,
+            // dotted, in an inline table): toml quotes offending values, and
+            // there that could be the secret itself (also in the wrong key).
+            let secret_key = SECRET_KEYS
+                .iter()
+                .filter(|k| line.contains(*k))
+                .max_by_key(|k| k.len());
+            // Only one of our own keys is named from the line: any other text
+            // before `=` may be part of a value.
+            let key = line
+                .split_once('=')
+                .map(|(k, _)| k.trim())
+                .filter(|k| KEYS.contains(k));
+            if after_multiline {
+                msg = "malformed value, maybe in a multi-line string (not shown: it may be \
+                       the secret); check its escapes and closing quotes, or use a literal \
+                       ''' string"
                     .into();
-            } else if let Some(key) = key.filter(|k| k.starts_with("app_secret")) {
-                // toml quotes offending values; on a secret key's line that
-                // could be the secret itself (also when it is in the wrong key).
+            } else if let Some(key) = secret_key {
                 msg = format!(
                     "{key}: malformed value (not shown: it may be the secret); {}",
                     secret_key_shape(key)

@@ -449,3 +449,26 @@ fn mtc_regions_endpoints_and_an_optional_tenant() {
     let e = Selection::resolve(&flags, &env_of(&[])).unwrap_err();
     assert!(e.to_string().contains("us, jp, au, eu, sp"), "{e}");
 }
+
+/// The key list errors name keys from is the schema's: toml lists every
+/// field it expects when it meets an unknown one.
+#[test]
+fn the_known_keys_are_the_schemas() {
+    let expected = |text: &str| -> Vec<String> {
+        let e = parse_file(text, Path::new("c.toml"))
+            .unwrap_err()
+            .to_string();
+        let list = e.split_once("expected").map_or("", |(_, l)| l).to_string();
+        list.split('`')
+            .skip(1)
+            .step_by(2)
+            .map(String::from)
+            .collect()
+    };
+    let mut schema = expected("nope = 1\n");
+    schema.extend(expected("[profiles.p]\nnope = 1\n"));
+    schema.sort();
+    let mut known: Vec<String> = super::file::KEYS.iter().map(|k| (*k).to_string()).collect();
+    known.sort();
+    assert_eq!(schema, known);
+}

@@ -65,7 +65,7 @@ impl SecretSource {
     /// A short description for reports and errors (never the secret).
     pub fn describe(&self) -> String {
         match self {
-            SecretSource::Env(v) => format!("environment variable {v}"),
+            SecretSource::Env(v) => format!("environment variable {}", shown_var(v)),
             SecretSource::File(p) => format!("file {}", p.display()),
             SecretSource::Command(argv) => format!("command {}", argv.join(" ")),
             SecretSource::Inline(_) => "app_secret in the config file".to_string(),
@@ -91,8 +91,9 @@ impl SecretSource {
         let raw = match self {
             SecretSource::Env(var) => env.get(var).ok_or_else(|| {
                 Error::config(format!(
-                    "the app secret variable {var} is not set or not valid UTF-8: export it, \
-                     or configure app_secret_file or app_secret_command"
+                    "the app secret variable {} is not set or not valid UTF-8: export it, \
+                     or configure app_secret_file or app_secret_command",
+                    shown_var(var)
                 ))
             })?,
             SecretSource::File(path) => read_secret_file(path, env)?,
@@ -136,6 +137,23 @@ pub(crate) fn check_private(path: &Path, what: &str) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// A variable's name as messages show it: as it is when it looks like one
+/// (`CYLANCE_SECRET`: capitals, digits, `_`), else not at all. A user who
+/// pasted the secret itself into `app_secret_env` has written a valid name
+/// whenever the secret is alphanumeric, and must not see it echoed.
+fn shown_var(name: &str) -> String {
+    let conventional = name
+        .bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+    if conventional {
+        name.to_string()
+    } else {
+        "named by app_secret_env (not shown: it is not in capitals, so it may be the \
+         secret itself)"
+            .to_string()
+    }
 }
 
 /// Reads `app_secret_file`: a trusted path (whoever can swap it chooses the

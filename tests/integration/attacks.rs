@@ -821,9 +821,34 @@ fn finding5_config_errors_never_print_a_secret() {
         // The secret itself in the wrong key.
         (format!("app_secret_env = \"{SECRET}\"\n"), SECRET),
         (format!("app_secret_command = \"{SECRET}\"\n"), SECRET),
+        // Found by a red-team: a quoted key; a `"""` in a comment before a
+        // multi-line secret (it defeated counting them); a secret that is a
+        // valid variable name in app_secret_env.
+        (format!("\"app_secret_command\" = \"{SECRET}\"\n"), SECRET),
+        (
+            format!("# see \"\"\" below\napp_secret = \"\"\"\n{s}\\q\n\"\"\"\n"),
+            s,
+        ),
+        (
+            "app_secret_env = \"Sekrit0value\"\n".to_string(),
+            "Sekrit0value",
+        ),
     ];
+    // Whole files: a dotted key, an inline table.
+    let url = sb.emu.url();
+    let files = [
+        format!("profiles.default.app_secret_command = \"{SECRET}\"\n"),
+        format!(
+            "[profiles]\ndefault = {{ tenant_id = \"{TENANT}\", auth_url = \"{url}\", \
+             app_secret_command = \"{SECRET}\" }}\n"
+        ),
+    ];
+    let cases = cases
+        .into_iter()
+        .map(|(body, secret)| (sandbox_profile(&sb, &body), secret))
+        .chain(files.into_iter().map(|f| (f, SECRET)));
     for (body, secret) in cases {
-        sb.write_config(&sandbox_profile(&sb, &body), 0o600);
+        sb.write_config(&body, 0o600);
         for args in [
             &["token"][..],
             &["-vvv", "token"],
