@@ -40,6 +40,7 @@ use std::net::{IpAddr, Ipv6Addr};
 
 use crate::diag;
 use crate::endpoint::is_loopback_host;
+use crate::platform;
 use crate::redact::quote;
 
 /// The two schemes a token is ever sent over.
@@ -125,6 +126,21 @@ impl fmt::Display for Target {
         }
         Ok(())
     }
+}
+
+/// Why `target` must get no token whatever the patterns say: it is plain
+/// http to a loopback port another user of this machine listens on, so
+/// the token would be theirs (Linux; see `platform::foreign_listener`).
+pub(crate) fn foreign_server(target: &Target) -> Option<String> {
+    if target.scheme != Scheme::Http || !target.is_loopback() {
+        return None;
+    }
+    platform::foreign_listener(target.port).map(|uid| {
+        format!(
+            "{target} is served by another user of this machine (uid {uid}): a token sent \
+             there would be theirs"
+        )
+    })
 }
 
 /// Whether `target` may get a token under `patterns` (`None`: the key is

@@ -20,6 +20,21 @@ pub(super) fn build_agent(
     https: bool,
 ) -> Result<(Agent, Option<String>, Option<String>)> {
     let host = uri.host().unwrap_or_default();
+    if !https
+        && is_loopback_host(host)
+        && let Some(uid) = crate::platform::foreign_listener(uri.port_u16().unwrap_or(80))
+    {
+        // Plain http to this machine is allowed because nothing leaves it; but
+        // whoever listens on the port gets the auth token, the app secret (the
+        // console's Basic) or a bearer token, and answers with a token of theirs.
+        return Err(Error::config(format!(
+            "http://{}:{} is served by another user of this machine (uid {uid}): cytoken \
+             sends credentials over plain http only to a server run by you or root; start \
+             the endpoint as yourself, or use https",
+            sanitize(host, SNIPPET_CHARS),
+            uri.port_u16().unwrap_or(80)
+        )));
+    }
     // Loopback endpoints are reached directly: routing them through a proxy would at
     // best fail and at worst hand a clear-text auth token to the proxy.
     let proxy = if is_loopback_host(host) {

@@ -258,6 +258,69 @@ fn check_dirs_above(path: &Path, owner: Owner, home: Option<&Path>) -> Result<bo
     Ok(linked)
 }
 
+/// The owners of the sockets listening on `port` at a loopback or wildcard
+/// address (`/proc/net/tcp` and `tcp6`). Whoever holds the port receives what
+/// cytoken sends to a plain-http loopback URL (the auth token, the app secret
+/// as HTTP Basic, access tokens), so [`foreign_listener`] asks who that is.
+#[cfg(target_os = "linux")]
+fn listeners(port: u16) -> Vec<u32> {
+    use std::net::{Ipv4Addr, Ipv6Addr};
+    // The kernel prints each 32-bit word of an address in host byte order.
+    let words = |hex: &str| -> Option<Vec<u8>> {
+        (0..hex.len() / 8)
+            .map(|i| u32::from_str_radix(hex.get(i * 8..i * 8 + 8)?, 16).ok())
+            .collect::<Option<Vec<u32>>>()
+            .map(|w| w.iter().flat_map(|x| x.to_ne_bytes()).collect())
+    };
+    let reachable = |hex: &str| match words(hex).as_deref() {
+        Some(&[a, b, c, d]) => {
+            let ip = Ipv4Addr::from([a, b, c, d]);
+            ip.is_loopback() || ip.is_unspecified()
+        }
+        Some(b) if b.len() == 16 => {
+            let ip = Ipv6Addr::from(<[u8; 16]>::try_from(b).unwrap_or([0xff; 16]));
+            ip.is_loopback()
+                || ip.is_unspecified()
+                || ip
+                    .to_ipv4_mapped()
+                    .is_some_and(|v4| v4.is_loopback() || v4.is_unspecified())
+        }
+        _ => false,
+    };
+    let mut uids = Vec::new();
+    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        let Ok(text) = std::fs::read_to_string(table) else {
+            continue;
+        };
+        uids.extend(text.lines().skip(1).filter_map(|line| {
+            // sl local_address rem_address st tx:rx tr:when retrnsmt uid …
+            let cols: Vec<&str> = line.split_ascii_whitespace().collect();
+            let (addr, lport) = cols.get(1)?.split_once(':')?;
+            let listening = *cols.get(3)? == "0A";
+            if !listening || u16::from_str_radix(lport, 16).ok()? != port || !reachable(addr) {
+                return None;
+            }
+            cols.get(7)?.parse::<u32>().ok()
+        }));
+    }
+    uids
+}
+
+/// See [`listeners`]: the first owner that is neither us nor root.
+#[cfg(target_os = "linux")]
+pub(crate) fn foreign_listener(port: u16) -> Option<u32> {
+    let me = euid();
+    listeners(port)
+        .into_iter()
+        .find(|&uid| uid != me && uid != 0)
+}
+
+/// Elsewhere the OS is not asked (see the Linux version).
+#[cfg(not(target_os = "linux"))]
+pub(crate) fn foreign_listener(_port: u16) -> Option<u32> {
+    None
+}
+
 /// Opens a directory without following a symlink, to change its mode through
 /// the handle (never through a path that could be swapped for a link).
 pub(crate) fn open_dir_nofollow(path: &Path) -> io::Result<File> {
@@ -570,6 +633,21 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Our own listeners on IPv4 and IPv6 loopback are found, as ours (so not
+    /// foreign); another user's is in the attack tests.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn listeners_are_found_with_their_owner() {
+        let v4 = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = v4.local_addr().unwrap().port();
+        assert_eq!(listeners(port), [euid()]);
+        assert_eq!(foreign_listener(port), None);
+        drop(v4);
+        assert_eq!(listeners(port), Vec::<u32>::new());
+        let v6 = std::net::TcpListener::bind("[::1]:0").expect("IPv6 loopback");
+        assert_eq!(listeners(v6.local_addr().unwrap().port()), [euid()]);
     }
 
     #[test]

@@ -87,6 +87,10 @@ pub(crate) fn handle(
                 Ok(s) => s,
                 Err(e) => return failed(&e),
             };
+            if let Some(why) = hosts::foreign_server(&target) {
+                diag::log(1, format_args!("docker: {why}; answering not found"));
+                return Outcome::NotFound;
+            }
             if !hosts::allowed(sel.docker_hosts.as_deref(), &target) {
                 let why = if sel.docker_hosts.is_none() {
                     "is plain http to another machine: list it in docker_hosts as it is \

@@ -175,7 +175,8 @@ impl<'a> Policy<'a> {
 /// - a host outside `git_hosts` belongs to someone else, and so does another
 ///   port of a listed host (see [`crate::hosts`] for the matching rules);
 /// - plain `http` would send the token in clear text, so it is answered only
-///   for loopback hosts or an entry written `http://host[:port]`.
+///   for loopback hosts or an entry written `http://host[:port]`, and never to
+///   a loopback port another user of this machine listens on.
 pub fn skip_reason(req: &Request, p: &Policy) -> Option<String> {
     let Some(protocol) = req.protocol.as_deref() else {
         return Some("the request names no protocol".into());
@@ -202,6 +203,9 @@ pub fn skip_reason(req: &Request, p: &Policy) -> Option<String> {
             host.escape_debug()
         ));
     };
+    if let Some(why) = hosts::foreign_server(&target) {
+        return Some(why);
+    }
     if hosts::allowed(p.git_hosts, &target) {
         return None;
     }

@@ -1148,3 +1148,65 @@ fn install_helpers_refuses_a_dir_others_can_write() {
     assert_eq!(owner(&link), scene.users.attacker.uid);
     assert!(!team.join("docker-credential-cytoken").exists());
 }
+
+/// Plain http to loopback is allowed because nothing leaves the machine, but
+/// another user can hold the port: the attacker runs an endpoint (cytoken's
+/// own demo) on a loopback port, and the victim's exchange, git and docker
+/// helpers must send it nothing. (Found by a red-team as a second user: with
+/// `flow = "mtc"` the victim sent the app secret itself, as HTTP Basic.)
+#[cfg(target_os = "linux")]
+#[test]
+fn a_loopback_port_another_user_listens_on_gets_no_credentials() {
+    let sb = Sandbox::new();
+    let scene = Scene::new("port");
+    let mut serve = scene.attacker_runs(&scene.bin);
+    serve
+        .args(["demo", "--serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped());
+    let mut held = Held::spawn(serve);
+    let url = BufReader::new(held.0.stdout.take().unwrap())
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|l| l.strip_prefix("export CYTOKEN_AUTH_URL=").map(String::from))
+        .expect("the attacker's endpoint printed its URL");
+    let origin = url.trim_end_matches("/auth/v2/token").to_string();
+
+    let mut c = scene.victim();
+    c.env("CYTOKEN_TENANT_ID", TENANT)
+        .env("CYTOKEN_APP_ID", APP)
+        .env("CYTOKEN_APP_SECRET", SECRET)
+        .env("CYTOKEN_AUTH_URL", &url)
+        .arg("token");
+    let o = run(c);
+    assert_status(&o, 2);
+    assert!(
+        stderr(&o).contains("another user of this machine"),
+        "{}",
+        stderr(&o)
+    );
+
+    // git and docker asking for that port are not answered.
+    let port = origin.rsplit(':').next().unwrap().to_string();
+    for (args, input) in [
+        (
+            &["git-credential", "get"][..],
+            format!("protocol=http\nhost=127.0.0.1:{port}\n\n"),
+        ),
+        (&["docker-credential", "get"][..], format!("{origin}\n")),
+    ] {
+        let mut c = scene.victim();
+        c.env("CYTOKEN_TENANT_ID", TENANT)
+            .env("CYTOKEN_APP_ID", APP)
+            .env("CYTOKEN_APP_SECRET", SECRET)
+            .env("CYTOKEN_AUTH_URL", sb.emu.url())
+            .args(args);
+        let o = feed(c, input.as_bytes());
+        assert!(!stdout(&o).contains("eyJ"), "{args:?}: {}", stdout(&o));
+    }
+    assert_eq!(
+        sb.emu.requests(),
+        0,
+        "a token was minted for the attacker's port"
+    );
+    drop(held);
+}
