@@ -1164,11 +1164,14 @@ fn a_loopback_port_another_user_listens_on_gets_no_credentials() {
         .args(["demo", "--serve", "--listen", "127.0.0.1:0"])
         .stdout(Stdio::piped());
     let mut held = Held::spawn(serve);
-    let url = BufReader::new(held.0.stdout.take().unwrap())
-        .lines()
+    let mut lines = BufReader::new(held.0.stdout.take().unwrap()).lines();
+    let url = lines
+        .by_ref()
         .map_while(Result::ok)
         .find_map(|l| l.strip_prefix("export CYTOKEN_AUTH_URL=").map(String::from))
         .expect("the attacker's endpoint printed its URL");
+    // Read to the end: a closed pipe would stop the endpoint at its next line.
+    std::thread::spawn(move || lines.for_each(drop));
     let origin = url.trim_end_matches("/auth/v2/token").to_string();
 
     let mut c = scene.victim();
