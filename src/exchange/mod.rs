@@ -19,6 +19,7 @@ use crate::endpoint::check_auth_url;
 use crate::error::{Error, Result};
 use crate::redact::{SNIPPET_CHARS, quote_url, sanitize};
 use agent::build_agent;
+pub(crate) use agent::check_loopback_server;
 use response::{classify, expiry, retriable_status, status_text};
 
 /// Where and how to reach the token endpoint.
@@ -225,6 +226,7 @@ pub(crate) fn exchange_call(
             return Err(target.timed_out());
         }
         attempts += 1;
+        check_loopback_server(&uri)?;
         let (call, requested_exp) = mint()?;
         let (cause, retry_after) = match attempt(&ctx, &call, remaining) {
             Step::Done {

@@ -134,13 +134,49 @@ pub(crate) fn trusted_file(path: &Path, file: &File, home: Option<&Path>) -> Res
     let link = std::fs::symlink_metadata(path).ok();
     let leaf_link = link.as_ref().is_none_or(|m| m.file_type().is_symlink());
     let written_owner = match link.filter(|m| m.file_type().is_symlink()) {
-        Some(m) => match from_meta(&m).owner {
-            Owner::Other(uid) => return Err(bad(Why::Owner(uid))),
-            owner => owner,
-        },
+        Some(m) => {
+            check_link(path, home, 0)?;
+            from_meta(&m).owner
+        }
         None => a.owner,
     };
     ancestors_trusted(path, written_owner, a.owner, home, leaf_link)
+}
+
+/// Links followed before a path is refused as a loop (the kernel's limit).
+const MAX_LINKS: usize = 40;
+
+/// Whether the symlink at `link` may be followed: it is ours or root's (its
+/// owner decides where the path leads), and what it points at, as written in
+/// it, passes the same checks: every link along the chain and every
+/// directory each one goes through. The resolved walk alone would see only
+/// the chain's end, not another user's link in its middle.
+fn check_link(link: &Path, home: Option<&Path>, depth: usize) -> Result<(), Untrusted> {
+    let bad = |why| Untrusted {
+        path: link.to_path_buf(),
+        why,
+    };
+    if depth > MAX_LINKS {
+        return Err(bad(Why::Symlink));
+    }
+    let meta = std::fs::symlink_metadata(link).map_err(|_| bad(Why::NotRegular))?;
+    if let Owner::Other(uid) = from_meta(&meta).owner {
+        return Err(bad(Why::Owner(uid)));
+    }
+    let written = std::fs::read_link(link).map_err(|_| bad(Why::Symlink))?;
+    let target = match link.parent() {
+        Some(dir) if written.is_relative() => dir.join(written),
+        _ => written,
+    };
+    let target = std::path::absolute(&target).unwrap_or(target);
+    let t = std::fs::symlink_metadata(&target).map_err(|_| Untrusted {
+        path: target.clone(),
+        why: Why::NotRegular,
+    })?;
+    if t.file_type().is_symlink() {
+        check_link(&target, home, depth + 1)?;
+    }
+    check_dirs_above(&target, from_meta(&t).owner, home, depth + 1).map(drop)
 }
 
 /// Whether the directory at `path` (never followed: a symlink is refused) is
@@ -187,7 +223,7 @@ fn ancestors_trusted(
     leaf_link: bool,
 ) -> Result<(), Untrusted> {
     let written = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let linked = check_dirs_above(&written, written_owner, home)?;
+    let linked = check_dirs_above(&written, written_owner, home, 0)?;
     let dots = written
         .components()
         .any(|c| c == std::path::Component::ParentDir);
@@ -195,17 +231,23 @@ fn ancestors_trusted(
         && let Ok(real) = std::fs::canonicalize(path)
         && real != written
     {
-        check_dirs_above(&real, owner, home)?;
+        check_dirs_above(&real, owner, home, 0)?;
     }
     Ok(())
 }
 
 /// Checks the directories above `path`, up to the home or `/`; says whether
-/// one of them was a symlink (checked where it points).
-fn check_dirs_above(path: &Path, owner: Owner, home: Option<&Path>) -> Result<bool, Untrusted> {
+/// one of them was a symlink (checked as a link, see [`check_link`], and
+/// where it points). `depth` counts the links followed to get here.
+fn check_dirs_above(
+    path: &Path,
+    owner: Owner,
+    home: Option<&Path>,
+    depth: usize,
+) -> Result<bool, Untrusted> {
     // The home as given, or else as resolved (resolving costs a syscall per
     // component, on every cached call: only when the plain form does not fit).
-    let home = home.and_then(|h| {
+    let matched = home.and_then(|h| {
         if path.starts_with(h) {
             Some(h.to_path_buf())
         } else {
@@ -214,7 +256,7 @@ fn check_dirs_above(path: &Path, owner: Owner, home: Option<&Path>) -> Result<bo
                 .filter(|real| path.starts_with(real))
         }
     });
-    let below_home = home.as_deref();
+    let below_home = matched.as_deref();
     let mut child = owner;
     let mut linked = false;
     for dir in path
@@ -227,8 +269,13 @@ fn check_dirs_above(path: &Path, owner: Owner, home: Option<&Path>) -> Result<bo
             why,
         };
         let mut meta = std::fs::symlink_metadata(dir).map_err(|_| bad(Why::NotDir))?;
+        // The entry in the directory above is the link, whose owner decides
+        // where this path leads: the sticky rule there applies to it.
+        let mut entry_owner = None;
         if meta.file_type().is_symlink() {
             linked = true;
+            check_link(dir, home, depth)?;
+            entry_owner = Some(from_meta(&meta).owner);
             meta = std::fs::metadata(dir).map_err(|_| bad(Why::NotDir))?;
         }
         if !meta.is_dir() {
@@ -250,7 +297,7 @@ fn check_dirs_above(path: &Path, owner: Owner, home: Option<&Path>) -> Result<bo
         if a.others_write && !sticky_ok {
             return Err(bad(Why::Writable(a.mode)));
         }
-        child = a.owner;
+        child = entry_owner.unwrap_or(a.owner);
         if below_home.is_some_and(|h| dir == h) {
             break;
         }

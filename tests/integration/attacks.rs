@@ -1213,3 +1213,65 @@ fn a_loopback_port_another_user_listens_on_gets_no_credentials() {
     );
     drop(held);
 }
+
+/// Removes a path planted directly in /tmp when the test ends.
+struct Planted(PathBuf);
+
+impl Drop for Planted {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Links are components like any other, wherever they sit: another user's
+/// link as a directory of the path, or in the middle of a chain of links
+/// whose ends are the victim's, decides which of the victim's files is read
+/// as the config. (Found by a red-team as a second user.)
+#[test]
+fn another_users_link_as_a_directory_or_in_a_chain_is_refused() {
+    let sb = Sandbox::new();
+    let scene = Scene::new("chain");
+    let v = &scene.users.victim;
+    let proj = scene.victim_home.join("proj");
+    mkdir(&proj, v.uid, v.gid, 0o755);
+    let cfg = proj.join("cytoken.toml");
+    write_owned(
+        &cfg,
+        &profile(&sb.emu.url(), &inline_secret()),
+        v.uid,
+        v.gid,
+        0o600,
+    );
+    let name = scene.victim_home.file_name().unwrap().to_string_lossy();
+    // The attacker's links, directly in /tmp (sticky: only their owner can
+    // remove them, so each stays the attacker's).
+    let dir_link = Planted(Path::new("/tmp").join(format!("{name}-work")));
+    scene.attacker_symlinks(&proj, &dir_link.0);
+    let mid_link = Planted(Path::new("/tmp").join(format!("{name}-mid")));
+    scene.attacker_symlinks(&cfg, &mid_link.0);
+    // The victim's own link to the attacker's.
+    let own = scene.victim_home.join("chain.toml");
+    std::os::unix::fs::symlink(&mid_link.0, &own).unwrap();
+    std::os::unix::fs::lchown(&own, Some(v.uid), Some(v.gid)).unwrap();
+
+    for path in [dir_link.0.join("cytoken.toml"), own.clone()] {
+        let mut c = scene.victim();
+        c.arg("--config").arg(&path).arg("token");
+        let o = run(c);
+        assert_status(&o, 2);
+        assert!(
+            stderr(&o).contains("cannot be trusted") && stderr(&o).contains("owned by uid"),
+            "{}: {}",
+            path.display(),
+            stderr(&o)
+        );
+    }
+    // The same file through the victim's own links is read.
+    let direct = scene.victim_home.join("direct.toml");
+    std::os::unix::fs::symlink(&cfg, &direct).unwrap();
+    std::os::unix::fs::lchown(&direct, Some(v.uid), Some(v.gid)).unwrap();
+    let mut c = scene.victim();
+    c.arg("--config").arg(&direct).arg("token");
+    assert_status(&run(c), 0);
+    assert_eq!(sb.emu.requests(), 1);
+}

@@ -195,6 +195,7 @@ impl Client {
         let mut replaced = false;
         loop {
             self.wait_calm();
+            crate::exchange::check_loopback_server(req.uri)?;
             let start = Instant::now();
             let result = self.attempt(req, &token);
             match result {
