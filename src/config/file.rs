@@ -203,13 +203,61 @@ pub(super) fn parse_slice(text: &str, requested: Option<&str>) -> Option<ConfigF
 fn did_you_mean(msg: &str) -> Option<String> {
     let rest = msg.strip_prefix("unknown field `")?;
     let (typo, expected) = rest.split_once('`')?;
+    near_miss(typo, expected).map(|k| format!("; did you mean `{k}`?"))
+}
+
+/// The name in the backticked list `expected` closest to `typo`, when it is
+/// close enough to be the one meant.
+fn near_miss<'a>(typo: &str, expected: &'a str) -> Option<&'a str> {
     let best = expected
         .split('`')
         .skip(1)
         .step_by(2)
         .map(|k| (edit_distance(typo, k), k))
         .min()?;
-    (best.0 <= 2.max(typo.len() / 3)).then(|| format!("; did you mean `{}`?", best.1))
+    (best.0 <= 2.max(typo.len() / 3)).then_some(best.1)
+}
+
+/// Lowercase letters and `_` only, at most 32: a secret (random, with digits
+/// or capitals) never is.
+fn looks_like_a_key(name: &str) -> bool {
+    (1..=32).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+}
+
+/// toml's message without the values it quotes: a `string "…"` may be the
+/// secret pasted into the wrong key, and the name in `unknown field` or
+/// `unknown variant` may be the secret pasted as a key or a value. That name
+/// is kept only when it looks like a key (see [`looks_like_a_key`]) or is a
+/// near miss of one toml expected (a typo, which [`did_you_mean`] corrects).
+fn hide_values(msg: &str) -> String {
+    let mut out = String::with_capacity(msg.len());
+    let mut chars = msg.chars();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '"' {
+            // Up to the closing quote, escapes skipped; an unclosed one hides
+            // the rest.
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => {
+                        chars.next();
+                    }
+                    '"' => break,
+                    _ => {}
+                }
+            }
+            out.push_str("…\"");
+        }
+    }
+    for prefix in ["unknown field `", "unknown variant `"] {
+        if let Some((name, tail)) = out.strip_prefix(prefix).and_then(|r| r.split_once('`'))
+            && !looks_like_a_key(name)
+            && near_miss(name, tail).is_none()
+        {
+            out = format!("{prefix}…`{tail}");
+        }
+    }
+    out
 }
 
 /// Levenshtein distance (keys are short ASCII).
@@ -291,7 +339,9 @@ pub fn parse_file(text: &str, path: &Path) -> Result<ConfigFile> {
         let line = e
             .span()
             .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-        let mut msg = e.message().replace('\n', " ");
+        let raw = e.message().replace('\n', " ");
+        let hint = did_you_mean(&raw);
+        let mut msg = hide_values(&raw);
         // toml names the key for unknown fields but not for a wrong type: take it
         // from the offending line, so the message always says which key to fix.
         if let Some(span) = e.span() {
@@ -332,7 +382,7 @@ pub fn parse_file(text: &str, path: &Path) -> Result<ConfigFile> {
                 msg = format!("{key}: {msg}");
             }
         }
-        if let Some(hint) = did_you_mean(&msg) {
+        if let Some(hint) = hint {
             msg.push_str(&hint);
         }
         // One line, and no terminal control codes from the file's text.

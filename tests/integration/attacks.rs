@@ -833,6 +833,17 @@ fn finding5_config_errors_never_print_a_secret() {
             "app_secret_env = \"Sekrit0value\"\n".to_string(),
             "Sekrit0value",
         ),
+        // A second pass: an escaped key, the secret as a key, the secret in
+        // keys that are not the secret's.
+        (
+            format!("\"app\\u005Fsecret_command\" = \"{SECRET}\"\n"),
+            SECRET,
+        ),
+        (format!("\"{SECRET}\" = 1\n"), SECRET),
+        (format!("lifetime = \"{SECRET}\"\n"), SECRET),
+        (format!("flow = \"{SECRET}\"\n"), SECRET),
+        (format!("scopes = \"{SECRET}\"\n"), SECRET),
+        (format!("git_auth = \"{SECRET}\"\n"), SECRET),
     ];
     // Whole files: a dotted key, an inline table.
     let url = sb.emu.url();
