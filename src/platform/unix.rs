@@ -5,6 +5,7 @@
 //! everywhere else.
 #![allow(unsafe_code)]
 
+use std::cell::Cell;
 use std::fs::{File, Metadata, OpenOptions};
 use std::io;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
@@ -135,7 +136,7 @@ pub(crate) fn trusted_file(path: &Path, file: &File, home: Option<&Path>) -> Res
     let leaf_link = link.as_ref().is_none_or(|m| m.file_type().is_symlink());
     let written_owner = match link.filter(|m| m.file_type().is_symlink()) {
         Some(m) => {
-            check_link(path, home, 0)?;
+            check_link(path, home, &Cell::new(0))?;
             from_meta(&m).owner
         }
         None => a.owner,
@@ -143,7 +144,9 @@ pub(crate) fn trusted_file(path: &Path, file: &File, home: Option<&Path>) -> Res
     ancestors_trusted(path, written_owner, a.owner, home, leaf_link)
 }
 
-/// Links followed before a path is refused as a loop (the kernel's limit).
+/// Links checked for one path before it is refused (the kernel follows 40):
+/// a total, not a depth, since each link's target is walked too and links
+/// to `.` would otherwise multiply the work.
 const MAX_LINKS: usize = 40;
 
 /// Whether the symlink at `link` may be followed: it is ours or root's (its
@@ -151,12 +154,13 @@ const MAX_LINKS: usize = 40;
 /// it, passes the same checks: every link along the chain and every
 /// directory each one goes through. The resolved walk alone would see only
 /// the chain's end, not another user's link in its middle.
-fn check_link(link: &Path, home: Option<&Path>, depth: usize) -> Result<(), Untrusted> {
+fn check_link(link: &Path, home: Option<&Path>, links: &Cell<usize>) -> Result<(), Untrusted> {
     let bad = |why| Untrusted {
         path: link.to_path_buf(),
         why,
     };
-    if depth > MAX_LINKS {
+    links.set(links.get() + 1);
+    if links.get() > MAX_LINKS {
         return Err(bad(Why::Symlink));
     }
     let meta = std::fs::symlink_metadata(link).map_err(|_| bad(Why::NotRegular))?;
@@ -174,9 +178,9 @@ fn check_link(link: &Path, home: Option<&Path>, depth: usize) -> Result<(), Untr
         why: Why::NotRegular,
     })?;
     if t.file_type().is_symlink() {
-        check_link(&target, home, depth + 1)?;
+        check_link(&target, home, links)?;
     }
-    check_dirs_above(&target, from_meta(&t).owner, home, depth + 1).map(drop)
+    check_dirs_above(&target, from_meta(&t).owner, home, links).map(drop)
 }
 
 /// Whether the directory at `path` (never followed: a symlink is refused) is
@@ -223,7 +227,8 @@ fn ancestors_trusted(
     leaf_link: bool,
 ) -> Result<(), Untrusted> {
     let written = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let linked = check_dirs_above(&written, written_owner, home, 0)?;
+    let links = Cell::new(0);
+    let linked = check_dirs_above(&written, written_owner, home, &links)?;
     let dots = written
         .components()
         .any(|c| c == std::path::Component::ParentDir);
@@ -231,19 +236,19 @@ fn ancestors_trusted(
         && let Ok(real) = std::fs::canonicalize(path)
         && real != written
     {
-        check_dirs_above(&real, owner, home, 0)?;
+        check_dirs_above(&real, owner, home, &links)?;
     }
     Ok(())
 }
 
 /// Checks the directories above `path`, up to the home or `/`; says whether
 /// one of them was a symlink (checked as a link, see [`check_link`], and
-/// where it points). `depth` counts the links followed to get here.
+/// where it points). `links` counts the links checked for this path so far.
 fn check_dirs_above(
     path: &Path,
     owner: Owner,
     home: Option<&Path>,
-    depth: usize,
+    links: &Cell<usize>,
 ) -> Result<bool, Untrusted> {
     // The home as given, or else as resolved (resolving costs a syscall per
     // component, on every cached call: only when the plain form does not fit).
@@ -274,7 +279,7 @@ fn check_dirs_above(
         let mut entry_owner = None;
         if meta.file_type().is_symlink() {
             linked = true;
-            check_link(dir, home, depth)?;
+            check_link(dir, home, links)?;
             entry_owner = Some(from_meta(&meta).owner);
             meta = std::fs::metadata(dir).map_err(|_| bad(Why::NotDir))?;
         }
@@ -695,6 +700,32 @@ mod tests {
         assert_eq!(listeners(port), Vec::<u32>::new());
         let v6 = std::net::TcpListener::bind("[::1]:0").expect("IPv6 loopback");
         assert_eq!(listeners(v6.local_addr().unwrap().port()), [euid()]);
+    }
+
+    /// A link to `.` used as 24 directories of a path: each one's target is
+    /// walked again, so a depth limit alone would leave 2^24 checks; the
+    /// total of links checked ends it.
+    #[test]
+    fn links_to_dot_over_and_over_end_in_a_refusal() {
+        let (_t, _open, safe) = tree();
+        symlink(Path::new("."), &safe.join("u"));
+        std::fs::write(safe.join("f"), "").unwrap();
+        let mut path = safe.clone();
+        for _ in 0..24 {
+            path.push("u");
+        }
+        path.push("f");
+        let r = trusted_file(&path, &open_read(&path).unwrap(), None);
+        assert!(
+            matches!(
+                r,
+                Err(Untrusted {
+                    why: Why::Symlink,
+                    ..
+                })
+            ),
+            "{r:?}"
+        );
     }
 
     #[test]
