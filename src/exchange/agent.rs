@@ -20,9 +20,6 @@ pub(super) fn build_agent(
     https: bool,
 ) -> Result<(Agent, Option<String>, Option<String>)> {
     let host = uri.host().unwrap_or_default();
-    if !https {
-        check_loopback_server(uri)?;
-    }
     // Loopback endpoints are reached directly: routing them through a proxy would at
     // best fail and at worst hand a clear-text auth token to the proxy.
     let proxy = if is_loopback_host(host) {
@@ -64,33 +61,16 @@ pub(super) fn build_agent(
         .accept("application/json")
         .tls_config(tls.build())
         .build();
-    Ok((Agent::new_with_config(config), note, via))
-}
-
-/// Refuses a plain-http loopback `uri` whose port another user of this
-/// machine listens on. Plain http to this machine is allowed because nothing
-/// leaves it; but whoever holds the port gets the auth token, the app secret
-/// (the console's Basic) or a bearer token, and answers with a token of
-/// theirs. Asked before every attempt, not once: a server of ours that is
-/// down between retries leaves the port free for anyone to take.
-pub(crate) fn check_loopback_server(uri: &Uri) -> Result<()> {
-    let host = uri.host().unwrap_or_default();
-    let is_http = uri
-        .scheme_str()
-        .is_some_and(|s| s.eq_ignore_ascii_case("http"));
-    let port = uri.port_u16().unwrap_or(80);
-    if is_http
-        && is_loopback_host(host)
-        && let Some(uid) = crate::platform::foreign_listener(port)
-    {
-        return Err(Error::config(format!(
-            "http://{}:{port} is served by another user of this machine (uid {uid}): cytoken \
-             sends credentials over plain http only to a server run by you or root; start \
-             the endpoint as yourself, or use https",
-            sanitize(host, SNIPPET_CHARS)
-        )));
-    }
-    Ok(())
+    let agent = if !https && is_loopback_host(host) {
+        Agent::with_parts(
+            config,
+            super::loopback::connector(),
+            ureq::unversioned::resolver::DefaultResolver::default(),
+        )
+    } else {
+        Agent::new_with_config(config)
+    };
+    Ok((agent, note, via))
 }
 
 /// The proxy for an https endpoint: `ALL_PROXY` or `HTTPS_PROXY` (either case), with

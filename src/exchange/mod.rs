@@ -7,6 +7,7 @@
 //! the hot path (a cached token) pays for none of it.
 
 mod agent;
+mod loopback;
 mod response;
 
 use std::time::{Duration, Instant};
@@ -19,7 +20,6 @@ use crate::endpoint::check_auth_url;
 use crate::error::{Error, Result};
 use crate::redact::{SNIPPET_CHARS, quote_url, sanitize};
 use agent::build_agent;
-pub(crate) use agent::check_loopback_server;
 use response::{classify, expiry, retriable_status, status_text};
 
 /// Where and how to reach the token endpoint.
@@ -226,7 +226,6 @@ pub(crate) fn exchange_call(
             return Err(target.timed_out());
         }
         attempts += 1;
-        check_loopback_server(&uri)?;
         let (call, requested_exp) = mint()?;
         let (cause, retry_after) = match attempt(&ctx, &call, remaining) {
             Step::Done {
@@ -412,6 +411,11 @@ fn transport_failure(ctx: &Ctx<'_>, e: ureq::Error) -> Step {
         // retrying would only hide the cause: fail now, with the fix.
         ureq::Error::Io(io) if ctx.https && io.kind() == std::io::ErrorKind::InvalidData => {
             Step::Fail(tls_failure(ctx, &io))
+        }
+        // The loopback connector's refusal (another user accepted): a retry
+        // would only knock on the same door.
+        ureq::Error::Io(io) if !ctx.https && io.kind() == std::io::ErrorKind::PermissionDenied => {
+            Step::Fail(Error::config(format!("{}: {io}", target.display)))
         }
         ureq::Error::Io(io) => {
             use std::io::ErrorKind as K;

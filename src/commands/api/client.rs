@@ -195,7 +195,6 @@ impl Client {
         let mut replaced = false;
         loop {
             self.wait_calm();
-            crate::exchange::check_loopback_server(req.uri)?;
             let start = Instant::now();
             let result = self.attempt(req, &token);
             match result {
@@ -322,6 +321,10 @@ impl Client {
             // not heal on a retry.
             ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => {
                 (false, self.tls(&io))
+            }
+            // The loopback connector's refusal (another user accepted).
+            ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::PermissionDenied => {
+                (false, format!("{host}: {io}"))
             }
             ureq::Error::Io(io) => (true, format!("network error talking to {host}{via}: {io}")),
             ureq::Error::ConnectProxyFailed(why) => (

@@ -231,3 +231,8 @@ pub(crate) fn run_in_place(mut cmd: Command) -> io::Result<i32> {
 pub(crate) fn foreign_listener(_port: u16) -> Option<u32> {
     None
 }
+
+/// Who accepted a connection is not asked on Windows (see the Linux version).
+pub(crate) fn foreign_peer(_port: u16) -> Option<u32> {
+    None
+}

@@ -1,0 +1,45 @@
+//! The connector chain of plain-http loopback agents: ureq's own TCP
+//! connector, then a check of who accepted the connection, before a byte is
+//! sent over it.
+
+use std::io;
+
+use ureq::unversioned::transport::{ConnectionDetails, Connector, TcpConnector, Transport};
+
+use crate::platform;
+
+/// ureq's TCP connector followed by [`PeerCheck`].
+pub(super) fn connector() -> impl Connector<Out = impl Transport> {
+    ().chain(TcpConnector::default()).chain(PeerCheck)
+}
+
+/// Plain http to this machine is allowed because nothing leaves it; but
+/// whoever holds the port gets the auth token, the app secret (the console's
+/// Basic) or a bearer token. A listener checked beforehand can change hands
+/// before the connect (a red-team raced it), so the check is made on the
+/// connections themselves: every one of ours to that port must have been
+/// accepted by a socket of ours or root's.
+#[derive(Debug)]
+pub(super) struct PeerCheck;
+
+impl<T: Transport> Connector<T> for PeerCheck {
+    type Out = T;
+
+    fn connect(
+        &self,
+        details: &ConnectionDetails,
+        chained: Option<T>,
+    ) -> Result<Option<T>, ureq::Error> {
+        let port = details.uri.port_u16().unwrap_or(80);
+        if let Some(uid) = platform::foreign_peer(port) {
+            return Err(ureq::Error::Io(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                format!(
+                    "another user of this machine (uid {uid}) accepted the connection to port \
+                     {port}; nothing was sent"
+                ),
+            )));
+        }
+        Ok(chained)
+    }
+}
