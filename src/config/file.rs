@@ -224,7 +224,8 @@ fn looks_like_a_key(name: &str) -> bool {
     (1..=32).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
 }
 
-/// toml's message without the values it quotes: a `string "…"` may be the
+/// toml's message without the values it quotes: a `string "…"` (or an
+/// `integer`, a `floating point`…) may be the
 /// secret pasted into the wrong key, and the name in `unknown field` or
 /// `unknown variant` may be the secret pasted as a key or a value. That name
 /// is kept only when it looks like a key (see [`looks_like_a_key`]) or is a
@@ -247,6 +248,17 @@ fn hide_values(msg: &str) -> String {
                 }
             }
             out.push_str("…\"");
+        }
+    }
+    // serde writes other values in backticks: `integer `98765`` may be a
+    // secret's digits in the wrong key too.
+    for kind in ["integer `", "floating point `", "character `", "boolean `"] {
+        while let Some(at) = out.find(kind) {
+            let start = at + kind.len();
+            let Some(len) = out[start..].find('`') else {
+                break;
+            };
+            out.replace_range(at..start + len + 1, kind.trim_end_matches(" `"));
         }
     }
     for prefix in ["unknown field `", "unknown variant `"] {

@@ -844,6 +844,9 @@ fn finding5_config_errors_never_print_a_secret() {
         (format!("flow = \"{SECRET}\"\n"), SECRET),
         (format!("scopes = \"{SECRET}\"\n"), SECRET),
         (format!("git_auth = \"{SECRET}\"\n"), SECRET),
+        // Numbers are values too (serde writes them in backticks).
+        ("tenant_id = 98765432109\n".to_string(), "98765432109"),
+        ("lifetime = 9876.54321\n".to_string(), "9876.54321"),
     ];
     // Whole files: a dotted key, an inline table.
     let url = sb.emu.url();
