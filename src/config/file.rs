@@ -258,7 +258,7 @@ fn hide_values(msg: &str) -> String {
             let Some(len) = out[start..].find('`') else {
                 break;
             };
-            out.replace_range(at..start + len + 1, kind.trim_end_matches(" `"));
+            out.replace_range(at..=start + len, kind.trim_end_matches(" `"));
         }
     }
     for prefix in ["unknown field `", "unknown variant `"] {
