@@ -312,8 +312,7 @@ fn finding1_someone_elses_link_to_the_victims_own_file_is_refused() {
     assert!(!ran.exists(), "the command ran through the attacker's link");
     // The victim's own link (in the victim's home) is followed.
     let own = scene.victim_home.join("ci.toml");
-    std::os::unix::fs::symlink(&cfg, &own).unwrap();
-    std::os::unix::fs::lchown(&own, Some(v.uid), Some(v.gid)).unwrap();
+    scene.victim_symlinks(&cfg, &own);
     let mut c = scene.victim();
     c.arg("--config").arg(&own).arg("token");
     let o = run(c);
@@ -454,8 +453,7 @@ fn finding2_a_cache_dir_link_written_with_a_trailing_slash_is_still_a_link() {
     let real = team.join("vic-cache");
     mkdir(&real, v.uid, v.gid, 0o700);
     let link = scene.victim_home.join("cache");
-    std::os::unix::fs::symlink(&real, &link).unwrap();
-    std::os::unix::fs::lchown(&link, Some(v.uid), Some(v.gid)).unwrap();
+    scene.victim_symlinks(&real, &link);
     for written in [
         format!("{}/", link.display()),
         format!("{}/.", link.display()),
@@ -1265,8 +1263,7 @@ fn another_users_link_as_a_directory_or_in_a_chain_is_refused() {
     scene.attacker_symlinks(&cfg, &mid_link.0);
     // The victim's own link to the attacker's.
     let own = scene.victim_home.join("chain.toml");
-    std::os::unix::fs::symlink(&mid_link.0, &own).unwrap();
-    std::os::unix::fs::lchown(&own, Some(v.uid), Some(v.gid)).unwrap();
+    scene.victim_symlinks(&mid_link.0, &own);
 
     for path in [dir_link.0.join("cytoken.toml"), own.clone()] {
         let mut c = scene.victim();
@@ -1282,8 +1279,7 @@ fn another_users_link_as_a_directory_or_in_a_chain_is_refused() {
     }
     // The same file through the victim's own links is read.
     let direct = scene.victim_home.join("direct.toml");
-    std::os::unix::fs::symlink(&cfg, &direct).unwrap();
-    std::os::unix::fs::lchown(&direct, Some(v.uid), Some(v.gid)).unwrap();
+    scene.victim_symlinks(&cfg, &direct);
     let mut c = scene.victim();
     c.arg("--config").arg(&direct).arg("token");
     assert_status(&run(c), 0);

@@ -418,6 +418,13 @@ impl Scene {
         as_user(&self.users.attacker, &self.attacker_home, program)
     }
 
+    /// The victim's own symlink `link` to `target`.
+    pub fn victim_symlinks(&self, target: &Path, link: &Path) {
+        let v = &self.users.victim;
+        std::os::unix::fs::symlink(target, link).unwrap();
+        std::os::unix::fs::lchown(link, Some(v.uid), Some(v.gid)).unwrap();
+    }
+
     /// The attacker makes `link` a symlink to `target` (replacing what is there,
     /// as `ln -sfn` does), and it must work: a failed attack proves nothing.
     pub fn attacker_symlinks(&self, target: &Path, link: &Path) {
