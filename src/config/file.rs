@@ -137,21 +137,37 @@ pub fn load_selected(
     }
 }
 
-/// The name of the table a line opens (`[profiles.prod]  # x` → `profiles.prod`),
-/// for plain dotted names only; `None` for any other line.
+/// The name of the table a header line opens (`[profiles.prod]  # x` →
+/// `profiles.prod`), for plain dotted names only; `None` for any other line.
+/// `line` starts at its `[`. Bytes, not chars: this runs for every table of a
+/// large file on every call.
 fn table_header(line: &str) -> Option<&str> {
-    let (name, after) = line.trim().strip_prefix('[')?.split_once(']')?;
-    let after = after.trim_start();
+    let bytes = line.as_bytes();
+    let close = bytes.iter().position(|&b| b == b']')?;
+    let name = &bytes[1..close];
     let plain = !name.is_empty()
         && name
-            .bytes()
+            .iter()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
-    (plain && (after.is_empty() || after.starts_with('#'))).then_some(name)
+    let after = bytes[close + 1..].trim_ascii_start();
+    (plain && (after.is_empty() || after[0] == b'#')).then(|| &line[1..close])
+}
+
+/// Whether the `[` at `at` opens its line (only whitespace before it): the
+/// bytes before it are walked back only while they are blanks, so a `[` inside
+/// a line (`scopes = [`) costs one comparison.
+fn opens_line(bytes: &[u8], at: usize) -> bool {
+    bytes[..at]
+        .iter()
+        .rev()
+        .find(|&&b| b == b'\n' || !b.is_ascii_whitespace())
+        .is_none_or(|&b| b == b'\n')
 }
 
 /// The profile a `profiles.<name>[.…]` table belongs to.
 fn profile_of(header: &str) -> Option<&str> {
-    header.strip_prefix("profiles.")?.split('.').next()
+    let rest = header.strip_prefix("profiles.")?;
+    Some(rest.find('.').map_or(rest, |dot| &rest[..dot]))
 }
 
 /// Parses everything but other profiles' tables; `None` when that is not
@@ -171,12 +187,12 @@ pub(super) fn parse_slice(text: &str, requested: Option<&str>) -> Option<ConfigF
     // be picked afterwards.
     let mut headers: Vec<(usize, &str)> = Vec::new();
     for at in memchr::memchr_iter(b'[', bytes) {
-        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
-        if !bytes[start..at].iter().all(u8::is_ascii_whitespace) {
+        if !opens_line(bytes, at) {
             continue; // an array inside a line, not a table
         }
+        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
         let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i + 1);
-        headers.push((start, table_header(&text[start..end])?));
+        headers.push((start, table_header(&text[at..end])?));
     }
     let top = &text[..headers.first().map_or(text.len(), |h| h.0)];
     let wanted = match requested {

@@ -119,6 +119,18 @@ fn large_files_are_parsed_in_the_slice_the_selection_needs() {
     );
     // Unknown top-level tables are never sliced away.
     assert!(parse_slice("[defaults]\nx = 1\n[profiles.a]\n", Some("a")).is_none());
+
+    // Headers indented, with CRLF and comments are headers; a `[` inside a
+    // line is not, and a line opening with one that is no plain header (an
+    // array's continuation) makes the whole file parse.
+    let text = "default_profile = 'b'\r\n[profiles.a]\r\napp_id = 'x'\r\n\
+                \t [profiles.b]  # the one\r\nscopes = ['s']\r\napp_id = 'y'\r\n\
+                [profiles.c]\napp_id = 'z'\n";
+    let slice = parse_slice(text, None).unwrap();
+    assert_eq!(slice.profiles.keys().collect::<Vec<_>>(), ["b"]);
+    assert_eq!(slice.profiles["b"].app_id.as_deref(), Some("y"));
+    let nested = "[profiles.a]\nextra_claims = { n = [\n[1, 2],\n] }\n";
+    assert!(parse_slice(nested, Some("a")).is_none());
 }
 
 #[test]
