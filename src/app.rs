@@ -14,7 +14,7 @@ use crate::{commands, diag, platform, protocol};
 
 /// Runs cytoken with `args` (argv including the program name); returns the exit status.
 pub fn run(mut args: Vec<OsString>) -> i32 {
-    platform::protect_memory();
+    platform::prepare_process();
     let front_end = args
         .first()
         .and_then(|a| std::path::Path::new(a).file_name())

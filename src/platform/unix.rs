@@ -469,12 +469,41 @@ pub(crate) fn open_dir_nofollow(path: &Path) -> io::Result<File> {
         .open(path)
 }
 
+/// What std's own start (`lang_start`, which src/main.rs does not run) does
+/// that cytoken relies on, before anything else: the memory protection below;
+/// fds 0, 1 and 2 open, since were one closed, the first file cytoken opens (a
+/// cache entry, the secret file) would take its number, and a token meant for
+/// stdout would be written into it; and SIGPIPE ignored, so a reader that stops
+/// early (`| head`) is a write error that ends the command quietly, not a kill.
+/// (Children get the default SIGPIPE back: std resets it when it spawns.)
+pub(crate) fn prepare_process() {
+    protect_memory();
+    for fd in 0..3 {
+        // SAFETY: fcntl(F_GETFD) and open take no pointers but a C string
+        // literal; signal takes a constant handler.
+        unsafe {
+            if libc::fcntl(fd, libc::F_GETFD) == -1
+                && io::Error::last_os_error().raw_os_error() == Some(libc::EBADF)
+                // open takes the lowest free number: this one.
+                && libc::open(c"/dev/null".as_ptr(), libc::O_RDWR) != fd
+            {
+                // As std does: cytoken cannot run safely without the three.
+                std::process::abort();
+            }
+        }
+    }
+    // SAFETY: as above.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+    }
+}
+
 /// Makes this process non-dumpable: no core file (which would hold the app
 /// secret and tokens in plain text) and no ptrace attach by other processes of
 /// the same user. The flag resets on exec, so `cytoken exec`'s command is not
 /// affected.
 #[cfg(target_os = "linux")]
-pub(crate) fn protect_memory() {
+fn protect_memory() {
     // SAFETY: prctl(PR_SET_DUMPABLE, 0) takes no pointers; failure only leaves
     // the process dumpable, which is not worth failing the command over.
     unsafe {
@@ -484,7 +513,7 @@ pub(crate) fn protect_memory() {
 
 /// Elsewhere: at least no core file.
 #[cfg(not(target_os = "linux"))]
-pub(crate) fn protect_memory() {
+fn protect_memory() {
     let zero = libc::rlimit {
         rlim_cur: 0,
         rlim_max: libc::RLIM_INFINITY,

@@ -382,3 +382,39 @@ fn an_unwritable_cache_never_fails_the_command() {
     assert!(sb.emu.verify_access_token(stdout(&o).trim_end()));
     assert!(stderr(&o).contains("not a directory"), "{}", stderr(&o));
 }
+
+/// With stdout and stderr closed, the first files cytoken opens would take
+/// their numbers, and what is meant for them would land in those files: here
+/// `-v`'s steps in the lock file held during the exchange. (std's own start
+/// reopens them on /dev/null; src/main.rs does without it, so
+/// `platform::prepare_process` must.)
+#[cfg(unix)]
+#[test]
+fn closed_standard_fds_never_let_output_into_a_file() {
+    let sb = Sandbox::new();
+    let o = sb
+        .cmd_as(std::path::Path::new("/bin/sh"))
+        .args([
+            "-c",
+            r#"exec "$0" -v token >&- 2>&-"#,
+            env!("CARGO_BIN_EXE_cytoken"),
+        ])
+        .output()
+        .unwrap();
+    assert_status(&o, 0);
+    assert_cache_readable(&sb);
+    for p in sb.cache_files() {
+        if p.extension().is_none_or(|e| e != "json") {
+            let text = String::from_utf8_lossy(&std::fs::read(&p).unwrap()).into_owned();
+            assert!(
+                !text.contains("eyJ") && !text.contains("cytoken:"),
+                "output in {}: {text:?}",
+                p.display()
+            );
+        }
+    }
+    let o = sb.run(&["token"]);
+    assert_status(&o, 0);
+    assert!(sb.emu.verify_access_token(stdout(&o).trim()));
+    assert_eq!(sb.emu.issued(), 1, "the entry the first call wrote serves");
+}

@@ -57,6 +57,10 @@ const COMPILED_OUT: &[(&str, &str)] = &[
         "checks the Unix symlinks; windows.rs checks the hard links or copies made here",
     ),
     (
+        "resilience::closed_standard_fds_never_let_output_into_a_file",
+        "closes stdout and stderr with sh; Windows has no numbered fds that a new file would take",
+    ),
+    (
         "faults::a_64_mib_body_stops_at_the_cap_with_small_memory (memory limit)",
         "no setrlimit on Windows: the 1 MiB cap and its message are checked without it",
     ),

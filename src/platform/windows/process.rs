@@ -194,12 +194,14 @@ pub(crate) fn parent_process() -> (u32, Option<u64>) {
     }
 }
 
+/// What the process needs before anything else (src/main.rs does not run std's
+/// own start, which on Windows only prepares the stack-overflow message).
 /// Windows has no non-dumpable flag, and any process of the same user can
 /// read our memory (as on Unix without `PR_SET_DUMPABLE`). What can be done:
 /// keep the heap, where the app secret and tokens live, out of Windows Error
 /// Reporting's crash dumps. The flag is this process's alone, so `exec`'s
 /// program and the secret command report their own crashes as usual.
-pub(crate) fn protect_memory() {
+pub(crate) fn prepare_process() {
     // SAFETY: takes a flag word; failure only leaves the defaults.
     unsafe {
         WerSetFlags(WER_FAULT_REPORTING_FLAG_NOHEAP);
