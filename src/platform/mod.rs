@@ -11,6 +11,11 @@ mod unix;
 #[cfg(unix)]
 pub(crate) use unix::*;
 
+#[cfg(target_os = "linux")]
+mod sockets;
+#[cfg(target_os = "linux")]
+pub(crate) use sockets::{foreign_listener, foreign_peer};
+
 #[cfg(windows)]
 mod windows;
 #[cfg(windows)]

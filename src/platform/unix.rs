@@ -16,7 +16,7 @@ use std::process::{Child, Command};
 use super::{Access, Owner, Untrusted, Why};
 
 /// The effective uid, which cache files must be owned by.
-fn euid() -> u32 {
+pub(super) fn euid() -> u32 {
     use std::sync::atomic::{AtomicU32, Ordering};
     // Asked once per process (it cannot change under us: cytoken never
     // changes its ids), since every trust check wants it.
@@ -310,151 +310,13 @@ fn check_dirs_above(
     Ok(linked)
 }
 
-/// One of the kernel's TCP sockets, as `/proc/net/tcp` and `tcp6` show it.
-#[cfg(target_os = "linux")]
-struct TcpSocket {
-    local: std::net::SocketAddr,
-    remote: std::net::SocketAddr,
-    /// 0x0A: listening.
-    state: u8,
-    uid: u32,
-    inode: u64,
-}
-
-/// The kernel's TCP sockets, IPv4 and IPv6.
-#[cfg(target_os = "linux")]
-fn tcp_sockets() -> Vec<TcpSocket> {
-    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-    // `ADDR:PORT` in hex; the kernel prints each 32-bit word of the address
-    // in host byte order.
-    let addr = |text: &str| -> Option<SocketAddr> {
-        let (hex, port) = text.split_once(':')?;
-        let bytes: Vec<u8> = (0..hex.len() / 8)
-            .map(|i| u32::from_str_radix(hex.get(i * 8..i * 8 + 8)?, 16).ok())
-            .collect::<Option<Vec<u32>>>()?
-            .iter()
-            .flat_map(|w| w.to_ne_bytes())
-            .collect();
-        let ip = match bytes.len() {
-            4 => IpAddr::V4(Ipv4Addr::from(<[u8; 4]>::try_from(bytes).ok()?)),
-            16 => IpAddr::V6(Ipv6Addr::from(<[u8; 16]>::try_from(bytes).ok()?)),
-            _ => return None,
-        };
-        Some(SocketAddr::new(ip, u16::from_str_radix(port, 16).ok()?))
-    };
-    let mut sockets = Vec::new();
-    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
-        let Ok(text) = std::fs::read_to_string(table) else {
-            continue;
-        };
-        sockets.extend(text.lines().skip(1).filter_map(|line| {
-            // sl local rem st tx:rx tr:when retrnsmt uid timeout inode …
-            let cols: Vec<&str> = line.split_ascii_whitespace().collect();
-            Some(TcpSocket {
-                local: addr(cols.get(1)?)?,
-                remote: addr(cols.get(2)?)?,
-                state: u8::from_str_radix(cols.get(3)?, 16).ok()?,
-                uid: cols.get(7)?.parse().ok()?,
-                inode: cols.get(9)?.parse().ok()?,
-            })
-        }));
-    }
-    sockets
-}
-
-/// The owners of the sockets listening on `port` at a loopback or wildcard
-/// address. Whoever holds the port receives what cytoken sends to a
-/// plain-http loopback URL (the auth token, the app secret as HTTP Basic,
-/// access tokens), so [`foreign_listener`] asks who that is.
-#[cfg(target_os = "linux")]
-fn listeners(port: u16) -> Vec<u32> {
-    let reachable = |ip: std::net::IpAddr| {
-        let ip = match ip {
-            std::net::IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, std::net::IpAddr::V4),
-            v4 @ std::net::IpAddr::V4(_) => v4,
-        };
-        ip.is_loopback() || ip.is_unspecified()
-    };
-    tcp_sockets()
-        .into_iter()
-        .filter(|s| s.state == 0x0A && s.local.port() == port && reachable(s.local.ip()))
-        .map(|s| s.uid)
-        .collect()
-}
-
-/// See [`listeners`]: the first owner that is neither us nor root.
-#[cfg(target_os = "linux")]
-pub(crate) fn foreign_listener(port: u16) -> Option<u32> {
-    let me = euid();
-    listeners(port)
-        .into_iter()
-        .find(|&uid| uid != me && uid != 0)
-}
-
-/// The owner of a socket that accepted one of this process's connections to
-/// a loopback `port`, when it is neither us nor root: the check no race can
-/// pass, since it is made on the connection the request then goes over (a
-/// listener checked beforehand can change hands before the connect). Our
-/// connections are the sockets among our own file descriptors.
-#[cfg(target_os = "linux")]
-pub(crate) fn foreign_peer(port: u16) -> Option<u32> {
-    let me = euid();
-    peers(port).into_iter().find(|&uid| uid != me && uid != 0)
-}
-
-/// The owners of the sockets that accepted this process's connections to a
-/// loopback `port` (see [`foreign_peer`]).
-#[cfg(target_os = "linux")]
-fn peers(port: u16) -> Vec<u32> {
-    let Ok(fds) = std::fs::read_dir("/proc/self/fd") else {
-        return Vec::new();
-    };
-    let ours: std::collections::HashSet<u64> = fds
-        .filter_map(|e| {
-            let link = std::fs::read_link(e.ok()?.path()).ok()?;
-            let text = link.to_str()?;
-            text.strip_prefix("socket:[")?
-                .strip_suffix(']')?
-                .parse()
-                .ok()
-        })
-        .collect();
-    let sockets = tcp_sockets();
-    sockets
-        .iter()
-        .filter(|s| {
-            ours.contains(&s.inode) && s.remote.port() == port && s.remote.ip().is_loopback()
-        })
-        .filter_map(|mine| {
-            // The other end: its local address is our remote, and back.
-            sockets
-                .iter()
-                .find(|p| same(p.local, mine.remote) && same(p.remote, mine.local))
-                .map(|p| p.uid)
-        })
-        .collect()
-}
-
-/// Whether two socket addresses are one, an IPv4-mapped IPv6 address being
-/// its IPv4 address.
-#[cfg(target_os = "linux")]
-fn same(a: std::net::SocketAddr, b: std::net::SocketAddr) -> bool {
-    let canon = |a: std::net::SocketAddr| match a.ip() {
-        std::net::IpAddr::V6(v6) => v6
-            .to_ipv4_mapped()
-            .map_or(a, |v4| std::net::SocketAddr::new(v4.into(), a.port())),
-        std::net::IpAddr::V4(_) => a,
-    };
-    canon(a) == canon(b)
-}
-
-/// Elsewhere the OS is not asked (see the Linux version).
+/// Elsewhere the OS is not asked (see platform/sockets.rs for Linux).
 #[cfg(not(target_os = "linux"))]
 pub(crate) fn foreign_listener(_port: u16) -> Option<u32> {
     None
 }
 
-/// Elsewhere the OS is not asked (see the Linux version).
+/// Elsewhere the OS is not asked (see platform/sockets.rs for Linux).
 #[cfg(not(target_os = "linux"))]
 pub(crate) fn foreign_peer(_port: u16) -> Option<u32> {
     None
@@ -803,21 +665,6 @@ mod tests {
         }
     }
 
-    /// Our own listeners on IPv4 and IPv6 loopback are found, as ours (so not
-    /// foreign); another user's is in the attack tests.
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn listeners_are_found_with_their_owner() {
-        let v4 = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = v4.local_addr().unwrap().port();
-        assert_eq!(listeners(port), [euid()]);
-        assert_eq!(foreign_listener(port), None);
-        drop(v4);
-        assert_eq!(listeners(port), Vec::<u32>::new());
-        let v6 = std::net::TcpListener::bind("[::1]:0").expect("IPv6 loopback");
-        assert_eq!(listeners(v6.local_addr().unwrap().port()), [euid()]);
-    }
-
     /// A link to `.` used as 24 directories of a path: each one's target is
     /// walked again, so a depth limit alone would leave 2^24 checks; the
     /// total of links checked ends it.
@@ -842,19 +689,6 @@ mod tests {
             ),
             "{r:?}"
         );
-    }
-
-    /// The socket that accepted our connection is found, with its owner
-    /// (ours here; another user's is refused, see `foreign_peer`).
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn the_peer_of_our_connection_is_found_with_its_owner() {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        assert_eq!(peers(port), Vec::<u32>::new());
-        let _client = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-        assert_eq!(peers(port), [euid()]);
-        assert_eq!(foreign_peer(port), None);
     }
 
     #[test]

@@ -1,0 +1,288 @@
+//! Linux: who owns the other end of a loopback TCP port — the listener on it,
+//! or the socket that accepted one of our connections — asked of the kernel.
+//!
+//! Plain http to this machine is allowed because nothing leaves it, but
+//! whoever holds the port receives what cytoken sends there (the auth token,
+//! the app secret as the console's HTTP Basic, access tokens). A port on
+//! loopback is not the user's own: any local user can bind it first.
+#![allow(unsafe_code)]
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::os::fd::{FromRawFd, OwnedFd};
+
+use super::unix::euid;
+
+/// One of the kernel's TCP sockets, as `/proc/net/tcp` and `tcp6` show it.
+struct TcpSocket {
+    local: SocketAddr,
+    remote: SocketAddr,
+    /// 0x0A: listening.
+    state: u8,
+    uid: u32,
+}
+
+/// The kernel's TCP sockets, IPv4 and IPv6. Reading the tables walks every
+/// bucket of the kernel's hash (5 ms a file with 262,144 buckets, the size
+/// for 24 GiB), so a connection's peer is asked of sock_diag first
+/// ([`diag_peer_uid`]) and this is the fallback.
+fn tcp_sockets() -> Vec<TcpSocket> {
+    // `ADDR:PORT` in hex; the kernel prints each 32-bit word of the address
+    // in host byte order.
+    let addr = |text: &str| -> Option<SocketAddr> {
+        let (hex, port) = text.split_once(':')?;
+        let bytes: Vec<u8> = (0..hex.len() / 8)
+            .map(|i| u32::from_str_radix(hex.get(i * 8..i * 8 + 8)?, 16).ok())
+            .collect::<Option<Vec<u32>>>()?
+            .iter()
+            .flat_map(|w| w.to_ne_bytes())
+            .collect();
+        let ip = match bytes.len() {
+            4 => IpAddr::V4(Ipv4Addr::from(<[u8; 4]>::try_from(bytes).ok()?)),
+            16 => IpAddr::V6(Ipv6Addr::from(<[u8; 16]>::try_from(bytes).ok()?)),
+            _ => return None,
+        };
+        Some(SocketAddr::new(ip, u16::from_str_radix(port, 16).ok()?))
+    };
+    let mut sockets = Vec::new();
+    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        let Ok(text) = std::fs::read_to_string(table) else {
+            continue;
+        };
+        sockets.extend(text.lines().skip(1).filter_map(|line| {
+            // sl local rem st tx:rx tr:when retrnsmt uid …
+            let cols: Vec<&str> = line.split_ascii_whitespace().collect();
+            Some(TcpSocket {
+                local: addr(cols.get(1)?)?,
+                remote: addr(cols.get(2)?)?,
+                state: u8::from_str_radix(cols.get(3)?, 16).ok()?,
+                uid: cols.get(7)?.parse().ok()?,
+            })
+        }));
+    }
+    sockets
+}
+
+/// The owners of the sockets listening on `port` at a loopback or wildcard
+/// address, for [`foreign_listener`].
+fn listeners(port: u16) -> Vec<u32> {
+    let reachable = |ip: IpAddr| {
+        let ip = canonical(SocketAddr::new(ip, 0)).ip();
+        ip.is_loopback() || ip.is_unspecified()
+    };
+    tcp_sockets()
+        .into_iter()
+        .filter(|s| s.state == 0x0A && s.local.port() == port && reachable(s.local.ip()))
+        .map(|s| s.uid)
+        .collect()
+}
+
+/// The first owner of a listener on loopback `port` that is neither us nor
+/// root: git and docker are given no token for a server someone else runs.
+pub(crate) fn foreign_listener(port: u16) -> Option<u32> {
+    let me = euid();
+    listeners(port)
+        .into_iter()
+        .find(|&uid| uid != me && uid != 0)
+}
+
+/// The owner of a socket that accepted one of this process's connections to
+/// a loopback `port`, when it is neither us nor root: the check no race can
+/// pass, since it is made on the connection the request then goes over (a
+/// listener checked beforehand can change hands before the connect).
+pub(crate) fn foreign_peer(port: u16) -> Option<u32> {
+    let me = euid();
+    peers(port).into_iter().find(|&uid| uid != me && uid != 0)
+}
+
+/// The owners of the sockets that accepted this process's connections to a
+/// loopback `port` (see [`foreign_peer`]).
+fn peers(port: u16) -> Vec<u32> {
+    let mut table = None;
+    our_connections()
+        .into_iter()
+        .filter(|(_, remote)| remote.port() == port && remote.ip().is_loopback())
+        .filter_map(|(local, remote)| {
+            diag_peer_uid(local, remote).or_else(|| {
+                // The other end: its local address is our remote, and back.
+                table
+                    .get_or_insert_with(tcp_sockets)
+                    .iter()
+                    .find(|p| canonical(p.local) == remote && canonical(p.remote) == local)
+                    .map(|p| p.uid)
+            })
+        })
+        .collect()
+}
+
+/// This process's TCP connections, `(local, remote)`, found among its file
+/// descriptors.
+fn our_connections() -> Vec<(SocketAddr, SocketAddr)> {
+    let Ok(fds) = std::fs::read_dir("/proc/self/fd") else {
+        return Vec::new();
+    };
+    fds.filter_map(|e| {
+        let e = e.ok()?;
+        let link = std::fs::read_link(e.path()).ok()?;
+        if !link.as_os_str().as_encoded_bytes().starts_with(b"socket:[") {
+            return None;
+        }
+        let fd: i32 = e.file_name().to_str()?.parse().ok()?;
+        // SAFETY: the number is an open socket of this process (its fd link
+        // says so), only borrowed here: ManuallyDrop never closes it, and
+        // the two calls on it only read addresses (another kind of socket
+        // answers them with an error).
+        let stream = std::mem::ManuallyDrop::new(unsafe { std::net::TcpStream::from_raw_fd(fd) });
+        Some((
+            canonical(stream.local_addr().ok()?),
+            canonical(stream.peer_addr().ok()?),
+        ))
+    })
+    .collect()
+}
+
+/// An IPv4-mapped IPv6 address as its IPv4 address, so both forms compare.
+fn canonical(a: SocketAddr) -> SocketAddr {
+    match a.ip() {
+        IpAddr::V6(v6) => v6
+            .to_ipv4_mapped()
+            .map_or(a, |v4| SocketAddr::new(v4.into(), a.port())),
+        IpAddr::V4(_) => a,
+    }
+}
+
+/// `SOCK_DIAG_BY_FAMILY` (linux/sock_diag.h).
+const SOCK_DIAG_BY_FAMILY: u16 = 20;
+/// `TCP_ESTABLISHED` and `TCP_CLOSE_WAIT`: states only a full socket is in,
+/// so a uid 0 answered in them is root's. (sock_diag answers uid 0 for the
+/// mini sockets of a handshake, SYN_RECV, and of TIME_WAIT or FIN_WAIT2.)
+const FULL_SOCKET_STATES: [u8; 2] = [1, 8];
+
+/// The uid of the socket at the other end of our connection `local` →
+/// `remote`, asked of the kernel's sock_diag for exactly that socket (a hash
+/// lookup: see [`tcp_sockets`] for why not the tables). `None` when it cannot
+/// say for certain, and the caller reads the tables: no sock_diag here, no
+/// such socket, or a uid 0 that may be a mini socket's rather than root's
+/// (a connection still in the handshake, whose listener the tables name).
+fn diag_peer_uid(local: SocketAddr, remote: SocketAddr) -> Option<u32> {
+    // The socket looked for: its source is our remote, its destination us.
+    let (family, src, dst) = match (remote.ip(), local.ip()) {
+        (IpAddr::V4(s), IpAddr::V4(d)) => {
+            let mut src = [0u8; 16];
+            let mut dst = [0u8; 16];
+            src[..4].copy_from_slice(&s.octets());
+            dst[..4].copy_from_slice(&d.octets());
+            (libc::AF_INET, src, dst)
+        }
+        (IpAddr::V6(s), IpAddr::V6(d)) => (libc::AF_INET6, s.octets(), d.octets()),
+        _ => return None,
+    };
+    // struct nlmsghdr, then struct inet_diag_req_v2 (linux/inet_diag.h):
+    // family, protocol, ext, pad, states, then the socket id: sport and
+    // dport (network order), src and dst (16 bytes each, network order),
+    // interface, cookie (INET_DIAG_NOCOOKIE: any).
+    let mut req = Vec::with_capacity(72);
+    req.extend_from_slice(&72u32.to_ne_bytes());
+    req.extend_from_slice(&SOCK_DIAG_BY_FAMILY.to_ne_bytes());
+    req.extend_from_slice(&u16::try_from(libc::NLM_F_REQUEST).ok()?.to_ne_bytes());
+    req.extend_from_slice(&[0; 8]); // sequence number, port id (the kernel's)
+    let protocol = u8::try_from(libc::IPPROTO_TCP).ok()?;
+    req.extend_from_slice(&[u8::try_from(family).ok()?, protocol, 0, 0]);
+    req.extend_from_slice(&u32::MAX.to_ne_bytes()); // every state
+    req.extend_from_slice(&remote.port().to_be_bytes());
+    req.extend_from_slice(&local.port().to_be_bytes());
+    req.extend_from_slice(&src);
+    req.extend_from_slice(&dst);
+    req.extend_from_slice(&0u32.to_ne_bytes());
+    req.extend_from_slice(&[0xff; 8]);
+
+    // SAFETY: socket takes no pointers; the descriptor is owned (and closed)
+    // by `sock`. send reads `req.len()` bytes of `req`; recv writes at most
+    // `answer.len()` bytes into `answer`.
+    let (sent, got, answer) = unsafe {
+        let fd = libc::socket(
+            libc::AF_NETLINK,
+            libc::SOCK_DGRAM | libc::SOCK_CLOEXEC,
+            libc::NETLINK_SOCK_DIAG,
+        );
+        if fd < 0 {
+            return None;
+        }
+        let sock = OwnedFd::from_raw_fd(fd);
+        let sent = libc::send(fd, req.as_ptr().cast(), req.len(), 0);
+        let mut answer = [0u8; 512];
+        // The kernel answers a lookup before send returns: never wait.
+        let got = libc::recv(
+            fd,
+            answer.as_mut_ptr().cast(),
+            answer.len(),
+            libc::MSG_DONTWAIT,
+        );
+        drop(sock);
+        (sent, got, answer)
+    };
+    if usize::try_from(sent).ok()? != req.len() {
+        return None;
+    }
+    // struct nlmsghdr (type at 4), then struct inet_diag_msg: family,
+    // state, timer, retrans, the 48-byte socket id, expires, rqueue, wqueue,
+    // uid (at 16 + 64).
+    let answer = answer.get(..usize::try_from(got).ok()?)?;
+    let word = |at: usize| Some(u32::from_ne_bytes(answer.get(at..at + 4)?.try_into().ok()?));
+    let kind = u16::from_ne_bytes(answer.get(4..6)?.try_into().ok()?);
+    let uid = word(16 + 64)?;
+    (kind == SOCK_DIAG_BY_FAMILY && (uid != 0 || FULL_SOCKET_STATES.contains(answer.get(17)?)))
+        .then_some(uid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Our own listeners on IPv4 and IPv6 loopback are found, as ours (so not
+    /// foreign); another user's is in the attack tests.
+    #[test]
+    fn listeners_are_found_with_their_owner() {
+        let v4 = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = v4.local_addr().unwrap().port();
+        assert_eq!(listeners(port), [euid()]);
+        assert_eq!(foreign_listener(port), None);
+        drop(v4);
+        assert_eq!(listeners(port), Vec::<u32>::new());
+        let v6 = std::net::TcpListener::bind("[::1]:0").expect("IPv6 loopback");
+        assert_eq!(listeners(v6.local_addr().unwrap().port()), [euid()]);
+    }
+
+    /// The socket that accepted our connection is found, with its owner
+    /// (ours here; another user's is refused, see `foreign_peer`), by
+    /// sock_diag and in the tables alike, on IPv4, IPv6 and a dual-stack
+    /// listener reached over IPv4.
+    #[test]
+    fn the_peer_of_our_connection_is_found_with_its_owner() {
+        for (bind, to) in [
+            ("127.0.0.1:0", "127.0.0.1"),
+            ("[::1]:0", "::1"),
+            ("[::]:0", "127.0.0.1"),
+        ] {
+            let listener = std::net::TcpListener::bind(bind).expect(bind);
+            let port = listener.local_addr().unwrap().port();
+            assert_eq!(peers(port), Vec::<u32>::new());
+            let client = std::net::TcpStream::connect((to, port)).unwrap();
+            let (local, remote) = (
+                canonical(client.local_addr().unwrap()),
+                canonical(client.peer_addr().unwrap()),
+            );
+            assert!(our_connections().contains(&(local, remote)), "{bind}");
+            assert_eq!(diag_peer_uid(local, remote), Some(euid()), "{bind}");
+            let in_tables = tcp_sockets()
+                .into_iter()
+                .find(|p| canonical(p.local) == remote && canonical(p.remote) == local)
+                .map(|p| p.uid);
+            assert_eq!(in_tables, Some(euid()), "{bind}");
+            assert_eq!(peers(port), [euid()], "{bind}");
+            assert_eq!(foreign_peer(port), None);
+            // Accepted, as well as waiting in the queue.
+            let _accepted = listener.accept().unwrap();
+            assert_eq!(diag_peer_uid(local, remote), Some(euid()), "{bind}");
+        }
+    }
+}
