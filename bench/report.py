@@ -92,7 +92,10 @@ timed("token", "floor", label=LABEL["token"] + ", against the floor")
 timed("token_scale", "token", 1.10)
 timed("token_cfg", "token")
 timed("token_dir", "token")
-timed("ec_fp", "gke_fp", 3.5, faster=True)
+# Through the wrapper both sides carry its own process start (~1 ms, more than
+# cytoken's whole call), so the 3.5x target is judged on the figure with that
+# cost taken out, below.
+timed("ec_fp", "gke_fp", faster=True)
 timed("gke_fp")
 timed("ec_direct", "gke_direct", 3.5, faster=True)
 timed("gke_direct")
@@ -183,7 +186,7 @@ if all(k in hf for k in ("true", "fp_true", "ec_fp", "gke_fp")):
     print(f"\nWith the wrapper's own cost taken out (X ≈ fresh-parent X − fresh-parent /bin/true"
           f" + /bin/true): exec-credential ≈ {ms(ec)} ({ec / m['true']:.2f}× /bin/true),"
           f" gke-gcloud-auth-plugin ≈ {ms(gke)} ({gke / m['true']:.2f}× /bin/true):"
-          f" {gke / ec:.2f}× faster (target ≥ 3.5×).")
+          f" {gke / ec:.2f}× faster (target ≥ 3.5×: {'pass' if gke / ec >= 3.5 else '**FAIL**'}).")
 
 probe = load("probe.json")
 if probe:
