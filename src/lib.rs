@@ -45,7 +45,7 @@ pub mod testing {
         pub use crate::cache::{Distrust, Entry, Failure, Found, Handout, decode};
     }
     pub mod config {
-        pub use crate::config::{ConfigFile, GitAuth, Profile, load_selected, parse_file};
+        pub use crate::config::{ConfigFile, GitAuth, KEYS, Profile, load_selected, parse_file};
     }
     pub mod protocol {
         pub use crate::protocol::{docker, git, kube};

@@ -315,7 +315,7 @@ const SECRET_KEYS: [&str; 5] = [
 
 /// Every key of the file and of a profile (kept equal to the schema by a
 /// test): the only words of an offending line an error names as its key.
-pub(super) const KEYS: [&str; 29] = [
+pub const KEYS: [&str; 29] = [
     "default_profile",
     "profiles",
     "tenant_id",

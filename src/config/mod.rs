@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 pub(crate) use crate::env::Env;
 pub(crate) use file::load_file;
-pub use file::{ConfigFile, Profile, load_selected, parse_file};
+pub use file::{ConfigFile, KEYS, Profile, load_selected, parse_file};
 #[cfg(test)]
 use service::region_url;
 pub(crate) use service::{DEFAULT_ISSUER, MAX_LIFETIME, RESERVED_CLAIMS};

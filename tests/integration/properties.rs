@@ -199,31 +199,7 @@ fn multi_profile_text() -> impl Strategy<Value = String> {
 /// typed fields are exercised, not only the TOML syntax.
 fn config_text() -> impl Strategy<Value = String> {
     let key = prop_oneof![
-        4 => proptest::sample::select(&[
-            "default_profile",
-            "tenant_id",
-            "app_id",
-            "app_secret",
-            "app_secret_env",
-            "app_secret_file",
-            "app_secret_command",
-            "region",
-            "auth_url",
-            "scopes",
-            "lifetime",
-            "refresh_margin",
-            "issuer",
-            "scope_format",
-            "extra_claims",
-            "username",
-            "git_auth",
-            "git_hosts",
-            "docker_hosts",
-            "ca_file",
-            "timeout",
-            "lock_timeout",
-        ][..])
-        .prop_map(str::to_owned),
+        4 => proptest::sample::select(&config::KEYS[..]).prop_map(str::to_owned),
         1 => "[a-z_]{1,10}",
     ];
     let value = prop_oneof![
