@@ -39,10 +39,9 @@ fn env_selection<'a>(c: &'a mut Command, emu: &Emulator) -> &'a mut Command {
 /// The victim's private file, and where the attacker wants a copy of it: a
 /// drop directory of the attacker's that anyone can write.
 fn loot(scene: &Scene) -> (PathBuf, PathBuf) {
-    let v = &scene.users.victim;
     let a = &scene.users.attacker;
     let private = scene.victim_home.join(".private-key");
-    write_owned(&private, VICTIM_PRIVATE, v.uid, v.gid, 0o600);
+    scene.victim_writes(&private, VICTIM_PRIVATE, 0o600);
     let drop = scene.attacker_home.join("loot");
     mkdir(&drop, a.uid, a.gid, 0o777);
     (private, drop.join("stolen"))
@@ -214,17 +213,11 @@ fn finding1_a_group_writable_config_dir_in_home_is_refused() {
     let (v, devs) = (&scene.users.victim, scene.users.devs);
     let (private, stolen) = loot(&scene);
     let config = scene.victim_home.join(".config");
-    mkdir(&config, v.uid, v.gid, 0o755);
+    scene.victim_mkdir(&config, 0o755);
     let dir = config.join("cytoken");
     mkdir(&dir, v.uid, devs, 0o775);
     let cfg = dir.join("config.toml");
-    write_owned(
-        &cfg,
-        &profile(&sb.emu.url(), &inline_secret()),
-        v.uid,
-        v.gid,
-        0o600,
-    );
+    scene.victim_writes(&cfg, &profile(&sb.emu.url(), &inline_secret()), 0o600);
     // Refused as it stands: anyone in devs could replace the file.
     assert_refused(&run(scene.victim()), &cfg, &["writable"], &stolen);
 
@@ -244,18 +237,12 @@ fn finding1_a_group_writable_config_dir_in_home_is_refused() {
 fn finding1_a_config_in_an_attacker_made_dir_under_tmp_is_refused() {
     let sb = Sandbox::new();
     let scene = Scene::new("f1-tmp");
-    let (v, a) = (&scene.users.victim, &scene.users.attacker);
+    let a = &scene.users.attacker;
     let (private, stolen) = loot(&scene);
     // The attacker made the directory first; the victim's file is inside it.
     let dir = scene.top_dir("attacker-dir", a.uid, a.gid, 0o755);
     let cfg = dir.join("cytoken.toml");
-    write_owned(
-        &cfg,
-        &profile(&sb.emu.url(), &inline_secret()),
-        v.uid,
-        v.gid,
-        0o600,
-    );
+    scene.victim_writes(&cfg, &profile(&sb.emu.url(), &inline_secret()), 0o600);
     let mut c = scene.victim();
     c.arg("--config").arg(&cfg).arg("token");
     assert_refused(&run(c), &cfg, &["owned by"], &stolen);
@@ -329,13 +316,7 @@ fn finding1_trusted_configs_still_work() {
     // The victim's own 0700 dir directly under /tmp.
     let dir = scene.top_dir("private", v.uid, v.gid, 0o700);
     let cfg = dir.join("cytoken.toml");
-    write_owned(
-        &cfg,
-        &profile(&sb.emu.url(), &inline_secret()),
-        v.uid,
-        v.gid,
-        0o600,
-    );
+    scene.victim_writes(&cfg, &profile(&sb.emu.url(), &inline_secret()), 0o600);
     let mut c = scene.victim();
     c.arg("--config").arg(&cfg).arg("token");
     let o = run(c);
@@ -345,23 +326,19 @@ fn finding1_trusted_configs_still_work() {
 
     // The default config under the victim's home, its secret in a file there.
     let config = scene.victim_home.join(".config");
-    mkdir(&config, v.uid, v.gid, 0o700);
-    mkdir(&config.join("cytoken"), v.uid, v.gid, 0o700);
-    write_owned(
+    scene.victim_mkdir(&config, 0o700);
+    scene.victim_mkdir(&config.join("cytoken"), 0o700);
+    scene.victim_writes(
         &scene.victim_home.join(".cytoken-secret"),
         &format!("{SECRET}\n"),
-        v.uid,
-        v.gid,
         0o600,
     );
-    write_owned(
+    scene.victim_writes(
         &config.join("cytoken").join("config.toml"),
         &profile(
             &sb.emu.url(),
             "app_secret_file = \"~/.cytoken-secret\"\nscopes = [\"device:list\"]\n",
         ),
-        v.uid,
-        v.gid,
         0o600,
     );
     let o = run(scene.victim());
@@ -423,11 +400,10 @@ fn assert_served_with_cache_warning(o: &Output, emu: &Emulator) {
 fn finding2_a_symlinked_cache_dir_is_never_followed() {
     let sb = Sandbox::new();
     let scene = Scene::new("f2-link");
-    let v = &scene.users.victim;
     let shared = scene.shared.join("ci-shared");
     mkdir(&shared, 0, 0, 0o1777);
     let public = scene.victim_home.join("public_html");
-    mkdir(&public, v.uid, v.gid, 0o755);
+    scene.victim_mkdir(&public, 0o755);
     let link = shared.join("cytoken");
     scene.attacker_symlinks(&public, &link);
 
@@ -448,10 +424,9 @@ fn finding2_a_symlinked_cache_dir_is_never_followed() {
 fn finding2_a_cache_dir_link_written_with_a_trailing_slash_is_still_a_link() {
     let sb = Sandbox::new();
     let scene = Scene::new("f2-slash");
-    let v = &scene.users.victim;
     let team = scene.top_dir("team", 0, scene.users.devs, 0o2775);
     let real = team.join("vic-cache");
-    mkdir(&real, v.uid, v.gid, 0o700);
+    scene.victim_mkdir(&real, 0o700);
     let link = scene.victim_home.join("cache");
     scene.victim_symlinks(&real, &link);
     for written in [
@@ -499,13 +474,12 @@ fn finding2_a_cache_dir_the_attacker_owns_is_not_used() {
 fn finding2_a_cache_dir_others_can_write_is_not_used_on_a_miss_or_a_hit() {
     let sb = Sandbox::new();
     let scene = Scene::new("f2-writable");
-    let v = &scene.users.victim;
     let cache = scene.victim_home.join(".cache");
-    mkdir(&cache, v.uid, v.gid, 0o700);
+    scene.victim_mkdir(&cache, 0o700);
     let dir = cache.join("cytoken");
 
     // Miss: the victim's own dir, but anyone can write it.
-    mkdir(&dir, v.uid, v.gid, 0o777);
+    scene.victim_mkdir(&dir, 0o777);
     let o = victim_token(&scene, &sb.emu, None);
     assert_served_with_cache_warning(&o, &sb.emu);
     assert!(entries_in(&dir).is_empty(), "{:?}", files_in(&dir));
@@ -538,9 +512,9 @@ fn finding3_a_ca_file_others_can_write_is_refused() {
         .cert
         .pem();
     let config = scene.victim_home.join(".config");
-    mkdir(&config, v.uid, v.gid, 0o700);
+    scene.victim_mkdir(&config, 0o700);
     let dir = config.join("cytoken");
-    mkdir(&dir, v.uid, v.gid, 0o700);
+    scene.victim_mkdir(&dir, 0o700);
     let cfg = dir.join("config.toml");
     let with_ca = |ca: &Path| {
         write_owned(
@@ -586,7 +560,7 @@ fn finding3_a_ca_file_others_can_write_is_refused() {
     }
     // The victim's own, not writable by others: fine.
     let ca = dir.join("mine.pem");
-    write_owned(&ca, &pem, v.uid, v.gid, 0o644);
+    scene.victim_writes(&ca, &pem, 0o644);
     with_ca(&ca);
     let mut c = scene.victim();
     c.args(["check", "--offline"]);
@@ -734,8 +708,8 @@ fn finding4_a_renamed_entry_never_serves_another_profiles_token() {
     let scene = Scene::new("f4-rename");
     let v = &scene.users.victim;
     let config = scene.victim_home.join(".config");
-    mkdir(&config, v.uid, v.gid, 0o700);
-    mkdir(&config.join("cytoken"), v.uid, v.gid, 0o700);
+    scene.victim_mkdir(&config, 0o700);
+    scene.victim_mkdir(&config.join("cytoken"), 0o700);
     let url = sb.emu.url();
     let text = format!(
         "[profiles.admin]\ntenant_id = \"{TENANT}\"\napp_id = \"{APP}\"\nauth_url = \"{url}\"\n\
@@ -743,13 +717,7 @@ fn finding4_a_renamed_entry_never_serves_another_profiles_token() {
          [profiles.readonly]\ntenant_id = \"{TENANT}\"\napp_id = \"{APP}\"\nauth_url = \"{url}\"\n\
          app_secret = \"{SECRET}\"\nscopes = [\"device:list\"]\n"
     );
-    write_owned(
-        &config.join("cytoken").join("config.toml"),
-        &text,
-        v.uid,
-        v.gid,
-        0o600,
-    );
+    scene.victim_writes(&config.join("cytoken").join("config.toml"), &text, 0o600);
     let token = |p: &str| {
         let mut c = scene.victim();
         c.args(["-p", p, "token"]);
@@ -1243,17 +1211,10 @@ impl Drop for Planted {
 fn another_users_link_as_a_directory_or_in_a_chain_is_refused() {
     let sb = Sandbox::new();
     let scene = Scene::new("chain");
-    let v = &scene.users.victim;
     let proj = scene.victim_home.join("proj");
-    mkdir(&proj, v.uid, v.gid, 0o755);
+    scene.victim_mkdir(&proj, 0o755);
     let cfg = proj.join("cytoken.toml");
-    write_owned(
-        &cfg,
-        &profile(&sb.emu.url(), &inline_secret()),
-        v.uid,
-        v.gid,
-        0o600,
-    );
+    scene.victim_writes(&cfg, &profile(&sb.emu.url(), &inline_secret()), 0o600);
     let name = scene.victim_home.file_name().unwrap().to_string_lossy();
     // The attacker's links, directly in /tmp (sticky: only their owner can
     // remove them, so each stays the attacker's).

@@ -418,6 +418,22 @@ impl Scene {
         as_user(&self.users.attacker, &self.attacker_home, program)
     }
 
+    /// `path` made a directory of the victim's, with `mode`.
+    pub fn victim_mkdir(&self, path: &Path, mode: u32) {
+        mkdir(path, self.users.victim.uid, self.users.victim.gid, mode);
+    }
+
+    /// `path` written with `text`, the victim's, with `mode`.
+    pub fn victim_writes(&self, path: &Path, text: &str, mode: u32) {
+        write_owned(
+            path,
+            text,
+            self.users.victim.uid,
+            self.users.victim.gid,
+            mode,
+        );
+    }
+
     /// The victim's own symlink `link` to `target`.
     pub fn victim_symlinks(&self, target: &Path, link: &Path) {
         let v = &self.users.victim;
