@@ -16,7 +16,7 @@ use super::unix::euid;
 struct TcpSocket {
     local: SocketAddr,
     remote: SocketAddr,
-    /// 0x0A: listening.
+    /// [`TCP_LISTEN`]: listening.
     state: u8,
     uid: u32,
 }
@@ -71,7 +71,7 @@ fn listeners(port: u16) -> Vec<u32> {
     };
     tcp_sockets()
         .into_iter()
-        .filter(|s| s.state == 0x0A && s.local.port() == port && reachable(s.local.ip()))
+        .filter(|s| s.state == TCP_LISTEN && s.local.port() == port && reachable(s.local.ip()))
         .map(|s| s.uid)
         .collect()
 }
@@ -115,29 +115,68 @@ fn peers(port: u16) -> Vec<u32> {
 }
 
 /// This process's TCP connections, `(local, remote)`, found among its file
-/// descriptors.
+/// descriptors. (Another thread may close one meanwhile, and its number be
+/// reused: the calls below only read, and whatever answers is checked too.)
 fn our_connections() -> Vec<(SocketAddr, SocketAddr)> {
     let Ok(fds) = std::fs::read_dir("/proc/self/fd") else {
         return Vec::new();
     };
     fds.filter_map(|e| {
-        let e = e.ok()?;
-        let link = std::fs::read_link(e.path()).ok()?;
-        if !link.as_os_str().as_encoded_bytes().starts_with(b"socket:[") {
+        let fd: i32 = e.ok()?.file_name().to_str()?.parse().ok()?;
+        let mut protocol: libc::c_int = 0;
+        let mut len = libc::socklen_t::try_from(std::mem::size_of::<libc::c_int>()).ok()?;
+        // SAFETY: getsockopt writes at most `len` bytes into `protocol`; on a
+        // number that is no socket it fails and writes nothing.
+        let rc = unsafe {
+            libc::getsockopt(
+                fd,
+                libc::SOL_SOCKET,
+                libc::SO_PROTOCOL,
+                (&raw mut protocol).cast(),
+                &raw mut len,
+            )
+        };
+        // TCP only: a connected UDP socket to the port is not a connection
+        // anyone accepted.
+        if rc != 0 || protocol != libc::IPPROTO_TCP {
             return None;
         }
-        let fd: i32 = e.file_name().to_str()?.parse().ok()?;
-        // SAFETY: the number is an open socket of this process (its fd link
-        // says so), only borrowed here: ManuallyDrop never closes it, and
-        // the two calls on it only read addresses (another kind of socket
-        // answers them with an error).
-        let stream = std::mem::ManuallyDrop::new(unsafe { std::net::TcpStream::from_raw_fd(fd) });
         Some((
-            canonical(stream.local_addr().ok()?),
-            canonical(stream.peer_addr().ok()?),
+            canonical(socket_addr(fd, libc::getsockname)?),
+            canonical(socket_addr(fd, libc::getpeername)?),
         ))
     })
     .collect()
+}
+
+/// The address `get` (getsockname or getpeername) gives for socket `fd`.
+fn socket_addr(
+    fd: i32,
+    get: unsafe extern "C" fn(i32, *mut libc::sockaddr, *mut libc::socklen_t) -> i32,
+) -> Option<SocketAddr> {
+    // SAFETY: a zeroed sockaddr_storage is a valid value of it; `get` writes
+    // at most `len` bytes into it. The casts below read the variant the
+    // family names, which the kernel filled in whole.
+    unsafe {
+        let mut ss: libc::sockaddr_storage = std::mem::zeroed();
+        let mut len = libc::socklen_t::try_from(std::mem::size_of_val(&ss)).ok()?;
+        if get(fd, (&raw mut ss).cast(), &raw mut len) != 0 {
+            return None;
+        }
+        match i32::from(ss.ss_family) {
+            libc::AF_INET => {
+                let a = &*(&raw const ss).cast::<libc::sockaddr_in>();
+                let ip = Ipv4Addr::from(u32::from_be(a.sin_addr.s_addr));
+                Some(SocketAddr::new(ip.into(), u16::from_be(a.sin_port)))
+            }
+            libc::AF_INET6 => {
+                let a = &*(&raw const ss).cast::<libc::sockaddr_in6>();
+                let ip = Ipv6Addr::from(a.sin6_addr.s6_addr);
+                Some(SocketAddr::new(ip.into(), u16::from_be(a.sin6_port)))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// An IPv4-mapped IPv6 address as its IPv4 address, so both forms compare.
@@ -156,14 +195,47 @@ const SOCK_DIAG_BY_FAMILY: u16 = 20;
 /// so a uid 0 answered in them is root's. (sock_diag answers uid 0 for the
 /// mini sockets of a handshake, SYN_RECV, and of TIME_WAIT or FIN_WAIT2.)
 const FULL_SOCKET_STATES: [u8; 2] = [1, 8];
+/// `TCP_LISTEN`.
+const TCP_LISTEN: u8 = 10;
 
 /// The uid of the socket at the other end of our connection `local` →
 /// `remote`, asked of the kernel's sock_diag for exactly that socket (a hash
 /// lookup: see [`tcp_sockets`] for why not the tables). `None` when it cannot
-/// say for certain, and the caller reads the tables: no sock_diag here, no
-/// such socket, or a uid 0 that may be a mini socket's rather than root's
-/// (a connection still in the handshake, whose listener the tables name).
+/// say for certain, and the caller reads the tables: no sock_diag here, or
+/// an answer [`certain`] does not take.
 fn diag_peer_uid(local: SocketAddr, remote: SocketAddr) -> Option<u32> {
+    certain(local, remote, &diag_lookup(local, remote)?)
+}
+
+/// A socket as sock_diag describes it.
+#[derive(Debug)]
+struct Diag {
+    local: SocketAddr,
+    remote: SocketAddr,
+    state: u8,
+    uid: u32,
+}
+
+/// The uid in `answer` when it is certainly that of the other end of our
+/// connection `local` → `remote`:
+/// - it is that socket: with no exact match the kernel answers with the
+///   listener on the port, and a socket bound to a device (SO_BINDTODEVICE,
+///   which any user may set on their own) is never an exact match, so a
+///   red-team hid the accepted end that way behind the user's own listener;
+/// - a uid 0 is root's only in a full socket's state: sock_diag says uid 0
+///   for a handshake's mini socket (whose listener the tables name) and for
+///   TIME_WAIT.
+fn certain(local: SocketAddr, remote: SocketAddr, answer: &Diag) -> Option<u32> {
+    (answer.local == remote
+        && answer.remote == local
+        && answer.state != TCP_LISTEN
+        && (answer.uid != 0 || FULL_SOCKET_STATES.contains(&answer.state)))
+    .then_some(answer.uid)
+}
+
+/// What sock_diag names for a packet from `local` to `remote`: the socket
+/// that receives it.
+fn diag_lookup(local: SocketAddr, remote: SocketAddr) -> Option<Diag> {
     // The socket looked for: its source is our remote, its destination us.
     let (family, src, dst) = match (remote.ip(), local.ip()) {
         (IpAddr::V4(s), IpAddr::V4(d)) => {
@@ -223,15 +295,30 @@ fn diag_peer_uid(local: SocketAddr, remote: SocketAddr) -> Option<u32> {
     if usize::try_from(sent).ok()? != req.len() {
         return None;
     }
-    // struct nlmsghdr (type at 4), then struct inet_diag_msg: family,
-    // state, timer, retrans, the 48-byte socket id, expires, rqueue, wqueue,
-    // uid (at 16 + 64).
+    // struct nlmsghdr (length at 0, type at 4), then struct inet_diag_msg
+    // (72 bytes): family, state, timer, retrans, the socket id as in the
+    // request (at 20), expires, rqueue, wqueue, uid (at 80), inode.
     let answer = answer.get(..usize::try_from(got).ok()?)?;
     let word = |at: usize| Some(u32::from_ne_bytes(answer.get(at..at + 4)?.try_into().ok()?));
     let kind = u16::from_ne_bytes(answer.get(4..6)?.try_into().ok()?);
-    let uid = word(16 + 64)?;
-    (kind == SOCK_DIAG_BY_FAMILY && (uid != 0 || FULL_SOCKET_STATES.contains(answer.get(17)?)))
-        .then_some(uid)
+    if kind != SOCK_DIAG_BY_FAMILY || word(0)? < 88 || answer.len() < 88 {
+        return None;
+    }
+    let port = |at: usize| Some(u16::from_be_bytes(answer.get(at..at + 2)?.try_into().ok()?));
+    let ip = |at: usize| -> Option<IpAddr> {
+        let b = answer.get(at..at + 16)?;
+        match i32::from(answer[16]) {
+            libc::AF_INET => Some(Ipv4Addr::from(<[u8; 4]>::try_from(&b[..4]).ok()?).into()),
+            libc::AF_INET6 => Some(Ipv6Addr::from(<[u8; 16]>::try_from(b).ok()?).into()),
+            _ => None,
+        }
+    };
+    Some(Diag {
+        local: canonical(SocketAddr::new(ip(24)?, port(20)?)),
+        remote: canonical(SocketAddr::new(ip(40)?, port(22)?)),
+        state: answer[17],
+        uid: word(80)?,
+    })
 }
 
 #[cfg(test)]
@@ -281,8 +368,81 @@ mod tests {
             assert_eq!(peers(port), [euid()], "{bind}");
             assert_eq!(foreign_peer(port), None);
             // Accepted, as well as waiting in the queue.
-            let _accepted = listener.accept().unwrap();
+            let (accepted, _) = listener.accept().unwrap();
             assert_eq!(diag_peer_uid(local, remote), Some(euid()), "{bind}");
+            // With no exact match the kernel names the listener on the port,
+            // which `certain` does not take.
+            let made_up = SocketAddr::new(local.ip(), local.port() ^ 1);
+            let answer = diag_lookup(made_up, remote).expect("the listener");
+            assert_eq!(answer.state, TCP_LISTEN, "{bind}: {answer:?}");
+            assert_eq!(diag_peer_uid(made_up, remote), None, "{bind}");
+            // The accepted end bound to a device is never an exact match
+            // (what a red-team did to hide theirs behind our listener): the
+            // listener again, and the tables still name the end's owner.
+            bind_to_loopback_device(&accepted);
+            let answer = diag_lookup(local, remote).expect("the listener");
+            assert_eq!(answer.state, TCP_LISTEN, "{bind}: {answer:?}");
+            assert_eq!(diag_peer_uid(local, remote), None, "{bind}");
+            assert_eq!(peers(port), [euid()], "{bind}");
         }
+    }
+
+    /// Only the socket asked for, and a uid 0 only from a full socket.
+    #[test]
+    fn only_the_socket_asked_for_is_taken() {
+        let us: SocketAddr = "127.0.0.1:40000".parse().unwrap();
+        let server: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        let answer = |local, remote, state, uid| Diag {
+            local,
+            remote,
+            state,
+            uid,
+        };
+        let established = 1;
+        let syn_recv = 3;
+        // The accepted end: another user's is named, root's too.
+        assert_eq!(
+            certain(us, server, &answer(server, us, established, 1001)),
+            Some(1001)
+        );
+        assert_eq!(
+            certain(us, server, &answer(server, us, established, 0)),
+            Some(0)
+        );
+        // A handshake's mini socket says uid 0 whoever listens.
+        assert_eq!(certain(us, server, &answer(server, us, syn_recv, 0)), None);
+        // The listener the kernel names when the end is hidden, ours or not.
+        let any: SocketAddr = "0.0.0.0:0".parse().unwrap();
+        assert_eq!(
+            certain(us, server, &answer(server, any, TCP_LISTEN, 1000)),
+            None
+        );
+        // Another connection's end.
+        let other: SocketAddr = "127.0.0.1:40001".parse().unwrap();
+        assert_eq!(
+            certain(us, server, &answer(server, other, established, 1000)),
+            None
+        );
+    }
+
+    fn bind_to_loopback_device(socket: &std::net::TcpStream) {
+        use std::os::fd::AsRawFd;
+        let name = b"lo\0";
+        // SAFETY: setsockopt reads `name.len()` bytes of `name`.
+        let rc = unsafe {
+            libc::setsockopt(
+                socket.as_raw_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_BINDTODEVICE,
+                name.as_ptr().cast(),
+                libc::socklen_t::try_from(name.len()).unwrap(),
+            )
+        };
+        assert_eq!(
+            rc,
+            0,
+            "SO_BINDTODEVICE: {}",
+            std::io::Error::last_os_error()
+        );
     }
 }
