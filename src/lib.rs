@@ -32,6 +32,8 @@ mod secret;
 
 pub use app::run;
 
+pub use platform::main_args;
+
 /// What the integration tests (`tests/`) and fuzz targets (`fuzz/`) reach
 /// inside: the pure parsers and answer builders of the front-ends, the cache's
 /// file formats, and the clock. Not an API: nothing here is stable.

@@ -9,6 +9,8 @@ pub(crate) mod keyring;
 #[cfg(unix)]
 mod unix;
 #[cfg(unix)]
+pub use unix::main_args;
+#[cfg(unix)]
 pub(crate) use unix::*;
 
 #[cfg(target_os = "linux")]
@@ -18,6 +20,8 @@ pub(crate) use sockets::{foreign_listener, foreign_peer};
 
 #[cfg(windows)]
 mod windows;
+#[cfg(windows)]
+pub use windows::main_args;
 #[cfg(windows)]
 pub(crate) use windows::*;
 

@@ -6,6 +6,7 @@
 #![allow(unsafe_code)]
 
 use std::cell::Cell;
+use std::ffi::OsString;
 use std::fs::{File, Metadata, OpenOptions};
 use std::io;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
@@ -329,6 +330,27 @@ pub(crate) fn open_dir_nofollow(path: &Path) -> io::Result<File> {
         .read(true)
         .custom_flags(libc::O_NOFOLLOW | libc::O_DIRECTORY)
         .open(path)
+}
+
+/// The arguments the C runtime passed to `main` (src/main.rs). std finds them
+/// without `lang_start` only on glibc and Apple targets; musl and the BSDs
+/// keep them for `lang_start` alone, so they are read here everywhere.
+///
+/// # Safety
+/// `argv` holds `argc` pointers to NUL-terminated strings, as C's `main` gets.
+#[allow(clippy::similar_names)] // C's own names
+pub unsafe fn main_args(argc: i32, argv: *const *const std::ffi::c_char) -> Vec<OsString> {
+    use std::os::unix::ffi::OsStringExt;
+    (0..usize::try_from(argc).unwrap_or(0))
+        .map_while(|i| {
+            // SAFETY: i < argc, and each of those pointers is a C string (the
+            // caller's promise); a null one ends the list early.
+            let arg = unsafe { *argv.add(i) };
+            (!arg.is_null()).then(|| {
+                OsString::from_vec(unsafe { std::ffi::CStr::from_ptr(arg) }.to_bytes().to_vec())
+            })
+        })
+        .collect()
 }
 
 /// What std's own start (`lang_start`, which src/main.rs does not run) does

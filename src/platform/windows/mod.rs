@@ -32,6 +32,7 @@ mod tests;
 
 pub(crate) use acl::{access, access_path, private_fix, unwritable_fix};
 pub(crate) use files::*;
+pub use process::main_args;
 pub(crate) use process::*;
 
 /// Test helpers that set up files as an attacker or a careless user would.

@@ -194,6 +194,20 @@ pub(crate) fn parent_process() -> (u32, Option<u64>) {
     }
 }
 
+/// The arguments, from the UTF-16 command line: the `argv` the C runtime
+/// passes to `main` (src/main.rs) is in the ANSI code page, which cannot hold
+/// every name.
+///
+/// # Safety
+/// None needed; `unsafe` only to match the Unix version.
+#[allow(clippy::similar_names)] // C's own names
+pub unsafe fn main_args(
+    _argc: i32,
+    _argv: *const *const std::ffi::c_char,
+) -> Vec<std::ffi::OsString> {
+    std::env::args_os().collect()
+}
+
 /// What the process needs before anything else (src/main.rs does not run std's
 /// own start, which on Windows only prepares the stack-overflow message).
 /// Windows has no non-dumpable flag, and any process of the same user can
