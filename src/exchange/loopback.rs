@@ -31,15 +31,21 @@ impl<T: Transport> Connector<T> for PeerCheck {
         chained: Option<T>,
     ) -> Result<Option<T>, ureq::Error> {
         let port = details.uri.port_u16().unwrap_or(80);
-        if let Some(uid) = platform::foreign_peer(port) {
-            return Err(ureq::Error::Io(io::Error::new(
-                io::ErrorKind::PermissionDenied,
-                format!(
-                    "another user of this machine (uid {uid}) accepted the connection to port \
-                     {port}; nothing was sent"
-                ),
-            )));
-        }
-        Ok(chained)
+        let why = match platform::foreign_peer(port) {
+            None => return Ok(chained),
+            Some(platform::Stranger::User(uid)) => format!(
+                "another user of this machine (uid {uid}) accepted the connection to port \
+                 {port}; nothing was sent"
+            ),
+            Some(platform::Stranger::Unknown) => format!(
+                "the kernel shows no socket at the other end of the connection to port {port} \
+                 (a listener whose queue is full, or another user's trick), so who would read \
+                 it is unknown; nothing was sent: try again"
+            ),
+        };
+        Err(ureq::Error::Io(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            why,
+        )))
     }
 }

@@ -64,6 +64,16 @@ pub(crate) struct Access {
     pub(crate) links: u64,
 }
 
+/// Who holds the other end of one of our loopback connections, when it is
+/// neither us nor root (see platform/sockets.rs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stranger {
+    /// Another user of this machine.
+    User(u32),
+    /// No socket the kernel shows: cytoken cannot tell whose it will be.
+    Unknown,
+}
+
 /// Why a path is not trusted (DESIGN §5, as ssh's `safe_path`): the
 /// component at fault and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq)]

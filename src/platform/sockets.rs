@@ -10,6 +10,7 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::os::fd::{FromRawFd, OwnedFd};
 
+use super::Stranger;
 use super::unix::euid;
 
 /// One of the kernel's TCP sockets, as `/proc/net/tcp` and `tcp6` show it.
@@ -85,39 +86,71 @@ pub(crate) fn foreign_listener(port: u16) -> Option<u32> {
         .find(|&uid| uid != me && uid != 0)
 }
 
-/// The owner of a socket that accepted one of this process's connections to
-/// a loopback `port`, when it is neither us nor root: the check no race can
+/// Who holds the other end of one of this process's connections to a
+/// loopback `port`, when it is neither us nor root: the check no race can
 /// pass, since it is made on the connection the request then goes over (a
-/// listener checked beforehand can change hands before the connect).
-pub(crate) fn foreign_peer(port: u16) -> Option<u32> {
-    let me = euid();
-    peers(port).into_iter().find(|&uid| uid != me && uid != 0)
+/// listener checked beforehand can change hands before the connect). An
+/// end the kernel does not show at all is [`Stranger::Unknown`], never
+/// passed as ours: a red-team made one with a full accept queue and SYN
+/// cookies (the kernel then keeps nothing of the connection until its first
+/// data, which went to the listener's owner).
+pub(crate) fn foreign_peer(port: u16) -> Option<Stranger> {
+    let look = || stranger(peers(port), euid());
+    match look() {
+        // Once more a moment later, for a table read while sockets changed.
+        Some(Stranger::Unknown) => {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+            look()
+        }
+        found => found,
+    }
 }
 
-/// The owners of the sockets that accepted this process's connections to a
-/// loopback `port` (see [`foreign_peer`]).
-fn peers(port: u16) -> Vec<u32> {
+/// The first of `peers` (see [`peers`]) that is not `me` or root.
+fn stranger(peers: Vec<Option<u32>>, me: u32) -> Option<Stranger> {
+    peers.into_iter().find_map(|uid| match uid {
+        Some(uid) if uid == me || uid == 0 => None,
+        Some(uid) => Some(Stranger::User(uid)),
+        None => Some(Stranger::Unknown),
+    })
+}
+
+/// The owners of the sockets that accepted this process's established
+/// connections to a loopback `port`, `None` for one the kernel shows
+/// nowhere (see [`foreign_peer`]).
+fn peers(port: u16) -> Vec<Option<u32>> {
     let mut table = None;
     our_connections()
         .into_iter()
-        .filter(|(_, remote)| remote.port() == port && remote.ip().is_loopback())
-        .filter_map(|(local, remote)| {
-            diag_peer_uid(local, remote).or_else(|| {
+        .filter(|c| c.remote.port() == port && c.remote.ip().is_loopback())
+        .filter_map(|c| {
+            let uid = diag_peer_uid(c.local, c.remote).or_else(|| {
                 // The other end: its local address is our remote, and back.
                 table
                     .get_or_insert_with(tcp_sockets)
                     .iter()
-                    .find(|p| canonical(p.local) == remote && canonical(p.remote) == local)
+                    .find(|p| canonical(p.local) == c.remote && canonical(p.remote) == c.local)
                     .map(|p| p.uid)
-            })
+            });
+            // A pooled connection the server has closed may have no other end
+            // left: it carries nothing more, so only a live one must be shown.
+            (uid.is_some() || c.established).then_some(uid)
         })
         .collect()
 }
 
-/// This process's TCP connections, `(local, remote)`, found among its file
-/// descriptors. (Another thread may close one meanwhile, and its number be
-/// reused: the calls below only read, and whatever answers is checked too.)
-fn our_connections() -> Vec<(SocketAddr, SocketAddr)> {
+/// One of this process's TCP connections.
+struct Connection {
+    local: SocketAddr,
+    remote: SocketAddr,
+    /// Ours is ESTABLISHED (not closing).
+    established: bool,
+}
+
+/// This process's TCP connections, found among its file descriptors.
+/// (Another thread may close one meanwhile, and its number be reused: the
+/// calls below only read, and whatever answers is checked too.)
+fn our_connections() -> Vec<Connection> {
     let Ok(fds) = std::fs::read_dir("/proc/self/fd") else {
         return Vec::new();
     };
@@ -141,10 +174,25 @@ fn our_connections() -> Vec<(SocketAddr, SocketAddr)> {
         if rc != 0 || protocol != libc::IPPROTO_TCP {
             return None;
         }
-        Some((
-            canonical(socket_addr(fd, libc::getsockname)?),
-            canonical(socket_addr(fd, libc::getpeername)?),
-        ))
+        // SAFETY: a zeroed tcp_info is a valid value of it; getsockopt writes
+        // at most `len` bytes into it.
+        let state = unsafe {
+            let mut info: libc::tcp_info = std::mem::zeroed();
+            let mut len = libc::socklen_t::try_from(std::mem::size_of_val(&info)).ok()?;
+            let rc = libc::getsockopt(
+                fd,
+                libc::IPPROTO_TCP,
+                libc::TCP_INFO,
+                (&raw mut info).cast(),
+                &raw mut len,
+            );
+            (rc == 0).then_some(info.tcpi_state)?
+        };
+        Some(Connection {
+            local: canonical(socket_addr(fd, libc::getsockname)?),
+            remote: canonical(socket_addr(fd, libc::getpeername)?),
+            established: state == TCP_ESTABLISHED,
+        })
     })
     .collect()
 }
@@ -194,7 +242,9 @@ const SOCK_DIAG_BY_FAMILY: u16 = 20;
 /// `TCP_ESTABLISHED` and `TCP_CLOSE_WAIT`: states only a full socket is in,
 /// so a uid 0 answered in them is root's. (sock_diag answers uid 0 for the
 /// mini sockets of a handshake, SYN_RECV, and of TIME_WAIT or FIN_WAIT2.)
-const FULL_SOCKET_STATES: [u8; 2] = [1, 8];
+const FULL_SOCKET_STATES: [u8; 2] = [TCP_ESTABLISHED, 8];
+/// `TCP_ESTABLISHED`.
+const TCP_ESTABLISHED: u8 = 1;
 /// `TCP_LISTEN`.
 const TCP_LISTEN: u8 = 10;
 
@@ -352,20 +402,25 @@ mod tests {
         ] {
             let listener = std::net::TcpListener::bind(bind).expect(bind);
             let port = listener.local_addr().unwrap().port();
-            assert_eq!(peers(port), Vec::<u32>::new());
+            assert_eq!(peers(port), Vec::<Option<u32>>::new());
             let client = std::net::TcpStream::connect((to, port)).unwrap();
             let (local, remote) = (
                 canonical(client.local_addr().unwrap()),
                 canonical(client.peer_addr().unwrap()),
             );
-            assert!(our_connections().contains(&(local, remote)), "{bind}");
+            assert!(
+                our_connections()
+                    .iter()
+                    .any(|c| c.local == local && c.remote == remote && c.established),
+                "{bind}"
+            );
             assert_eq!(diag_peer_uid(local, remote), Some(euid()), "{bind}");
             let in_tables = tcp_sockets()
                 .into_iter()
                 .find(|p| canonical(p.local) == remote && canonical(p.remote) == local)
                 .map(|p| p.uid);
             assert_eq!(in_tables, Some(euid()), "{bind}");
-            assert_eq!(peers(port), [euid()], "{bind}");
+            assert_eq!(peers(port), [Some(euid())], "{bind}");
             assert_eq!(foreign_peer(port), None);
             // Accepted, as well as waiting in the queue.
             let (accepted, _) = listener.accept().unwrap();
@@ -383,8 +438,21 @@ mod tests {
             let answer = diag_lookup(local, remote).expect("the listener");
             assert_eq!(answer.state, TCP_LISTEN, "{bind}: {answer:?}");
             assert_eq!(diag_peer_uid(local, remote), None, "{bind}");
-            assert_eq!(peers(port), [euid()], "{bind}");
+            assert_eq!(peers(port), [Some(euid())], "{bind}");
         }
+    }
+
+    /// An end the kernel shows nowhere is no one's to trust.
+    #[test]
+    fn an_end_no_one_shows_is_a_stranger() {
+        let me = 1000;
+        assert_eq!(stranger(vec![Some(me), Some(0)], me), None);
+        assert_eq!(
+            stranger(vec![Some(me), Some(1001)], me),
+            Some(Stranger::User(1001))
+        );
+        assert_eq!(stranger(vec![Some(me), None], me), Some(Stranger::Unknown));
+        assert_eq!(stranger(vec![], me), None);
     }
 
     /// Only the socket asked for, and a uid 0 only from a full socket.

@@ -319,7 +319,7 @@ pub(crate) fn foreign_listener(_port: u16) -> Option<u32> {
 
 /// Elsewhere the OS is not asked (see platform/sockets.rs for Linux).
 #[cfg(not(target_os = "linux"))]
-pub(crate) fn foreign_peer(_port: u16) -> Option<u32> {
+pub(crate) fn foreign_peer(_port: u16) -> Option<super::Stranger> {
     None
 }
 

@@ -249,6 +249,6 @@ pub(crate) fn foreign_listener(_port: u16) -> Option<u32> {
 }
 
 /// Who accepted a connection is not asked on Windows (see the Linux version).
-pub(crate) fn foreign_peer(_port: u16) -> Option<u32> {
+pub(crate) fn foreign_peer(_port: u16) -> Option<super::super::Stranger> {
     None
 }
