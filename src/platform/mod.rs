@@ -67,6 +67,8 @@ pub(crate) struct Access {
 /// Who holds the other end of one of our loopback connections, when it is
 /// neither us nor root (see platform/sockets.rs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+// Made only on Linux, the one OS asked (platform/sockets.rs).
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 pub(crate) enum Stranger {
     /// Another user of this machine.
     User(u32),
