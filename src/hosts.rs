@@ -111,6 +111,19 @@ impl Target {
     pub(crate) fn is_loopback(&self) -> bool {
         is_loopback_host(&self.host)
     }
+
+    /// Whether a client may connect to this machine's loopback for the
+    /// target, whoever else the name may also resolve to: the loopback
+    /// addresses (IPv4-mapped too), the unspecified ones (`0.0.0.0` and
+    /// `[::]` reach this machine on Linux and macOS), `localhost` and the names below it
+    /// (RFC 6761: resolvers answer loopback for them).
+    fn reaches_this_machine(&self) -> bool {
+        let bare = self.host.trim_start_matches('[').trim_end_matches(']');
+        match bare.parse::<IpAddr>() {
+            Ok(ip) => ip.to_canonical().is_loopback() || ip.to_canonical().is_unspecified(),
+            Err(_) => self.host == "localhost" || self.host.ends_with(".localhost"),
+        }
+    }
 }
 
 /// The canonical form: `host[:port]` for https, `http://host[:port]` for http,
@@ -128,18 +141,26 @@ impl fmt::Display for Target {
     }
 }
 
-/// Why `target` must get no token whatever the patterns say: it is plain
-/// http to a loopback port another user of this machine listens on, so
-/// the token would be theirs (Linux; see `platform::foreign_listener`).
+/// Why `target` must get no token whatever the patterns say: it is a
+/// loopback port (any scheme: docker talks plain http to local registries,
+/// and a local https server often has a certificate nobody checks) that
+/// another user of this machine holds, or that nothing of the user's or
+/// root's does (DESIGN §5 "Loopback peers"; Linux, see
+/// `platform::foreign_port`).
 pub(crate) fn foreign_server(target: &Target) -> Option<String> {
-    if target.scheme != Scheme::Http || !target.is_loopback() {
+    if !target.reaches_this_machine() {
         return None;
     }
-    platform::foreign_listener(target.port).map(|uid| {
-        format!(
-            "{target} is served by another user of this machine (uid {uid}): a token sent \
-             there would be theirs"
-        )
+    let port = target.port;
+    platform::foreign_port(port).map(|stranger| match stranger {
+        platform::Stranger::User(uid) => format!(
+            "port {port} of this machine ({target}) is held by another user (uid {uid}): a \
+             token sent there would be theirs"
+        ),
+        platform::Stranger::Unknown => format!(
+            "nothing of yours or root's listens on port {port} of this machine ({target}): a \
+             token sent there would go to whoever holds it next"
+        ),
     })
 }
 
@@ -479,6 +500,35 @@ mod tests {
         // An explicit https:// pattern never covers http, loopback or not.
         assert!(!ok(&["https://127.0.0.1:8080"], &http("127.0.0.1:8080")));
         assert!(ok(&["http://127.0.0.1:8080"], &http("127.0.0.1:8080")));
+    }
+
+    /// The targets whose port is checked for another user's sockets: any
+    /// way of naming this machine, whatever the scheme.
+    #[test]
+    fn targets_that_reach_this_machine() {
+        for h in [
+            "127.0.0.1:5000",
+            "127.3.2.1",
+            "[::1]:5000",
+            "localhost:5000",
+            "LocalHost.",
+            "registry.localhost:5000",
+            "0.0.0.0:8443",
+            "[::]:8443",
+            "[::ffff:127.0.0.1]:8443",
+        ] {
+            assert!(https(h).reaches_this_machine(), "{h}");
+            assert!(http(h).reaches_this_machine(), "{h}");
+        }
+        for h in [
+            "registry.example.com",
+            "localhost.example.com",
+            "notlocalhost",
+            "10.0.0.1",
+            "[::ffff:10.0.0.1]",
+        ] {
+            assert!(!https(h).reaches_this_machine(), "{h}");
+        }
     }
 
     #[test]

@@ -31,21 +31,30 @@ impl<T: Transport> Connector<T> for PeerCheck {
         chained: Option<T>,
     ) -> Result<Option<T>, ureq::Error> {
         let port = details.uri.port_u16().unwrap_or(80);
-        let why = match platform::foreign_peer(port) {
+        let (kind, why) = match platform::foreign_peer(port) {
             None => return Ok(chained),
-            Some(platform::Stranger::User(uid)) => format!(
-                "another user of this machine (uid {uid}) accepted the connection to port \
-                 {port}; nothing was sent"
+            // Final: a retry would only knock on the same door.
+            Some(platform::Stranger::User(uid)) => (
+                io::ErrorKind::PermissionDenied,
+                format!(
+                    "another user of this machine (uid {uid}) accepted the connection to port \
+                     {port}; nothing was sent"
+                ),
             ),
-            Some(platform::Stranger::Unknown) => format!(
-                "the kernel shows no socket at the other end of the connection to port {port} \
-                 (a listener whose queue is full, or another user's trick), so who would read \
-                 it is unknown; nothing was sent: try again"
+            // A listener whose accept queue is full keeps nothing of a
+            // connection it took with a SYN cookie until its first data, so
+            // no wait shows its end; a new connection may be queued in full.
+            // Nothing was sent, so the callers' retries take this as a
+            // connect failure (any kind but PermissionDenied).
+            Some(platform::Stranger::Unknown) => (
+                io::ErrorKind::ConnectionAborted,
+                format!(
+                    "the kernel shows no socket at the other end of the connection to port \
+                     {port} (a listener whose queue is full, or another user's trick), so who \
+                     would read it is unknown; nothing was sent"
+                ),
             ),
         };
-        Err(ureq::Error::Io(io::Error::new(
-            io::ErrorKind::PermissionDenied,
-            why,
-        )))
+        Err(ureq::Error::Io(io::Error::new(kind, why)))
     }
 }

@@ -25,6 +25,9 @@ pub(crate) enum KeyringError {
     Locked,
     /// The store has no default collection to create the entry in.
     NoCollection,
+    /// The session bus may be another user's (why, for the message): no
+    /// secret goes over it.
+    ForeignBus(String),
     /// Anything else, in the store's words (never the secret).
     Failed(String),
 }
@@ -39,6 +42,8 @@ pub(crate) use imp::{STORE, UNLOCK, delete, read, write};
 ))]
 mod imp {
     use std::collections::HashMap;
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::net::UnixStream;
     use std::time::Duration;
 
     use secret_service::blocking::{Item, SecretService};
@@ -46,6 +51,8 @@ mod imp {
     use zbus::DBusError;
 
     use super::{KeyringError, SERVICE};
+    use crate::platform::Owner;
+    use crate::redact::quote;
 
     pub(crate) const STORE: &str = "the Secret Service";
     pub(crate) const UNLOCK: &str = "unlock it (log in to the desktop, or on a headless machine \
@@ -60,18 +67,122 @@ mod imp {
     /// A session with the Secret Service. Every D-Bus call is bounded by
     /// `timeout`: a wedged daemon must not hang git or kubectl. The transfer
     /// is Diffie-Hellman encrypted, so the secret never crosses the bus (where
-    /// any process of the user may eavesdrop) in the clear.
+    /// any process of the user may eavesdrop) in the clear; but the keys are
+    /// exchanged with whoever runs the bus, so the bus must be the user's
+    /// (see [`own_bus`]).
     fn connect(timeout: Duration) -> Result<SecretService<'static>, KeyringError> {
-        let no_session = |e: zbus::Error| {
-            KeyringError::NoSession(match std::env::var_os("DBUS_SESSION_BUS_ADDRESS") {
-                None => format!("DBUS_SESSION_BUS_ADDRESS is not set ({})", one_line(&e)),
-                Some(_) => format!("cannot connect to the session bus: {}", one_line(&e)),
-            })
-        };
-        let conn = zbus::blocking::connection::Builder::session()
-            .and_then(|b| b.method_timeout(timeout).build())
-            .map_err(no_session)?;
+        let stream = own_bus()?;
+        let conn = zbus::blocking::connection::Builder::async_io_unix_stream(stream)
+            .method_timeout(timeout)
+            .build()
+            .map_err(|e| {
+                KeyringError::NoSession(format!("cannot talk to the session bus: {}", one_line(&e)))
+            })?;
         SecretService::connect_with_existing(EncryptionType::Dh, conn).map_err(classify)
+    }
+
+    /// The session bus, connected, once its other end is shown to be run by
+    /// the user or root (DESIGN §5 "The session bus is the user's"): an
+    /// abstract name (`unix:abstract=`) or a socket in a shared directory is
+    /// anyone's to bind, and a `tcp:` port anyone's to listen on, so the
+    /// Secret Service reached through them could be another user's, and the
+    /// secret stored there theirs. Each address of the list
+    /// (`DBUS_SESSION_BUS_ADDRESS`, else `$XDG_RUNTIME_DIR/bus`) is tried in
+    /// turn, as D-Bus clients do; one that is not a unix socket, or whose
+    /// peer is someone else, ends the search with a refusal.
+    fn own_bus() -> Result<UnixStream, KeyringError> {
+        let named = std::env::var("DBUS_SESSION_BUS_ADDRESS").ok();
+        let addresses = named.clone().unwrap_or_else(|| {
+            let dir = std::env::var("XDG_RUNTIME_DIR")
+                .unwrap_or_else(|_| format!("/run/user/{}", crate::platform::euid()));
+            format!("unix:path={dir}/bus")
+        });
+        let mut failed = None;
+        for address in addresses.split(';').filter(|a| !a.is_empty()) {
+            let stream = match unix_socket(address)? {
+                Ok(stream) => stream,
+                Err(e) => {
+                    failed = Some(e);
+                    continue;
+                }
+            };
+            return match crate::platform::unix_peer(&stream) {
+                Ok(Owner::Me | Owner::Admin) => Ok(stream),
+                Ok(Owner::Other(uid)) => Err(KeyringError::ForeignBus(format!(
+                    "the session bus at {} is run by another user of this machine (uid {uid}), \
+                     who would receive the secret",
+                    quote(address)
+                ))),
+                Err(e) => Err(KeyringError::ForeignBus(format!(
+                    "who runs the session bus at {} cannot be told ({e})",
+                    quote(address)
+                ))),
+            };
+        }
+        let why = failed.map_or_else(|| "it names no address".to_string(), |e| e.to_string());
+        Err(KeyringError::NoSession(if named.is_some() {
+            format!("cannot connect to the session bus: {why}")
+        } else {
+            format!("DBUS_SESSION_BUS_ADDRESS is not set ({why})")
+        }))
+    }
+
+    /// The unix socket one D-Bus address names, connected (the inner error
+    /// when nothing answers there); a refusal for an address that is not a
+    /// unix socket, whose peer the kernel cannot name.
+    fn unix_socket(address: &str) -> Result<std::io::Result<UnixStream>, KeyringError> {
+        let not_unix = || {
+            KeyringError::ForeignBus(format!(
+                "the session bus address {} is not a unix socket, so who answers it (any user \
+                 of this machine may listen on a tcp port) cannot be told",
+                quote(address)
+            ))
+        };
+        let (transport, params) = address.split_once(':').ok_or_else(not_unix)?;
+        if transport != "unix" {
+            return Err(not_unix());
+        }
+        for pair in params.split(',') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let Some(value) = unescape(value) else {
+                return Err(not_unix());
+            };
+            match key {
+                "path" => {
+                    return Ok(UnixStream::connect(std::ffi::OsStr::from_bytes(&value)));
+                }
+                #[cfg(any(target_os = "linux", target_os = "android"))]
+                "abstract" => {
+                    #[cfg(target_os = "android")]
+                    use std::os::android::net::SocketAddrExt;
+                    #[cfg(target_os = "linux")]
+                    use std::os::linux::net::SocketAddrExt;
+                    return Ok(std::os::unix::net::SocketAddr::from_abstract_name(&value)
+                        .and_then(|a| UnixStream::connect_addr(&a)));
+                }
+                _ => {}
+            }
+        }
+        Err(not_unix())
+    }
+
+    /// A D-Bus address value with its `%XX` escapes decoded; `None` for a bad
+    /// escape.
+    fn unescape(value: &str) -> Option<Vec<u8>> {
+        let bytes = value.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'%' {
+                let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            } else {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+        Some(out)
     }
 
     /// The unlocked items for `name`; `Locked` when only locked ones match

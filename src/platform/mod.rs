@@ -16,7 +16,20 @@ pub(crate) use unix::*;
 #[cfg(target_os = "linux")]
 mod sockets;
 #[cfg(target_os = "linux")]
-pub(crate) use sockets::{foreign_listener, foreign_peer};
+pub(crate) use sockets::{foreign_peer, foreign_port};
+
+/// Who holds loopback `port` is asked of the kernel on Linux only
+/// (platform/sockets.rs); elsewhere nobody is a stranger.
+#[cfg(not(target_os = "linux"))]
+pub(crate) fn foreign_port(_port: u16) -> Option<Stranger> {
+    None
+}
+
+/// Who accepted a connection is asked on Linux only (platform/sockets.rs).
+#[cfg(not(target_os = "linux"))]
+pub(crate) fn foreign_peer(_port: u16) -> Option<Stranger> {
+    None
+}
 
 #[cfg(windows)]
 mod windows;
@@ -64,15 +77,17 @@ pub(crate) struct Access {
     pub(crate) links: u64,
 }
 
-/// Who holds the other end of one of our loopback connections, when it is
-/// neither us nor root (see platform/sockets.rs).
+/// Who would receive what is sent to a loopback port instead of the user or
+/// root (see platform/sockets.rs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 // Made only on Linux, the one OS asked (platform/sockets.rs).
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 pub(crate) enum Stranger {
     /// Another user of this machine.
     User(u32),
-    /// No socket the kernel shows: cytoken cannot tell whose it will be.
+    /// No socket of the user's or root's the kernel shows (at the other end
+    /// of our connection, or bound to the port): cytoken cannot tell whose
+    /// it will be.
     Unknown,
 }
 

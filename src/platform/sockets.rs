@@ -63,12 +63,12 @@ fn tcp_sockets() -> Vec<TcpSocket> {
     sockets
 }
 
-/// The owners of the sockets listening on `port` at a loopback or wildcard
-/// address, for [`foreign_listener`]. Asked of sock_diag for listeners alone
-/// (it then walks only the kernel's listening table, not the 262,144 buckets
-/// the files walk: git-credential for an http loopback host took 23 ms
-/// reading them), the tables when it cannot answer.
-fn listeners(port: u16) -> Vec<u32> {
+/// Every socket bound to `port` on a loopback or wildcard address, in any
+/// state, as (state, uid): listeners, the ends they accepted, handshakes,
+/// closing ones. Not the client ends of connections *to* the port (their
+/// local port is another). Asked of sock_diag with the port as its filter,
+/// the tables when it cannot answer.
+fn bound(port: u16) -> Vec<(u8, u32)> {
     let reachable = |ip: IpAddr| ip.is_loopback() || ip.is_unspecified();
     let on_port = SocketId {
         sport: port,
@@ -78,9 +78,9 @@ fn listeners(port: u16) -> Vec<u32> {
     };
     let dumped = [libc::AF_INET, libc::AF_INET6]
         .into_iter()
-        .map(|family| sock_diag(family, true, 1 << TCP_LISTEN, &on_port))
+        .map(|family| sock_diag(family, true, u32::MAX, &on_port))
         .collect::<Option<Vec<_>>>();
-    let listening: Vec<(SocketAddr, u8, u32)> = match dumped {
+    let all: Vec<(SocketAddr, u8, u32)> = match dumped {
         Some(answers) => answers
             .into_iter()
             .flatten()
@@ -91,22 +91,53 @@ fn listeners(port: u16) -> Vec<u32> {
             .map(|s| (canonical(s.local), s.state, s.uid))
             .collect(),
     };
-    listening
-        .into_iter()
-        .filter(|&(local, state, _)| {
-            state == TCP_LISTEN && local.port() == port && reachable(local.ip())
-        })
-        .map(|(_, _, uid)| uid)
+    all.into_iter()
+        .filter(|&(local, _, _)| local.port() == port && reachable(local.ip()))
+        .map(|(_, state, uid)| (state, uid))
         .collect()
 }
 
-/// The first owner of a listener on loopback `port` that is neither us nor
-/// root: git and docker are given no token for a server someone else runs.
-pub(crate) fn foreign_listener(port: u16) -> Option<u32> {
-    let me = euid();
-    listeners(port)
-        .into_iter()
-        .find(|&uid| uid != me && uid != 0)
+/// Who would get what is sent to loopback `port` instead of the user, by
+/// DESIGN §5 "Loopback peers": every socket bound to it (see [`bound`]) must
+/// be the user's or root's, and one of them at least must be there. git and
+/// docker are about to send a token over a connection they already hold (git
+/// asks the helper after the server's 401, and re-sends on that connection),
+/// so a listener alone proves nothing: another user can accept git's
+/// connection and close their listener at once. A port nothing of ours holds
+/// goes to whoever binds it next.
+pub(crate) fn foreign_port(port: u16) -> Option<Stranger> {
+    settled(|| holder(&bound(port), euid()))
+}
+
+/// [`foreign_port`]'s rule on the sockets `bound` to the port.
+fn holder(bound: &[(u8, u32)], me: u32) -> Option<Stranger> {
+    let mut ours = false;
+    for &(state, uid) in bound {
+        if uid == me || (uid == 0 && ROOT_STATES.contains(&state)) {
+            ours = true;
+        } else if uid != 0 {
+            return Some(Stranger::User(uid));
+        }
+        // Otherwise a handshake's or TIME_WAIT's uid 0 (see
+        // FULL_SOCKET_STATES): nobody's, and it carries nothing to anyone.
+    }
+    (!ours).then_some(Stranger::Unknown)
+}
+
+/// `look` again while it says [`Stranger::Unknown`], waiting 2, 4, 8, 16, 32
+/// and 38 ms between looks (100 ms in all): a table read while sockets
+/// changed, or a server that is between two sockets, shows nothing for a
+/// moment. Another user's socket is final at once.
+fn settled(look: impl Fn() -> Option<Stranger>) -> Option<Stranger> {
+    let mut found = look();
+    for ms in [2, 4, 8, 16, 32, 38] {
+        if found != Some(Stranger::Unknown) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+        found = look();
+    }
+    found
 }
 
 /// Who holds the other end of one of this process's connections to a
@@ -118,15 +149,7 @@ pub(crate) fn foreign_listener(port: u16) -> Option<u32> {
 /// cookies (the kernel then keeps nothing of the connection until its first
 /// data, which went to the listener's owner).
 pub(crate) fn foreign_peer(port: u16) -> Option<Stranger> {
-    let look = || stranger(peers(port), euid());
-    match look() {
-        // Once more a moment later, for a table read while sockets changed.
-        Some(Stranger::Unknown) => {
-            std::thread::sleep(std::time::Duration::from_millis(2));
-            look()
-        }
-        found => found,
-    }
+    settled(|| stranger(peers(port), euid()))
 }
 
 /// The first of `peers` (see [`peers`]) that is not `me` or root.
@@ -266,6 +289,9 @@ const SOCK_DIAG_BY_FAMILY: u16 = 20;
 /// so a uid 0 answered in them is root's. (sock_diag answers uid 0 for the
 /// mini sockets of a handshake, SYN_RECV, and of TIME_WAIT or FIN_WAIT2.)
 const FULL_SOCKET_STATES: [u8; 2] = [TCP_ESTABLISHED, 8];
+/// The states in which a socket of uid 0 is root's own: a full socket's, and
+/// a listener (always a full socket).
+const ROOT_STATES: [u8; 3] = [TCP_ESTABLISHED, 8, TCP_LISTEN];
 /// `TCP_ESTABLISHED`.
 const TCP_ESTABLISHED: u8 = 1;
 /// `TCP_LISTEN`.
@@ -443,32 +469,72 @@ fn parse_diag(msg: &[u8]) -> Option<Diag> {
 mod tests {
     use super::*;
 
-    /// Our own listeners on IPv4 and IPv6 loopback are found, as ours (so not
-    /// foreign); another user's is in the attack tests.
+    /// Every socket bound to the port is found with its owner, in any state:
+    /// our listener, the end it accepted (still there, ours, once the
+    /// listener is closed), on IPv4 and IPv6 loopback; never the client end
+    /// of a connection to the port. Another user's is in the attack tests.
     #[test]
-    fn listeners_are_found_with_their_owner() {
-        let v4 = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = v4.local_addr().unwrap().port();
-        assert_eq!(listeners(port), [euid()]);
-        assert_eq!(foreign_listener(port), None);
-        // By sock_diag itself, not its fallback.
-        let on_port = SocketId {
-            sport: port,
-            dport: 0,
-            src: [0; 16],
-            dst: [0; 16],
-        };
-        let dumped = sock_diag(libc::AF_INET, true, 1 << TCP_LISTEN, &on_port).expect("a dump");
-        assert!(
-            dumped
-                .iter()
-                .any(|d| d.local.port() == port && d.state == TCP_LISTEN && d.uid == euid()),
-            "{dumped:?}"
+    fn sockets_bound_to_a_port_are_found_in_any_state() {
+        for (bind, to) in [("127.0.0.1:0", "127.0.0.1"), ("[::1]:0", "::1")] {
+            let listener = std::net::TcpListener::bind(bind).expect(bind);
+            let port = listener.local_addr().unwrap().port();
+            assert_eq!(bound(port), [(TCP_LISTEN, euid())], "{bind}");
+            assert_eq!(foreign_port(port), None, "{bind}");
+            let client = std::net::TcpStream::connect((to, port)).unwrap();
+            let (accepted, _) = listener.accept().unwrap();
+            drop(listener);
+            // The accepted end alone: the client end's local port is another
+            // (an ephemeral one), so it is not bound to this one.
+            assert_eq!(bound(port), [(TCP_ESTABLISHED, euid())], "{bind}");
+            assert_eq!(foreign_port(port), None, "{bind}");
+            // By sock_diag itself, not its fallback.
+            let on_port = SocketId {
+                sport: port,
+                dport: 0,
+                src: [0; 16],
+                dst: [0; 16],
+            };
+            let family = if to.contains(':') {
+                libc::AF_INET6
+            } else {
+                libc::AF_INET
+            };
+            let dumped = sock_diag(family, true, u32::MAX, &on_port).expect("a dump");
+            assert!(
+                dumped.iter().any(|d| d.local.port() == port
+                    && d.state == TCP_ESTABLISHED
+                    && d.uid == euid()),
+                "{dumped:?}"
+            );
+            drop((client, accepted));
+        }
+        // A port nothing holds is no one's to send to.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        assert_eq!(foreign_port(port), Some(Stranger::Unknown));
+    }
+
+    /// Every socket must be ours or root's, one at least a live one.
+    #[test]
+    fn a_port_is_ours_only_when_all_its_sockets_are() {
+        let me = 1000;
+        let (syn_recv, time_wait) = (3, 6);
+        assert_eq!(holder(&[(TCP_LISTEN, me)], me), None);
+        assert_eq!(holder(&[(TCP_LISTEN, 0)], me), None);
+        assert_eq!(holder(&[(TCP_ESTABLISHED, me)], me), None);
+        assert_eq!(
+            holder(&[(TCP_LISTEN, me), (TCP_ESTABLISHED, 1001)], me),
+            Some(Stranger::User(1001))
         );
-        drop(v4);
-        assert_eq!(listeners(port), Vec::<u32>::new());
-        let v6 = std::net::TcpListener::bind("[::1]:0").expect("IPv6 loopback");
-        assert_eq!(listeners(v6.local_addr().unwrap().port()), [euid()]);
+        assert_eq!(holder(&[(time_wait, 1001)], me), Some(Stranger::User(1001)));
+        // A handshake's or TIME_WAIT's uid 0 is nobody's: not root's socket.
+        assert_eq!(holder(&[(time_wait, 0)], me), Some(Stranger::Unknown));
+        assert_eq!(holder(&[(syn_recv, 0)], me), Some(Stranger::Unknown));
+        assert_eq!(holder(&[(syn_recv, 0), (TCP_LISTEN, me)], me), None);
+        assert_eq!(holder(&[], me), Some(Stranger::Unknown));
     }
 
     /// The socket that accepted our connection is found, with its owner

@@ -33,6 +33,76 @@ pub(super) fn euid() -> u32 {
     }
 }
 
+/// Who runs the process at the other end of the unix socket `stream`, as the
+/// kernel recorded it when that process bound and listened (SO_PEERCRED;
+/// getpeereid on the BSDs): a socket path in a shared directory, or an
+/// abstract name, is anyone's to bind first. (For the Secret Service's bus,
+/// see platform/keyring.rs: built where that is.)
+#[cfg(all(
+    unix,
+    not(any(target_os = "macos", target_os = "ios", target_os = "android"))
+))]
+pub(crate) fn unix_peer(stream: &std::os::unix::net::UnixStream) -> io::Result<Owner> {
+    let uid = peer_uid(std::os::fd::AsRawFd::as_raw_fd(stream))?;
+    Ok(match uid {
+        _ if uid == euid() => Owner::Me,
+        0 => Owner::Admin,
+        other => Owner::Other(other),
+    })
+}
+
+#[cfg(target_os = "linux")]
+fn peer_uid(fd: i32) -> io::Result<u32> {
+    // SAFETY: a zeroed ucred is a valid value of it; getsockopt writes at
+    // most `len` bytes into it.
+    unsafe {
+        let mut cred: libc::ucred = std::mem::zeroed();
+        let mut len = libc::socklen_t::try_from(std::mem::size_of_val(&cred))
+            .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+        if libc::getsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_PEERCRED,
+            (&raw mut cred).cast(),
+            &raw mut len,
+        ) != 0
+        {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(cred.uid)
+    }
+}
+
+#[cfg(any(
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd",
+    target_os = "dragonfly"
+))]
+fn peer_uid(fd: i32) -> io::Result<u32> {
+    let (mut uid, mut gid) = (0, 0);
+    // SAFETY: getpeereid writes one uid and one gid through the pointers.
+    if unsafe { libc::getpeereid(fd, &raw mut uid, &raw mut gid) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(uid)
+}
+
+/// Another Unix: the peer cannot be asked, so it is no one's to trust.
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "macos",
+    target_os = "ios",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd",
+    target_os = "dragonfly"
+)))]
+fn peer_uid(_fd: i32) -> io::Result<u32> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
+}
+
 /// Who may do what with the open `file`, whose metadata is `meta` (Unix reads
 /// it all from the metadata; the handle is for Windows, whose owner and DACL
 /// come from it).
@@ -309,18 +379,6 @@ fn check_dirs_above(
         }
     }
     Ok(linked)
-}
-
-/// Elsewhere the OS is not asked (see platform/sockets.rs for Linux).
-#[cfg(not(target_os = "linux"))]
-pub(crate) fn foreign_listener(_port: u16) -> Option<u32> {
-    None
-}
-
-/// Elsewhere the OS is not asked (see platform/sockets.rs for Linux).
-#[cfg(not(target_os = "linux"))]
-pub(crate) fn foreign_peer(_port: u16) -> Option<super::Stranger> {
-    None
 }
 
 /// Opens a directory without following a symlink, to change its mode through

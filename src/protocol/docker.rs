@@ -20,7 +20,10 @@
 //! scheme's default port (`registry.example.com` does not cover
 //! `registry.example.com:5000`); plain http needs an entry written
 //! `http://host[:port]` (loopback aside); `*.example.com[:port]` covers every
-//! name below `example.com` (any depth, not `example.com` itself).
+//! name below `example.com` (any depth, not `example.com` itself). A registry
+//! on this machine (`localhost:5000`, `127.0.0.1:5000`, `[::1]:5000`, any
+//! scheme) is answered only while every socket on its port is the user's or
+//! root's ([`crate::hosts::foreign_server`]).
 //!
 //! Everything but [`run`] is pure or takes its selection as an argument, so the whole
 //! protocol is tested in-process.
@@ -87,10 +90,6 @@ pub(crate) fn handle(
                 Ok(s) => s,
                 Err(e) => return failed(&e),
             };
-            if let Some(why) = hosts::foreign_server(&target) {
-                diag::log(1, format_args!("docker: {why}; answering not found"));
-                return Outcome::NotFound;
-            }
             if !hosts::allowed(sel.docker_hosts.as_deref(), &target) {
                 let why = if sel.docker_hosts.is_none() {
                     "is plain http to another machine: list it in docker_hosts as it is \
@@ -105,6 +104,13 @@ pub(crate) fn handle(
                     1,
                     format_args!("docker: {target} {why} (profile '{}')", sel.profile),
                 );
+                return Outcome::NotFound;
+            }
+            // docker names local registries `localhost:5000` (no scheme) and
+            // talks plain http to them: the port is checked whatever the
+            // scheme (DESIGN §5 "Loopback peers").
+            if let Some(why) = hosts::foreign_server(&target) {
+                diag::warn(format_args!("docker: {why}; answering not found"));
                 return Outcome::NotFound;
             }
             match Broker::new(&sel, cache_use).token() {

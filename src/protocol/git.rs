@@ -175,8 +175,10 @@ impl<'a> Policy<'a> {
 /// - a host outside `git_hosts` belongs to someone else, and so does another
 ///   port of a listed host (see [`crate::hosts`] for the matching rules);
 /// - plain `http` would send the token in clear text, so it is answered only
-///   for loopback hosts or an entry written `http://host[:port]`, and never to
-///   a loopback port another user of this machine listens on.
+///   for loopback hosts or an entry written `http://host[:port]`.
+///
+/// Who holds a loopback port is asked of the machine, not decided here: see
+/// [`foreign_server`].
 pub fn skip_reason(req: &Request, p: &Policy) -> Option<String> {
     let Some(protocol) = req.protocol.as_deref() else {
         return Some("the request names no protocol".into());
@@ -203,9 +205,6 @@ pub fn skip_reason(req: &Request, p: &Policy) -> Option<String> {
             host.escape_debug()
         ));
     };
-    if let Some(why) = hosts::foreign_server(&target) {
-        return Some(why);
-    }
     if hosts::allowed(p.git_hosts, &target) {
         return None;
     }
@@ -220,6 +219,17 @@ pub fn skip_reason(req: &Request, p: &Policy) -> Option<String> {
         ),
         (Scheme::Https, _) => format!("host '{target}' is not in the profile's git_hosts"),
     })
+}
+
+/// Why git's connection for `req` (a request [`skip_reason`] passed) may
+/// not be the user's: another user holds the loopback port git talks to, or
+/// nothing of the user's does (DESIGN §5 "Loopback peers"). git asks for a
+/// credential after the server's 401 and sends it on the connection it holds,
+/// so the port is checked whatever the scheme (a local https server is often
+/// reached with `http.sslVerify=false`).
+fn foreign_server(req: &Request) -> Option<String> {
+    let scheme = Scheme::parse(req.protocol.as_deref()?)?;
+    hosts::foreign_server(&Target::new(scheme, req.host.as_deref()?)?)
 }
 
 /// Whether the `git_hosts` entry `pattern` covers an https request for git's
@@ -374,6 +384,12 @@ pub(crate) fn run(
     let policy = Policy::of(&sel);
     if let Some(why) = skip_reason(&req, &policy) {
         diag::log(1, format_args!("git-credential: not answering: {why}"));
+        return Ok(0);
+    }
+    if action == Action::Get
+        && let Some(why) = foreign_server(&req)
+    {
+        diag::warn(format_args!("git-credential: not answering: {why}"));
         return Ok(0);
     }
     let broker = Broker::new(&sel, cache_use);

@@ -99,6 +99,11 @@ fn failure(name: &str, e: &KeyringError) -> Error {
              keyring (`echo -n PASSWORD | gnome-keyring-daemon --unlock --components=secrets` \
              creates it)"
         ),
+        KeyringError::ForeignBus(why) => format!(
+            "{why}; nothing was sent: point DBUS_SESSION_BUS_ADDRESS at your own session's bus \
+             (a unix socket of yours, as your login session sets it: \
+             unix:path=$XDG_RUNTIME_DIR/bus)"
+        ),
         KeyringError::Failed(why) => format!("{store} failed: {why}"),
     };
     Error::config(format!("keyring entry '{name}': {cause}; {ALTERNATIVES}"))
@@ -124,6 +129,10 @@ mod tests {
             ),
             (KeyringError::Locked, "is locked"),
             (KeyringError::NoCollection, "no default collection"),
+            (
+                KeyringError::ForeignBus("the session bus is run by uid 1001".into()),
+                "DBUS_SESSION_BUS_ADDRESS at your own",
+            ),
             (
                 KeyringError::Failed("it did not answer in time".into()),
                 "failed",

@@ -60,6 +60,14 @@ fn assert_not_found(o: &Output) {
 #[test]
 fn docker_get_answers_every_url_form_with_one_exchange() {
     let sb = Sandbox::new();
+    // The user's local registry: a loopback port is answered only while the
+    // user (or root) holds it (DESIGN §5 "Loopback peers").
+    let registry = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = registry.local_addr().unwrap().port();
+    let (local_http, local_v6) = (
+        format!("http://127.0.0.1:{port}/v2/"),
+        format!("[::1]:{port}"),
+    );
     let mut tokens = Vec::new();
     for url in [
         "registry.example.com",
@@ -67,9 +75,9 @@ fn docker_get_answers_every_url_form_with_one_exchange() {
         "https://registry.example.com/v2/",
         // Plain http only to loopback without docker_hosts (DESIGN §5; this was
         // `http://registry.example.com:5000/v2/`, answered before).
-        "http://127.0.0.1:5000/v2/",
+        local_http.as_str(),
         "https://index.docker.io/v1/",
-        "[::1]:5000",
+        local_v6.as_str(),
     ] {
         // docker writes the URL without a newline; people and scripts add one.
         for input in [url.to_string(), format!("{url}\n")] {

@@ -18,6 +18,9 @@ mod api;
 // /proc and prctl: Linux only (macOS is type-checked in CI).
 #[cfg(target_os = "linux")]
 mod attacks;
+// The loopback and session-bus findings of issue 18, as a second user.
+#[cfg(target_os = "linux")]
+mod attacks_loopback;
 mod bad_input;
 mod core;
 mod demo_serve;

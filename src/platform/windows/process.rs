@@ -242,13 +242,3 @@ pub(crate) fn run_in_place(mut cmd: Command) -> io::Result<i32> {
     let status = cmd.status()?;
     Ok(status.code().unwrap_or(1))
 }
-
-/// Who listens on a port is not asked on Windows (see the Linux version).
-pub(crate) fn foreign_listener(_port: u16) -> Option<u32> {
-    None
-}
-
-/// Who accepted a connection is not asked on Windows (see the Linux version).
-pub(crate) fn foreign_peer(_port: u16) -> Option<super::super::Stranger> {
-    None
-}
