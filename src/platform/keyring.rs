@@ -144,23 +144,18 @@ mod imp {
         }
         for pair in params.split(',') {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let Some(value) = unescape(value) else {
-                return Err(not_unix());
-            };
-            match key {
-                "path" => {
-                    return Ok(UnixStream::connect(std::ffi::OsStr::from_bytes(&value)));
-                }
-                #[cfg(any(target_os = "linux", target_os = "android"))]
-                "abstract" => {
-                    #[cfg(target_os = "android")]
-                    use std::os::android::net::SocketAddrExt;
-                    #[cfg(target_os = "linux")]
-                    use std::os::linux::net::SocketAddrExt;
-                    return Ok(std::os::unix::net::SocketAddr::from_abstract_name(&value)
-                        .and_then(|a| UnixStream::connect_addr(&a)));
-                }
-                _ => {}
+            if !matches!(key, "path" | "abstract") {
+                continue; // guid=, or a listening-only key (tmpdir=, dir=)
+            }
+            let value = unescape(value).ok_or_else(not_unix)?;
+            if key == "path" {
+                return Ok(UnixStream::connect(std::ffi::OsStr::from_bytes(&value)));
+            }
+            #[cfg(target_os = "linux")]
+            {
+                use std::os::linux::net::SocketAddrExt;
+                return Ok(std::os::unix::net::SocketAddr::from_abstract_name(&value)
+                    .and_then(|a| UnixStream::connect_addr(&a)));
             }
         }
         Err(not_unix())
@@ -300,6 +295,67 @@ mod imp {
             .chars()
             .map(|c| if c.is_control() { ' ' } else { c })
             .collect()
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        /// Only a unix socket's peer can be asked of the kernel: every other
+        /// transport is refused before anything is connected.
+        #[test]
+        fn only_unix_socket_addresses_are_dialled() {
+            for address in [
+                "tcp:host=127.0.0.1,port=4000",
+                "nonce-tcp:host=localhost,port=4000,noncefile=/tmp/n",
+                "unixexec:path=/bin/sh",
+                "autolaunch:",
+                "launchd:env=X",
+                "unix:tmpdir=/tmp",
+                "unix:path=%zz",
+                "nonsense",
+            ] {
+                match unix_socket(address) {
+                    Err(KeyringError::ForeignBus(why)) => {
+                        assert!(why.contains("not a unix socket"), "{address}: {why}");
+                    }
+                    other => panic!("{address}: {other:?}"),
+                }
+            }
+            // A path nothing listens on: tried (and the next one would be).
+            let dir = tempfile::tempdir().unwrap();
+            let missing = format!("unix:path={}/bus,guid=0123", dir.path().display());
+            assert!(matches!(unix_socket(&missing), Ok(Err(_))));
+            assert_eq!(
+                unescape("/run/user/1000/b%75s").unwrap(),
+                b"/run/user/1000/bus"
+            );
+            assert_eq!(unescape("a%2"), None);
+        }
+
+        /// Our own listening socket answers as ours, by path and by
+        /// abstract name.
+        #[test]
+        fn our_own_bus_socket_is_ours() {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("bus");
+            let _listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+            let stream = unix_socket(&format!("unix:path={}", path.display()))
+                .unwrap()
+                .unwrap();
+            assert_eq!(crate::platform::unix_peer(&stream).unwrap(), Owner::Me);
+            #[cfg(target_os = "linux")]
+            {
+                use std::os::linux::net::SocketAddrExt;
+                let name = format!("cytoken-test-bus-{}", std::process::id());
+                let addr = std::os::unix::net::SocketAddr::from_abstract_name(&name).unwrap();
+                let _listener = std::os::unix::net::UnixListener::bind_addr(&addr).unwrap();
+                let stream = unix_socket(&format!("unix:abstract={name},guid=1"))
+                    .unwrap()
+                    .unwrap();
+                assert_eq!(crate::platform::unix_peer(&stream).unwrap(), Owner::Me);
+            }
+        }
     }
 }
 
