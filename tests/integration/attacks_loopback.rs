@@ -194,7 +194,7 @@ fn a_loopback_port_nothing_of_the_users_holds_gets_no_token() {
 /// `127.0.0.1:5000`, `[::1]:5000` with no scheme (so cytoken read https) and
 /// talks plain http to them, and git reaches local https servers with
 /// `http.sslVerify=false`: another user's server on the port gets nothing,
-/// whatever the scheme or the loopback name.
+/// whatever the scheme or the name of this machine.
 #[test]
 fn another_users_local_registry_gets_no_token_whatever_the_scheme() {
     let sb = Sandbox::new();
@@ -206,6 +206,11 @@ fn another_users_local_registry_gets_no_token_whatever_the_scheme() {
         format!("[::1]:{port}"),
         format!("https://localhost:{port}/v2/"),
         format!("http://localhost:{port}/v2/"),
+        // Other names of this machine: the unspecified address, a name below
+        // `localhost`, an IPv4-mapped loopback address.
+        format!("0.0.0.0:{port}"),
+        format!("registry.localhost:{port}"),
+        format!("[::ffff:127.0.0.1]:{port}"),
     ];
     let git = [
         format!("protocol=https\nhost=localhost:{port}\n\n"),
