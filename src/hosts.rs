@@ -34,6 +34,10 @@
 //!
 //! No list (the key is absent) allows every https target and loopback http
 //! targets on any port; an empty list allows nothing.
+//!
+//! Whatever the patterns say, a target on this machine (any scheme) gets a
+//! token only while its port is the user's or root's alone
+//! ([`foreign_server`], DESIGN §5 "Loopback peers").
 
 use std::fmt;
 use std::net::{IpAddr, Ipv6Addr};
@@ -115,8 +119,8 @@ impl Target {
     /// Whether a client may connect to this machine's loopback for the
     /// target, whoever else the name may also resolve to: the loopback
     /// addresses (IPv4-mapped too), the unspecified ones (`0.0.0.0` and
-    /// `[::]` reach this machine on Linux and macOS), `localhost` and the names below it
-    /// (RFC 6761: resolvers answer loopback for them).
+    /// `[::]` reach this machine on Linux and macOS), `localhost` and the
+    /// names below it (RFC 6761: resolvers answer loopback for them).
     fn reaches_this_machine(&self) -> bool {
         let bare = self.host.trim_start_matches('[').trim_end_matches(']');
         match bare.parse::<IpAddr>() {

@@ -177,8 +177,8 @@ impl<'a> Policy<'a> {
 /// - plain `http` would send the token in clear text, so it is answered only
 ///   for loopback hosts or an entry written `http://host[:port]`.
 ///
-/// Who holds a loopback port is asked of the machine, not decided here: see
-/// [`foreign_server`].
+/// Who holds a loopback port is asked of the machine, not decided here (see
+/// `foreign_server` below, which `run` asks before minting).
 pub fn skip_reason(req: &Request, p: &Policy) -> Option<String> {
     let Some(protocol) = req.protocol.as_deref() else {
         return Some("the request names no protocol".into());
