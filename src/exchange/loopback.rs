@@ -31,30 +31,57 @@ impl<T: Transport> Connector<T> for PeerCheck {
         chained: Option<T>,
     ) -> Result<Option<T>, ureq::Error> {
         let port = details.uri.port_u16().unwrap_or(80);
-        let (kind, why) = match platform::foreign_peer(port) {
-            None => return Ok(chained),
-            // Final: a retry would only knock on the same door.
-            Some(platform::Stranger::User(uid)) => (
-                io::ErrorKind::PermissionDenied,
-                format!(
-                    "another user of this machine (uid {uid}) accepted the connection to port \
-                     {port}; nothing was sent"
-                ),
+        match platform::foreign_peer(port) {
+            None => Ok(chained),
+            Some(stranger) => Err(ureq::Error::Io(refusal(port, stranger))),
+        }
+    }
+}
+
+/// Why nothing is sent over our connection to `port`, as the io error the
+/// callers' retry rules read: PermissionDenied is final for the exchange and
+/// the API client alike, any other kind a connect failure worth a retry.
+fn refusal(port: u16, stranger: platform::Stranger) -> io::Error {
+    match stranger {
+        // Final: a retry would only knock on the same door.
+        platform::Stranger::User(uid) => io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            format!(
+                "another user of this machine (uid {uid}) accepted the connection to port \
+                 {port}; nothing was sent"
             ),
-            // A listener whose accept queue is full keeps nothing of a
-            // connection it took with a SYN cookie until its first data, so
-            // no wait shows its end; a new connection may be queued in full.
-            // Nothing was sent, so the callers' retries take this as a
-            // connect failure (any kind but PermissionDenied).
-            Some(platform::Stranger::Unknown) => (
-                io::ErrorKind::ConnectionAborted,
-                format!(
-                    "the kernel shows no socket at the other end of the connection to port \
-                     {port} (a listener whose queue is full, or another user's trick), so who \
-                     would read it is unknown; nothing was sent"
-                ),
+        ),
+        // A listener whose accept queue is full keeps nothing of a
+        // connection it took with a SYN cookie until its first data, so no
+        // wait shows its end; a new connection may be queued in full, and
+        // nothing was sent: retried as a connect failure.
+        platform::Stranger::Unknown => io::Error::new(
+            io::ErrorKind::ConnectionAborted,
+            format!(
+                "the kernel shows no socket at the other end of the connection to port {port} \
+                 (a listener whose queue is full, or another user's trick), so who would read \
+                 it is unknown; nothing was sent"
             ),
-        };
-        Err(ureq::Error::Io(io::Error::new(kind, why)))
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Another user's end is final; an end nobody shows is retried (a full
+    /// accept queue stopped a 16-job `api --paginate` at page 3,727).
+    #[test]
+    fn only_an_unknown_end_is_worth_another_connection() {
+        let user = refusal(8080, platform::Stranger::User(1001));
+        assert_eq!(user.kind(), io::ErrorKind::PermissionDenied);
+        assert!(user.to_string().contains("uid 1001"), "{user}");
+        let unknown = refusal(8080, platform::Stranger::Unknown);
+        assert_ne!(unknown.kind(), io::ErrorKind::PermissionDenied);
+        assert!(
+            unknown.to_string().contains("nothing was sent"),
+            "{unknown}"
+        );
     }
 }
