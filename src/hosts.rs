@@ -120,14 +120,42 @@ impl Target {
     /// target, whoever else the name may also resolve to: the loopback
     /// addresses (IPv4-mapped too), the unspecified ones (`0.0.0.0` and
     /// `[::]` reach this machine on Linux and macOS), `localhost` and the
-    /// names below it (RFC 6761: resolvers answer loopback for them).
-    fn reaches_this_machine(&self) -> bool {
+    /// names below it (RFC 6761: resolvers answer loopback for them), and a
+    /// name the hosts file (its text, asked for only then) maps to one of
+    /// those: Debian's `127.0.1.1 <hostname>`, or `127.0.0.1 registry.local`,
+    /// which docker then talks plain http to.
+    fn reaches_this_machine(&self, hosts_file: impl FnOnce() -> String) -> bool {
         let bare = self.host.trim_start_matches('[').trim_end_matches(']');
         match bare.parse::<IpAddr>() {
-            Ok(ip) => ip.to_canonical().is_loopback() || ip.to_canonical().is_unspecified(),
-            Err(_) => self.host == "localhost" || self.host.ends_with(".localhost"),
+            Ok(ip) => is_this_machine(ip),
+            Err(_) => {
+                self.host == "localhost"
+                    || self.host.ends_with(".localhost")
+                    || hosts_file().lines().any(|line| {
+                        let mut fields = line
+                            .split('#')
+                            .next()
+                            .unwrap_or_default()
+                            .split_ascii_whitespace();
+                        fields
+                            .next()
+                            .and_then(|a| a.parse::<IpAddr>().ok())
+                            .is_some_and(is_this_machine)
+                            && fields.any(|n| {
+                                n.strip_suffix('.')
+                                    .unwrap_or(n)
+                                    .eq_ignore_ascii_case(&self.host)
+                            })
+                    })
+            }
         }
     }
+}
+
+/// Whether a connection to `ip` stays on this machine's loopback.
+fn is_this_machine(ip: IpAddr) -> bool {
+    let ip = ip.to_canonical();
+    ip.is_loopback() || ip.is_unspecified()
 }
 
 /// The canonical form: `host[:port]` for https, `http://host[:port]` for http,
@@ -152,7 +180,7 @@ impl fmt::Display for Target {
 /// root's does (DESIGN §5 "Loopback peers"; Linux, see
 /// `platform::foreign_port`).
 pub(crate) fn foreign_server(target: &Target) -> Option<String> {
-    if !target.reaches_this_machine() {
+    if !target.reaches_this_machine(platform::hosts_file) {
         return None;
     }
     let port = target.port;
@@ -510,6 +538,13 @@ mod tests {
     /// way of naming this machine, whatever the scheme.
     #[test]
     fn targets_that_reach_this_machine() {
+        let hosts_file = || {
+            "# a hosts file\n127.0.0.1\tlocalhost registry.local\n127.0.1.1 devbox.example devbox\n\
+             ::1 ip6-localhost\n0.0.0.0 any.example\n10.0.0.5 lan.example\n\
+             # 127.0.0.1 commented.example\n192.0.2.1 x # 127.0.0.1 commented.example\n\
+             fe80::1%lo0 zoned.example\n"
+                .to_string()
+        };
         for h in [
             "127.0.0.1:5000",
             "127.3.2.1",
@@ -520,9 +555,13 @@ mod tests {
             "0.0.0.0:8443",
             "[::]:8443",
             "[::ffff:127.0.0.1]:8443",
+            "registry.local:5000",
+            "devbox",
+            "DevBox.Example.",
+            "any.example",
         ] {
-            assert!(https(h).reaches_this_machine(), "{h}");
-            assert!(http(h).reaches_this_machine(), "{h}");
+            assert!(https(h).reaches_this_machine(hosts_file), "{h}");
+            assert!(http(h).reaches_this_machine(hosts_file), "{h}");
         }
         for h in [
             "registry.example.com",
@@ -530,9 +569,17 @@ mod tests {
             "notlocalhost",
             "10.0.0.1",
             "[::ffff:10.0.0.1]",
+            "lan.example",
+            "commented.example",
+            "registry.local.evil",
         ] {
-            assert!(!https(h).reaches_this_machine(), "{h}");
+            assert!(!https(h).reaches_this_machine(hosts_file), "{h}");
         }
+        // The hosts file is read only for a name it could decide.
+        let unread = || -> String { panic!("the hosts file was read") };
+        assert!(https("127.0.0.1").reaches_this_machine(unread));
+        assert!(https("localhost").reaches_this_machine(unread));
+        assert!(!https("10.0.0.1").reaches_this_machine(unread));
     }
 
     #[test]
