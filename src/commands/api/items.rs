@@ -13,6 +13,7 @@ use serde_json::Value;
 #[derive(Debug, PartialEq, Eq)]
 pub(super) struct ListPage {
     pub page_number: Option<u64>,
+    pub page_size: Option<u64>,
     pub total_pages: u64,
     pub total_items: Option<u64>,
     pub items: Vec<Range<usize>>,
@@ -22,6 +23,7 @@ pub(super) struct ListPage {
 #[derive(Deserialize)]
 struct Head {
     page_number: Option<Value>,
+    page_size: Option<Value>,
     total_pages: Option<Value>,
     total_number_of_items: Option<Value>,
     page_items: Option<IgnoredAny>,
@@ -51,6 +53,7 @@ pub(super) fn parse(body: &[u8]) -> Result<ListPage, String> {
         spans(body).ok_or_else(|| "page_items is not an array in a JSON object".to_string())?;
     Ok(ListPage {
         page_number: count(head.page_number.as_ref()),
+        page_size: count(head.page_size.as_ref()),
         total_pages,
         total_items: count(head.total_number_of_items.as_ref()),
         items,
