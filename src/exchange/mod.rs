@@ -435,7 +435,7 @@ fn transport_failure(ctx: &Ctx<'_>, e: ureq::Error, redactor: &Redactor) -> Step
         // peer, an alert) as InvalidData io errors. They will not heal on a retry, and
         // retrying would only hide the cause: fail now, with the fix.
         ureq::Error::Io(io) if ctx.https && io.kind() == std::io::ErrorKind::InvalidData => {
-            Step::Fail(tls_failure(ctx, &io))
+            Step::Fail(tls_failure(ctx, &io, redactor))
         }
         // The loopback connector's refusal (another user accepted): a retry
         // would only knock on the same door.
@@ -468,7 +468,7 @@ fn transport_failure(ctx: &Ctx<'_>, e: ureq::Error, redactor: &Redactor) -> Step
         ureq::Error::Rustls(_)
         | ureq::Error::Tls(_)
         | ureq::Error::Pem(_)
-        | ureq::Error::TlsRequired => Step::Fail(tls_failure(ctx, &e)),
+        | ureq::Error::TlsRequired => Step::Fail(tls_failure(ctx, &e, redactor)),
         ureq::Error::InvalidProxyUrl => Step::Fail(Error::config(
             "the proxy URL in ALL_PROXY / HTTPS_PROXY is not valid".to_string(),
         )),
@@ -480,12 +480,12 @@ fn transport_failure(ctx: &Ctx<'_>, e: ureq::Error, redactor: &Redactor) -> Step
     }
 }
 
-fn tls_failure(ctx: &Ctx<'_>, cause: &dyn std::fmt::Display) -> Error {
+fn tls_failure(ctx: &Ctx<'_>, cause: &dyn std::fmt::Display, redactor: &Redactor) -> Error {
     let host = &ctx.target.host;
     let note = ctx.tls_note.map(|n| format!(" ({n})")).unwrap_or_default();
     Error::unavailable(format!(
         "TLS connection to {host} failed: {}{note} — if {host} (or a TLS-inspecting proxy) uses a private CA, add its certificate with ca_file",
-        sanitize(&cause.to_string(), 200)
+        redactor.clean(&cause.to_string(), 200)
     ))
 }
 

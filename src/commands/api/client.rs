@@ -368,7 +368,12 @@ impl Client {
                 let text = e.to_string();
                 (false, self.tls(&text))
             }
-            other => (false, sanitize(&other.to_string(), 2 * SNIPPET_CHARS)),
+            // Anything else may quote the server (a malformed status line or
+            // header): token-shaped text is redacted.
+            other => (
+                false,
+                Redactor::new().clean(&other.to_string(), 2 * SNIPPET_CHARS),
+            ),
         }
     }
 

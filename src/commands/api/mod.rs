@@ -9,7 +9,9 @@
 //!
 //! Exit status: 0 for a 2xx; 5 when the API answers an error status after
 //! retries (the status and the service's message on stderr, the body on
-//! stdout); 4 when it cannot be reached; 2 and 3 as for `token`.
+//! stdout); 4 when it cannot be reached, or its answer is cut off or stalls
+//! (no byte for the profile's `timeout`: a transport failure, like an
+//! unreachable token endpoint); 2 and 3 as for `token`.
 
 mod client;
 mod items;
