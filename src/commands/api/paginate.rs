@@ -56,7 +56,8 @@ struct Fetched {
     /// The page's body as the server sent it, and where its items are: the
     /// writer compacts them as it writes (no second copy of the page).
     body: Vec<u8>,
-    items: Vec<std::ops::Range<usize>>,
+    /// Where `page_items` starts in `body` (see [`items::items`]).
+    array: usize,
     /// Bytes of [`BUDGET`] this page holds until it is written.
     reserved: u64,
 }
@@ -237,9 +238,9 @@ fn fetch(
         total_pages: page_data.total_pages,
         total_items: page_data.total_items,
         page_size: page_data.page_size,
-        count: page_data.items.len() as u64,
+        count: page_data.count,
         body,
-        items: page_data.items,
+        array: page_data.array,
         reserved,
     })
 }
@@ -293,13 +294,13 @@ impl Out<'_> {
     /// in the array, or each ending in `\n`.
     fn page(&mut self, f: &Fetched) -> Result<()> {
         let mut scratch = Vec::new();
-        for (i, r) in f.items.iter().enumerate() {
+        for (i, r) in items::items(&f.body, f.array).enumerate() {
             if !self.ndjson {
                 let first = self.items == 0 && i == 0;
                 self.write(if first { b"\n" } else { b",\n" })?;
             }
             scratch.clear();
-            compact(&f.body[r.clone()], &mut scratch);
+            compact(&f.body[r], &mut scratch);
             self.write(&scratch)?;
             if self.ndjson {
                 self.write(b"\n")?;
@@ -511,7 +512,7 @@ mod tests {
             page_size,
             count: 0,
             body: Vec::new(),
-            items: Vec::new(),
+            array: 0,
             reserved: 0,
         }
     }
