@@ -77,6 +77,7 @@ pub(crate) fn api_agent(
         ca_file: ca_file.map(std::path::Path::to_path_buf),
         timeout: connect_timeout,
         connect_timeout,
+        // No token is read from an API answer.
         max_token: 0,
     };
     let https = uri
@@ -96,16 +97,8 @@ const BODY_LIMIT: u64 = 1 << 20;
 /// First back-off step; doubled per attempt, with ±50 % jitter.
 const BACKOFF_BASE: Duration = Duration::from_millis(250);
 
-/// Exchanges a signed auth token for an access token.
-///
-/// `mint` is called once per attempt and returns a freshly signed auth token and its
-/// `exp` (epoch s): each attempt needs a new one because the service rejects a
-/// replayed `jti`.
-///
-/// Errors: [`crate::error::Kind::Rejected`] for 400/401/403, [`crate::error::Kind::Unavailable`] for network
-/// failures, timeouts, redirects, 5xx/429 after retries and malformed responses,
-/// [`Error::Config`] for an unusable `auth_url`, `ca_file` or proxy variable, and
-/// whatever `mint` returns.
+/// [`exchange_call`] of plain auth tokens, for the tests: `mint` returns a
+/// freshly signed auth token and its `exp` (epoch s) per attempt.
 #[cfg(test)]
 pub(crate) fn exchange(
     endpoint: &Endpoint,
@@ -195,9 +188,16 @@ impl std::fmt::Debug for Call {
     }
 }
 
-/// [`exchange`] for any [`Call`]: `mint` gives the call of each attempt and
+/// Exchanges a credential for an access token: `mint` gives the call of each
+/// attempt (each needs a fresh one: the service rejects a replayed `jti`) and
 /// the latest expiry it may have (the access token's own `exp` and any
 /// `expires_in` only shorten it).
+///
+/// Errors: [`crate::error::Kind::Rejected`] for 400/401/403, [`crate::error::Kind::Unavailable`] for network
+/// failures, timeouts, redirects, 5xx/429 after retries and malformed responses
+/// (a token longer than [`Endpoint::max_token`] among them),
+/// [`Error::Config`] for an unusable `auth_url`, `ca_file` or proxy variable, and
+/// whatever `mint` returns.
 pub(crate) fn exchange_call(
     endpoint: &Endpoint,
     mint: &mut dyn FnMut() -> Result<(Call, i64)>,
