@@ -245,10 +245,15 @@ fn a_console_quoting_the_secret_gets_it_redacted_everywhere() {
     };
     let o = cmd(&["-v", "token"]);
     assert_status(&o, 3);
-    assert!(stderr(&o).contains("were not accepted"), "{}", stderr(&o));
     let all = forms(app, SPICY_SECRET);
     assert_no_form("stderr", &stderr(&o), &all);
     assert_no_form("stdout", &stdout(&o), &all);
+    // The console's own words are kept, the credentials cut out.
+    assert!(
+        stderr(&o).contains("client credentials (redacted) were not accepted"),
+        "{}",
+        stderr(&o)
+    );
     // The negative cache answers the next caller with the stored message.
     let again = cmd(&["token"]);
     assert_status(&again, 3);
