@@ -29,11 +29,12 @@ const RATE_DEFAULT: Duration = Duration::from_secs(1);
 /// First back-off step after a 5xx or connection failure; doubled per
 /// attempt, ±50 % jitter.
 const BACKOFF_BASE: Duration = Duration::from_millis(250);
-/// How long the API may take to start answering one request.
+/// How long the API may take to start answering one request, in all (each
+/// silence within it is also bounded by [`idle_timeout`]).
 const RESPONSE_TIMEOUT: Duration = Duration::from_secs(60);
-/// The longest the API may leave a started answer without a byte, beyond
-/// which it counts as stalled: the profile's `timeout`. Per read, so a long
-/// answer that keeps coming is never cut.
+/// The longest the API may stay silent, at any point of an answer (its
+/// headers included), before it counts as stalled: the profile's `timeout`.
+/// Per read, so a long answer that keeps coming is never cut.
 fn idle_timeout(sel: &Selection) -> Duration {
     sel.timeout
 }
