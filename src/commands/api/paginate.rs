@@ -5,7 +5,7 @@
 //! read up to [`PAGE_LIMIT`], and the pages read and not yet written hold at
 //! most [`BUDGET`] bytes — a worker whose page would pass it waits, except
 //! for the page the writer needs next, which never waits (so the listing
-//! cannot deadlock); peak memory stays near `BUDGET + 2 × PAGE_LIMIT`. A
+//! cannot deadlock); peak memory stays near `BUDGET + PAGE_LIMIT`. A
 //! `total_pages` that does not match `total_number_of_items` and the page
 //! size is refused before page 2. A page that still fails after retries stops the
 //! listing with its number (the array is left unclosed, so nothing downstream
@@ -46,7 +46,7 @@ pub(super) struct Opts {
     pub ndjson: bool,
 }
 
-/// One page, fetched and turned into output bytes.
+/// One page, fetched and checked, its items not yet written.
 struct Fetched {
     page_number: Option<u64>,
     total_pages: u64,
