@@ -113,12 +113,14 @@ pub(crate) fn resolve(
             // A console of its own (a test or staging console) with the
             // production Protect host as its tenants' API: a token of that
             // console must never reach production, so `api` needs api_url.
-            let custom = explicit_url
-                && !MTC_REGION_NAMES
-                    .iter()
-                    .any(|r| mtc_auth_url(r).is_ok_and(|u| u == auth_url.trim()));
             let api_url_given = env.var("CYTOKEN_API_URL").is_some() || p.api_url.is_some();
-            let api_url_refusal = (custom && tenant.is_some() && !api_url_given).then(|| {
+            let custom = || {
+                explicit_url
+                    && !MTC_REGION_NAMES
+                        .iter()
+                        .any(|r| mtc_auth_url(r).is_ok_and(|u| u == auth_url.trim()))
+            };
+            let api_url_refusal = (tenant.is_some() && !api_url_given && custom()).then(|| {
                 format!(
                     "{} names a console of its own ({}) and no api_url is set, so the tenant's \
                      API base would be the production Protect host of region '{region}': set \

@@ -246,23 +246,28 @@ impl Selection {
             })
         };
         // Where a value came from, for its error: the flag, the variable, or
-        // the file and profile (flag > environment > profile).
+        // the file and profile (flag > environment > profile). Worked out
+        // only for an error: the hot path resolves a selection on every call.
         let origin = |flag: Option<&str>, var: &str, key: &str| match flag {
             Some(flag) => flag.to_string(),
             None if env.var(var).is_some() => var.to_string(),
             None => where_(key),
         };
         let flag = |given: bool, name: &'static str| given.then_some(name);
-        let tenant_from = origin(
-            flag(flags.tenant_id.is_some(), "--tenant-id"),
-            "CYTOKEN_TENANT_ID",
-            "tenant_id",
-        );
-        let app_from = origin(
-            flag(flags.app_id.is_some(), "--app-id"),
-            "CYTOKEN_APP_ID",
-            "app_id",
-        );
+        let tenant_from = || {
+            origin(
+                flag(flags.tenant_id.is_some(), "--tenant-id"),
+                "CYTOKEN_TENANT_ID",
+                "tenant_id",
+            )
+        };
+        let app_from = || {
+            origin(
+                flag(flags.app_id.is_some(), "--app-id"),
+                "CYTOKEN_APP_ID",
+                "app_id",
+            )
+        };
         let flow = p.flow.unwrap_or(Flow::Cylance);
         let tenant_id = flags
             .tenant_id
@@ -279,7 +284,8 @@ impl Selection {
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         {
             return Err(Error::config(format!(
-                "{tenant_from} must be the tenant's id (letters, digits, - and _), as the console shows it"
+                "{} must be the tenant's id (letters, digits, - and _), as the console shows it",
+                tenant_from()
             )));
         }
         let tenant_id = match (tenant_id, flow) {
@@ -295,14 +301,16 @@ impl Selection {
             .or_else(|| env.var("CYTOKEN_APP_ID"))
             .or(p.app_id.clone())
             .ok_or_else(|| missing("app_id", "--app-id", "CYTOKEN_APP_ID"))?;
-        for (key, v, from) in [
-            ("tenant_id", &tenant_id, &tenant_from),
-            ("app_id", &app_id, &app_from),
-        ] {
+        let from: [&dyn Fn() -> String; 2] = [&tenant_from, &app_from];
+        for ((key, v), from) in [("tenant_id", &tenant_id), ("app_id", &app_id)]
+            .into_iter()
+            .zip(from)
+        {
             let optional = key == "tenant_id" && mtc_tenant.is_none() && flow == Flow::Mtc;
             if !optional && (v.trim().is_empty() || v.chars().any(char::is_control)) {
                 return Err(Error::config(format!(
-                    "{from} is empty or has control characters: set it to the id shown in the console"
+                    "{} is empty or has control characters: set it to the id shown in the console",
+                    from()
                 )));
             }
         }
