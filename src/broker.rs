@@ -401,7 +401,13 @@ impl<'a> Broker<'a> {
     /// token comes from its own broker — cached once for every tenant, one
     /// exchange for all of them — and a 401 for it (revoked) replaces it once
     /// through compare-and-invalidate, then asks again.
-    fn tenant_token(&self, tenant: &str, console: &str, endpoint: &Endpoint) -> Result<Exchanged> {
+    fn tenant_token(
+        &self,
+        tenant: &str,
+        console: &str,
+        endpoint: &Endpoint,
+        secret: &Secret,
+    ) -> Result<Exchanged> {
         let console_sel = mtc::console_selection(self.sel);
         // --force-refresh is about the tenant's token; the console's is
         // replaced only when the console refuses it.
@@ -416,7 +422,9 @@ impl<'a> Broker<'a> {
         };
         let cap = self.clock.now().saturating_add(self.sel.lifetime);
         let ask = |bearer: &str| {
-            exchange::exchange_call(&endpoint, &mut || Ok((mtc::tenant_call(bearer), cap)))
+            exchange::exchange_call(&endpoint, &mut || {
+                Ok((mtc::tenant_call(bearer, self.sel, secret), cap))
+            })
         };
         let bearer = console_broker.token()?;
         let answer = match ask(&bearer.access_token) {
@@ -495,11 +503,12 @@ impl<'a> Broker<'a> {
             ca_file: self.sel.ca_file.clone(),
             timeout: self.sel.timeout,
             connect_timeout: self.sel.timeout.min(Duration::from_secs(5)),
+            max_token: crate::cache::MAX_TOKEN,
         };
         let result = match &self.sel.mtc {
             None => {
-                let mut mint = || cylance::sign(self.sel, secret, self.clock.now());
-                exchange::exchange(&endpoint, &mut mint)
+                let mut mint = || cylance::call(self.sel, secret, self.clock.now());
+                exchange::exchange_call(&endpoint, &mut mint)
             }
             Some(Mtc { tenant: None, .. }) => {
                 let cap = self.clock.now().saturating_add(self.sel.lifetime);
@@ -510,7 +519,7 @@ impl<'a> Broker<'a> {
             Some(Mtc {
                 tenant: Some(tenant),
                 console,
-            }) => self.tenant_token(tenant, console, &endpoint),
+            }) => self.tenant_token(tenant, console, &endpoint, secret),
         };
         diag::step(start, format_args!("exchange with {}", self.sel.auth_url));
         let now = self.clock.now();

@@ -23,6 +23,23 @@ pub fn now() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
+/// `wait` from now, saturating: a wait too long for the platform's clock
+/// (a server's `Retry-After: 18446744073709551615`) is the farthest instant
+/// it can express, never a panic (DESIGN §5).
+pub(crate) fn deadline(wait: std::time::Duration) -> std::time::Instant {
+    let now = std::time::Instant::now();
+    now.checked_add(wait).unwrap_or_else(|| {
+        // About 30 years ahead, halved until the platform can hold it.
+        let mut far = std::time::Duration::from_secs(1 << 30);
+        loop {
+            if let Some(t) = now.checked_add(far) {
+                return t;
+            }
+            far /= 2;
+        }
+    })
+}
+
 /// Epoch seconds as RFC 3339 UTC.
 pub(crate) fn rfc3339(epoch: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(epoch)

@@ -71,7 +71,7 @@ pub(crate) fn cache_table(
     }
     for (name, f) in failures {
         let state = if f.until > now {
-            format!("in force for {} s", f.until - now)
+            format!("in force for {} s", f.until.saturating_sub(now))
         } else {
             "run out".to_string()
         };

@@ -1,5 +1,8 @@
 //! Every redaction in one place: tokens shortened to a recognisable prefix,
-//! token-shaped runs in server text, and text made fit for a one-line error.
+//! every form of a secret a request carried ([`Redactor`]), token-shaped runs
+//! in server text, and text made fit for a one-line error.
+
+use base64::Engine as _;
 
 /// How much of a server-supplied text an error message quotes.
 pub(crate) const SNIPPET_CHARS: usize = 100;
@@ -17,28 +20,128 @@ pub(crate) fn redact(token: &str) -> String {
     }
 }
 
-/// Server-supplied text made fit for a one-line error: the auth token and anything
-/// token-shaped redacted *before* truncation (so no cut can leave a usable token),
-/// then control characters removed (so a hostile body cannot drive the terminal).
-pub(crate) fn clean(text: &str, auth_token: &str, max: usize) -> String {
-    let text = if auth_token.is_empty() {
-        text.to_string()
-    } else {
-        text.replace(auth_token, &crate::redact::redact(auth_token))
-    };
-    sanitize(&redact_tokens(&text), max)
+/// The credentials one request carried, in every form a server could echo
+/// them (DESIGN §5): a server's text is passed through [`Redactor::clean`]
+/// before it is shown, logged or stored. Its memory is overwritten on drop.
+#[derive(Default)]
+pub(crate) struct Redactor {
+    /// Each form, and whether it is a token (shown as [`redact`] shows one)
+    /// rather than a secret (shown as nothing at all).
+    forms: Vec<(String, bool)>,
 }
 
-/// Replaces JWT-looking runs (containing `eyJ`, the start of a base64url JSON
-/// object) and any long opaque run (40+ base64url characters) with their redaction.
+impl Redactor {
+    pub(crate) fn new() -> Redactor {
+        Redactor::default()
+    }
+
+    /// The app secret, alone and as `id:secret`: plain, base64 (standard and
+    /// URL-safe, with and without padding) and percent-encoded, since HTTP
+    /// Basic, a form body or a URL may carry either.
+    pub(crate) fn secret(mut self, id: &str, secret: &str) -> Redactor {
+        if secret.is_empty() {
+            return self;
+        }
+        let pair = format!("{id}:{secret}");
+        for plain in [secret, pair.as_str()] {
+            for engine in [
+                &base64::engine::general_purpose::STANDARD,
+                &base64::engine::general_purpose::STANDARD_NO_PAD,
+                &base64::engine::general_purpose::URL_SAFE,
+                &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+            ] {
+                self.add(engine.encode(plain), false);
+            }
+            self.add(percent_encode(plain, true), false);
+            self.add(percent_encode(plain, false), false);
+            self.add(percent_encode(plain, true).replace("%20", "+"), false);
+            self.add(plain.to_string(), false);
+        }
+        self
+    }
+
+    /// A token the request carried (an auth token, a bearer token).
+    pub(crate) fn token(mut self, token: &str) -> Redactor {
+        self.add(token.to_string(), true);
+        self
+    }
+
+    fn add(&mut self, form: String, token: bool) {
+        if !form.is_empty() && !self.forms.iter().any(|(f, _)| *f == form) {
+            self.forms.push((form, token));
+            // Longest first: a form inside another (the secret inside
+            // `id:secret`) must not break the longer one's match.
+            self.forms.sort_by_key(|(f, _)| std::cmp::Reverse(f.len()));
+        }
+    }
+
+    /// `text` with every form replaced by its redaction.
+    pub(crate) fn apply(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for (form, token) in &self.forms {
+            if out.contains(form.as_str()) {
+                let shown = if *token {
+                    redact(form)
+                } else {
+                    "(redacted)".to_string()
+                };
+                out = out.replace(form.as_str(), &shown);
+            }
+        }
+        out
+    }
+
+    /// Server-supplied text made fit for a one-line error: every form of the
+    /// request's credentials and anything token-shaped redacted *before*
+    /// truncation (so no cut can leave a usable token), control characters
+    /// removed (so a hostile body cannot drive the terminal), and the forms
+    /// redacted again once whitespace is folded (a secret holding spaces).
+    pub(crate) fn clean(&self, text: &str, max: usize) -> String {
+        let once = sanitize(&redact_tokens(&self.apply(text)), usize::MAX);
+        sanitize(&self.apply(&once), max)
+    }
+}
+
+impl Drop for Redactor {
+    fn drop(&mut self) {
+        for (form, _) in &mut self.forms {
+            let mut bytes = std::mem::take(form).into_bytes();
+            bytes.fill(0);
+            std::hint::black_box(&bytes);
+        }
+    }
+}
+
+/// `text` percent-encoded as a form or URL would carry it: unreserved
+/// characters kept, every other byte as `%XX` (upper- or lower-case hex).
+fn percent_encode(text: &str, upper: bool) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else if upper {
+            out.push_str(&format!("%{b:02X}"));
+        } else {
+            out.push_str(&format!("%{b:02x}"));
+        }
+    }
+    out
+}
+
+/// Replaces token-shaped runs with their redaction: a JWT (`eyJ` at the start
+/// of a run or after a separator, then a dot-separated body) anywhere, and any
+/// other long opaque run (40+ base64 or hex characters) unless it is a path
+/// (`/…/…`, `\…\…`, `./…`): a cache file's path holds a 64-character hash and
+/// must stay readable in a log.
 pub(crate) fn redact_tokens(text: &str) -> String {
-    let is_token_char =
-        |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '=' | '+' | '/');
+    let is_token_char = |c: char| {
+        c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '=' | '+' | '/' | '\\')
+    };
     let mut out = String::with_capacity(text.len());
     let mut run_start = None;
     let flush = |out: &mut String, run: &str| {
-        if (run.len() >= 16 && run.contains("eyJ")) || run.len() >= 40 {
-            out.push_str(&crate::redact::redact(run));
+        if has_jwt(run) || (run.len() >= 40 && !is_path(run)) {
+            out.push_str(&redact(run));
         } else {
             out.push_str(run);
         }
@@ -57,6 +160,27 @@ pub(crate) fn redact_tokens(text: &str) -> String {
         flush(&mut out, &text[start..]);
     }
     out
+}
+
+/// Whether `run` holds a JWT: `eyJ` (a base64url JSON object) at the start
+/// or after a non-alphanumeric character, then 10+ base64url characters.
+fn has_jwt(run: &str) -> bool {
+    let b = run.as_bytes();
+    run.match_indices("eyJ").any(|(i, _)| {
+        let boundary = i == 0 || !b[i - 1].is_ascii_alphanumeric();
+        let body = b[i..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_'))
+            .count();
+        boundary && body >= 13
+    })
+}
+
+/// Whether `run` is a file path or a URL's `//host/path`: it starts at a
+/// root (`/`, `\`, `./`, `../`) and has at least two separators.
+fn is_path(run: &str) -> bool {
+    let rest = run.trim_start_matches('.');
+    (rest.starts_with('/') || rest.starts_with('\\')) && rest.matches(['/', '\\']).count() >= 2
 }
 
 /// One line, no control characters, at most `max` characters (then `…`).
@@ -101,4 +225,55 @@ pub(crate) fn quote_url(url: &str) -> String {
 
 pub(crate) fn quote(text: &str) -> String {
     format!("`{}`", sanitize(text, SNIPPET_CHARS))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_form_of_the_secret_is_redacted() {
+        let secret = "p+ss/w?rd&> 1";
+        let r = Redactor::new().secret("app", secret);
+        let pair = format!("app:{secret}");
+        let b64 = &base64::engine::general_purpose::STANDARD;
+        let url = &base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        for form in [
+            secret.to_string(),
+            pair.clone(),
+            b64.encode(&pair),
+            url.encode(&pair),
+            b64.encode(secret),
+            "p%2Bss%2Fw%3Frd%26%3E%201".to_string(),
+            "p%2bss%2fw%3frd%26%3e%201".to_string(),
+            "p%2Bss%2Fw%3Frd%26%3E+1".to_string(),
+        ] {
+            let shown = r.clean(&format!("credentials {form} refused"), SNIPPET_CHARS);
+            assert_eq!(shown, "credentials (redacted) refused", "{form}");
+        }
+        // A secret holding whitespace, folded by the server or by sanitize.
+        let shown = r.clean("was p+ss/w?rd&>\n1", SNIPPET_CHARS);
+        assert!(!shown.contains("p+ss"), "{shown}");
+    }
+
+    #[test]
+    fn tokens_are_redacted_but_paths_and_urls_are_not() {
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLXNpZ25hdHVyZQ";
+        let path = "/tmp/.tmpAbC123/a-rather-long-directory-name/cytoken/0123456789abcdef0123456789abcdef.json";
+        let url = "https://protectapi-euc1.cylance.com/auth/v2/token";
+        let opaque = "A".repeat(48);
+        let text = format!("token={jwt} dir {path} at {url} then {opaque} key/{jwt}");
+        let out = redact_tokens(&text);
+        assert!(!out.contains(jwt) && !out.contains(&opaque), "{out}");
+        assert!(out.contains(path) && out.contains(url), "{out}");
+        // `eyJ` inside a word is no JWT.
+        let word = "/home/keyJohnathanSmithersonTheThird/x";
+        assert_eq!(redact_tokens(word), word);
+        assert_eq!(
+            redact_tokens(
+                r"C:\Users\someone\AppData\Local\cytoken\0123456789abcdef0123456789abcdef.json"
+            ),
+            r"C:\Users\someone\AppData\Local\cytoken\0123456789abcdef0123456789abcdef.json"
+        );
+    }
 }

@@ -9,7 +9,16 @@ use std::io;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Cache, Distrust, Found, Key, files::write_atomic, read_json};
+use super::files::{MAX_FILE, write_atomic};
+use super::{Cache, Distrust, Found, Key, read_json};
+
+/// The largest access token cytoken accepts from a token endpoint: what an
+/// entry file holds, since a token the cache cannot read back would be
+/// exchanged again on every call. A larger one is a malformed answer (exit
+/// 4), for every flow. Escaped as JSON it is at most twice as long, which
+/// leaves half of [`MAX_FILE`] for the entry's other fields.
+pub(crate) const MAX_TOKEN: usize = 16 << 10;
+const _: () = assert!(4 * MAX_TOKEN as u64 <= MAX_FILE);
 
 /// A cached access token and the non-secret facts `cache list` shows. Its
 /// `Debug` redacts the token.
@@ -85,6 +94,14 @@ impl Cache {
             ..entry.clone()
         };
         let json = serde_json::to_vec(&bound).map_err(io::Error::other)?;
+        // Never write what `read` would refuse (and so exchange every call).
+        if json.len() as u64 > MAX_FILE {
+            return Err(io::Error::other(format!(
+                "the entry would be {} bytes, more than the {} KiB the cache reads",
+                json.len(),
+                MAX_FILE >> 10
+            )));
+        }
         write_atomic(&key.entry, &json)
     }
 

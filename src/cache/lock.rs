@@ -34,7 +34,7 @@ impl Cache {
         check_in_place(&file).map_err(|why| {
             io::Error::other(format!("lock file {} not used: {why}", path.display()))
         })?;
-        let deadline = Instant::now() + wait;
+        let deadline = crate::clock::deadline(wait);
         // std's blocking `lock` has no timeout, so poll `try_lock` with a short,
         // growing sleep: waiters notice a released lock within a few milliseconds.
         let mut pause = Duration::from_millis(2);
@@ -48,7 +48,7 @@ impl Cache {
             if now >= deadline {
                 return Ok(None);
             }
-            std::thread::sleep(pause.min(deadline - now));
+            std::thread::sleep(pause.min(deadline.saturating_duration_since(now)));
             pause = (pause * 2).min(Duration::from_millis(25));
         }
     }

@@ -17,6 +17,7 @@ use hmac::{KeyInit, Mac};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
+pub(crate) use entry::MAX_TOKEN;
 pub use entry::{Entry, Failure};
 pub use files::Distrust;
 pub(crate) use files::{hex, read_trusted, write_atomic};

@@ -2,7 +2,7 @@
 //! or `region`) and the API base, for the Cylance flow and for the
 //! multi-tenant console (DESIGN §1, §10, §11).
 
-use super::service::{mtc_auth_url, mtc_protect_region, region_url};
+use super::service::{MTC_REGION_NAMES, mtc_auth_url, mtc_protect_region, region_url};
 use super::{Env, Flags, Flow, Profile};
 use crate::error::{Error, Result};
 
@@ -13,6 +13,10 @@ pub(crate) struct Endpoints {
     /// With `flow = "mtc"`: the console's API base (the token URL without its
     /// `auth`), where `tenants/tenant-app/<tenant>` is asked.
     pub(crate) console: Option<String>,
+    /// Why `api_url` may not be used as resolved (see [`Selection::api_url_refusal`]).
+    ///
+    /// [`Selection::api_url_refusal`]: super::Selection::api_url_refusal
+    pub(crate) api_url_refusal: Option<String>,
 }
 
 pub(crate) fn resolve(
@@ -38,6 +42,15 @@ pub(crate) fn resolve(
         .into_iter()
         .enumerate()
         .find(|(_, (u, r))| u.is_some() || r.is_some());
+    // Where a value came from, for its error: the flag, the variable, or the
+    // file and profile.
+    let source = |key: &str| match named.as_ref().map(|(layer, _)| *layer) {
+        Some(0) => format!("--{}", key.replace('_', "-")),
+        Some(1) => format!("CYTOKEN_{}", key.to_ascii_uppercase()),
+        _ => where_(key),
+    };
+    let in_source =
+        |key: &str, e: Error| Error::config(format!("{}: {}", source(key), e.message()));
     let region = named
         .as_ref()
         .and_then(|(_, (_, r))| r.clone())
@@ -45,15 +58,14 @@ pub(crate) fn resolve(
             Flow::Cylance => "na".into(),
             Flow::Mtc => "us".into(),
         });
-    let auth_url = match named {
-        Some((_, (Some(u), _))) => u,
-        // A bad region in the profile names the file and the key.
-        Some((2, (None, Some(r)))) => {
-            region_of(&r).map_err(|e| Error::config(format!("{}: {e}", where_("region"))))?
-        }
+    let explicit_url = matches!(&named, Some((_, (Some(_), _))));
+    let auth_url = match &named {
+        Some((_, (Some(u), _))) => u.clone(),
+        // A bad region names the flag, the variable or the file and key.
+        Some((_, (None, Some(r)))) => region_of(r).map_err(|e| in_source("region", e))?,
         _ => region_of(&region)?,
     };
-    crate::endpoint::check_auth_url(&auth_url)?;
+    crate::endpoint::check_auth_url(&auth_url).map_err(|e| in_source("auth_url", e))?;
     let origin = {
         let uri: ureq::http::Uri = auth_url.trim().parse().map_err(|_| {
             Error::config(format!(
@@ -71,6 +83,7 @@ pub(crate) fn resolve(
             api_url: api_url(env, p, &origin, where_)?,
             auth_url,
             console: None,
+            api_url_refusal: None,
         }),
         Flow::Mtc => {
             let console = auth_url
@@ -82,24 +95,45 @@ pub(crate) fn resolve(
                         "{}: with flow = \"mtc\" the token URL must end in /auth (the \
                          console's API is the same prefix), e.g. \
                          https://api-admin.cylance.com/public/v2/us/auth",
-                        where_("auth_url")
+                        source("auth_url")
                     ))
                 })?
                 .to_string();
             // The console's token works against the console; a tenant's
             // token against its Protect region.
             let default = if tenant.is_some() {
-                let protect = region_url(mtc_protect_region(&region)?)?;
+                let protect =
+                    region_url(mtc_protect_region(&region).map_err(|e| in_source("region", e))?)?;
                 protect
                     .strip_suffix(super::service::TOKEN_PATH)
                     .map_or_else(|| protect.clone(), |host| format!("{host}/"))
             } else {
                 console.clone()
             };
+            // A console of its own (a test or staging console) with the
+            // production Protect host as its tenants' API: a token of that
+            // console must never reach production, so `api` needs api_url.
+            let api_url_given = env.var("CYTOKEN_API_URL").is_some() || p.api_url.is_some();
+            let custom = || {
+                explicit_url
+                    && !MTC_REGION_NAMES
+                        .iter()
+                        .any(|r| mtc_auth_url(r).is_ok_and(|u| u == auth_url.trim()))
+            };
+            let api_url_refusal = (tenant.is_some() && !api_url_given && custom()).then(|| {
+                format!(
+                    "{} names a console of its own ({}) and no api_url is set, so the tenant's \
+                     API base would be the production Protect host of region '{region}': set \
+                     api_url in the profile (or CYTOKEN_API_URL) to that console's tenant API",
+                    source("auth_url"),
+                    crate::redact::quote_url(&auth_url)
+                )
+            });
             Ok(Endpoints {
                 api_url: api_url(env, p, &default, where_)?,
                 auth_url,
                 console: Some(console),
+                api_url_refusal,
             })
         }
     }

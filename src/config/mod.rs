@@ -97,6 +97,10 @@ pub(crate) struct Selection {
     /// The API base of `cytoken api` (`CYTOKEN_API_URL` > `api_url` > the
     /// origin of `auth_url`), held to the auth_url policy.
     pub api_url: String,
+    /// Why `cytoken api` may not use `api_url` as resolved: a console of
+    /// one's own with a tenant and no `api_url` would send that console's
+    /// tenant token to the production Protect host (exit 2 with this).
+    pub api_url_refusal: Option<String>,
     /// Set for `flow = "mtc"`.
     pub mtc: Option<Mtc>,
     pub scopes: Vec<String>,
@@ -241,6 +245,29 @@ impl Selection {
                 ),
             })
         };
+        // Where a value came from, for its error: the flag, the variable, or
+        // the file and profile (flag > environment > profile). Worked out
+        // only for an error: the hot path resolves a selection on every call.
+        let origin = |flag: Option<&str>, var: &str, key: &str| match flag {
+            Some(flag) => flag.to_string(),
+            None if env.var(var).is_some() => var.to_string(),
+            None => where_(key),
+        };
+        let flag = |given: bool, name: &'static str| given.then_some(name);
+        let tenant_from = || {
+            origin(
+                flag(flags.tenant_id.is_some(), "--tenant-id"),
+                "CYTOKEN_TENANT_ID",
+                "tenant_id",
+            )
+        };
+        let app_from = || {
+            origin(
+                flag(flags.app_id.is_some(), "--app-id"),
+                "CYTOKEN_APP_ID",
+                "app_id",
+            )
+        };
         let flow = p.flow.unwrap_or(Flow::Cylance);
         let tenant_id = flags
             .tenant_id
@@ -258,7 +285,7 @@ impl Selection {
         {
             return Err(Error::config(format!(
                 "{} must be the tenant's id (letters, digits, - and _), as the console shows it",
-                where_("tenant_id")
+                tenant_from()
             )));
         }
         let tenant_id = match (tenant_id, flow) {
@@ -274,12 +301,16 @@ impl Selection {
             .or_else(|| env.var("CYTOKEN_APP_ID"))
             .or(p.app_id.clone())
             .ok_or_else(|| missing("app_id", "--app-id", "CYTOKEN_APP_ID"))?;
-        for (key, v) in [("tenant_id", &tenant_id), ("app_id", &app_id)] {
+        let from: [&dyn Fn() -> String; 2] = [&tenant_from, &app_from];
+        for ((key, v), from) in [("tenant_id", &tenant_id), ("app_id", &app_id)]
+            .into_iter()
+            .zip(from)
+        {
             let optional = key == "tenant_id" && mtc_tenant.is_none() && flow == Flow::Mtc;
             if !optional && (v.trim().is_empty() || v.chars().any(char::is_control)) {
                 return Err(Error::config(format!(
                     "{} is empty or has control characters: set it to the id shown in the console",
-                    where_(key)
+                    from()
                 )));
             }
         }
@@ -287,7 +318,11 @@ impl Selection {
         let secret = secret_source(p, env, config_path.as_deref(), &where_)?;
 
         let endpoints = endpoints::resolve(flags, env, p, flow, mtc_tenant.as_deref(), &where_)?;
-        let (auth_url, api_url) = (endpoints.auth_url, endpoints.api_url);
+        let (auth_url, api_url, api_url_refusal) = (
+            endpoints.auth_url,
+            endpoints.api_url,
+            endpoints.api_url_refusal,
+        );
         let mtc = endpoints.console.map(|console| Mtc {
             console,
             tenant: mtc_tenant,
@@ -309,8 +344,13 @@ impl Selection {
                 !r.is_empty() && !a.is_empty() && !s.contains([',', ' ', '"'])
             });
             if !ok {
+                let from = origin(
+                    flag(!flags.scopes.is_empty(), "--scope"),
+                    "CYTOKEN_SCOPES",
+                    "scopes",
+                );
                 return Err(Error::config(format!(
-                    "scope '{s}' is not of the form resource:action (e.g. device:list)"
+                    "{from}: scope '{s}' is not of the form resource:action (e.g. device:list)"
                 )));
             }
         }
@@ -327,8 +367,13 @@ impl Selection {
             },
         };
         if !(1..=MAX_LIFETIME).contains(&lifetime) {
+            let from = origin(
+                flag(flags.lifetime.is_some(), "--lifetime"),
+                "CYTOKEN_LIFETIME",
+                "lifetime",
+            );
             return Err(Error::config(format!(
-                "lifetime {lifetime} s is out of range: the service accepts at most 1800 s \
+                "{from}: lifetime {lifetime} s is out of range: the service accepts at most 1800 s \
                  (30 minutes) between iat and exp; use 1..=1800"
             )));
         }
@@ -351,7 +396,11 @@ impl Selection {
             return Err(Error::config(format!(
                 "{} must be a host name, IP or app name (1 to 256 characters, no control \
                  characters)",
-                where_("source")
+                origin(
+                    flag(flags.source.is_some(), "--source"),
+                    "CYTOKEN_SOURCE",
+                    "source"
+                )
             )));
         }
         let min_valid = match flags.min_valid {
@@ -370,8 +419,13 @@ impl Selection {
         let most = lifetime.saturating_sub(MIN_VALID_SLACK).max(0);
         let min_valid = i64::try_from(min_valid).unwrap_or(i64::MAX);
         if min_valid > most {
+            let from = origin(
+                flag(flags.min_valid.is_some(), "--min-valid"),
+                "CYTOKEN_MIN_VALID",
+                "min_valid",
+            );
             return Err(Error::config(format!(
-                "min_valid {min_valid} s is more than a token can stay valid: with lifetime \
+                "{from}: min_valid {min_valid} s is more than a token can stay valid: with lifetime \
                  {lifetime} s it can be at most {most} s (the service allows lifetimes up to \
                  1800 s)"
             )));
@@ -431,6 +485,7 @@ impl Selection {
             secret,
             auth_url,
             api_url,
+            api_url_refusal,
             mtc,
             scopes,
             scope_format: p.scope_format.unwrap_or(ScopeFormat::List),

@@ -53,6 +53,15 @@ const MTC_REGIONS: [(&str, &str); 5] = [
     ("sp", "sae1"),
 ];
 
+/// The console's region names.
+pub(crate) const MTC_REGION_NAMES: [&str; 5] = [
+    MTC_REGIONS[0].0,
+    MTC_REGIONS[1].0,
+    MTC_REGIONS[2].0,
+    MTC_REGIONS[3].0,
+    MTC_REGIONS[4].0,
+];
+
 fn mtc_region(region: &str) -> Result<&'static (&'static str, &'static str)> {
     let wanted = region.trim().to_ascii_lowercase();
     MTC_REGIONS

@@ -18,7 +18,7 @@ use ureq::http::{HeaderMap, StatusCode, Uri};
 use crate::clock::now;
 use crate::endpoint::check_auth_url;
 use crate::error::{Error, Result};
-use crate::redact::{SNIPPET_CHARS, quote_url, sanitize};
+use crate::redact::{Redactor, SNIPPET_CHARS, quote_url, sanitize};
 use agent::build_agent;
 use response::{classify, expiry, retriable_status, status_text};
 
@@ -35,6 +35,9 @@ pub(crate) struct Endpoint {
     /// Budget for resolving the host and setting up one connection, TLS included
     /// (default 5 s).
     pub connect_timeout: Duration,
+    /// The longest access token accepted (the largest the cache holds): a
+    /// longer one is a malformed answer.
+    pub max_token: usize,
 }
 
 /// The outcome of a successful exchange.
@@ -74,6 +77,8 @@ pub(crate) fn api_agent(
         ca_file: ca_file.map(std::path::Path::to_path_buf),
         timeout: connect_timeout,
         connect_timeout,
+        // No token is read from an API answer.
+        max_token: 0,
     };
     let https = uri
         .scheme_str()
@@ -92,22 +97,15 @@ const BODY_LIMIT: u64 = 1 << 20;
 /// First back-off step; doubled per attempt, with ±50 % jitter.
 const BACKOFF_BASE: Duration = Duration::from_millis(250);
 
-/// Exchanges a signed auth token for an access token.
-///
-/// `mint` is called once per attempt and returns a freshly signed auth token and its
-/// `exp` (epoch s): each attempt needs a new one because the service rejects a
-/// replayed `jti`.
-///
-/// Errors: [`crate::error::Kind::Rejected`] for 400/401/403, [`crate::error::Kind::Unavailable`] for network
-/// failures, timeouts, redirects, 5xx/429 after retries and malformed responses,
-/// [`Error::Config`] for an unusable `auth_url`, `ca_file` or proxy variable, and
-/// whatever `mint` returns.
+/// [`exchange_call`] of plain auth tokens, for the tests: `mint` returns a
+/// freshly signed auth token and its `exp` (epoch s) per attempt.
+#[cfg(test)]
 pub(crate) fn exchange(
     endpoint: &Endpoint,
     mint: &mut dyn FnMut() -> Result<(String, i64)>,
 ) -> Result<Exchanged> {
     exchange_call(endpoint, &mut || {
-        mint().map(|(token, exp)| (Call::auth_token(token), exp))
+        mint().map(|(token, exp)| (Call::auth_token(&token), exp))
     })
 }
 
@@ -128,14 +126,15 @@ pub(crate) struct Call {
     body: Option<(&'static str, String)>,
     /// The `Authorization` header value.
     authorization: Option<String>,
-    /// The credential the call carries (an auth token, a Basic blob, a
-    /// bearer token): redacted from every message built from the answer.
-    credential: String,
+    /// Every form of the credentials the call carries (an auth token, the
+    /// secret of a Basic header, a bearer token): redacted from every
+    /// message built from the answer.
+    redactor: Redactor,
 }
 
 impl Call {
     /// `POST {"auth_token": token}` (the Cylance User API).
-    pub(crate) fn auth_token(token: String) -> Call {
+    pub(crate) fn auth_token(token: &str) -> Call {
         Call {
             put: false,
             body: Some((
@@ -143,7 +142,7 @@ impl Call {
                 serde_json::json!({ "auth_token": token }).to_string(),
             )),
             authorization: None,
-            credential: token,
+            redactor: Redactor::new().token(token),
         }
     }
 
@@ -156,7 +155,7 @@ impl Call {
             put: false,
             body: Some(("application/x-www-form-urlencoded", form.to_string())),
             authorization: Some(format!("Basic {blob}")),
-            credential: blob,
+            redactor: Redactor::new().secret(user, password),
         }
     }
 
@@ -167,8 +166,16 @@ impl Call {
             put: true,
             body: None,
             authorization: Some(format!("Bearer {token}")),
-            credential: token.to_string(),
+            redactor: Redactor::new().token(token),
         }
+    }
+
+    /// Also redacts every form of the app secret from the answer: a server
+    /// that knows the secret (it checks the auth token's signature with it)
+    /// must not get it shown, whatever the request carried.
+    pub(crate) fn redacting_secret(mut self, app_id: &str, secret: &str) -> Call {
+        self.redactor = self.redactor.secret(app_id, secret);
+        self
     }
 }
 
@@ -181,9 +188,16 @@ impl std::fmt::Debug for Call {
     }
 }
 
-/// [`exchange`] for any [`Call`]: `mint` gives the call of each attempt and
+/// Exchanges a credential for an access token: `mint` gives the call of each
+/// attempt (each needs a fresh one: the service rejects a replayed `jti`) and
 /// the latest expiry it may have (the access token's own `exp` and any
 /// `expires_in` only shorten it).
+///
+/// Errors: [`crate::error::Kind::Rejected`] for 400/401/403, [`crate::error::Kind::Unavailable`] for network
+/// failures, timeouts, redirects, 5xx/429 after retries and malformed responses
+/// (a token longer than [`Endpoint::max_token`] among them),
+/// [`Error::Config`] for an unusable `auth_url`, `ca_file` or proxy variable, and
+/// whatever `mint` returns.
 pub(crate) fn exchange_call(
     endpoint: &Endpoint,
     mint: &mut dyn FnMut() -> Result<(Call, i64)>,
@@ -233,6 +247,15 @@ pub(crate) fn exchange_call(
                 expires_in,
                 clock_skew,
             } => {
+                if access_token.len() > endpoint.max_token {
+                    return Err(Error::unavailable(format!(
+                        "token endpoint {} answered an access token of {} bytes, more than the {} KiB cytoken accepts (and can cache) \
+                         — check that auth_url is the token endpoint",
+                        target.display,
+                        access_token.len(),
+                        endpoint.max_token >> 10
+                    )));
+                }
                 let now = now();
                 // Never later than the requested exp (see `expiry`); a time
                 // already past is no token at all, however it came about (a
@@ -359,12 +382,12 @@ fn attempt(ctx: &Ctx<'_>, call: &Call, remaining: Duration) -> Step {
     };
     let mut response = match sent {
         Ok(r) => r,
-        Err(e) => return transport_failure(ctx, e),
+        Err(e) => return transport_failure(ctx, e, &call.redactor),
     };
     let status = response.status();
     let headers = response.headers().clone();
     if status.is_redirection() {
-        return Step::Fail(redirect_error(ctx.target, status, &headers));
+        return Step::Fail(redirect_error(ctx.target, status, &headers, &call.redactor));
     }
     let body = match response
         .body_mut()
@@ -375,9 +398,9 @@ fn attempt(ctx: &Ctx<'_>, call: &Call, remaining: Duration) -> Step {
         Ok(b) => b,
         // A 5xx or 429 is retried whatever its body; a broken body must not hide it.
         Err(e) if retriable_status(status) && !is_fatal_read_error(&e) => Vec::new(),
-        Err(e) => return transport_failure(ctx, e),
+        Err(e) => return transport_failure(ctx, e, &call.redactor),
     };
-    classify(ctx.target, status, &headers, &body, &call.credential)
+    classify(ctx.target, status, &headers, &body, &call.redactor)
 }
 
 fn is_fatal_read_error(e: &ureq::Error) -> bool {
@@ -388,13 +411,15 @@ fn is_fatal_read_error(e: &ureq::Error) -> bool {
 }
 
 /// Maps a ureq error (while connecting, sending or reading) to a step.
-fn transport_failure(ctx: &Ctx<'_>, e: ureq::Error) -> Step {
+/// Any text in it that came from the server (a proxy's refusal, a malformed
+/// answer) is cleaned with the call's `redactor`.
+fn transport_failure(ctx: &Ctx<'_>, e: ureq::Error, redactor: &Redactor) -> Step {
     use ureq::Timeout as T;
     let target = ctx.target;
     let host = &target.host;
     let via = ctx.via;
     let retry = |cause: String| Step::Retry {
-        cause,
+        cause: redactor.apply(&cause),
         retry_after: None,
     };
     match e {
@@ -410,7 +435,7 @@ fn transport_failure(ctx: &Ctx<'_>, e: ureq::Error) -> Step {
         // peer, an alert) as InvalidData io errors. They will not heal on a retry, and
         // retrying would only hide the cause: fail now, with the fix.
         ureq::Error::Io(io) if ctx.https && io.kind() == std::io::ErrorKind::InvalidData => {
-            Step::Fail(tls_failure(ctx, &io))
+            Step::Fail(tls_failure(ctx, &io, redactor))
         }
         // The loopback connector's refusal (another user accepted): a retry
         // would only knock on the same door.
@@ -434,7 +459,7 @@ fn transport_failure(ctx: &Ctx<'_>, e: ureq::Error) -> Step {
         }
         ureq::Error::ConnectProxyFailed(why) => retry(format!(
             "cannot reach {host}{via}: {}",
-            sanitize(&why, SNIPPET_CHARS)
+            redactor.clean(&why, SNIPPET_CHARS)
         )),
         ureq::Error::BodyExceedsLimit(_) => Step::Fail(Error::unavailable(format!(
             "token endpoint {} sent a response larger than 1 MiB; refusing to read it — check auth_url",
@@ -443,28 +468,33 @@ fn transport_failure(ctx: &Ctx<'_>, e: ureq::Error) -> Step {
         ureq::Error::Rustls(_)
         | ureq::Error::Tls(_)
         | ureq::Error::Pem(_)
-        | ureq::Error::TlsRequired => Step::Fail(tls_failure(ctx, &e)),
+        | ureq::Error::TlsRequired => Step::Fail(tls_failure(ctx, &e, redactor)),
         ureq::Error::InvalidProxyUrl => Step::Fail(Error::config(
             "the proxy URL in ALL_PROXY / HTTPS_PROXY is not valid".to_string(),
         )),
         other => Step::Fail(Error::unavailable(format!(
             "request to token endpoint {} failed: {}",
             target.display,
-            sanitize(&other.to_string(), 200)
+            redactor.clean(&other.to_string(), 200)
         ))),
     }
 }
 
-fn tls_failure(ctx: &Ctx<'_>, cause: &dyn std::fmt::Display) -> Error {
+fn tls_failure(ctx: &Ctx<'_>, cause: &dyn std::fmt::Display, redactor: &Redactor) -> Error {
     let host = &ctx.target.host;
     let note = ctx.tls_note.map(|n| format!(" ({n})")).unwrap_or_default();
     Error::unavailable(format!(
         "TLS connection to {host} failed: {}{note} — if {host} (or a TLS-inspecting proxy) uses a private CA, add its certificate with ca_file",
-        sanitize(&cause.to_string(), 200)
+        redactor.clean(&cause.to_string(), 200)
     ))
 }
 
-fn redirect_error(target: &Target, status: StatusCode, headers: &HeaderMap) -> Error {
+fn redirect_error(
+    target: &Target,
+    status: StatusCode,
+    headers: &HeaderMap,
+    redactor: &Redactor,
+) -> Error {
     let to = match headers
         .get(ureq::http::header::LOCATION)
         .and_then(|v| v.to_str().ok())
@@ -476,7 +506,7 @@ fn redirect_error(target: &Target, status: StatusCode, headers: &HeaderMap) -> E
             .ok()
             .and_then(|u| u.host().map(str::to_owned))
         {
-            Some(h) => format!("host {}", sanitize(&h, SNIPPET_CHARS)),
+            Some(h) => format!("host {}", redactor.clean(&h, SNIPPET_CHARS)),
             None => format!("another path on {}", target.host),
         },
     };

@@ -9,7 +9,7 @@ use super::{Step, Target};
 use crate::clock::{now, parse_http_date};
 use crate::config::MAX_LIFETIME;
 use crate::error::Error;
-use crate::redact::{SNIPPET_CHARS, clean, sanitize};
+use crate::redact::{Redactor, SNIPPET_CHARS};
 
 /// Clock differences up to this many seconds are normal and not worth a remark.
 const CLOCK_SKEW_TOLERANCE: i64 = 30;
@@ -65,7 +65,7 @@ pub(super) fn classify(
     status: StatusCode,
     headers: &HeaderMap,
     body: &[u8],
-    auth_token: &str,
+    redactor: &Redactor,
 ) -> Step {
     if status.is_success() {
         return match parse_success(body) {
@@ -78,16 +78,16 @@ pub(super) fn classify(
                 "token endpoint {} answered {} but {what} (content-type {}; body {}) — check that auth_url is the token endpoint",
                 target.display,
                 status_text(status),
-                content_type(headers),
-                body_snippet(body, auth_token)
+                content_type(headers, redactor),
+                body_snippet(body, redactor)
             ))),
         };
     }
     match status.as_u16() {
-        400 | 401 | 403 => Step::Fail(rejection(status, headers, body, auth_token)),
+        400 | 401 | 403 => Step::Fail(rejection(status, headers, body, redactor)),
         _ if retriable_status(status) => {
             let mut cause = status_text(status);
-            if let Some(m) = service_message(body, auth_token) {
+            if let Some(m) = service_message(body, redactor) {
                 cause = format!("{cause} ({m})");
             }
             Step::Retry {
@@ -99,7 +99,7 @@ pub(super) fn classify(
             }
         }
         _ => {
-            let detail = service_message(body, auth_token)
+            let detail = service_message(body, redactor)
                 .map(|m| format!(": {m}"))
                 .unwrap_or_default();
             Step::Fail(Error::unavailable(format!(
@@ -165,14 +165,14 @@ pub(super) fn rejection(
     status: StatusCode,
     headers: &HeaderMap,
     body: &[u8],
-    auth_token: &str,
+    redactor: &Redactor,
 ) -> Error {
     let code = status.as_u16();
     let mut message = format!(
         "token endpoint rejected the auth token ({})",
         status_text(status)
     );
-    if let Some(m) = service_message(body, auth_token) {
+    if let Some(m) = service_message(body, redactor) {
         message.push_str(": ");
         message.push_str(&m);
     }
@@ -200,7 +200,7 @@ pub(super) fn rejection(
 /// Local clock minus the server's, in seconds, from the response's `Date` header.
 pub(super) fn clock_skew(headers: &HeaderMap, now: i64) -> Option<i64> {
     let date = headers.get(ureq::http::header::DATE)?.to_str().ok()?;
-    Some(now - parse_http_date(date)?)
+    Some(now.saturating_sub(parse_http_date(date)?))
 }
 
 /// Parses `Retry-After`: delta-seconds or an HTTP date (a date in the past means now).
@@ -218,23 +218,23 @@ pub(super) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration
 
 /// The service's own explanation from an error body: its JSON `message` (or the
 /// OAuth-style `error_description` / `error`), else the start of the body. Sanitized.
-pub(super) fn service_message(body: &[u8], auth_token: &str) -> Option<String> {
+pub(super) fn service_message(body: &[u8], redactor: &Redactor) -> Option<String> {
     if let Ok(json) = serde_json::from_slice::<serde_json::Value>(body) {
         for key in ["message", "Message", "error_description", "error"] {
             if let Some(m) = json.get(key).and_then(|v| v.as_str()) {
-                let m = clean(m, auth_token, SNIPPET_CHARS);
+                let m = redactor.clean(m, SNIPPET_CHARS);
                 if !m.is_empty() {
                     return Some(m);
                 }
             }
         }
     }
-    let text = clean(&String::from_utf8_lossy(body), auth_token, SNIPPET_CHARS);
+    let text = redactor.clean(&body_text(body), SNIPPET_CHARS);
     (!text.is_empty()).then(|| format!("\"{text}\""))
 }
 
-pub(super) fn body_snippet(body: &[u8], auth_token: &str) -> String {
-    let text = clean(&String::from_utf8_lossy(body), auth_token, SNIPPET_CHARS);
+pub(super) fn body_snippet(body: &[u8], redactor: &Redactor) -> String {
+    let text = redactor.clean(&body_text(body), SNIPPET_CHARS);
     if text.is_empty() {
         "empty".to_string()
     } else {
@@ -242,11 +242,20 @@ pub(super) fn body_snippet(body: &[u8], auth_token: &str) -> String {
     }
 }
 
-pub(super) fn content_type(headers: &HeaderMap) -> String {
+/// A body as text for a message: JSON is written out again, so that an
+/// escape (`\u0053`, `\/`) cannot hide a credential from the redaction.
+fn body_text(body: &[u8]) -> String {
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(v) => v.to_string(),
+        Err(_) => String::from_utf8_lossy(body).into_owned(),
+    }
+}
+
+pub(super) fn content_type(headers: &HeaderMap, redactor: &Redactor) -> String {
     headers
         .get(ureq::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| sanitize(v, 60))
+        .map(|v| redactor.clean(v, 60))
         .filter(|v| !v.is_empty())
         .unwrap_or_else(|| "not given".to_string())
 }

@@ -5,7 +5,7 @@ use super::*;
 use crate::clock::parse_http_date;
 use crate::endpoint::check_auth_url;
 use crate::error::Kind;
-use crate::redact::clean;
+use crate::redact::Redactor;
 use cytoken_emulator::{Emulator, Fault, ISSUER};
 use serde_json::{Value, json};
 use std::io::Write;
@@ -136,12 +136,12 @@ fn backoff_is_jittered_around_the_base() {
 fn snippets_never_carry_tokens() {
     let token = jwt(2_000_000_000);
     let body = format!("<html>\n\x1b[31merror</html> token={token} and {token}");
-    let s = clean(&body, "", SNIPPET_CHARS);
+    let s = Redactor::new().clean(&body, SNIPPET_CHARS);
     assert!(!s.contains(&token), "{s}");
     assert!(!s.contains('\x1b') && !s.contains('\n'), "{s}");
     assert!(s.contains("(redacted)"), "{s}");
     let long = "x".repeat(500);
-    assert!(clean(&long, "", SNIPPET_CHARS).chars().count() <= SNIPPET_CHARS + 1);
+    assert!(Redactor::new().clean(&long, SNIPPET_CHARS).chars().count() <= SNIPPET_CHARS + 1);
     assert!(sanitize(&"y ".repeat(300), 100).ends_with('…'));
 }
 
@@ -186,6 +186,7 @@ fn endpoint(url: &str, timeout: Duration) -> Endpoint {
         ca_file: None,
         timeout,
         connect_timeout: Duration::from_secs(2),
+        max_token: crate::cache::MAX_TOKEN,
     }
 }
 

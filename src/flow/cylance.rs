@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 
 use crate::config::{ScopeFormat, Selection};
 use crate::error::{Error, Result};
+use crate::exchange::Call;
 use crate::secret::Secret;
 
 /// The claims of one auth token, in the form the service documents.
@@ -13,7 +14,7 @@ pub(crate) fn claims(sel: &Selection, now: i64) -> Map<String, Value> {
     // Extra claims first: config validation already refused reserved names, and
     // inserting the required claims last makes them win regardless.
     let mut c = sel.extra_claims.clone();
-    c.insert("exp".into(), Value::from(now + sel.lifetime));
+    c.insert("exp".into(), Value::from(now.saturating_add(sel.lifetime)));
     c.insert("iat".into(), Value::from(now));
     c.insert("iss".into(), Value::from(sel.issuer.as_str()));
     c.insert("sub".into(), Value::from(sel.app_id.as_str()));
@@ -39,13 +40,23 @@ pub(crate) fn claims(sel: &Selection, now: i64) -> Map<String, Value> {
 /// Signs a fresh auth token for `sel` at time `now`; returns it with its `exp`.
 pub(crate) fn sign(sel: &Selection, secret: &Secret, now: i64) -> Result<(String, i64)> {
     let claims = claims(sel, now);
-    let exp = now + sel.lifetime;
+    let exp = now.saturating_add(sel.lifetime);
     // Deliberately no error detail from the crypto layer: it could echo key material.
     let key = EncodingKey::from_secret(secret.expose().as_bytes())
         .map_err(|_| Error::config("the app secret cannot be used as an HS256 key"))?;
     let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &key)
         .map_err(|_| Error::other("signing the auth token failed"))?;
     Ok((token, exp))
+}
+
+/// The exchange of one freshly signed auth token; the service knows the
+/// secret, so its answer is redacted of the secret as well as of the token.
+pub(crate) fn call(sel: &Selection, secret: &Secret, now: i64) -> Result<(Call, i64)> {
+    let (token, exp) = sign(sel, secret, now)?;
+    Ok((
+        Call::auth_token(&token).redacting_secret(&sel.app_id, secret.expose()),
+        exp,
+    ))
 }
 
 #[cfg(test)]

@@ -22,9 +22,10 @@ pub(crate) fn tenant_url(console: &str, tenant: &str) -> String {
     format!("{console}tenants/tenant-app/{tenant}")
 }
 
-/// The tenant-app request, with the console's token.
-pub(crate) fn tenant_call(console_token: &str) -> Call {
-    Call::bearer_put(console_token)
+/// The tenant-app request, with the console's token. The console knows the
+/// app secret: its answer is redacted of it too.
+pub(crate) fn tenant_call(console_token: &str, sel: &Selection, secret: &Secret) -> Call {
+    Call::bearer_put(console_token).redacting_secret(&sel.app_id, secret.expose())
 }
 
 /// The selection of the console token behind a tenant's: the same app,
@@ -34,6 +35,7 @@ pub(crate) fn console_selection(sel: &Selection) -> Selection {
     console.tenant_id = String::new();
     if let Some(m) = &sel.mtc {
         console.api_url.clone_from(&m.console);
+        console.api_url_refusal = None;
         console.mtc = Some(Mtc {
             console: m.console.clone(),
             tenant: None,

@@ -17,7 +17,7 @@ pub(super) fn run_secret_command(argv: &[String], budget: Duration) -> Result<St
             "app_secret_command `{cmd}` {why}: fix the command or run it by hand to see why"
         ))
     };
-    let deadline = Instant::now() + budget;
+    let deadline = crate::clock::deadline(budget);
     let mut cmd = Command::new(&argv[0]);
     // Its own process tree, so a timeout also ends whatever it started.
     platform::own_tree(&mut cmd);

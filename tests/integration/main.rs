@@ -30,6 +30,7 @@ mod docs;
 mod faults;
 #[cfg(unix)]
 mod git;
+mod hostile_servers;
 mod invariants;
 #[cfg(unix)]
 mod keyring;

@@ -14,7 +14,7 @@ use ureq::{Agent, Body};
 use crate::broker::{Broker, CacheUse};
 use crate::config::Selection;
 use crate::error::{Error, Result};
-use crate::redact::{SNIPPET_CHARS, sanitize};
+use crate::redact::{Redactor, SNIPPET_CHARS, sanitize};
 use crate::{clock, diag};
 
 /// At most this many tries of one request for 5xx and connection failures.
@@ -29,8 +29,15 @@ const RATE_DEFAULT: Duration = Duration::from_secs(1);
 /// First back-off step after a 5xx or connection failure; doubled per
 /// attempt, ±50 % jitter.
 const BACKOFF_BASE: Duration = Duration::from_millis(250);
-/// How long the API may take to start answering one request.
+/// How long the API may take to start answering one request, in all (each
+/// silence within it is also bounded by [`idle_timeout`]).
 const RESPONSE_TIMEOUT: Duration = Duration::from_secs(60);
+/// The longest the API may stay silent, at any point of an answer (its
+/// headers included), before it counts as stalled: the profile's `timeout`.
+/// Per read, so a long answer that keeps coming is never cut.
+fn idle_timeout(sel: &Selection) -> Duration {
+    sel.timeout
+}
 /// A token past its refresh time (served stale after a failed exchange) is
 /// asked for again at most this often.
 const REASK: Duration = Duration::from_secs(10);
@@ -70,6 +77,9 @@ pub(super) struct Answer {
     pub response: Response<Body>,
     /// E.g. ` after 3 attempts`, or empty.
     pub note: String,
+    /// The token the request carried, in every form: redacted from messages
+    /// built from the answer.
+    pub redactor: Redactor,
 }
 
 /// The token in use and when it was last asked for.
@@ -90,6 +100,8 @@ pub(super) struct Client {
     tls_note: Option<String>,
     via: String,
     host: String,
+    /// See [`idle_timeout`].
+    pub(super) idle: Duration,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -107,6 +119,7 @@ impl Client {
         Ok(Client {
             agent,
             host: sanitize(base.host().unwrap_or_default(), SNIPPET_CHARS),
+            idle: idle_timeout(&sel),
             sel,
             cache_use,
             held: Mutex::new(Held {
@@ -177,7 +190,7 @@ impl Client {
     }
 
     fn calm_for(&self, wait: Duration) {
-        let until = Instant::now() + wait;
+        let until = clock::deadline(wait);
         let mut calm = lock(&self.calm_until);
         if calm.is_none_or(|c| c < until) {
             *calm = Some(until);
@@ -226,14 +239,16 @@ impl Client {
                     }
                     if status == 429 {
                         let wait = retry_after(response.headers()).unwrap_or(RATE_DEFAULT);
-                        if limited < MAX_RATE_LIMITED && waited + wait <= RATE_BUDGET {
+                        // Saturating: the server's number may be anything.
+                        let after = waited.saturating_add(wait);
+                        if limited < MAX_RATE_LIMITED && after <= RATE_BUDGET {
                             limited += 1;
-                            waited += wait;
+                            waited = after;
                             drop(response);
                             self.calm_for(wait);
                             continue;
                         }
-                        let note = if waited + wait > RATE_BUDGET {
+                        let note = if after > RATE_BUDGET {
                             format!(
                                 " (rate limited: the API asked to wait {} s, beyond the {} s cytoken waits per request)",
                                 wait.as_secs(),
@@ -242,7 +257,11 @@ impl Client {
                         } else {
                             format!(" (rate limited, after {limited} waits)")
                         };
-                        return Ok(Answer { response, note });
+                        return Ok(Answer {
+                            response,
+                            note,
+                            redactor: Redactor::new().token(&token),
+                        });
                     }
                     if (500..=599).contains(&status)
                         && req.idempotent()
@@ -258,7 +277,11 @@ impl Client {
                     } else {
                         String::new()
                     };
-                    return Ok(Answer { response, note });
+                    return Ok(Answer {
+                        response,
+                        note,
+                        redactor: Redactor::new().token(&token),
+                    });
                 }
             }
         }
@@ -301,6 +324,7 @@ impl Client {
             .agent
             .configure_request(request)
             .timeout_recv_response(Some(RESPONSE_TIMEOUT))
+            .timeout_per_read(Some(self.idle))
             .timeout_recv_body(body_timeout)
             .build();
         self.agent.run(request)
@@ -314,6 +338,13 @@ impl Client {
             ureq::Error::Timeout(T::Connect | T::Resolve) => {
                 (true, format!("connecting to {host}{via} timed out"))
             }
+            ureq::Error::Timeout(ureq::Timeout::PerRead) => (
+                true,
+                format!(
+                    "{host}{via} stalled: no data for {} s (the profile's timeout)",
+                    self.idle.as_secs()
+                ),
+            ),
             ureq::Error::Timeout(t) => (true, format!("timed out ({t}) talking to {host}{via}")),
             ureq::Error::HostNotFound => (true, format!("cannot resolve host {host}")),
             ureq::Error::ConnectionFailed => (true, format!("cannot connect to {host}{via}")),
@@ -338,7 +369,12 @@ impl Client {
                 let text = e.to_string();
                 (false, self.tls(&text))
             }
-            other => (false, sanitize(&other.to_string(), 2 * SNIPPET_CHARS)),
+            // Anything else may quote the server (a malformed status line or
+            // header): token-shaped text is redacted.
+            other => (
+                false,
+                Redactor::new().clean(&other.to_string(), 2 * SNIPPET_CHARS),
+            ),
         }
     }
 

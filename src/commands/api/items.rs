@@ -1,7 +1,9 @@
 //! One page of a Cylance list (`{page_number, page_size, total_pages,
 //! total_number_of_items, page_items}`): its counts, and its items as the
 //! server's own bytes (no re-serialisation, so key order and number precision
-//! survive), each compacted onto one line.
+//! survive), each compacted onto one line. The items are found by walking
+//! the body ([`Items`]), never listed: a 32 MiB page of `0,0,0,…` would
+//! otherwise cost 16 bytes of index per 2 bytes of body.
 
 use std::ops::Range;
 
@@ -13,15 +15,20 @@ use serde_json::Value;
 #[derive(Debug, PartialEq, Eq)]
 pub(super) struct ListPage {
     pub page_number: Option<u64>,
+    pub page_size: Option<u64>,
     pub total_pages: u64,
     pub total_items: Option<u64>,
-    pub items: Vec<Range<usize>>,
+    /// How many items `page_items` holds.
+    pub count: u64,
+    /// Where `page_items`' `[` is in the body (see [`items`]).
+    pub array: usize,
 }
 
 /// The fields read; the items are only validated here and found by [`spans`].
 #[derive(Deserialize)]
 struct Head {
     page_number: Option<Value>,
+    page_size: Option<Value>,
     total_pages: Option<Value>,
     total_number_of_items: Option<Value>,
     page_items: Option<IgnoredAny>,
@@ -47,13 +54,20 @@ pub(super) fn parse(body: &[u8]) -> Result<ListPage, String> {
     }
     let total_pages = count(head.total_pages.as_ref())
         .ok_or_else(|| "the answer has no numeric total_pages".to_string())?;
-    let items =
-        spans(body).ok_or_else(|| "page_items is not an array in a JSON object".to_string())?;
+    let not_array = || "page_items is not an array in a JSON object".to_string();
+    let array = page_items_at(body).ok_or_else(not_array)?;
+    let mut walk = items(body, array);
+    let n = walk.by_ref().count() as u64;
+    if walk.broken {
+        return Err(not_array());
+    }
     Ok(ListPage {
         page_number: count(head.page_number.as_ref()),
+        page_size: count(head.page_size.as_ref()),
         total_pages,
         total_items: count(head.total_number_of_items.as_ref()),
-        items,
+        count: n,
+        array,
     })
 }
 
@@ -115,9 +129,9 @@ fn skip_value(b: &[u8], mut i: usize) -> Option<usize> {
     }
 }
 
-/// The byte ranges of the `page_items` elements of a top-level object (the
-/// body already validated as JSON).
-fn spans(b: &[u8]) -> Option<Vec<Range<usize>>> {
+/// Where the `[` of `page_items` of a top-level object is (the body already
+/// validated as JSON).
+fn page_items_at(b: &[u8]) -> Option<usize> {
     let mut i = ws(b, 0);
     if b.get(i) != Some(&b'{') {
         return None;
@@ -140,7 +154,7 @@ fn spans(b: &[u8]) -> Option<Vec<Range<usize>>> {
         }
         i = ws(b, i + 1);
         if is_items {
-            return elements(b, i);
+            return (b.get(i)? == &b'[').then_some(i);
         }
         i = ws(b, skip_value(b, i)?);
         if b.get(i)? == &b',' {
@@ -149,24 +163,72 @@ fn spans(b: &[u8]) -> Option<Vec<Range<usize>>> {
     }
 }
 
-fn elements(b: &[u8], mut i: usize) -> Option<Vec<Range<usize>>> {
-    if b.get(i)? != &b'[' {
-        return None;
+/// The byte ranges of the elements of the array whose `[` is at `array`,
+/// one at a time.
+pub(super) fn items(body: &[u8], array: usize) -> Items<'_> {
+    Items {
+        b: body,
+        i: array + 1,
+        state: Walk::First,
+        broken: false,
     }
-    let mut out = Vec::new();
-    i = ws(b, i + 1);
-    if b.get(i)? == &b']' {
-        return Some(out);
-    }
-    loop {
-        let end = skip_value(b, i)?;
-        out.push(i..end);
-        i = ws(b, end);
-        match b.get(i)? {
-            b',' => i = ws(b, i + 1),
-            b']' => return Some(out),
-            _ => return None,
+}
+
+/// See [`items`]. `broken` is set when the walk stopped on bytes that are
+/// not an array's elements.
+pub(super) struct Items<'a> {
+    b: &'a [u8],
+    i: usize,
+    state: Walk,
+    pub broken: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Walk {
+    First,
+    Next,
+    Done,
+}
+
+impl Items<'_> {
+    fn step(&mut self) -> Option<Range<usize>> {
+        let b = self.b;
+        let mut i = ws(b, self.i);
+        match self.state {
+            Walk::Done => return None,
+            Walk::First if b.get(i)? == &b']' => {
+                self.state = Walk::Done;
+                return None;
+            }
+            Walk::First => {}
+            Walk::Next => match b.get(i)? {
+                b',' => i = ws(b, i + 1),
+                b']' => {
+                    self.state = Walk::Done;
+                    return None;
+                }
+                _ => return None,
+            },
         }
+        let end = skip_value(b, i)?;
+        self.state = Walk::Next;
+        self.i = end;
+        Some(i..end)
+    }
+}
+
+impl Iterator for Items<'_> {
+    type Item = Range<usize>;
+
+    fn next(&mut self) -> Option<Range<usize>> {
+        if self.state == Walk::Done || self.broken {
+            return None;
+        }
+        let item = self.step();
+        if item.is_none() && self.state != Walk::Done {
+            self.broken = true;
+        }
+        item
     }
 }
 
@@ -204,8 +266,9 @@ mod tests {
 
     fn items(body: &str) -> Vec<String> {
         let page = parse(body.as_bytes()).unwrap();
-        page.items
-            .into_iter()
+        let all: Vec<_> = super::items(body.as_bytes(), page.array).collect();
+        assert_eq!(all.len() as u64, page.count);
+        all.into_iter()
             .map(|r| {
                 let mut out = Vec::new();
                 compact(&body.as_bytes()[r], &mut out);

@@ -9,7 +9,9 @@
 //!
 //! Exit status: 0 for a 2xx; 5 when the API answers an error status after
 //! retries (the status and the service's message on stderr, the body on
-//! stdout); 4 when it cannot be reached; 2 and 3 as for `token`.
+//! stdout); 4 when it cannot be reached, or its answer is cut off or stalls
+//! (no byte for the profile's `timeout`: a transport failure, like an
+//! unreachable token endpoint); 2 and 3 as for `token`.
 
 mod client;
 mod items;
@@ -25,7 +27,7 @@ use ureq::http::{StatusCode, Uri};
 use crate::cli::api::ApiArgs;
 use crate::error::{Error, Kind, Result};
 use crate::invocation::Invocation;
-use crate::redact::{SNIPPET_CHARS, quote_url, redact_tokens, sanitize};
+use crate::redact::{Redactor, SNIPPET_CHARS, quote_url, sanitize};
 use client::{Answer, Client, Req};
 use request::Plan;
 
@@ -35,6 +37,9 @@ const MESSAGE_BYTES: usize = 64 << 10;
 pub(crate) fn run(inv: &Invocation, args: &ApiArgs, w: &mut dyn Write) -> Result<i32> {
     let plan = Plan::from_args(args, &mut std::io::stdin())?;
     let sel = inv.selection()?;
+    if let Some(why) = &sel.api_url_refusal {
+        return Err(Error::config(why.clone()));
+    }
     let base: Uri = sel.api_url.parse().map_err(|_| {
         Error::config(format!(
             "api_url {} is not a valid URL",
@@ -69,7 +74,11 @@ fn single(
         headers: &plan.headers,
         body_timeout: None,
     };
-    let Answer { mut response, note } = client.send(&req)?;
+    let Answer {
+        mut response,
+        note,
+        redactor,
+    } = client.send(&req)?;
     let status = response.status();
     let mut out = BufWriter::with_capacity(64 << 10, w);
     if include {
@@ -99,11 +108,7 @@ fn single(
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => {
                 let _ = out.flush();
-                return Err(Error::unavailable(format!(
-                    "the API's answer to {} was cut off after {total} bytes: {}",
-                    req.display(),
-                    sanitize(&e.to_string(), SNIPPET_CHARS)
-                )));
+                return Err(cut_off(client, &req.display(), total, &e));
             }
         };
         total += n as u64;
@@ -118,8 +123,35 @@ fn single(
     if status.is_success() {
         Ok(0)
     } else {
-        Err(status_error(status, &req.display(), &note, &kept))
+        Err(status_error(
+            status,
+            &req.display(),
+            &note,
+            &kept,
+            &redactor,
+        ))
     }
+}
+
+/// Exit 4: the answer to `what` stopped after `total` bytes, cut off or
+/// stalled (no byte for the idle timeout, see [`client`]).
+fn cut_off(client: &Client, what: &str, total: u64, e: &std::io::Error) -> Error {
+    let stalled = e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<ureq::Error>())
+        .is_some_and(|u| matches!(u, ureq::Error::Timeout(ureq::Timeout::PerRead)));
+    if stalled {
+        return Error::unavailable(format!(
+            "the API's answer to {what} stalled after {total} bytes: no data for {} s (the \
+             profile's timeout) — the server or the network stopped; try again, or raise \
+             timeout",
+            client.idle.as_secs()
+        ));
+    }
+    Error::unavailable(format!(
+        "the API's answer to {what} was cut off after {total} bytes: {}",
+        sanitize(&e.to_string(), SNIPPET_CHARS)
+    ))
 }
 
 /// A failed write to stdout (a closed pipe, a full disk) fails the command.
@@ -129,7 +161,13 @@ pub(super) fn io_error(e: std::io::Error) -> Error {
 
 /// Exit 5: the status, what was asked, the retries, the service's own
 /// message (redacted and on one line) and, for the usual causes, the fix.
-pub(super) fn status_error(status: StatusCode, what: &str, note: &str, body: &[u8]) -> Error {
+pub(super) fn status_error(
+    status: StatusCode,
+    what: &str,
+    note: &str,
+    body: &[u8],
+    redactor: &Redactor,
+) -> Error {
     let message = serde_json::from_slice::<serde_json::Value>(body)
         .ok()
         .and_then(|v| {
@@ -141,7 +179,7 @@ pub(super) fn status_error(status: StatusCode, what: &str, note: &str, body: &[u
                         .map(str::to_owned)
                 })
         })
-        .map(|m| format!(": {}", sanitize(&redact_tokens(&m), SNIPPET_CHARS)))
+        .map(|m| format!(": {}", redactor.clean(&m, SNIPPET_CHARS)))
         .unwrap_or_default();
     let hint = match status.as_u16() {
         300..=399 => {

@@ -1,13 +1,18 @@
 //! `--paginate`: page 1, then the other pages with up to `--jobs` in flight,
 //! every `page_items` element written in page order as soon as the pages
-//! before it are written (one JSON array, or one item per line). At most
-//! `2 × jobs` pages wait in memory, so a 100,000-device listing runs in the
-//! memory of a few pages. A page that still fails after retries stops the
+//! before it are written (one JSON array, or one item per line). Memory is
+//! bounded in bytes, whatever the server sends (DESIGN §5): a page's body is
+//! read up to [`PAGE_LIMIT`], and the pages read and not yet written hold at
+//! most [`BUDGET`] bytes — a worker whose page would pass it waits, except
+//! for the page the writer needs next, which never waits (so the listing
+//! cannot deadlock); peak memory stays near `BUDGET + PAGE_LIMIT`. A
+//! `total_pages` that does not match `total_number_of_items` and the page
+//! size is refused before page 2. A page that still fails after retries stops the
 //! listing with its number (the array is left unclosed, so nothing downstream
 //! mistakes it for the whole list); no page is written twice.
 
 use std::collections::BTreeMap;
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Read, Write};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -21,13 +26,18 @@ use crate::diag;
 use crate::error::{Error, Result};
 
 /// Largest page body read (a page of 200 devices is about 100 KiB).
-const PAGE_LIMIT: u64 = 64 << 20;
+const PAGE_LIMIT: u64 = 32 << 20;
+/// Bytes of pages read (or being read) and not yet written, across workers.
+const BUDGET: u64 = 64 << 20;
+/// Reservations from [`BUDGET`] are made in steps of this many bytes.
+const RESERVE_STEP: u64 = 1 << 20;
 /// How long one page's body may take to arrive.
 const PAGE_BODY_TIMEOUT: Duration = Duration::from_secs(120);
 /// Tries of one page whose body was cut off (the status retries are the client's).
 const BODY_ATTEMPTS: u32 = 3;
-/// More pages than this is not a list cytoken can have been meant to read.
-const MAX_PAGES: u64 = 10_000_000;
+/// Without `total_number_of_items` to check it against, more pages than this
+/// is not a list cytoken can have been meant to read.
+const MAX_PAGES: u64 = 1_000_000;
 
 /// What `--paginate` was asked for.
 pub(super) struct Opts {
@@ -36,20 +46,106 @@ pub(super) struct Opts {
     pub ndjson: bool,
 }
 
-/// One page, fetched and turned into output bytes.
+/// One page, fetched and checked, its items not yet written.
 struct Fetched {
     page_number: Option<u64>,
     total_pages: u64,
     total_items: Option<u64>,
     count: u64,
-    /// The page's items, compacted, joined by `,\n` (JSON) or each ending in `\n`.
-    chunk: Vec<u8>,
+    page_size: Option<u64>,
+    /// The page's body as the server sent it, and where its items are: the
+    /// writer compacts them as it writes (no second copy of the page).
+    body: Vec<u8>,
+    /// Where `page_items` starts in `body` (see [`items::items`]).
+    array: usize,
+    /// Bytes of [`BUDGET`] this page holds until it is written.
+    reserved: u64,
 }
 
 /// A page that failed for good; `body` is an error status's body.
 struct Failure {
     error: Error,
     body: Option<Vec<u8>>,
+}
+
+/// Why a worker's read stopped: the listing was abandoned meanwhile.
+struct Aborted;
+
+/// Takes `n` bytes of the budget for `page`, waiting while it is spent —
+/// unless `page` is the one the writer needs next: it always proceeds, so
+/// the pages holding the budget are always written, and released, in time.
+fn reserve(shared: &Shared, page: u64, n: u64) -> std::result::Result<(), Aborted> {
+    let mut s = lock(shared);
+    loop {
+        if s.abort {
+            return Err(Aborted);
+        }
+        if page <= s.written || s.held.saturating_add(n) <= BUDGET {
+            s.held = s.held.saturating_add(n);
+            return Ok(());
+        }
+        s = shared.1.wait(s).unwrap_or_else(PoisonError::into_inner);
+    }
+}
+
+fn release(shared: &Shared, n: u64) {
+    let mut s = lock(shared);
+    s.held = s.held.saturating_sub(n);
+    shared.1.notify_all();
+}
+
+/// Bodies past this size are read into a buffer of [`PAGE_LIMIT`] bytes of
+/// capacity: the allocator maps a buffer that large afresh and unmaps it when
+/// it is freed, where smaller ones would stay in each worker thread's heap
+/// after use (16 workers kept 16 pages: 490 MiB peak for 30 MiB pages).
+/// Untouched capacity costs no memory.
+const LARGE_BODY: usize = 1 << 20;
+
+/// Reads a body up to [`PAGE_LIMIT`], reserving its bytes as they come.
+/// `Ok(None)`: larger than the limit. The reservation is returned with it
+/// (and released on every error).
+fn read_body(
+    reader: &mut dyn Read,
+    shared: &Shared,
+    page: u64,
+) -> std::result::Result<(Option<Vec<u8>>, u64), ReadStop> {
+    let mut body = Vec::new();
+    let mut reserved = 0u64;
+    let mut buf = vec![0u8; 64 << 10];
+    let stop = |reserved: u64, why: ReadStop| {
+        release(shared, reserved);
+        Err(why)
+    };
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => return Ok((Some(body), reserved)),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return stop(reserved, ReadStop::Io(e)),
+        };
+        let len = body.len() as u64 + n as u64;
+        if len > PAGE_LIMIT {
+            release(shared, reserved);
+            return Ok((None, 0));
+        }
+        while len > reserved {
+            if reserve(shared, page, RESERVE_STEP).is_err() {
+                return stop(reserved, ReadStop::Aborted);
+            }
+            reserved += RESERVE_STEP;
+        }
+        if body.len() + n > body.capacity() && body.len() + n > LARGE_BODY {
+            // PAGE_LIMIT is at most a few tens of MiB: it fits in usize.
+            let whole = usize::try_from(PAGE_LIMIT).unwrap_or(usize::MAX);
+            body.reserve_exact(whole.saturating_sub(body.len()));
+        }
+        body.extend_from_slice(&buf[..n]);
+    }
+}
+
+enum ReadStop {
+    Io(std::io::Error),
+    Aborted,
 }
 
 fn page_uri(list: &Uri, page: u64, size: u32) -> Result<Uri> {
@@ -60,8 +156,15 @@ fn page_uri(list: &Uri, page: u64, size: u32) -> Result<Uri> {
         .map_err(|_| Error::usage("PATH does not make a valid page URL"))
 }
 
-fn fetch(client: &Client, list: &Uri, page: u64, opts: &Opts) -> Result<Fetched, Failure> {
+fn fetch(
+    client: &Client,
+    list: &Uri,
+    page: u64,
+    opts: &Opts,
+    shared: &Shared,
+) -> Result<Fetched, Failure> {
     let fail = |error| Failure { error, body: None };
+    let aborted = || fail(Error::other("the listing was stopped"));
     let uri = page_uri(list, page, opts.page_size).map_err(fail)?;
     let req = Req {
         method: &Method::GET,
@@ -71,26 +174,37 @@ fn fetch(client: &Client, list: &Uri, page: u64, opts: &Opts) -> Result<Fetched,
         body_timeout: Some(PAGE_BODY_TIMEOUT),
     };
     let mut tries = 0;
-    let (status, body, note) = loop {
+    let (status, body, reserved, note, redactor) = loop {
         tries += 1;
         let mut answer = client.send(&req).map_err(fail)?;
         let status = answer.response.status();
-        match answer
+        // The limit is enforced by `read_body`; ureq's own only backs it up.
+        let mut reader = answer
             .response
             .body_mut()
             .with_config()
-            .limit(PAGE_LIMIT)
-            .read_to_vec()
-        {
-            Ok(body) => break (status, body, answer.note),
-            Err(ureq::Error::BodyExceedsLimit(_)) => {
+            .limit(PAGE_LIMIT + 1)
+            .reader();
+        match read_body(&mut reader, shared, page) {
+            Ok((Some(body), reserved)) => {
+                break (status, body, reserved, answer.note, answer.redactor);
+            }
+            Ok((None, _)) => {
                 return Err(fail(Error::other(format!(
                     "{}: the page is larger than {} MiB; use a smaller --page-size",
                     req.display(),
                     PAGE_LIMIT >> 20
                 ))));
             }
-            Err(e) => {
+            Err(ReadStop::Aborted) => return Err(aborted()),
+            Err(ReadStop::Io(e)) => {
+                let e = match e.get_ref().and_then(|i| i.downcast_ref::<ureq::Error>()) {
+                    Some(_) => e
+                        .into_inner()
+                        .and_then(|i| i.downcast::<ureq::Error>().ok())
+                        .map_or(ureq::Error::ConnectionFailed, |b| *b),
+                    None => ureq::Error::Io(e),
+                };
                 let (retry, cause) = client.transport(e);
                 if !retry || tries >= BODY_ATTEMPTS {
                     return Err(fail(Error::unavailable(format!(
@@ -102,34 +216,58 @@ fn fetch(client: &Client, list: &Uri, page: u64, opts: &Opts) -> Result<Fetched,
         }
     };
     if !status.is_success() {
+        // The budget is spent only on pages that will be written.
+        release(shared, reserved);
         return Err(Failure {
-            error: status_error(status, &req.display(), &note, &body),
+            error: status_error(status, &req.display(), &note, &body, &redactor),
             body: Some(body),
         });
     }
-    let page_data = items::parse(&body).map_err(|why| {
-        fail(Error::other(format!(
-            "{}: {why} — --paginate reads Cylance list pages ({{page_items, total_pages, …}}); call this PATH without it",
-            req.display()
-        )))
-    })?;
-    let mut chunk = Vec::with_capacity(body.len());
-    for (i, r) in page_data.items.iter().enumerate() {
-        if i > 0 && !opts.ndjson {
-            chunk.extend_from_slice(b",\n");
+    let page_data = match items::parse(&body) {
+        Ok(p) => p,
+        Err(why) => {
+            release(shared, reserved);
+            return Err(fail(Error::other(format!(
+                "{}: {why} — --paginate reads Cylance list pages ({{page_items, total_pages, …}}); call this PATH without it",
+                req.display()
+            ))));
         }
-        compact(&body[r.clone()], &mut chunk);
-        if opts.ndjson {
-            chunk.push(b'\n');
-        }
-    }
+    };
     Ok(Fetched {
         page_number: page_data.page_number,
         total_pages: page_data.total_pages,
         total_items: page_data.total_items,
-        count: page_data.items.len() as u64,
-        chunk,
+        page_size: page_data.page_size,
+        count: page_data.count,
+        body,
+        array: page_data.array,
+        reserved,
     })
+}
+
+/// Refuses a `total_pages` that cannot be: it must be
+/// ceil(`total_number_of_items` / page size) (0 or 1 for an empty list), and
+/// without an item count at most [`MAX_PAGES`].
+fn check_total(first: &Fetched, asked_size: u32) -> Result<u64> {
+    let total = first.total_pages;
+    let size = first.page_size.unwrap_or(u64::from(asked_size));
+    let bad = |why: String| {
+        Error::other(format!(
+            "page 1: the API announced {total} pages{why}, so the listing cannot be trusted — check PATH and --page-size"
+        ))
+    };
+    match first.total_items {
+        Some(0) if total <= 1 => Ok(1),
+        Some(items) if size == 0 => Err(bad(format!(" of {items} items with page_size 0"))),
+        Some(items) if items.div_ceil(size) != total => Err(bad(format!(
+            " for {items} items of {size} per page (that is {} pages)",
+            items.div_ceil(size)
+        ))),
+        None if total > MAX_PAGES => Err(bad(format!(
+            " and no total_number_of_items; more than {MAX_PAGES} is refused"
+        ))),
+        Some(_) | None => Ok(total.max(1)),
+    }
 }
 
 /// The output, one page at a time.
@@ -152,11 +290,22 @@ impl Out<'_> {
         }
     }
 
+    /// Writes a page's items, each compacted onto one line: joined by `,\n`
+    /// in the array, or each ending in `\n`.
     fn page(&mut self, f: &Fetched) -> Result<()> {
-        if f.count > 0 && !self.ndjson {
-            self.write(if self.items == 0 { b"\n" } else { b",\n" })?;
+        let mut scratch = Vec::new();
+        for (i, r) in items::items(&f.body, f.array).enumerate() {
+            if !self.ndjson {
+                let first = self.items == 0 && i == 0;
+                self.write(if first { b"\n" } else { b",\n" })?;
+            }
+            scratch.clear();
+            compact(&f.body[r], &mut scratch);
+            self.write(&scratch)?;
+            if self.ndjson {
+                self.write(b"\n")?;
+            }
         }
-        self.write(&f.chunk)?;
         self.items += f.count;
         // Each page reaches the reader as soon as it is in order.
         self.w.flush().map_err(io_error)
@@ -180,6 +329,8 @@ struct Sched {
     done: BTreeMap<u64, Result<Fetched, Failure>>,
     /// Pages fetched so far (for the progress line).
     finished: u64,
+    /// Bytes of [`BUDGET`] reserved by pages read and not yet written.
+    held: u64,
     abort: bool,
 }
 
@@ -206,7 +357,7 @@ fn worker(client: &Client, list: &Uri, opts: &Opts, total: u64, window: u64, sha
             s.next += 1;
             s.next - 1
         };
-        let result = fetch(client, list, page, opts);
+        let result = fetch(client, list, page, opts, shared);
         let mut s = lock(shared);
         s.done.insert(page, result);
         s.finished += 1;
@@ -222,7 +373,18 @@ pub(super) fn run(client: &Arc<Client>, list: &Uri, opts: Opts, w: &mut dyn Writ
         ndjson: opts.ndjson,
         items: 0,
     };
-    let first = match fetch(client, list, 1, &opts) {
+    let shared: Arc<Shared> = Arc::new((
+        Mutex::new(Sched {
+            next: 2,
+            written: 1,
+            done: BTreeMap::new(),
+            finished: 1,
+            held: 0,
+            abort: false,
+        }),
+        Condvar::new(),
+    ));
+    let first = match fetch(client, list, 1, &opts, &shared) {
         Ok(f) => f,
         Err(Failure { error, body }) => {
             // Nothing is written yet: the error body goes out as for one request.
@@ -239,27 +401,14 @@ pub(super) fn run(client: &Arc<Client>, list: &Uri, opts: Opts, w: &mut dyn Writ
             first.page_number.unwrap_or_default()
         )));
     }
-    let total = first.total_pages.max(1);
-    if total > MAX_PAGES {
-        return Err(Error::other(format!(
-            "the API announced {total} pages; use a larger --page-size"
-        )));
-    }
+    let total = check_total(&first, opts.page_size)?;
     out.begin()?;
     out.page(&first)?;
+    release(&shared, first.reserved);
+    lock(&shared).written = 2;
     progress.show(1, total);
     let opts = Arc::new(opts);
     let list = Arc::new(list.clone());
-    let shared: Arc<Shared> = Arc::new((
-        Mutex::new(Sched {
-            next: 2,
-            written: 2,
-            done: BTreeMap::new(),
-            finished: 1,
-            abort: false,
-        }),
-        Condvar::new(),
-    ));
     let window = 2 * u64::from(opts.jobs);
     let workers: Vec<_> = (0..u64::from(opts.jobs).min(total - 1))
         .map(|_| {
@@ -272,14 +421,16 @@ pub(super) fn run(client: &Arc<Client>, list: &Uri, opts: Opts, w: &mut dyn Writ
             std::thread::spawn(move || worker(&client, &list, &opts, total, window, &shared))
         })
         .collect();
+    let stop = |shared: &Shared| {
+        lock(shared).abort = true;
+        shared.1.notify_all();
+    };
     let mut changed = false;
     for page in 2..=total {
         let (result, finished) = {
             let mut s = lock(&shared);
             loop {
                 if let Some(r) = s.done.remove(&page) {
-                    s.written = page + 1;
-                    shared.1.notify_all();
                     break (r, s.finished);
                 }
                 let finished = s.finished;
@@ -294,16 +445,14 @@ pub(super) fn run(client: &Arc<Client>, list: &Uri, opts: Opts, w: &mut dyn Writ
         let fetched = match result {
             Ok(f) => f,
             Err(Failure { error, .. }) => {
-                lock(&shared).abort = true;
-                shared.1.notify_all();
+                stop(&shared);
                 progress.clear();
                 // The workers still in flight are left to the process exit.
                 return Err(prefixed(page, Some(total), &error));
             }
         };
         if let Some(n) = fetched.page_number.filter(|n| *n != page) {
-            lock(&shared).abort = true;
-            shared.1.notify_all();
+            stop(&shared);
             return Err(Error::other(format!(
                 "page {page} of {total}: the API answered page_number {n}; stopping rather than writing a page twice"
             )));
@@ -316,6 +465,14 @@ pub(super) fn run(client: &Arc<Client>, list: &Uri, opts: Opts, w: &mut dyn Writ
             ));
         }
         out.page(&fetched)?;
+        let reserved = fetched.reserved;
+        drop(fetched);
+        {
+            let mut s = lock(&shared);
+            s.written = page + 1;
+            s.held = s.held.saturating_sub(reserved);
+            shared.1.notify_all();
+        }
         progress.show(finished, total);
     }
     for w in workers {
@@ -341,4 +498,41 @@ pub(super) fn run(client: &Arc<Client>, list: &Uri, opts: Opts, w: &mut dyn Writ
 fn prefixed(page: u64, total: Option<u64>, e: &Error) -> Error {
     let of = total.map(|t| format!(" of {t}")).unwrap_or_default();
     Error::new(e.kind(), format!("page {page}{of}: {}", e.message()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first(total_pages: u64, total_items: Option<u64>, page_size: Option<u64>) -> Fetched {
+        Fetched {
+            page_number: Some(1),
+            total_pages,
+            total_items,
+            page_size,
+            count: 0,
+            body: Vec::new(),
+            array: 0,
+            reserved: 0,
+        }
+    }
+
+    #[test]
+    fn total_pages_must_match_the_items_and_the_page_size() {
+        assert_eq!(check_total(&first(3, Some(201), Some(100)), 50).unwrap(), 3);
+        // The page size asked for when the answer has none.
+        assert_eq!(check_total(&first(5, Some(201), None), 50).unwrap(), 5);
+        assert_eq!(check_total(&first(0, Some(0), Some(100)), 100).unwrap(), 1);
+        assert_eq!(check_total(&first(1, Some(0), Some(100)), 100).unwrap(), 1);
+        assert_eq!(check_total(&first(7, None, None), 100).unwrap(), 7);
+        for bad in [
+            first(10_000_000, Some(3), Some(100)),
+            first(2, Some(201), Some(100)),
+            first(2, Some(0), Some(100)),
+            first(1, Some(5), Some(0)),
+            first(MAX_PAGES + 1, None, Some(100)),
+        ] {
+            assert!(check_total(&bad, 100).is_err(), "{}", bad.total_pages);
+        }
+    }
 }
