@@ -9,7 +9,7 @@ use std::cell::Cell;
 use std::ffi::OsString;
 use std::fs::{File, Metadata, OpenOptions};
 use std::io;
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command};
@@ -110,12 +110,42 @@ fn on_kernel_fs(_file: &File) -> bool {
 /// owns. A root-owned file is trusted only under root-owned directories
 /// (otherwise whoever owns the directory can swap it).
 pub(crate) fn trusted_file(path: &Path, file: &File, home: Option<&Path>) -> Result<(), Untrusted> {
+    trusted_node(path, file, home, false)
+}
+
+/// Whether the directory at `path` (followed if a link, as a file named by
+/// the user is) can be trusted to read files from, as [`trusted_file`]
+/// trusts a file: owned by the user or root, writable by no one else, under
+/// trusted directories (`SSL_CERT_DIR`). Absent is `Ok(false)`: nothing is
+/// read from it.
+pub(crate) fn trusted_read_dir(path: &Path, home: Option<&Path>) -> Result<bool, Untrusted> {
+    let dir = match OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_DIRECTORY | libc::O_NONBLOCK)
+        .open(path)
+    {
+        Ok(d) => d,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(_) => {
+            return Err(Untrusted {
+                path: path.to_path_buf(),
+                why: Why::NotDir,
+            });
+        }
+    };
+    trusted_node(path, &dir, home, true).map(|()| true)
+}
+
+fn trusted_node(path: &Path, file: &File, home: Option<&Path>, dir: bool) -> Result<(), Untrusted> {
     let bad = |why| Untrusted {
         path: path.to_path_buf(),
         why,
     };
     let meta = file.metadata().map_err(|_| bad(Why::NotRegular))?;
-    if !meta.is_file() {
+    if dir && !meta.is_dir() {
+        return Err(bad(Why::NotDir));
+    }
+    if !dir && !meta.is_file() {
         return Err(bad(Why::NotRegular));
     }
     if on_kernel_fs(file) {
@@ -297,9 +327,10 @@ fn check_dirs_above(
                 why: Why::RootUnderUser,
             });
         }
-        // Anyone may create entries in /tmp, but only their own: it is safe
-        // directly above something of ours, and nowhere else.
-        let sticky_ok = a.by_admin && a.sticky && child == Owner::Me;
+        // Anyone may create entries in /tmp, but only their own, and only
+        // an entry's owner (or root) may rename or remove it: it is safe
+        // directly above something of ours or root's, and nowhere else.
+        let sticky_ok = a.by_admin && a.sticky && matches!(child, Owner::Me | Owner::Admin);
         if a.others_write && !sticky_ok {
             return Err(bad(Why::Writable(a.mode)));
         }
@@ -309,6 +340,140 @@ fn check_dirs_above(
         }
     }
     Ok(linked)
+}
+
+/// Whether the directory `dir` may hold what cytoken makes in it (the log
+/// file, a helper link, a new cache dir): it and every directory above it, as
+/// written and as resolved, owned by the user or root and writable by no one
+/// else, except a root-owned sticky directory (`/tmp`), which is safe directly
+/// above an entry of the user's. Unlike [`trusted_dir`], root may own it
+/// (`/var/log/cytoken`, `/usr/local/bin`): the entry made in it is the user's.
+pub(crate) fn trusted_parent(dir: &Path, home: Option<&Path>) -> Result<(), Untrusted> {
+    let dir = super::plain_path(dir);
+    let written = std::path::absolute(&dir).unwrap_or(dir);
+    // Stands for the entry cytoken will make there: the user's.
+    let entry = |d: &Path| d.join("entry");
+    let links = Cell::new(0);
+    let linked = check_dirs_above(&entry(&written), Owner::Me, home, &links)?;
+    let dots = written
+        .components()
+        .any(|c| c == std::path::Component::ParentDir);
+    if (linked || dots)
+        && let Ok(real) = std::fs::canonicalize(&written)
+        && real != written
+    {
+        check_dirs_above(&entry(&real), Owner::Me, home, &links)?;
+    }
+    Ok(())
+}
+
+/// A directory that passed its trust check, held open: what cytoken makes,
+/// opens or renames in it is named relative to this handle (`openat`,
+/// `mkdirat`, `renameat`, each never following a link at the name), so
+/// nothing swapped in along its path after the check can redirect it.
+#[derive(Debug)]
+pub(crate) struct Dir(File);
+
+impl Dir {
+    /// Opens the directory at `path`, which the caller has just checked.
+    pub(crate) fn open(path: &Path) -> io::Result<Dir> {
+        OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_DIRECTORY | libc::O_NONBLOCK)
+            .open(path)
+            .map(Dir)
+    }
+
+    /// `name` as one path component for the *at calls: never `.`, `..` or
+    /// anything with a `/`, which would leave this directory.
+    fn component(name: &std::ffi::OsStr) -> io::Result<std::ffi::CString> {
+        use std::os::unix::ffi::OsStrExt;
+        let b = name.as_bytes();
+        if b.is_empty() || b == b"." || b == b".." || b.contains(&b'/') {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "not a single file name",
+            ));
+        }
+        std::ffi::CString::new(b).map_err(|_| io::ErrorKind::InvalidInput.into())
+    }
+
+    fn fd(&self) -> i32 {
+        use std::os::fd::AsRawFd;
+        self.0.as_raw_fd()
+    }
+
+    /// Opens (creating it private if needed) the file `name` in this
+    /// directory to append to, never through a symlink and never blocking on
+    /// a FIFO planted in its place.
+    pub(crate) fn open_append(&self, name: &std::ffi::OsStr) -> io::Result<File> {
+        use std::os::fd::FromRawFd;
+        let c = Self::component(name)?;
+        let flags = libc::O_WRONLY
+            | libc::O_APPEND
+            | libc::O_CREAT
+            | libc::O_NOFOLLOW
+            | libc::O_NONBLOCK
+            | libc::O_CLOEXEC;
+        // SAFETY: a NUL-terminated name and a descriptor we hold open.
+        let fd = unsafe { libc::openat(self.fd(), c.as_ptr(), flags, 0o600 as libc::c_uint) };
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: openat just returned this descriptor, owned by no one else.
+        Ok(unsafe { File::from_raw_fd(fd) })
+    }
+
+    /// Renames `from` to `to` within this directory (replacing `to`).
+    pub(crate) fn rename(&self, from: &std::ffi::OsStr, to: &std::ffi::OsStr) -> io::Result<()> {
+        let (f, t) = (Self::component(from)?, Self::component(to)?);
+        // SAFETY: NUL-terminated names and a descriptor we hold open.
+        if unsafe { libc::renameat(self.fd(), f.as_ptr(), self.fd(), t.as_ptr()) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(())
+    }
+
+    /// Makes the directory `name` (0700) in this one, or takes the one a
+    /// racing process made first, never through a link; it must then be a
+    /// directory of the user's that no one else can write.
+    pub(crate) fn sub_private(&self, name: &std::ffi::OsStr) -> io::Result<Dir> {
+        self.make_private(name, true)
+    }
+
+    /// Makes the directory `name` (0700) in this one, which must not exist
+    /// (as `mkdtemp` does).
+    pub(crate) fn new_private(&self, name: &std::ffi::OsStr) -> io::Result<Dir> {
+        self.make_private(name, false)
+    }
+
+    fn make_private(&self, name: &std::ffi::OsStr, existing: bool) -> io::Result<Dir> {
+        use std::os::fd::FromRawFd;
+        let c = Self::component(name)?;
+        // SAFETY: a NUL-terminated name and a descriptor we hold open.
+        if unsafe { libc::mkdirat(self.fd(), c.as_ptr(), 0o700) } != 0 {
+            let e = io::Error::last_os_error();
+            if !existing || e.kind() != io::ErrorKind::AlreadyExists {
+                return Err(e);
+            }
+        }
+        let flags = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC;
+        // SAFETY: as above.
+        let fd = unsafe { libc::openat(self.fd(), c.as_ptr(), flags) };
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: openat just returned this descriptor, owned by no one else.
+        let sub = unsafe { File::from_raw_fd(fd) };
+        let a = from_meta(&sub.metadata()?);
+        if a.owner != Owner::Me || a.others_write {
+            return Err(io::Error::other(format!(
+                "{} appeared meanwhile and is not a private directory of yours",
+                name.to_string_lossy()
+            )));
+        }
+        Ok(Dir(sub))
+    }
 }
 
 /// Elsewhere the OS is not asked (see platform/sockets.rs for Linux).
@@ -467,14 +632,6 @@ pub(crate) fn open_private_lock(path: &Path) -> io::Result<File> {
         .mode(0o600)
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(path)
-}
-
-/// Creates a private directory (0700), with its parents when `recursive`.
-pub(crate) fn create_private_dir(path: &Path, recursive: bool) -> io::Result<()> {
-    std::fs::DirBuilder::new()
-        .recursive(recursive)
-        .mode(0o700)
-        .create(path)
 }
 
 /// Takes group and other access away from an open directory of ours.
@@ -711,6 +868,47 @@ mod tests {
             ),
             "{r:?}"
         );
+    }
+
+    /// A directory cytoken makes something in must be writable by no one
+    /// else (the sticky and root cases need a second user: see
+    /// tests/integration/attacks_paths.rs).
+    #[test]
+    fn a_parent_dir_others_can_write_is_refused() {
+        let (_t, open, safe) = tree();
+        assert!(trusted_parent(&safe, None).is_ok());
+        assert!(writable_at(&trusted_parent(&open, None), &open));
+        assert!(writable_at(
+            &trusted_parent(&open.join("real"), None),
+            &open
+        ));
+    }
+
+    /// Nothing is made through a link above the new directory: the link is
+    /// refused before the first mkdir, and what is made is private.
+    #[test]
+    fn a_new_dir_is_made_only_below_checked_dirs() {
+        let (_t, open, safe) = tree();
+        let target = open.join("real");
+        symlink(&target, &safe.join("link"));
+        let below = safe.join("link").join("a").join("cache");
+        let r = super::super::create_private_dir_checked(&below, None);
+        assert!(
+            matches!(r, Err(super::super::OpenTrusted::Untrusted(_))),
+            "{r:?}"
+        );
+        assert!(!target.join("a").exists());
+        let fresh = safe.join("x").join("y");
+        super::super::create_private_dir_checked(&fresh, None).unwrap();
+        assert_eq!(super::testing::mode(&safe.join("x")), 0o700);
+        assert_eq!(super::testing::mode(&fresh), 0o700);
+        // Exclusive creation refuses what is there, a link included.
+        let dir = Dir::open(&safe).unwrap();
+        symlink(&target, &safe.join("taken"));
+        assert!(dir.new_private("taken".as_ref()).is_err());
+        assert!(dir.sub_private("taken".as_ref()).is_err());
+        assert!(dir.open_append("taken".as_ref()).is_err());
+        assert!(dir.open_append("../escape".as_ref()).is_err());
     }
 
     #[test]

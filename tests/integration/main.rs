@@ -18,6 +18,8 @@ mod api;
 // /proc and prctl: Linux only (macOS is type-checked in CI).
 #[cfg(target_os = "linux")]
 mod attacks;
+#[cfg(target_os = "linux")]
+mod attacks_paths;
 mod bad_input;
 mod core;
 mod demo_serve;
