@@ -235,3 +235,20 @@ pub(crate) fn serve(listen: &str, w: &mut dyn Write) -> Result<i32> {
         .map_err(|e| Error::other(format!("demo endpoint: {e}")).with_source(e))?;
     Ok(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::shell_quoted;
+
+    /// The printed value is one literal word for a shell and for an env
+    /// file: plain when it can be, single-quoted otherwise.
+    #[test]
+    fn the_cache_dir_is_printed_as_one_literal_word() {
+        assert_eq!(
+            shell_quoted("/tmp/cytoken-demo-ab12"),
+            "/tmp/cytoken-demo-ab12"
+        );
+        assert_eq!(shell_quoted("/tmp/my dir/x"), "'/tmp/my dir/x'");
+        assert_eq!(shell_quoted("/tmp/$HOME'x"), "'/tmp/$HOME'\\''x'");
+    }
+}

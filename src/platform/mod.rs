@@ -12,6 +12,10 @@ mod unix;
 pub use unix::main_args;
 #[cfg(unix)]
 pub(crate) use unix::*;
+#[cfg(unix)]
+mod unix_dir;
+#[cfg(unix)]
+pub(crate) use unix_dir::Dir;
 
 #[cfg(target_os = "linux")]
 mod sockets;
