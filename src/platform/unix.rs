@@ -465,9 +465,13 @@ fn protect_memory() {
 }
 
 /// Opens a file for reading, following symlinks (a config or secret file the
-/// user named).
+/// user named), never blocking on a FIFO in its place: the trust check that
+/// follows refuses anything but a regular file, and must get to run.
 pub(crate) fn open_read(path: &Path) -> io::Result<File> {
-    File::open(path)
+    OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
 }
 
 /// Replaces `to` with `from` atomically (rename(2)).
@@ -800,6 +804,32 @@ mod tests {
         assert!(dir.sub_private("taken".as_ref()).is_err());
         assert!(dir.open_append("taken".as_ref()).is_err());
         assert!(dir.open_append("../escape".as_ref()).is_err());
+    }
+
+    /// A FIFO where a trusted file belongs is refused, not waited on (the
+    /// open used to block until someone wrote to it).
+    #[test]
+    fn a_fifo_named_as_a_file_is_refused_at_once() {
+        let (_t, _open, safe) = tree();
+        let fifo = safe.join("fifo");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let r = super::super::open_trusted(&fifo, None);
+        assert!(
+            matches!(
+                r,
+                Err(super::super::OpenTrusted::Untrusted(Untrusted {
+                    why: Why::NotRegular,
+                    ..
+                }))
+            ),
+            "{r:?}"
+        );
     }
 
     #[test]
