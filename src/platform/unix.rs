@@ -136,6 +136,8 @@ pub(crate) fn trusted_read_dir(path: &Path, home: Option<&Path>) -> Result<bool,
     trusted_node(path, &dir, home, true).map(|()| true)
 }
 
+/// The one rule of [`trusted_file`] and [`trusted_read_dir`], for the open
+/// `file` that must be a directory when `dir`, else a regular file.
 fn trusted_node(path: &Path, file: &File, home: Option<&Path>, dir: bool) -> Result<(), Untrusted> {
     let bad = |why| Untrusted {
         path: path.to_path_buf(),
