@@ -6,10 +6,11 @@
 //! Callers pass only redacted values (see [`crate::redact`]); the file gets
 //! token-shaped text redacted once more, as a second line of defence.
 
+use std::ffi::{OsStr, OsString};
 use std::fmt::Display;
 use std::fs::File;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Instant;
@@ -25,9 +26,10 @@ const ROTATE_AT: u64 = 1 << 20;
 
 struct Sink {
     file: File,
-    path: PathBuf,
-    /// The home the trust check stops at, for the reopen after a rotation.
-    home: Option<PathBuf>,
+    /// The log's directory, checked when it was opened: the rotation and the
+    /// new file are made relative to it (DESIGN §5, check before touching).
+    dir: platform::Dir,
+    name: OsString,
 }
 
 /// Sets the verbosity from the `-v` count and `CYTOKEN_LOG` (a number, or
@@ -60,13 +62,9 @@ pub fn set_context(command: &str, front_end: &str) {
 /// be used is a warning, never a failure.
 pub fn set_log_file(path: &Path, home: Option<&Path>) {
     match open_log(path, home) {
-        Ok(file) => {
+        Ok(sink) => {
             if let Ok(mut s) = SINK.lock() {
-                *s = Some(Sink {
-                    file,
-                    path: path.to_path_buf(),
-                    home: home.map(Path::to_path_buf),
-                });
+                *s = Some(sink);
             }
         }
         Err(why) => warn(format_args!(
@@ -76,14 +74,26 @@ pub fn set_log_file(path: &Path, home: Option<&Path>) {
     }
 }
 
-fn open_log(path: &Path, home: Option<&Path>) -> Result<File, String> {
+/// Checks the log's directory (see `platform::trusted_parent`: the user's or
+/// root's, writable by no one else, or a sticky `/tmp` right above the log),
+/// then opens the log in it.
+fn open_log(path: &Path, home: Option<&Path>) -> Result<Sink, String> {
     // Absolute first: the directory of a bare `cytoken.log` is the current
     // one, which must pass the same check.
-    let path = &std::path::absolute(path).map_err(|e| e.to_string())?;
-    if let Some(dir) = path.parent() {
-        platform::trusted_dir(dir, home).map_err(|u| u.to_string())?;
-    }
-    let file = platform::open_private_append(path).map_err(|e| e.to_string())?;
+    let path = platform::plain_path(&std::path::absolute(path).map_err(|e| e.to_string())?);
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return Err("it names no file".into());
+    };
+    let dir = platform::open_parent(dir, home).map_err(|e| e.to_string())?;
+    let name = name.to_os_string();
+    let file = open_in(&dir, &name)?;
+    Ok(Sink { file, dir, name })
+}
+
+/// Opens (creating it) the log `name` in its checked directory: it must be
+/// a private regular file of ours with one name.
+fn open_in(dir: &platform::Dir, name: &OsStr) -> Result<File, String> {
+    let file = dir.open_append(name).map_err(|e| e.to_string())?;
     let meta = file.metadata().map_err(|e| e.to_string())?;
     let access = platform::access(&file, &meta).map_err(|e| e.to_string())?;
     if !meta.is_file() || access.owner != Owner::Me || access.others_write || access.links != 1 {
@@ -134,15 +144,16 @@ fn to_file(level: &str, msg: &dyn Display) {
         && let Some(old) = guard.take()
     {
         // Rotated by moving it aside to `<name>.1`, closed first: a file this
-        // process holds open is never replaced.
-        let Sink { file, path, home } = old;
+        // process holds open is never replaced. Both names are in the
+        // directory checked when the log was opened.
+        let Sink { file, dir, name } = old;
         drop(file);
-        let mut aside = path.clone().into_os_string();
+        let mut aside = name.clone();
         aside.push(".1");
-        let _ = std::fs::rename(&path, &aside);
+        let _ = dir.rename(&name, &aside);
         // Checked again: the new file is a new name in the directory.
-        if let Ok(file) = open_log(&path, home.as_deref()) {
-            *guard = Some(Sink { file, path, home });
+        if let Ok(file) = open_in(&dir, &name) {
+            *guard = Some(Sink { file, dir, name });
         }
     }
     let Some(sink) = guard.as_mut() else { return };

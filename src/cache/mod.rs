@@ -73,6 +73,15 @@ impl Cache {
         }
     }
 
+    /// The cache in `dir`, its trust checked up to `home` (`cache list` and
+    /// `cache clear --all`, which need no selection).
+    pub fn of_dir(dir: &Path, home: Option<PathBuf>) -> Cache {
+        Cache {
+            dir: platform::plain_path(dir),
+            home,
+        }
+    }
+
     /// The cache of a selection, its trust checked up to the user's home.
     pub fn of(sel: &Selection) -> Cache {
         Cache {
@@ -93,11 +102,14 @@ impl Cache {
         match check() {
             Ok(()) => Ok(()),
             // Asked only when the check fails: a cache hit pays no extra stat.
+            // Absent: where it would be made must be trusted too, or a link
+            // planted there before a later write would lead it elsewhere.
             Err(_)
                 if std::fs::symlink_metadata(&self.dir)
                     .is_err_and(|e| e.kind() == io::ErrorKind::NotFound) =>
             {
-                Ok(())
+                platform::creatable(&self.dir, self.home.as_deref())
+                    .map_err(|e| io::Error::other(e.to_string()))
             }
             // Absent when checked, there now: a racing process has just made
             // it (seen under wine, 1 run in 5 with 8 threads on a cold cache),
@@ -107,19 +119,15 @@ impl Cache {
     }
 
     /// Creates the directory (0700) if needed and refuses one we cannot trust.
-    /// What is there after the create (ours, or something swapped in by a
-    /// racing process) is checked before use; an existing dir of ours that
-    /// others can only read is made private through an open handle, never
-    /// through a path that could have become a link.
+    /// Nothing is created before the directory it goes in has been checked,
+    /// and then only relative to that checked directory (see
+    /// `platform::create_private_dir_checked`). What is there after the create
+    /// (ours, or something a racing process made) is checked before use; an
+    /// existing dir of ours that others can only read is made private through
+    /// an open handle, never through a path that could have become a link.
     pub fn ensure_dir(&self) -> io::Result<()> {
-        if let Err(e) = std::fs::symlink_metadata(&self.dir)
-            && e.kind() == io::ErrorKind::NotFound
-        {
-            match platform::create_private_dir(&self.dir, true) {
-                Err(e) if e.kind() != io::ErrorKind::AlreadyExists => return Err(e),
-                _ => {}
-            }
-        }
+        platform::create_private_dir_checked(&self.dir, self.home.as_deref())
+            .map_err(|e| io::Error::other(e.to_string()))?;
         platform::trusted_dir(&self.dir, self.home.as_deref())
             .map_err(|u| io::Error::other(u.to_string()))?;
         let dir = platform::open_dir_nofollow(&self.dir)?;
@@ -241,6 +249,7 @@ impl Cache {
     }
 
     /// Every entry in the cache dir, with its key name, sorted by profile.
+    /// A dir that is not to be trusted is not read (see [`Cache::own_files`]).
     pub fn list(&self) -> io::Result<Vec<(String, Found<Entry>)>> {
         let mut out = Vec::new();
         for (path, kind) in self.own_files()? {
@@ -270,7 +279,8 @@ impl Cache {
 
     /// Removes every cache file cytoken made (entries, locks, failures, hand-out
     /// records, temp files, the fingerprint key) and nothing else: the cache dir
-    /// may be one the user also keeps other files in.
+    /// may be one the user also keeps other files in. A dir that is not to be
+    /// trusted is left alone (see [`Cache::own_files`]).
     pub fn clear_all(&self) -> io::Result<usize> {
         let mut n = 0;
         for (path, kind) in self.own_files()? {
@@ -283,8 +293,13 @@ impl Cache {
     }
 
     /// The files in the cache dir that cytoken made, recognised by their exact
-    /// name patterns.
+    /// name patterns. The dir is checked first, as on every other use
+    /// ([`Cache::check_dir`]): listing or clearing through a symlinked dir, or
+    /// one others can write, would show or wipe whatever it leads to. The
+    /// error is then [`io::ErrorKind::PermissionDenied`], naming the cause.
     fn own_files(&self) -> io::Result<Vec<(PathBuf, OwnFile)>> {
+        self.check_dir()
+            .map_err(|e| io::Error::new(io::ErrorKind::PermissionDenied, e.to_string()))?;
         let dir = match std::fs::read_dir(&self.dir) {
             Ok(d) => d,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),

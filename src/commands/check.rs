@@ -47,6 +47,7 @@ pub(crate) fn run(inv: &Invocation, offline: bool, w: &mut dyn Write) -> Result<
         text: String::from("cytoken check\n"),
         worst: None,
     };
+    check_binary(inv, &mut r);
     let sel = check_config(inv, &mut r);
     if let Some(sel) = &sel {
         check_selection(sel, inv.cache_use, offline, &mut r);
@@ -58,6 +59,32 @@ pub(crate) fn run(inv: &Invocation, offline: bool, w: &mut dyn Write) -> Result<
     });
     out(w, format_args!("{}", r.text))?;
     Ok(code)
+}
+
+/// Which file a bare program name runs, as found on `PATH` (not walked: the
+/// user's own choice, DESIGN §5); a program written with a path says itself.
+fn ran_program(program: &str) -> String {
+    match crate::secret::resolve_program(program) {
+        Some(p) if p.as_os_str() == program => String::new(),
+        Some(p) => format!(" ({program} is {})", p.display()),
+        None => format!(" ({program} is not on PATH)"),
+    }
+}
+
+/// The running cytoken binary is a trusted path (DESIGN §5): git, docker
+/// and kubectl run it as the user, so whoever can replace it runs code as
+/// them.
+fn check_binary(inv: &Invocation, r: &mut Report) {
+    match std::env::current_exe() {
+        Ok(exe) => match platform::trusted_binary(&exe, inv.env().home_dir().as_deref()) {
+            Ok(()) => r.ok("cytoken binary", exe.display()),
+            Err(why) => r.fail("cytoken binary", Error::config(why)),
+        },
+        Err(e) => r.warn(
+            "cytoken binary",
+            format_args!("cannot tell where it is ({e})"),
+        ),
+    }
 }
 
 fn check_config(inv: &Invocation, r: &mut Report) -> Option<Selection> {
@@ -140,6 +167,11 @@ fn check_selection(sel: &Selection, cache_use: CacheUse, offline: bool, r: &mut 
                     "keyring entry '{name}' exists in {} (its value is not shown)",
                     crate::secret::keyring::store_name()
                 ),
+                crate::secret::SecretSource::Command(argv) => format!(
+                    "read from {}{}",
+                    sel.secret.describe(),
+                    ran_program(&argv[0])
+                ),
                 other => format!("read from {}", other.describe()),
             },
         ),
@@ -150,6 +182,10 @@ fn check_selection(sel: &Selection, cache_use: CacheUse, offline: bool, r: &mut 
             Ok(_) => r.ok("ca_file", ca.display()),
             Err(e) => r.fail("ca_file", Error::config(format!("{}: {e}", ca.display()))),
         }
+    }
+    match crate::exchange::trust_roots(sel.ca_file.as_deref()) {
+        Ok(roots) => r.ok("trust roots", roots),
+        Err(e) => r.fail("trust roots", e),
     }
     if cache_use == CacheUse::Bypass {
         r.ok("cache dir", "not used (--no-cache)");

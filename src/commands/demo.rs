@@ -3,6 +3,7 @@
 //! trying git, kubectl and docker wiring by hand.
 
 use std::io::Write;
+use std::path::PathBuf;
 use std::time::Instant;
 
 use cytoken_emulator::Emulator;
@@ -30,11 +31,7 @@ pub fn run(w: &mut dyn Write) -> Result<i32> {
     // A throwaway secret and cache, so the demo never touches the user's own.
     let secret = uuid::Uuid::new_v4().simple().to_string();
     emu.register_app(TENANT, APP, &secret);
-    // A fresh private directory that did not exist before (a name another user
-    // could predict and plant a symlink at would let them choose where we write).
-    let cache_dir =
-        std::env::temp_dir().join(format!("cytoken-demo-{}", uuid::Uuid::new_v4().simple()));
-    platform::create_private_dir(&cache_dir, false).map_err(io)?;
+    let cache_dir = private_dir(None).map_err(io)?;
     let result = steps(w, &emu, &secret, &cache_dir);
     let _ = std::fs::remove_dir_all(&cache_dir);
     result
@@ -154,6 +151,20 @@ fn steps(
     Ok(i32::from(!ok))
 }
 
+/// `s` as one shell word: as it is when it holds only characters no shell
+/// treats specially, else in single quotes. The value is literal either way,
+/// as env files and IDEs read it too.
+fn shell_quoted(s: &str) -> String {
+    let plain = s
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"/._-+:,@%".contains(&b));
+    if plain {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
 fn ms(t: Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1000.0
 }
@@ -163,6 +174,25 @@ fn indent(s: &str) -> String {
         .map(|l| format!("   {l}"))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// A fresh private directory for the demo's cache, made now and never
+/// there before (mkdtemp-style, exclusive): a name another user could
+/// predict (`/tmp/cytoken-demo-cache-$UID`) they could make first, or plant
+/// a link at, and so choose where the user's tokens go. It goes in
+/// `runtime` (`$XDG_RUNTIME_DIR`) when that is a private directory of the
+/// user's, else in the temp dir, which is checked first as any directory
+/// cytoken makes something in (DESIGN §5).
+fn private_dir(runtime: Option<PathBuf>) -> std::io::Result<PathBuf> {
+    let base = runtime
+        .filter(|d| d.is_absolute() && platform::trusted_dir(d, None).is_ok())
+        .unwrap_or_else(std::env::temp_dir);
+    let base = std::path::absolute(&base)?;
+    let dir = platform::open_parent(&base, None)
+        .map_err(|e| std::io::Error::other(format!("{}: {e}", base.display())))?;
+    let name = format!("cytoken-demo-{}", uuid::Uuid::new_v4().simple());
+    dir.new_private(name.as_ref())?;
+    Ok(base.join(name))
 }
 
 /// `cytoken demo --serve`: keeps the strict endpoint up on `listen` and prints
@@ -177,6 +207,13 @@ pub(crate) fn serve(listen: &str, w: &mut dyn Write) -> Result<i32> {
     emu.register_app(TENANT, APP, &secret);
     // The API stand-in answers too: `cytoken api --paginate devices/v2`.
     emu.set_devices(DEMO_DEVICES);
+    let runtime = std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from);
+    let cache_dir = private_dir(runtime).map_err(|e| {
+        Error::other(format!(
+            "demo --serve: cannot make a private cache dir: {e}"
+        ))
+        .with_source(e)
+    })?;
     out(
         w,
         format_args!(
@@ -188,12 +225,30 @@ pub(crate) fn serve(listen: &str, w: &mut dyn Write) -> Result<i32> {
              export CYTOKEN_TENANT_ID={TENANT}\n\
              export CYTOKEN_APP_ID={APP}\n\
              export CYTOKEN_APP_SECRET={secret}\n\
-             export CYTOKEN_CACHE_DIR=\"${{TMPDIR:-/tmp}}/cytoken-demo-cache-$(id -u)\"\n",
+             export CYTOKEN_CACHE_DIR={}\n",
             emu.addr(),
-            emu.url()
+            emu.url(),
+            shell_quoted(&cache_dir.to_string_lossy())
         ),
     )?;
     emu.wait()
         .map_err(|e| Error::other(format!("demo endpoint: {e}")).with_source(e))?;
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_quoted;
+
+    /// The printed value is one literal word for a shell and for an env
+    /// file: plain when it can be, single-quoted otherwise.
+    #[test]
+    fn the_cache_dir_is_printed_as_one_literal_word() {
+        assert_eq!(
+            shell_quoted("/tmp/cytoken-demo-ab12"),
+            "/tmp/cytoken-demo-ab12"
+        );
+        assert_eq!(shell_quoted("/tmp/my dir/x"), "'/tmp/my dir/x'");
+        assert_eq!(shell_quoted("/tmp/$HOME'x"), "'/tmp/$HOME'\\''x'");
+    }
 }

@@ -34,24 +34,19 @@ pub(crate) fn run(dir: Option<&Path>, w: &mut dyn Write) -> Result<i32> {
     // directory others can write is a place they can swap them. A root-owned
     // one no one else can write is root's business (/usr/local/bin).
     let home = crate::env::Env::process().home_dir();
-    let refuse = |why: String| {
+    platform::trusted_parent(&dir, home.as_deref()).map_err(|u| {
         Error::config(format!(
-            "cannot install the helpers in {}: {why}: anyone who can change it could swap the \
+            "cannot install the helpers in {}: {u}: anyone who can change it could swap the \
              program git and docker run as you; pick a directory only you (or root) can write",
             dir.display()
         ))
-    };
-    match platform::trusted_dir(&dir, home.as_deref()) {
-        Ok(()) => {}
-        Err(u) if u.path == dir && u.why == platform::Why::Owner(0) => {
-            match platform::access_path(&dir) {
-                Ok(a) if !a.others_write => {}
-                Ok(a) => return Err(refuse(format!("it is writable by others ({a})"))),
-                Err(e) => return Err(refuse(e.to_string())),
-            }
-        }
-        Err(u) => return Err(refuse(u.to_string())),
-    }
+    })?;
+    // …and so is the binary they lead to, wherever it is.
+    platform::trusted_binary(&exe, home.as_deref()).map_err(|why| {
+        Error::config(format!(
+            "cannot install the helpers: {why}: git and docker would run it as you"
+        ))
+    })?;
     let mut report = String::new();
     for name in HELPERS {
         let link = dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));

@@ -1,7 +1,8 @@
 //! The per-exchange HTTP client: proxy from the environment, system trust roots
-//! plus `ca_file`, no redirects, bounded connects.
+//! (or `SSL_CERT_FILE`/`SSL_CERT_DIR`, held to the `ca_file` rule) plus
+//! `ca_file`, no redirects, bounded connects.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use ureq::Agent;
 use ureq::http::Uri;
@@ -10,6 +11,7 @@ use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig, TlsProvider};
 use super::Endpoint;
 use crate::endpoint::is_loopback_host;
 use crate::error::{Error, Result};
+use crate::platform;
 use crate::redact::{SNIPPET_CHARS, sanitize};
 
 /// Builds the per-exchange HTTP client; also returns a note to add to TLS errors (see
@@ -97,9 +99,96 @@ fn proxy_from_env() -> Result<Option<ureq::Proxy>> {
     Ok(ureq::Proxy::try_from_env())
 }
 
+/// The variables rustls-native-certs reads in place of the system store.
+const CERT_FILE: &str = "SSL_CERT_FILE";
+const CERT_DIR: &str = "SSL_CERT_DIR";
+
+/// Checks the trust roots an https exchange would load and says which they
+/// are (for `check`): the system store, or what `SSL_CERT_FILE` and
+/// `SSL_CERT_DIR` name in its place, plus `ca_file`. Those variables are held
+/// to the `ca_file` rule (DESIGN §5, trusted paths): whoever can change a
+/// root can read the signed auth tokens sent over it. So the file, and each
+/// directory with every file in it that would be read, must be a trusted
+/// path, or it is a configuration error. (`ca_file` itself is checked when
+/// the selection is made.)
+pub(crate) fn trust_roots(ca_file: Option<&Path>) -> Result<String> {
+    let home = crate::env::Env::process().home_dir();
+    let home = home.as_deref();
+    let mut used = Vec::new();
+    if let Some(file) = std::env::var_os(CERT_FILE) {
+        let path = PathBuf::from(file);
+        if !path.as_os_str().is_empty() {
+            check_root_file(CERT_FILE, &path, home)?;
+        }
+        used.push(format!("{CERT_FILE} {}", path.display()));
+    }
+    if let Some(dirs) = std::env::var_os(CERT_DIR) {
+        let dirs: Vec<PathBuf> = std::env::split_paths(&dirs)
+            .filter(|d| !d.as_os_str().is_empty())
+            .collect();
+        for dir in &dirs {
+            check_root_dir(dir, home)?;
+        }
+        if !dirs.is_empty() {
+            let shown: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+            used.push(format!("{CERT_DIR} {}", shown.join(", ")));
+        }
+    }
+    if used.is_empty() {
+        used.push("the system store".to_string());
+    }
+    if let Some(ca) = ca_file {
+        used.push(format!("ca_file {}", ca.display()));
+    }
+    Ok(used.join(" + "))
+}
+
+/// One root file named by `var`: trusted, or a config error. One that
+/// cannot be opened is left to the loader, which reads nothing from it.
+fn check_root_file(var: &str, path: &Path, home: Option<&Path>) -> Result<()> {
+    match platform::open_trusted(path, home) {
+        Err(platform::OpenTrusted::Untrusted(u)) => Err(Error::config(format!(
+            "{var} names {} as trust roots, but it cannot be trusted: {u}; {} (whoever can \
+             change it can read the auth tokens cytoken sends), or unset {var}",
+            path.display(),
+            u.fix()
+        ))),
+        Ok(_) | Err(platform::OpenTrusted::Io(_)) => Ok(()),
+    }
+}
+
+/// A directory in `SSL_CERT_DIR`: it, and every regular file in it (through
+/// links, as the loader reads them), trusted.
+fn check_root_dir(dir: &Path, home: Option<&Path>) -> Result<()> {
+    match platform::trusted_read_dir(dir, home) {
+        Ok(false) => return Ok(()),
+        Ok(true) => {}
+        Err(u) => {
+            return Err(Error::config(format!(
+                "{CERT_DIR} names {} for trust roots, but it cannot be trusted: {u}; {} \
+                 (whoever can change it can read the auth tokens cytoken sends), or unset \
+                 {CERT_DIR}",
+                dir.display(),
+                u.fix()
+            )));
+        }
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
+            check_root_file(CERT_DIR, &path, home)?;
+        }
+    }
+    Ok(())
+}
+
 /// The trust roots for an https endpoint: the system's plus `ca_file`, and a note to
 /// add to TLS errors when the system's could not be loaded.
 fn root_certs(ca_file: Option<&Path>) -> Result<(RootCerts, Option<String>)> {
+    trust_roots(ca_file)?;
     // A bad ca_file is a config error whatever the system store holds: the user asked
     // for it, so failing to use it must not go unnoticed.
     let mut certs = match ca_file {

@@ -7,6 +7,7 @@
 //! the hot path (a cached token) pays for none of it.
 
 mod agent;
+pub(crate) use agent::trust_roots;
 mod loopback;
 mod response;
 

@@ -12,6 +12,10 @@ mod unix;
 pub use unix::main_args;
 #[cfg(unix)]
 pub(crate) use unix::*;
+#[cfg(unix)]
+mod unix_dir;
+#[cfg(unix)]
+pub(crate) use unix_dir::Dir;
 
 #[cfg(target_os = "linux")]
 mod sockets;
@@ -163,11 +167,112 @@ pub(crate) fn open_trusted(
     Ok(file)
 }
 
+/// Opens the directory `path` for cytoken to make or change entries in,
+/// after checking it (see `trusted_parent`): everything done in it is then
+/// relative to the checked handle.
+pub(crate) fn open_parent(
+    path: &std::path::Path,
+    home: Option<&std::path::Path>,
+) -> Result<Dir, OpenTrusted> {
+    trusted_parent(path, home).map_err(OpenTrusted::Untrusted)?;
+    Dir::open(path).map_err(OpenTrusted::Io)
+}
+
+/// Creates the directory `path` (0700, its missing parents too) when it does
+/// not exist: the nearest directory that does is checked first (see
+/// `trusted_parent`), and each missing one is made relative to the one
+/// checked or made before it, never through a path. So a link planted
+/// anywhere above (another user's, in a shared directory) is refused before
+/// anything is created where it leads. What is at `path` afterwards is the
+/// caller's to check (it may have existed).
+pub(crate) fn create_private_dir_checked(
+    path: &std::path::Path,
+    home: Option<&std::path::Path>,
+) -> Result<(), OpenTrusted> {
+    let (base, missing) = nearest_existing(path)?;
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let mut dir = open_parent(&base, home)?;
+    for name in missing.iter().rev() {
+        dir = dir.sub_private(name).map_err(OpenTrusted::Io)?;
+    }
+    Ok(())
+}
+
+/// Whether the directory `path`, which does not exist, could be made as
+/// [`create_private_dir_checked`] would: the nearest directory that exists
+/// passes `trusted_parent`. (Whatever appears at `path` later is checked
+/// then.)
+pub(crate) fn creatable(
+    path: &std::path::Path,
+    home: Option<&std::path::Path>,
+) -> Result<(), OpenTrusted> {
+    let (base, _) = nearest_existing(path)?;
+    trusted_parent(&base, home).map_err(OpenTrusted::Untrusted)
+}
+
+/// The nearest of `path` and its parents that exists (as a name: a link
+/// counts), and the names below it that do not, innermost first.
+fn nearest_existing(
+    path: &std::path::Path,
+) -> Result<(PathBuf, Vec<std::ffi::OsString>), OpenTrusted> {
+    let path = plain_path(path);
+    let path = std::path::absolute(&path).unwrap_or(path);
+    let mut missing = Vec::new();
+    let mut base = path.as_path();
+    loop {
+        match std::fs::symlink_metadata(base) {
+            Ok(_) => return Ok((base.to_path_buf(), missing)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let not_made = || {
+                    OpenTrusted::Io(std::io::Error::new(
+                        std::io::ErrorKind::InvalidInput,
+                        format!("cannot create {}", path.display()),
+                    ))
+                };
+                missing.push(base.file_name().ok_or_else(not_made)?.to_os_string());
+                base = base.parent().ok_or_else(not_made)?;
+            }
+            Err(e) => return Err(OpenTrusted::Io(e)),
+        }
+    }
+}
+
+/// Whether the cytoken binary at `exe` is a trusted path (DESIGN §5), as a
+/// config file must be: whoever can replace it, or rename a directory above
+/// it, runs code as everyone who runs it. The reason and the fix otherwise.
+pub(crate) fn trusted_binary(
+    exe: &std::path::Path,
+    home: Option<&std::path::Path>,
+) -> std::result::Result<(), String> {
+    open_trusted(exe, home).map(drop).map_err(|e| match e {
+        OpenTrusted::Untrusted(u) => format!(
+            "the cytoken binary {} cannot be trusted: {u}; {} (or install cytoken where only \
+             you or root can write)",
+            exe.display(),
+            u.fix()
+        ),
+        OpenTrusted::Io(e) => {
+            format!("the cytoken binary {} cannot be read: {e}", exe.display())
+        }
+    })
+}
+
 /// Why [`open_trusted`] failed.
 #[derive(Debug)]
 pub(crate) enum OpenTrusted {
     Io(std::io::Error),
     Untrusted(Untrusted),
+}
+
+impl fmt::Display for OpenTrusted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OpenTrusted::Io(e) => e.fmt(f),
+            OpenTrusted::Untrusted(u) => u.fmt(f),
+        }
+    }
 }
 
 impl Untrusted {
@@ -176,6 +281,7 @@ impl Untrusted {
         let p = self.path.display();
         match self.why {
             Why::Writable(_) => unwritable_fix(&self.path),
+            Why::Owner(0) => format!("use a directory of your own, not {p}"),
             Why::Owner(_) | Why::RootUnderUser => {
                 format!("keep the file in directories only you (or root) own, not {p}")
             }
@@ -196,6 +302,10 @@ impl fmt::Display for Untrusted {
                 f,
                 "{p} is a kernel file (procfs or sysfs), not a file of yours"
             ),
+            // Only a directory cytoken keeps its own files in must be the
+            // user's (see `trusted_dir`); anywhere else root is trusted.
+            #[cfg(not(windows))]
+            Why::Owner(0) => write!(f, "{p} is owned by root, not by you"),
             #[cfg(not(windows))]
             Why::Owner(uid) => write!(f, "{p} is owned by uid {uid}, not by you or root"),
             #[cfg(windows)]

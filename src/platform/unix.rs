@@ -9,7 +9,7 @@ use std::cell::Cell;
 use std::ffi::OsString;
 use std::fs::{File, Metadata, OpenOptions};
 use std::io;
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command};
@@ -180,12 +180,44 @@ fn on_kernel_fs(_file: &File) -> bool {
 /// owns. A root-owned file is trusted only under root-owned directories
 /// (otherwise whoever owns the directory can swap it).
 pub(crate) fn trusted_file(path: &Path, file: &File, home: Option<&Path>) -> Result<(), Untrusted> {
+    trusted_node(path, file, home, false)
+}
+
+/// Whether the directory at `path` (followed if a link, as a file named by
+/// the user is) can be trusted to read files from, as [`trusted_file`]
+/// trusts a file: owned by the user or root, writable by no one else, under
+/// trusted directories (`SSL_CERT_DIR`). Absent is `Ok(false)`: nothing is
+/// read from it.
+pub(crate) fn trusted_read_dir(path: &Path, home: Option<&Path>) -> Result<bool, Untrusted> {
+    let dir = match OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_DIRECTORY | libc::O_NONBLOCK)
+        .open(path)
+    {
+        Ok(d) => d,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(_) => {
+            return Err(Untrusted {
+                path: path.to_path_buf(),
+                why: Why::NotDir,
+            });
+        }
+    };
+    trusted_node(path, &dir, home, true).map(|()| true)
+}
+
+/// The one rule of [`trusted_file`] and [`trusted_read_dir`], for the open
+/// `file` that must be a directory when `dir`, else a regular file.
+fn trusted_node(path: &Path, file: &File, home: Option<&Path>, dir: bool) -> Result<(), Untrusted> {
     let bad = |why| Untrusted {
         path: path.to_path_buf(),
         why,
     };
     let meta = file.metadata().map_err(|_| bad(Why::NotRegular))?;
-    if !meta.is_file() {
+    if dir && !meta.is_dir() {
+        return Err(bad(Why::NotDir));
+    }
+    if !dir && !meta.is_file() {
         return Err(bad(Why::NotRegular));
     }
     if on_kernel_fs(file) {
@@ -367,9 +399,10 @@ fn check_dirs_above(
                 why: Why::RootUnderUser,
             });
         }
-        // Anyone may create entries in /tmp, but only their own: it is safe
-        // directly above something of ours, and nowhere else.
-        let sticky_ok = a.by_admin && a.sticky && child == Owner::Me;
+        // Anyone may create entries in /tmp, but only their own, and only
+        // an entry's owner (or root) may rename or remove it: it is safe
+        // directly above something of ours or root's, and nowhere else.
+        let sticky_ok = a.by_admin && a.sticky && matches!(child, Owner::Me | Owner::Admin);
         if a.others_write && !sticky_ok {
             return Err(bad(Why::Writable(a.mode)));
         }
@@ -379,6 +412,31 @@ fn check_dirs_above(
         }
     }
     Ok(linked)
+}
+
+/// Whether the directory `dir` may hold what cytoken makes in it (the log
+/// file, a helper link, a new cache dir): it and every directory above it, as
+/// written and as resolved, owned by the user or root and writable by no one
+/// else, except a root-owned sticky directory (`/tmp`), which is safe directly
+/// above an entry of the user's. Unlike [`trusted_dir`], root may own it
+/// (`/var/log/cytoken`, `/usr/local/bin`): the entry made in it is the user's.
+pub(crate) fn trusted_parent(dir: &Path, home: Option<&Path>) -> Result<(), Untrusted> {
+    let dir = super::plain_path(dir);
+    let written = std::path::absolute(&dir).unwrap_or(dir);
+    // Stands for the entry cytoken will make there: the user's.
+    let entry = |d: &Path| d.join("entry");
+    let links = Cell::new(0);
+    let linked = check_dirs_above(&entry(&written), Owner::Me, home, &links)?;
+    let dots = written
+        .components()
+        .any(|c| c == std::path::Component::ParentDir);
+    if (linked || dots)
+        && let Ok(real) = std::fs::canonicalize(&written)
+        && real != written
+    {
+        check_dirs_above(&entry(&real), Owner::Me, home, &links)?;
+    }
+    Ok(())
 }
 
 /// Opens a directory without following a symlink, to change its mode through
@@ -467,9 +525,13 @@ fn protect_memory() {
 }
 
 /// Opens a file for reading, following symlinks (a config or secret file the
-/// user named).
+/// user named), never blocking on a FIFO in its place: the trust check that
+/// follows refuses anything but a regular file, and must get to run.
 pub(crate) fn open_read(path: &Path) -> io::Result<File> {
-    File::open(path)
+    OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
 }
 
 /// Replaces `to` with `from` atomically (rename(2)).
@@ -525,14 +587,6 @@ pub(crate) fn open_private_lock(path: &Path) -> io::Result<File> {
         .mode(0o600)
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(path)
-}
-
-/// Creates a private directory (0700), with its parents when `recursive`.
-pub(crate) fn create_private_dir(path: &Path, recursive: bool) -> io::Result<()> {
-    std::fs::DirBuilder::new()
-        .recursive(recursive)
-        .mode(0o700)
-        .create(path)
 }
 
 /// Takes group and other access away from an open directory of ours.
@@ -766,6 +820,73 @@ mod tests {
                     why: Why::Symlink,
                     ..
                 })
+            ),
+            "{r:?}"
+        );
+    }
+
+    /// A directory cytoken makes something in must be writable by no one
+    /// else (the sticky and root cases need a second user: see
+    /// tests/integration/attacks_paths.rs).
+    #[test]
+    fn a_parent_dir_others_can_write_is_refused() {
+        let (_t, open, safe) = tree();
+        assert!(trusted_parent(&safe, None).is_ok());
+        assert!(writable_at(&trusted_parent(&open, None), &open));
+        assert!(writable_at(
+            &trusted_parent(&open.join("real"), None),
+            &open
+        ));
+    }
+
+    /// Nothing is made through a link above the new directory: the link is
+    /// refused before the first mkdir, and what is made is private.
+    #[test]
+    fn a_new_dir_is_made_only_below_checked_dirs() {
+        let (_t, open, safe) = tree();
+        let target = open.join("real");
+        symlink(&target, &safe.join("link"));
+        let below = safe.join("link").join("a").join("cache");
+        let r = super::super::create_private_dir_checked(&below, None);
+        assert!(
+            matches!(r, Err(super::super::OpenTrusted::Untrusted(_))),
+            "{r:?}"
+        );
+        assert!(!target.join("a").exists());
+        let fresh = safe.join("x").join("y");
+        super::super::create_private_dir_checked(&fresh, None).unwrap();
+        assert_eq!(super::testing::mode(&safe.join("x")), 0o700);
+        assert_eq!(super::testing::mode(&fresh), 0o700);
+        // Exclusive creation refuses what is there, a link included.
+        let dir = super::super::Dir::open(&safe).unwrap();
+        symlink(&target, &safe.join("taken"));
+        assert!(dir.new_private("taken".as_ref()).is_err());
+        assert!(dir.sub_private("taken".as_ref()).is_err());
+        assert!(dir.open_append("taken".as_ref()).is_err());
+        assert!(dir.open_append("../escape".as_ref()).is_err());
+    }
+
+    /// A FIFO where a trusted file belongs is refused, not waited on (the
+    /// open used to block until someone wrote to it).
+    #[test]
+    fn a_fifo_named_as_a_file_is_refused_at_once() {
+        let (_t, _open, safe) = tree();
+        let fifo = safe.join("fifo");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let r = super::super::open_trusted(&fifo, None);
+        assert!(
+            matches!(
+                r,
+                Err(super::super::OpenTrusted::Untrusted(Untrusted {
+                    why: Why::NotRegular,
+                    ..
+                }))
             ),
             "{r:?}"
         );

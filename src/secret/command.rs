@@ -2,6 +2,7 @@
 //! whole process tree, its first stdout line the secret.
 
 use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -9,8 +10,57 @@ use super::Secret;
 use crate::error::{Error, Result};
 use crate::platform;
 
-pub(super) fn run_secret_command(argv: &[String], budget: Duration) -> Result<String> {
+/// Whether `program` (an `app_secret_command`'s first word) is written with
+/// a path (`/opt/team/get-secret`, `bin/get-secret`, resolved against the
+/// config file's directory) rather than as a bare name looked up in `PATH`.
+fn has_path(program: &str) -> bool {
+    Path::new(program).components().count() > 1
+}
+
+/// Refuses a program named by path that is not a trusted path (DESIGN §5):
+/// whoever can replace it, or rename a directory above it, runs code as the
+/// user on the next refresh. A bare name looked up in `PATH` is the user's
+/// own choice and is not walked ([`resolve_program`] says which file it is).
+pub(crate) fn check_program(program: &str, home: Option<&Path>) -> Result<()> {
+    if !has_path(program) {
+        return Ok(());
+    }
+    match platform::open_trusted(Path::new(program), home) {
+        Ok(_) => Ok(()),
+        Err(platform::OpenTrusted::Untrusted(u)) => Err(Error::config(format!(
+            "app_secret_command program {program} cannot be trusted: {u}; {} (anyone who can \
+             change it would run code as you)",
+            u.fix()
+        ))),
+        // Missing: the spawn says so, as for a bare name not on PATH.
+        Err(platform::OpenTrusted::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(platform::OpenTrusted::Io(e)) => Err(Error::config(format!(
+            "app_secret_command program {program} cannot be checked: {e}: fix the path"
+        ))
+        .with_source(e)),
+    }
+}
+
+/// The file an `app_secret_command` runs: its path, or for a bare name the
+/// first match on `PATH` (with the platform's executable suffix), as the
+/// spawn will find it. `None` when nothing matches.
+pub(crate) fn resolve_program(program: &str) -> Option<PathBuf> {
+    if has_path(program) {
+        return Some(PathBuf::from(program));
+    }
+    let suffixes = ["", std::env::consts::EXE_SUFFIX];
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .flat_map(|dir| suffixes.map(|sfx| dir.join(format!("{program}{sfx}"))))
+        .find(|p| p.is_file())
+}
+
+pub(super) fn run_secret_command(
+    argv: &[String],
+    budget: Duration,
+    home: Option<&Path>,
+) -> Result<String> {
     use std::io::BufRead;
+    check_program(&argv[0], home)?;
     let cmd = argv.join(" ");
     let fail = |why: String| {
         Error::config(format!(

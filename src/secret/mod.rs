@@ -3,6 +3,7 @@
 //! command, or an inline value in a private config file.
 
 mod command;
+pub(crate) use command::resolve_program;
 pub(crate) mod keyring;
 
 use std::fmt;
@@ -97,7 +98,9 @@ impl SecretSource {
                 ))
             })?,
             SecretSource::File(path) => read_secret_file(path, env)?,
-            SecretSource::Command(argv) => command::run_secret_command(argv, budget)?,
+            SecretSource::Command(argv) => {
+                command::run_secret_command(argv, budget, env.home_dir().as_deref())?
+            }
             SecretSource::Inline(s) => s.expose().to_string(),
             SecretSource::Keyring(name) => keyring::get(name)?.expose().to_string(),
         };

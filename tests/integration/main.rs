@@ -18,9 +18,12 @@ mod api;
 // /proc and prctl: Linux only (macOS is type-checked in CI).
 #[cfg(target_os = "linux")]
 mod attacks;
-// The loopback and session-bus findings of issue 18, as a second user.
+// Loopback ports and the session bus, as a second user.
 #[cfg(target_os = "linux")]
 mod attacks_loopback;
+// Trusted paths for what cytoken runs, links to or creates, as a second user.
+#[cfg(target_os = "linux")]
+mod attacks_paths;
 mod bad_input;
 mod core;
 mod demo_serve;

@@ -369,6 +369,120 @@ pub(crate) fn trusted_dir(path: &Path, home: Option<&Path>) -> Result<(), Untrus
     ancestors_trusted(path, home)
 }
 
+/// Whether the directory `dir` may hold what cytoken makes in it (the log
+/// file, a helper link, a new cache dir): owned by the user or an
+/// administrator, letting no other account write it, under trusted
+/// directories (see [`trusted_file`]).
+pub(crate) fn trusted_parent(dir: &Path, home: Option<&Path>) -> Result<(), Untrusted> {
+    let dir: &Path = &super::super::plain_path(dir);
+    let bad = |why| Untrusted {
+        path: dir.to_path_buf(),
+        why,
+    };
+    let handle = open(
+        dir,
+        READ_CONTROL | FILE_READ_ATTRIBUTES | SYNCHRONIZE,
+        OPEN_EXISTING,
+        FILE_FLAG_BACKUP_SEMANTICS,
+        None,
+    )
+    .map_err(|_| bad(Why::NotDir))?;
+    let meta = handle.metadata().map_err(|_| bad(Why::NotDir))?;
+    if !meta.is_dir() {
+        return Err(bad(Why::NotDir));
+    }
+    let a = access(&handle, &meta).map_err(|_| bad(Why::Unverifiable))?;
+    if let Owner::Other(rid) = a.owner {
+        return Err(bad(Why::Owner(rid)));
+    }
+    if a.others_write {
+        return Err(bad(Why::Writable(a.mode)));
+    }
+    ancestors_trusted(dir, home)
+}
+
+/// Whether the directory at `path` can be trusted to read files from
+/// (`SSL_CERT_DIR`): as [`trusted_parent`]. Absent is `Ok(false)`.
+pub(crate) fn trusted_read_dir(path: &Path, home: Option<&Path>) -> Result<bool, Untrusted> {
+    if !path.exists() {
+        return Ok(false);
+    }
+    trusted_parent(path, home).map(|()| true)
+}
+
+/// A directory that passed its trust check. Windows has no `openat`: entries
+/// are named by path under it, each opened without following a reparse point
+/// at its name, as elsewhere on Windows.
+#[derive(Debug)]
+pub(crate) struct Dir(PathBuf);
+
+impl Dir {
+    /// The directory at `path`, which the caller has just checked.
+    pub(crate) fn open(path: &Path) -> io::Result<Dir> {
+        if !std::fs::metadata(path)?.is_dir() {
+            return Err(io::Error::from_raw_os_error(ERROR_DIRECTORY.cast_signed()));
+        }
+        Ok(Dir(path.to_path_buf()))
+    }
+
+    /// `name` as one path component: never `.`, `..` or a separator.
+    fn child(&self, name: &OsStr) -> io::Result<PathBuf> {
+        let one = Path::new(name).components().count() == 1
+            && matches!(
+                Path::new(name).components().next(),
+                Some(std::path::Component::Normal(_))
+            );
+        if !one {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "not a single file name",
+            ));
+        }
+        Ok(self.0.join(name))
+    }
+
+    /// Opens (creating it private if needed) the file `name` in this
+    /// directory to append to, never through a reparse point.
+    pub(crate) fn open_append(&self, name: &OsStr) -> io::Result<File> {
+        open_private_append(&self.child(name)?)
+    }
+
+    /// Renames `from` to `to` within this directory (replacing `to`).
+    pub(crate) fn rename(&self, from: &OsStr, to: &OsStr) -> io::Result<()> {
+        std::fs::rename(self.child(from)?, self.child(to)?)
+    }
+
+    /// Makes the directory `name` (private) in this one, or takes the one a
+    /// racing process made first; it must then be a directory of the user's,
+    /// never a reparse point, that no other account can write.
+    pub(crate) fn sub_private(&self, name: &OsStr) -> io::Result<Dir> {
+        self.make_private(name, true)
+    }
+
+    /// Makes the directory `name` (private) in this one, which must not
+    /// exist (as `mkdtemp` does).
+    pub(crate) fn new_private(&self, name: &OsStr) -> io::Result<Dir> {
+        self.make_private(name, false)
+    }
+
+    fn make_private(&self, name: &OsStr, existing: bool) -> io::Result<Dir> {
+        let path = self.child(name)?;
+        match create_private_dir(&path, false) {
+            Err(e) if !existing || e.kind() != io::ErrorKind::AlreadyExists => return Err(e),
+            _ => {}
+        }
+        let handle = open_dir_nofollow(&path)?;
+        let a = access(&handle, &handle.metadata()?)?;
+        if a.owner != Owner::Me || a.others_write {
+            return Err(io::Error::other(format!(
+                "{} appeared meanwhile and is not a private directory of yours",
+                name.to_string_lossy()
+            )));
+        }
+        Ok(Dir(path))
+    }
+}
+
 /// The directories above `path`, both as written and as resolved.
 fn ancestors_trusted(path: &Path, home: Option<&Path>) -> Result<(), Untrusted> {
     let written = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());

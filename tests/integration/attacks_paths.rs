@@ -1,0 +1,660 @@
+//! The trust issue's path findings (issue 18), attacked as a second local
+//! user (`users.rs`): what cytoken runs, links to or trusts is a trusted path
+//! (the binary `install-helpers` links to, `SSL_CERT_FILE`/`SSL_CERT_DIR`, a
+//! secret command named by path), and nothing is created, listed or removed
+//! through a path before it is checked (the cache dir, `cache list|clear`,
+//! the log file, the demo's cache dir). DESIGN §5.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::support::*;
+use crate::users::*;
+
+/// A complete environment-only selection for `url`.
+fn selection<'a>(c: &'a mut Command, url: &str) -> &'a mut Command {
+    c.env("CYTOKEN_TENANT_ID", TENANT)
+        .env("CYTOKEN_APP_ID", APP)
+        .env("CYTOKEN_APP_SECRET", SECRET)
+        .env("CYTOKEN_AUTH_URL", url)
+}
+
+/// The files in `dir` (none if it cannot be read).
+fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| d.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// Token entries (`<32 hex>.json`) in `dir`.
+fn entries_in(dir: &Path) -> Vec<PathBuf> {
+    files_in(dir)
+        .into_iter()
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_suffix(".json"))
+                .is_some_and(|k| k.len() == 32 && k.bytes().all(|b| b.is_ascii_hexdigit()))
+        })
+        .collect()
+}
+
+/// The `check` line about `what` (`ok`, `warn` or `FAIL` first).
+fn check_line(o: &Output, what: &str) -> String {
+    stdout(o)
+        .lines()
+        .find(|l| l.contains(what))
+        .unwrap_or_else(|| panic!("no `{what}` line in check: {}", stdout(o)))
+        .trim_start()
+        .to_string()
+}
+
+/// Removes a path planted directly in /tmp when the test ends.
+struct Planted(PathBuf);
+
+impl Drop for Planted {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Finding 3: cytoken copied into a team directory the attacker's group can
+/// write. The helpers installed from it would lead git and docker to
+/// whatever the attacker puts there, so `install-helpers` refuses, and
+/// `check` says so; the same binary in a directory only root can write is
+/// fine.
+#[test]
+fn finding3_install_helpers_refuses_a_binary_others_can_replace() {
+    let scene = Scene::new("f3p-bin");
+    let (v, devs) = (&scene.users.victim, scene.users.devs);
+    let team = scene.top_dir("team", v.uid, devs, 0o2775);
+    let team_bin = team.join("cytoken");
+    std::fs::copy(&scene.bin, &team_bin).unwrap();
+    set_owner(&team_bin, v.uid, v.gid, 0o755);
+    let bin = scene.victim_home.join("bin");
+    scene.victim_mkdir(&bin, 0o700);
+
+    let mut c = scene.victim_runs(&team_bin);
+    c.arg("install-helpers").arg(&bin);
+    let o = run(c);
+    assert_status(&o, 2);
+    let e = stderr(&o);
+    assert!(
+        e.contains(&team_bin.display().to_string()) && e.contains("writable"),
+        "{e}"
+    );
+    assert!(files_in(&bin).is_empty(), "{:?}", files_in(&bin));
+
+    // `check` reports the running binary.
+    let mut c = scene.victim_runs(&team_bin);
+    selection(&mut c, "http://127.0.0.1:9/auth/v2/token").args(["check", "--offline"]);
+    let o = run(c);
+    assert_status(&o, 2);
+    let line = check_line(&o, "cytoken binary");
+    assert!(
+        line.starts_with("FAIL") && line.contains("writable"),
+        "{line}"
+    );
+
+    // The attack is real: the attacker can put another program in its place.
+    let mut mv = scene.attacker_runs(Path::new("cp"));
+    mv.arg("/bin/true").arg(team.join("evil"));
+    let o = run(mv);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    // The scene's root-owned copy, under root's directories: fine.
+    let mut c = scene.victim();
+    c.arg("install-helpers").arg(&bin);
+    let o = run(c);
+    assert_status(&o, 0);
+    let link = bin.join("git-credential-cytoken");
+    assert_eq!(std::fs::read_link(&link).unwrap(), scene.bin);
+    let mut c = scene.victim();
+    selection(&mut c, "http://127.0.0.1:9/auth/v2/token").args(["check", "--offline"]);
+    let line = check_line(&run(c), "cytoken binary");
+    assert!(line.starts_with("ok"), "{line}");
+}
+
+/// A TLS endpoint on loopback with a certificate from `ca`'s issuer: counts
+/// the requests that reach it (each would carry a signed auth token) and
+/// answers 401.
+struct TlsTrap {
+    port: u16,
+    requests: Arc<AtomicUsize>,
+}
+
+impl TlsTrap {
+    /// The trap and its CA's PEM (what the attacker puts in the bundle).
+    fn start() -> (TlsTrap, String) {
+        use rcgen::{
+            BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair,
+            KeyUsagePurpose,
+        };
+        use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+        let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca.key_usages = vec![
+            KeyUsagePurpose::KeyCertSign,
+            KeyUsagePurpose::DigitalSignature,
+        ];
+        ca.distinguished_name
+            .push(DnType::CommonName, "attacker CA");
+        let ca = CertifiedIssuer::self_signed(ca, KeyPair::generate().unwrap()).unwrap();
+        let key = KeyPair::generate().unwrap();
+        let mut params = CertificateParams::new(vec!["127.0.0.1".to_string()]).unwrap();
+        params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+        let cert = params.signed_by(&key, &ca).unwrap();
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = Arc::new(
+            rustls::ServerConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .unwrap()
+                .with_no_client_auth()
+                .with_single_cert(
+                    vec![cert.der().clone(), CertificateDer::from(ca.der().to_vec())],
+                    PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+                )
+                .unwrap(),
+        );
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let requests = Arc::new(AtomicUsize::new(0));
+        let seen = Arc::clone(&requests);
+        std::thread::spawn(move || {
+            for tcp in listener.incoming().flatten() {
+                let (config, seen) = (Arc::clone(&config), Arc::clone(&seen));
+                std::thread::spawn(move || {
+                    let _ = tcp.set_read_timeout(Some(std::time::Duration::from_secs(10)));
+                    let Ok(conn) = rustls::ServerConnection::new(config) else {
+                        return;
+                    };
+                    let mut tls = rustls::StreamOwned::new(conn, tcp);
+                    let mut head = Vec::new();
+                    let mut byte = [0u8; 1];
+                    while !head.ends_with(b"\r\n\r\n") {
+                        match tls.read(&mut byte) {
+                            Ok(1) => head.push(byte[0]),
+                            _ => return,
+                        }
+                    }
+                    seen.fetch_add(1, Ordering::SeqCst);
+                    let _ = tls.write_all(
+                        b"HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                    );
+                    let _ = tls.flush();
+                });
+            }
+        });
+        (TlsTrap { port, requests }, ca.pem())
+    }
+
+    fn url(&self) -> String {
+        format!("https://127.0.0.1:{}/auth/v2/token", self.port)
+    }
+
+    fn requests(&self) -> usize {
+        self.requests.load(Ordering::SeqCst)
+    }
+}
+
+/// Finding 4: `SSL_CERT_FILE` or `SSL_CERT_DIR` naming roots the attacker
+/// can change: the attacker puts their CA there and runs a TLS endpoint, and
+/// the victim's signed auth token must never reach it. The same rule as
+/// `ca_file`; `check` says which roots are in use.
+#[test]
+fn finding4_ssl_cert_file_and_dir_others_can_change_are_refused() {
+    let scene = Scene::new("f4p-roots");
+    let (v, a, devs) = (&scene.users.victim, &scene.users.attacker, scene.users.devs);
+    let (trap, evil_pem) = TlsTrap::start();
+    let team = scene.top_dir("team", v.uid, devs, 0o2775);
+    let bundle = team.join("ca.pem");
+    scene.victim_writes(&bundle, "", 0o664);
+    set_owner(&bundle, v.uid, devs, 0o664);
+    // The attacker writes their CA into the group-writable bundle.
+    let theirs = scene.attacker_home.join("evil.pem");
+    write_owned(&theirs, &evil_pem, a.uid, a.gid, 0o644);
+    let mut cp = scene.attacker_runs(Path::new("cp"));
+    cp.arg(&theirs).arg(&bundle);
+    let o = run(cp);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&bundle).unwrap(), evil_pem);
+
+    // A hashed dir: group-writable itself, or private with a file in it the
+    // group can write.
+    let open_dir = team.join("certs");
+    mkdir(&open_dir, v.uid, devs, 0o2775);
+    write_owned(&open_dir.join("evil.pem"), &evil_pem, v.uid, v.gid, 0o644);
+    let private = scene.victim_home.join("certs");
+    scene.victim_mkdir(&private, 0o700);
+    write_owned(&private.join("evil.pem"), &evil_pem, v.uid, devs, 0o664);
+
+    let cases = [
+        ("SSL_CERT_FILE", bundle.clone(), bundle.clone()),
+        ("SSL_CERT_DIR", open_dir.clone(), open_dir.clone()),
+        ("SSL_CERT_DIR", private.clone(), private.join("evil.pem")),
+    ];
+    for (var, value, named) in &cases {
+        let mut c = scene.victim();
+        selection(&mut c, &trap.url()).env(var, value).arg("token");
+        let o = run(c);
+        assert_status(&o, 2);
+        let e = stderr(&o);
+        assert!(
+            e.contains(var) && e.contains(&named.display().to_string()) && e.contains("writable"),
+            "{var}={}: {e}",
+            value.display()
+        );
+        assert!(stdout(&o).is_empty());
+        assert_eq!(trap.requests(), 0, "{var}: the auth token reached the trap");
+
+        let mut c = scene.victim();
+        selection(&mut c, &trap.url())
+            .env(var, value)
+            .args(["check", "--offline"]);
+        let o = run(c);
+        assert_status(&o, 2);
+        let line = check_line(&o, "trust roots");
+        assert!(line.starts_with("FAIL") && line.contains(var), "{line}");
+    }
+
+    // The victim's own private bundle is used, and `check` names it.
+    let mine = scene.victim_home.join("ca.pem");
+    scene.victim_writes(&mine, &evil_pem, 0o600);
+    let mut c = scene.victim();
+    selection(&mut c, &trap.url())
+        .env("SSL_CERT_FILE", &mine)
+        .args(["check", "--offline"]);
+    let o = run(c);
+    let line = check_line(&o, "trust roots");
+    assert!(
+        line.starts_with("ok") && line.contains(&format!("SSL_CERT_FILE {}", mine.display())),
+        "{line}"
+    );
+    let mut c = scene.victim();
+    selection(&mut c, &trap.url())
+        .env("SSL_CERT_FILE", &mine)
+        .arg("token");
+    let o = run(c);
+    assert_status(&o, 3);
+    assert_eq!(trap.requests(), 1, "{}", stderr(&o));
+    // Without either variable: the system store.
+    let mut c = scene.victim();
+    selection(&mut c, &trap.url()).args(["check", "--offline"]);
+    let line = check_line(&run(c), "trust roots");
+    assert!(
+        line.starts_with("ok") && line.contains("system store"),
+        "{line}"
+    );
+}
+
+/// Finding 10: `cache list` and `cache clear --all` with the cache dir at
+/// the attacker's link to the victim's real cache: nothing is listed or
+/// removed through it.
+#[test]
+fn finding10_cache_list_and_clear_never_follow_a_symlinked_cache_dir() {
+    let sb = Sandbox::new();
+    let scene = Scene::new("f10-list");
+    let mut c = scene.victim();
+    selection(&mut c, &sb.emu.url()).arg("token");
+    assert_status(&run(c), 0);
+    let real = scene.victim_home.join(".cache").join("cytoken");
+    assert_eq!(entries_in(&real).len(), 1, "{:?}", files_in(&real));
+    let before = files_in(&real);
+
+    let shared = scene.shared.join("ci-shared");
+    mkdir(&shared, 0, 0, 0o1777);
+    let link = shared.join("cytoken");
+    scene.attacker_symlinks(&real, &link);
+    for args in [&["cache", "clear", "--all"][..], &["cache", "list"]] {
+        let mut c = scene.victim();
+        c.env("CYTOKEN_CACHE_DIR", &link).args(args);
+        let o = run(c);
+        assert_status(&o, 2);
+        let e = stderr(&o);
+        assert!(
+            e.contains(&link.display().to_string()) && e.contains("symlink"),
+            "{args:?}: {e}"
+        );
+        assert!(stdout(&o).is_empty(), "{args:?}: {}", stdout(&o));
+        assert_eq!(files_in(&real), before, "{args:?} touched the real cache");
+    }
+    // The real dir itself lists and clears.
+    let mut c = scene.victim();
+    c.args(["cache", "list"]);
+    let o = run(c);
+    assert_status(&o, 0);
+    assert!(stdout(&o).contains(TENANT), "{}", stdout(&o));
+    let mut c = scene.victim();
+    c.args(["cache", "clear", "--all"]);
+    assert_status(&run(c), 0);
+    assert!(entries_in(&real).is_empty());
+}
+
+/// The `export CYTOKEN_CACHE_DIR=` value `demo --serve` prints, run as the
+/// victim with `runtime` as `XDG_RUNTIME_DIR`.
+fn demo_cache_dir(scene: &Scene, runtime: Option<&Path>) -> String {
+    let mut serve = scene.victim();
+    serve
+        .args(["demo", "--serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped());
+    if let Some(r) = runtime {
+        serve.env("XDG_RUNTIME_DIR", r);
+    }
+    let mut held = Held::spawn(serve);
+    let lines = BufReader::new(held.0.stdout.take().unwrap()).lines();
+    let dir = lines
+        .map_while(Result::ok)
+        .find_map(|l| {
+            l.strip_prefix("export CYTOKEN_CACHE_DIR=")
+                .map(String::from)
+        })
+        .expect("demo --serve printed CYTOKEN_CACHE_DIR");
+    drop(held);
+    dir
+}
+
+/// Finding 10: `demo --serve` printed `${TMPDIR:-/tmp}/cytoken-demo-cache-$(id -u)`,
+/// a name the attacker can make first, in a form env files take literally.
+/// It must print a fresh private dir of the victim's, as an absolute path.
+#[test]
+fn finding10_demo_serve_prints_a_fresh_private_cache_dir() {
+    let sb = Sandbox::new();
+    let scene = Scene::new("f10-demo");
+    let (v, a, devs) = (&scene.users.victim, &scene.users.attacker, scene.users.devs);
+    // The attacker's dir at the old predictable name.
+    let predictable = Planted(PathBuf::from(format!("/tmp/cytoken-demo-cache-{}", v.uid)));
+    let _ = std::fs::remove_dir_all(&predictable.0);
+    mkdir(&predictable.0, a.uid, a.gid, 0o777);
+
+    let runtime = scene.top_dir("run", v.uid, v.gid, 0o700);
+    let open_runtime = scene.top_dir("run-open", v.uid, devs, 0o770);
+    for (xdg, under) in [
+        (None, Path::new("/tmp")),
+        (Some(runtime.as_path()), runtime.as_path()),
+        (Some(open_runtime.as_path()), Path::new("/tmp")),
+    ] {
+        let printed = demo_cache_dir(&scene, xdg);
+        assert!(
+            !printed.contains('$') && !printed.contains('\'') && printed.starts_with('/'),
+            "{xdg:?}: not an expanded absolute path: {printed}"
+        );
+        let dir = PathBuf::from(&printed);
+        let _cleanup = Planted(dir.clone());
+        assert_eq!(dir.parent(), Some(under), "{xdg:?}: {printed}");
+        assert_ne!(dir, predictable.0);
+        let m = std::fs::symlink_metadata(&dir).unwrap();
+        assert!(m.is_dir(), "{printed}");
+        assert_eq!((owner(&dir), mode(&dir)), (v.uid, 0o700), "{printed}");
+
+        // Taken literally, as an env file would.
+        let mut c = scene.victim();
+        selection(&mut c, &sb.emu.url())
+            .env("CYTOKEN_CACHE_DIR", &printed)
+            .arg("token");
+        let o = run(c);
+        assert_status(&o, 0);
+        assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+        assert_eq!(entries_in(&dir).len(), 1, "{:?}", files_in(&dir));
+    }
+    assert!(files_in(&predictable.0).is_empty());
+}
+
+/// Finding 11: a secret command named by path, in a directory the
+/// attacker's group can write: the attacker swaps the program, and the
+/// victim's next refresh must not run it. A bare name on PATH is the
+/// victim's own choice; `check` says which file it is.
+#[test]
+fn finding11_a_secret_command_by_path_others_can_replace_is_refused() {
+    let sb = Sandbox::new();
+    let scene = Scene::new("f11-cmd");
+    let (v, a, devs) = (&scene.users.victim, &scene.users.attacker, scene.users.devs);
+    let ran = scene.attacker_home.join("ran-as-victim");
+    let drop = scene.attacker_home.join("drop");
+    mkdir(&drop, a.uid, a.gid, 0o777);
+    // Searchable by others (as ~/.config usually is), so the attacker can
+    // reach the group's script dir beside the config.
+    let config = scene.victim_home.join(".config");
+    scene.victim_mkdir(&config, 0o755);
+    let cfg_dir = config.join("cytoken");
+    scene.victim_mkdir(&cfg_dir, 0o755);
+    let cfg = cfg_dir.join("config.toml");
+    let with_command = |argv: &str| {
+        scene.victim_writes(
+            &cfg,
+            &format!(
+                "[profiles.default]\ntenant_id = \"{TENANT}\"\napp_id = \"{APP}\"\n\
+                 auth_url = \"{}\"\napp_secret_command = {argv}\n",
+                sb.emu.url()
+            ),
+            0o600,
+        );
+    };
+    let good = format!("#!/bin/sh\necho {SECRET}\n");
+    let evil = format!(
+        "#!/bin/sh\ntouch {} 2>/dev/null; id -u > {}/uid; echo {SECRET}\n",
+        ran.display(),
+        drop.display()
+    );
+
+    // The team's script dir, and the same relative to the config file.
+    let team = scene.top_dir("team", v.uid, devs, 0o2775);
+    let rel = cfg_dir.join("bin");
+    mkdir(&rel, v.uid, devs, 0o2775);
+    for (dir, argv) in [
+        (
+            &team,
+            format!("[\"{}\"]", team.join("get-secret").display()),
+        ),
+        (&rel, "[\"bin/get-secret\"]".to_string()),
+    ] {
+        let script = dir.join("get-secret");
+        scene.victim_writes(&script, &good, 0o755);
+        with_command(&argv);
+        // The attacker replaces it (the dir is theirs to write).
+        let theirs = scene.attacker_home.join("evil.sh");
+        write_owned(&theirs, &evil, a.uid, a.gid, 0o755);
+        let mut mv = scene.attacker_runs(Path::new("mv"));
+        mv.arg("-f").arg(&theirs).arg(&script);
+        let o = run(mv);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(owner(&script), a.uid);
+
+        let o = run(scene.victim());
+        assert_status(&o, 2);
+        let e = stderr(&o);
+        assert!(
+            e.contains("app_secret_command") && e.contains(&script.display().to_string()),
+            "{argv}: {e}"
+        );
+        assert!(
+            !ran.exists(),
+            "{argv}: the attacker's program ran as the victim"
+        );
+        let mut c = scene.victim();
+        c.args(["check", "--offline"]);
+        let o = run(c);
+        assert_status(&o, 2);
+        let line = check_line(&o, "secret");
+        assert!(line.starts_with("FAIL"), "{argv}: {line}");
+        assert!(!ran.exists(), "{argv}: check ran the attacker's program");
+    }
+    assert_eq!(sb.emu.requests(), 0);
+
+    // The victim's own script in a private dir runs; a bare name is looked up
+    // in PATH and `check` names the file.
+    let own = cfg_dir.join("get-secret");
+    scene.victim_writes(&own, &good, 0o700);
+    with_command(&format!("[\"{}\"]", own.display()));
+    let o = run(scene.victim());
+    assert_status(&o, 0);
+    with_command(&format!("[\"sh\", \"{}\"]", own.display()));
+    let mut c = scene.victim();
+    c.args(["check", "--offline"]);
+    let o = run(c);
+    let line = check_line(&o, "secret");
+    assert!(
+        line.starts_with("ok")
+            && (line.contains("sh is /usr/bin/sh") || line.contains("sh is /bin/sh")),
+        "{line}"
+    );
+}
+
+/// The class: `CYTOKEN_CACHE_DIR` below the attacker's link to a directory
+/// of the victim's. The link is refused, and nothing is created where it
+/// leads before that (a `mkdir -p` through the link made the dir in the
+/// victim's directory, then refused it).
+#[test]
+fn class_a_cache_dir_below_another_users_link_is_never_created_through_it() {
+    let sb = Sandbox::new();
+    let scene = Scene::new("cls-cache");
+    let shared = scene.shared.join("ci-shared");
+    mkdir(&shared, 0, 0, 0o1777);
+    let public = scene.victim_home.join("public_html");
+    scene.victim_mkdir(&public, 0o755);
+    let link = shared.join("x");
+    scene.attacker_symlinks(&public, &link);
+    for below in [link.join("cytoken"), link.join("sub").join("cytoken")] {
+        for args in [&["token"][..], &["check", "--offline"]] {
+            let mut c = scene.victim();
+            selection(&mut c, &sb.emu.url())
+                .env("CYTOKEN_CACHE_DIR", &below)
+                .args(args);
+            let o = run(c);
+            let e = format!("{}{}", stdout(&o), stderr(&o));
+            assert!(
+                e.contains(&link.display().to_string())
+                    && (e.contains("symlink") || e.contains("owned by uid")),
+                "{}: {args:?}: {e}",
+                below.display()
+            );
+            assert!(
+                files_in(&public).is_empty(),
+                "{} {args:?}: made {:?}",
+                below.display(),
+                files_in(&public)
+            );
+        }
+    }
+    // A fresh dir under the victim's own dirs is still made, private.
+    let fresh = scene.victim_home.join("a").join("b").join("cytoken");
+    let mut c = scene.victim();
+    selection(&mut c, &sb.emu.url())
+        .env("CYTOKEN_CACHE_DIR", &fresh)
+        .arg("token");
+    let o = run(c);
+    assert_status(&o, 0);
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    assert_eq!(entries_in(&fresh).len(), 1);
+    for d in [scene.victim_home.join("a"), fresh.clone()] {
+        assert_eq!((owner(&d), mode(&d)), (scene.users.victim.uid, 0o700));
+    }
+}
+
+/// The class, for the log file, and the smaller finding: a log in a
+/// root-owned directory was refused as "owned by uid 0, not by you or root".
+/// A log in root's directory or right in /tmp is written; one another user
+/// planted there (a link to the victim's file, or their own file) is never
+/// written through, and no message contradicts itself.
+#[test]
+fn class_the_log_file_goes_only_where_it_was_checked() {
+    let sb = Sandbox::new();
+    let scene = Scene::new("cls-log");
+    let (v, a, devs) = (&scene.users.victim, &scene.users.attacker, scene.users.devs);
+    let log_run = |log: &Path| {
+        let mut c = scene.victim();
+        selection(&mut c, &sb.emu.url())
+            .env("CYTOKEN_LOG_FILE", log)
+            .args(["-v", "token"]);
+        let o = run(c);
+        assert_status(&o, 0);
+        assert!(
+            !stderr(&o).contains("uid 0, not by you or root"),
+            "{}",
+            stderr(&o)
+        );
+        o
+    };
+    let written = |o: &Output, log: &Path| {
+        assert!(
+            !stderr(o).contains("not writing the log file"),
+            "{}: {}",
+            log.display(),
+            stderr(o)
+        );
+        let text = std::fs::read_to_string(log).unwrap();
+        assert!(text.contains("token via cytoken"), "{text}");
+        assert_eq!((owner(log), mode(log)), (v.uid, 0o600));
+    };
+    let refused = |o: &Output, why: &str| {
+        let e = stderr(o);
+        assert!(
+            e.contains("not writing the log file") && e.contains(why),
+            "{e}"
+        );
+    };
+
+    // Root's log dir, with the victim's log in it (made by an admin).
+    let logs = scene.top_dir("logs", 0, 0, 0o755);
+    let log = logs.join("victim.log");
+    scene.victim_writes(&log, "", 0o600);
+    written(&log_run(&log), &log);
+    // Root's, but the group may write it.
+    let open_logs = scene.top_dir("logs-open", 0, devs, 0o775);
+    let log = open_logs.join("victim.log");
+    scene.victim_writes(&log, "", 0o600);
+    refused(&log_run(&log), "writable by others");
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), "");
+
+    // Right in /tmp: made, the victim's, private.
+    let tmp_log = Planted(PathBuf::from(format!(
+        "{}.log",
+        scene.victim_home.display()
+    )));
+    written(&log_run(&tmp_log.0), &tmp_log.0);
+
+    // The attacker's planted link to the victim's private file, and their
+    // own file, at the log's name in /tmp: neither is written.
+    let private = scene.victim_home.join(".private");
+    scene.victim_writes(&private, "keep", 0o600);
+    let planted = Planted(PathBuf::from(format!(
+        "{}-planted.log",
+        scene.attacker_home.display()
+    )));
+    scene.attacker_symlinks(&private, &planted.0);
+    let o = log_run(&planted.0);
+    assert!(
+        stderr(&o).contains("not writing the log file"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_to_string(&private).unwrap(), "keep");
+    std::fs::remove_file(&planted.0).unwrap();
+    write_owned(&planted.0, "theirs", a.uid, a.gid, 0o666);
+    let o = log_run(&planted.0);
+    assert!(
+        stderr(&o).contains("not writing the log file"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_to_string(&planted.0).unwrap(), "theirs");
+
+    // A root-owned cache dir: refused (the cache must be the user's), and
+    // the message says so without contradicting itself.
+    let root_cache = scene.top_dir("root-cache", 0, 0, 0o755);
+    let mut c = scene.victim();
+    selection(&mut c, &sb.emu.url())
+        .env("CYTOKEN_CACHE_DIR", &root_cache)
+        .arg("token");
+    let o = run(c);
+    assert_status(&o, 0);
+    let e = stderr(&o);
+    assert!(e.contains("owned by root, not by you"), "{e}");
+    assert!(!e.contains("not by you or root"), "{e}");
+}
