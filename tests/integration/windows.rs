@@ -342,14 +342,28 @@ fn exec_passes_the_status_and_the_token_never_the_secret() {
 #[test]
 fn install_helpers_makes_working_helper_names() {
     let sb = Sandbox::new();
+    // install-helpers links only to a binary no one else can replace: a copy
+    // in the sandbox's home, as an installed cytoken would be (the build dir
+    // may sit under /tmp, which wine shows as writable by everyone).
+    let bin = sb.home.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let exe = bin.join("cytoken.exe");
+    std::fs::copy(env!("CARGO_BIN_EXE_cytoken"), &exe).unwrap();
+    let install = |dir: &std::path::Path| {
+        sb.bare_as(&exe)
+            .arg("install-helpers")
+            .arg(dir)
+            .output()
+            .unwrap()
+    };
     let dir = sb.home.path().join("helpers");
     std::fs::create_dir_all(&dir).unwrap();
-    let o = sb.bare().arg("install-helpers").arg(&dir).output().unwrap();
+    let o = install(&dir);
     assert_status(&o, 0);
     let out = stdout(&o);
     assert!(out.contains("git-credential-cytoken.exe"), "{out}");
     assert!(out.contains("linked") || out.contains("copied"), "{out}");
-    let o = sb.bare().arg("install-helpers").arg(&dir).output().unwrap();
+    let o = install(&dir);
     assert_status(&o, 0);
     assert!(stdout(&o).contains("kept"), "{}", stdout(&o));
 
@@ -378,12 +392,7 @@ fn install_helpers_makes_working_helper_names() {
     let foreign = sb.home.path().join("foreign");
     std::fs::create_dir_all(&foreign).unwrap();
     std::fs::write(foreign.join("git-credential-cytoken.exe"), b"MZ not ours").unwrap();
-    let o = sb
-        .bare()
-        .arg("install-helpers")
-        .arg(&foreign)
-        .output()
-        .unwrap();
+    let o = install(&foreign);
     assert_status(&o, 1);
     assert!(stderr(&o).contains("remove it first"), "{}", stderr(&o));
     assert_eq!(
