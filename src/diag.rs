@@ -5,6 +5,11 @@
 //! verbose) with the time, pid, command and front-end, rotated at 1 MiB.
 //! Callers pass only redacted values (see [`crate::redact`]); the file gets
 //! token-shaped text redacted once more, as a second line of defence.
+//!
+//! Its layer (DESIGN §6, arrows one way): above `platform` (the log file is
+//! opened and rotated in a checked [`platform::Dir`]) and below everything
+//! that reports (`hosts`, the broker, the front-ends); `platform` never
+//! calls it.
 
 use std::ffi::{OsStr, OsString};
 use std::fmt::Display;

@@ -6,6 +6,13 @@
 //! An OS with none of these answers [`KeyringError::NoBackend`], never a
 //! store that forgets. `src/secret/keyring.rs` words the errors; this file
 //! only says, in its own terms, what happened.
+//!
+//! One file per concern with a `mod imp` per store, not split like `unix.rs`
+//! and `windows/` by OS family: the stores do not follow that split (macOS
+//! is Unix but has the Keychain; the Secret Service serves Linux and the
+//! BSDs), and the backends share [`KeyringError`], [`SERVICE`] and
+//! keyring-core's calls (`core_store`). An OS with no store gets
+//! `fallback.rs`'s answer.
 
 /// The `service` every entry is filed under.
 const SERVICE: &str = "cytoken";
@@ -94,7 +101,7 @@ mod imp {
         let named = std::env::var("DBUS_SESSION_BUS_ADDRESS").ok();
         let addresses = named.clone().unwrap_or_else(|| {
             let dir = std::env::var("XDG_RUNTIME_DIR")
-                .unwrap_or_else(|_| format!("/run/user/{}", crate::platform::euid()));
+                .unwrap_or_else(|_| format!("/run/user/{}", crate::platform::unix::euid()));
             format!("unix:path={dir}/bus")
         });
         let mut failed = None;
@@ -106,7 +113,7 @@ mod imp {
                     continue;
                 }
             };
-            return match crate::platform::unix_peer(&stream) {
+            return match crate::platform::unix::unix_peer(&stream) {
                 Ok(Owner::Me | Owner::Admin) => Ok(stream),
                 Ok(Owner::Other(uid)) => Err(KeyringError::ForeignBus(format!(
                     "the session bus at {} is run by another user of this machine (uid {uid}), \
@@ -343,7 +350,10 @@ mod imp {
             let stream = unix_socket(&format!("unix:path={}", path.display()))
                 .unwrap()
                 .unwrap();
-            assert_eq!(crate::platform::unix_peer(&stream).unwrap(), Owner::Me);
+            assert_eq!(
+                crate::platform::unix::unix_peer(&stream).unwrap(),
+                Owner::Me
+            );
             #[cfg(target_os = "linux")]
             {
                 use std::os::linux::net::SocketAddrExt;
@@ -353,7 +363,10 @@ mod imp {
                 let stream = unix_socket(&format!("unix:abstract={name},guid=1"))
                     .unwrap()
                     .unwrap();
-                assert_eq!(crate::platform::unix_peer(&stream).unwrap(), Owner::Me);
+                assert_eq!(
+                    crate::platform::unix::unix_peer(&stream).unwrap(),
+                    Owner::Me
+                );
             }
         }
     }
@@ -490,7 +503,7 @@ mod imp {
     }
 }
 
-/// Any other OS: no store, said plainly (never an in-memory stand-in).
+/// Any other OS: no store (`fallback.rs`).
 #[cfg(not(any(
     target_os = "macos",
     target_os = "windows",
@@ -499,27 +512,4 @@ mod imp {
         not(any(target_os = "macos", target_os = "ios", target_os = "android"))
     )
 )))]
-mod imp {
-    use std::time::Duration;
-
-    use super::KeyringError;
-
-    pub(crate) const STORE: &str = "no OS keyring";
-    pub(crate) const UNLOCK: &str = "";
-
-    pub(crate) fn read(_name: &str, _timeout: Duration) -> Result<Option<String>, KeyringError> {
-        Err(KeyringError::NoBackend)
-    }
-
-    pub(crate) fn write(
-        _name: &str,
-        _secret: &str,
-        _timeout: Duration,
-    ) -> Result<(), KeyringError> {
-        Err(KeyringError::NoBackend)
-    }
-
-    pub(crate) fn delete(_name: &str, _timeout: Duration) -> Result<bool, KeyringError> {
-        Err(KeyringError::NoBackend)
-    }
-}
+use super::fallback::keyring as imp;

@@ -3,31 +3,104 @@
 //! private files and their owners, process trees, the parent process, memory
 //! protection. The rest of cytoken asks these functions questions in its own
 //! terms ("may others write this?") and never looks at mode bits, uids, SIDs
-//! or DACLs itself. `unix.rs` and `windows/` implement the same functions.
+//! or DACLs itself.
+//!
+//! # The contract
+//!
+//! Each OS module (`unix.rs` with `unix_dir.rs`; `windows/`) implements every
+//! item of the `pub(crate) use os::{..}` list below, by the same name and
+//! signature. The list is the contract: an OS that lacks an item fails to
+//! compile on that line, not at a caller. A question an OS does not ask is
+//! answered in one place, `fallback.rs`. What each item promises on every OS:
+//!
+//! Files, their owners and who else may use them:
+//! - [`access`], [`access_path`]: the [`Access`] of an open file or of a path
+//!   (followed): its [`Owner`], whether anyone else may write it or use it at
+//!   all, for messages its mode (on Windows the DACL summarised as one).
+//! - [`private_fix`], [`unwritable_fix`]: the one-line fix to tell the user
+//!   for a file others can read, or write.
+//! - [`trusted_file`]: the open file and every directory above it pass the
+//!   trusted-path rules (DESIGN §5, as ssh's `safe_path`), or why not as an
+//!   [`Untrusted`].
+//! - [`trusted_dir`]: a directory cytoken keeps its own files in is the
+//!   user's, never a link, under trusted directories.
+//! - [`trusted_parent`]: a directory cytoken makes an entry in (log file,
+//!   helper link, a new cache dir) is the user's or the administrator's,
+//!   under trusted directories.
+//! - [`trusted_read_dir`]: a directory to read files from (`SSL_CERT_DIR`)
+//!   passes as [`trusted_file`] would; `Ok(false)` when absent.
+//! - [`open_read`]: opens a file to read, following links, never blocking on
+//!   a FIFO (the trust check runs next, on the handle).
+//! - [`open_read_nofollow`], [`is_symlink_error`]: opens a file to read
+//!   without following a link or blocking on a FIFO; whether an open failed
+//!   because of a link.
+//! - [`create_new_private`], [`open_private_append`], [`open_private_lock`]:
+//!   files only the user can access, never through a link, never blocking on
+//!   a FIFO; new only, appended to, or a lock never truncated.
+//! - [`open_dir_nofollow`], [`make_private`]: a directory held open without
+//!   following a link; others' access taken away through that handle.
+//! - [`Dir`]: a checked directory held open, entries made, opened and renamed
+//!   relative to it (on Windows, where handles cannot name entries, each
+//!   operation rechecks the path).
+//! - [`replace`]: moves a file over another atomically.
+//! - [`install_link`]: makes a helper name (`git-credential-cytoken`) run
+//!   cytoken (a symlink; on Windows a marked copy), never replacing anything
+//!   but its own.
+//!
+//! Processes:
+//! - [`main_args`]: the arguments C's `main` received (src/main.rs).
+//! - [`prepare_process`]: what cytoken needs before anything else: fds 0-2
+//!   open, SIGPIPE ignored (Unix), no core file, no crash dump of memory
+//!   holding secrets.
+//! - [`own_tree`], [`Tree`]: a child started in its own process tree
+//!   (process group; job object), and killing that whole tree.
+//! - [`parent_process`], [`process_start`]: who started us, and when a
+//!   process started (so a recycled pid is another process); `None` where
+//!   the OS does not say.
+//! - [`run_in_place`]: runs a command as this process (`exec`; on Windows
+//!   spawn, wait and pass on its status).
+//!
+//! The rest, the same code on every OS (here): [`open_trusted`],
+//! [`open_parent`], [`create_private_dir_checked`], [`creatable`],
+//! [`trusted_binary`], [`plain_path`], [`hosts_file`]; with a fallback
+//! elsewhere: [`foreign_port`], [`foreign_peer`] (Linux: `sockets.rs`);
+//! [`keyring`] (one backend per OS store, see its doc).
 
+mod fallback;
 pub(crate) mod keyring;
+#[cfg(target_os = "linux")]
+mod sockets;
 #[cfg(unix)]
 mod unix;
 #[cfg(unix)]
-pub use unix::main_args;
-#[cfg(unix)]
-pub(crate) use unix::*;
-#[cfg(unix)]
 mod unix_dir;
+#[cfg(windows)]
+mod windows;
+
+#[cfg(unix)]
+use unix as os;
+#[cfg(windows)]
+use windows as os;
+
+/// The contract (see the module doc): every OS module defines each of these.
+pub use os::main_args;
+#[cfg(test)]
+pub(crate) use os::testing;
+pub(crate) use os::{
+    Tree, access, access_path, create_new_private, install_link, is_symlink_error, make_private,
+    open_dir_nofollow, open_private_append, open_private_lock, open_read, open_read_nofollow,
+    own_tree, parent_process, prepare_process, private_fix, process_start, replace, run_in_place,
+    trusted_dir, trusted_file, trusted_parent, trusted_read_dir, unwritable_fix,
+};
 #[cfg(unix)]
 pub(crate) use unix_dir::Dir;
+#[cfg(windows)]
+pub(crate) use windows::Dir;
 
-#[cfg(target_os = "linux")]
-mod sockets;
+#[cfg(not(target_os = "linux"))]
+pub(crate) use fallback::{foreign_peer, foreign_port};
 #[cfg(target_os = "linux")]
 pub(crate) use sockets::{foreign_peer, foreign_port};
-
-/// Who holds loopback `port` is asked of the kernel on Linux only
-/// (platform/sockets.rs); elsewhere nobody is a stranger.
-#[cfg(not(target_os = "linux"))]
-pub(crate) fn foreign_port(_port: u16) -> Option<Stranger> {
-    None
-}
 
 /// The system's hosts file (`/etc/hosts`; on Windows
 /// `%SystemRoot%\System32\drivers\etc\hosts`), empty when it cannot be read:
@@ -46,19 +119,6 @@ pub(crate) fn hosts_file() -> String {
     }
     String::from_utf8_lossy(&bytes).into_owned()
 }
-
-/// Who accepted a connection is asked on Linux only (platform/sockets.rs).
-#[cfg(not(target_os = "linux"))]
-pub(crate) fn foreign_peer(_port: u16) -> Option<Stranger> {
-    None
-}
-
-#[cfg(windows)]
-mod windows;
-#[cfg(windows)]
-pub use windows::main_args;
-#[cfg(windows)]
-pub(crate) use windows::*;
 
 use std::fmt;
 use std::path::PathBuf;

@@ -1,8 +1,9 @@
 //! Unix: mode bits and uids, `O_NOFOLLOW`, process groups, `/proc` for the
-//! parent's start time, `execvp` for `cytoken exec`. The only `unsafe` code in
-//! cytoken lives here: libc calls std does not wrap, none of which has
-//! preconditions or can corrupt memory, so the crate denies `unsafe_code`
-//! everywhere else.
+//! parent's start time, `execvp` for `cytoken exec`. Its `unsafe` is libc
+//! calls std does not wrap, each block with the `// SAFETY:` reason it is
+//! sound. The crate denies `unsafe_code` except in the OS files of
+//! src/platform/ (this one, `unix_dir.rs`, `sockets.rs`, `windows/`) and
+//! src/main.rs's C `main`.
 #![allow(unsafe_code)]
 
 use std::cell::Cell;
@@ -463,6 +464,7 @@ pub unsafe fn main_args(argc: i32, argv: *const *const std::ffi::c_char) -> Vec<
             // caller's promise); a null one ends the list early.
             let arg = unsafe { *argv.add(i) };
             (!arg.is_null()).then(|| {
+                // SAFETY: `arg` is one of those C strings, not null (checked).
                 OsString::from_vec(unsafe { std::ffi::CStr::from_ptr(arg) }.to_bytes().to_vec())
             })
         })

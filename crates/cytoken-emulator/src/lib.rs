@@ -9,7 +9,7 @@
 //! scopes. It answers with the real service's status codes and bodies and counts
 //! the requests it sees. With the `faults` feature (tests and benchmarks only;
 //! cytoken's shipped binary never enables it) it can also be told to misbehave (a
-//! queue of [`Fault`]s, a delay, a skewed clock, revoked tokens) so tests can drive
+//! queue of `Fault`s, a delay, a skewed clock, revoked tokens) so tests can drive
 //! every failure path of the client.
 //!
 //! The HTTP side is deliberately tiny and std-only: one request per connection,

@@ -1,9 +1,10 @@
 //! Windows: owner SIDs and DACLs where Unix has uids and mode bits, reparse
 //! points where it has symlinks, a kill-on-close job object where it has a
 //! process group, toolhelp for the parent process, spawn-and-wait for
-//! `cytoken exec`. The only `unsafe` code on Windows lives here: Win32 calls
-//! std does not wrap, each on memory this module owns for the length of the
-//! call, so the crate denies `unsafe_code` everywhere else.
+//! `cytoken exec`. Its `unsafe` is Win32 calls std does not wrap, each on
+//! memory this module owns for the length of the call, each block with the
+//! `// SAFETY:` reason it is sound (the crate denies `unsafe_code` outside
+//! the OS files of src/platform/ and src/main.rs, see `unix.rs`).
 //!
 //! The trust model is the Unix one translated (DESIGN §5, §8):
 //! - "ours" is owned by the current user's SID; "the administrator" is SYSTEM,
@@ -30,10 +31,17 @@ mod process;
 #[cfg(test)]
 mod tests;
 
+// Named one by one, as `platform/mod.rs` names the contract.
 pub(crate) use acl::{access, access_path, private_fix, unwritable_fix};
-pub(crate) use files::*;
+pub(crate) use files::{
+    Dir, create_new_private, install_link, is_symlink_error, make_private, open_dir_nofollow,
+    open_private_append, open_private_lock, open_read, open_read_nofollow, replace, trusted_dir,
+    trusted_file, trusted_parent, trusted_read_dir,
+};
 pub use process::main_args;
-pub(crate) use process::*;
+pub(crate) use process::{
+    Tree, own_tree, parent_process, prepare_process, process_start, run_in_place,
+};
 
 /// Test helpers that set up files as an attacker or a careless user would.
 #[cfg(test)]

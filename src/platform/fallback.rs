@@ -1,0 +1,51 @@
+//! What an OS does not ask, answered in one place: each item here stands in,
+//! on the OSes its `cfg` names, for a question only some OSes can put to the
+//! kernel or a store. Each answers the safe way: nobody found, or no store.
+
+/// Who holds loopback `port` is asked of the kernel on Linux only
+/// (`sockets.rs`); elsewhere nobody is a stranger.
+#[cfg(not(target_os = "linux"))]
+pub(crate) fn foreign_port(_port: u16) -> Option<super::Stranger> {
+    None
+}
+
+/// Who accepted a connection is asked on Linux only (`sockets.rs`).
+#[cfg(not(target_os = "linux"))]
+pub(crate) fn foreign_peer(_port: u16) -> Option<super::Stranger> {
+    None
+}
+
+/// An OS with no credential store cytoken knows (see [`super::keyring`]):
+/// said plainly, never an in-memory stand-in.
+#[cfg(not(any(
+    target_os = "macos",
+    target_os = "windows",
+    all(
+        unix,
+        not(any(target_os = "macos", target_os = "ios", target_os = "android"))
+    )
+)))]
+pub(super) mod keyring {
+    use std::time::Duration;
+
+    use super::super::keyring::KeyringError;
+
+    pub(crate) const STORE: &str = "no OS keyring";
+    pub(crate) const UNLOCK: &str = "";
+
+    pub(crate) fn read(_name: &str, _timeout: Duration) -> Result<Option<String>, KeyringError> {
+        Err(KeyringError::NoBackend)
+    }
+
+    pub(crate) fn write(
+        _name: &str,
+        _secret: &str,
+        _timeout: Duration,
+    ) -> Result<(), KeyringError> {
+        Err(KeyringError::NoBackend)
+    }
+
+    pub(crate) fn delete(_name: &str, _timeout: Duration) -> Result<bool, KeyringError> {
+        Err(KeyringError::NoBackend)
+    }
+}
