@@ -1,4 +1,4 @@
-//! The entry: argv[0] personality (`git-credential-cytoken`,
+//! The entry: `argv[0]` personality (`git-credential-cytoken`,
 //! `docker-credential-cytoken`), the fast or clap parse, dispatch to one
 //! command or front-end, and every error turned into one line on stderr and an
 //! exit status. Nothing imports this module.

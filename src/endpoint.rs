@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::redact::{SNIPPET_CHARS, quote_url, sanitize};
 
 /// Validates an auth URL: `https://` always allowed; `http://` only for loopback hosts
-/// (127.0.0.0/8, ::1 / [::1], localhost). A user name or password in the URL is
+/// (127.0.0.0/8, `::1` / `[::1]`, localhost). A user name or password in the URL is
 /// refused: ureq would send it as Basic auth, and messages would print it.
 /// Anything else is a configuration error.
 pub(crate) fn check_auth_url(url: &str) -> Result<()> {

@@ -4,10 +4,16 @@
 //!
 //! The arrows run one way, downward (HACKING.md draws them): [`app`] →
 //! {`commands`, `protocol`} → `broker` → {`flow`, `exchange`, `cache`} →
-//! {`config`, `secret`, `endpoint`, `hosts`, `platform`} → {`error`, `clock`,
-//! `redact`, `diag`}. Nothing imports `app`; front-ends never import each
-//! other or a command module. Every module is private to the crate; the
-//! [`testing`] surface is for the integration tests and fuzz targets only.
+//! {`config`, `secret`, `endpoint`, `hosts`, `env`} → `diag` → `platform` →
+//! {`error`, `clock`, `redact`}. Nothing imports `app`; front-ends never
+//! import each other or a command module. Every module is private to the
+//! crate; the [`testing`] surface is for the integration tests and fuzz
+//! targets only.
+
+// These docs are of a binary's internals, built with `--document-private-items`
+// (.ci/run): an item `pub` inside a crate-private module links to its private
+// neighbours, and those links resolve.
+#![allow(rustdoc::private_intra_doc_links)]
 
 mod app;
 mod broker;

@@ -19,7 +19,9 @@ pub enum Format {
     Raw,
     /// {"access_token","token_type","expires_at","expires_in","cached"}
     Json,
-    /// Authorization: Bearer <token>
+    /// `Authorization: Bearer <token>`
+    // Spelled out: the doc comment is rustdoc's (markdown), the help clap's.
+    #[value(help = "Authorization: Bearer <token>")]
     Header,
 }
 

@@ -22,6 +22,7 @@ Exit status:
   2  usage or configuration error (before any network call)
   3  the token endpoint rejected the request (400/401/403)
   4  the token endpoint is unreachable or failing (network, timeout, 5xx/429, bad response)
+  5  the Cylance API answered an error status (cytoken api; the body on stdout)
 
 Examples:
   cytoken demo                              # the whole flow against a built-in endpoint
@@ -273,6 +274,33 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// `--help` lists the exit status of every error kind (DESIGN §2).
+    #[test]
+    fn help_lists_every_exit_status() {
+        use crate::error::{Error, Kind};
+        let statuses = AFTER_HELP.split("Exit status:").nth(1).unwrap();
+        let listed = |code: i32| {
+            statuses
+                .lines()
+                .any(|l| l.starts_with(&format!("  {code}  ")))
+        };
+        assert!(listed(0));
+        for kind in [
+            Kind::Usage,
+            Kind::Config,
+            Kind::Rejected(401),
+            Kind::Unavailable,
+            Kind::Api(500),
+            Kind::Other,
+        ] {
+            let code = Error::new(kind, "x").exit_code();
+            assert!(
+                listed(code),
+                "exit status {code} ({kind:?}) is not in --help"
+            );
+        }
     }
 
     #[test]

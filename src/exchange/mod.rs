@@ -3,7 +3,7 @@
 //! a typed error that names the cause and the fix without a secret or a whole token.
 //!
 //! This module is only reached on a cache miss: the HTTP client, the proxy settings
-//! and the TLS trust store are all built inside [`exchange`], never at start-up, so
+//! and the TLS trust store are all built inside [`exchange_call`], never at start-up, so
 //! the hot path (a cached token) pays for none of it.
 
 mod agent;
@@ -197,7 +197,7 @@ impl std::fmt::Debug for Call {
 /// Errors: [`crate::error::Kind::Rejected`] for 400/401/403, [`crate::error::Kind::Unavailable`] for network
 /// failures, timeouts, redirects, 5xx/429 after retries and malformed responses
 /// (a token longer than [`Endpoint::max_token`] among them),
-/// [`Error::Config`] for an unusable `auth_url`, `ca_file` or proxy variable, and
+/// [`crate::error::Kind::Config`] for an unusable `auth_url`, `ca_file` or proxy variable, and
 /// whatever `mint` returns.
 pub(crate) fn exchange_call(
     endpoint: &Endpoint,

@@ -203,7 +203,7 @@ fn failed(e: &Error) -> Outcome {
     Outcome::Failed(format!("cytoken: error: {msg}"))
 }
 
-/// Reads the request, at most [`MAX_REQUEST`] bytes, and trims it as the upstream
+/// Reads the request, at most [`super::MAX_REQUEST`] bytes, and trims it as the upstream
 /// helpers do. A larger or non-UTF-8 request is an error, never truncated: acting
 /// on part of a request could answer for a different server.
 pub fn read_request(input: impl Read) -> Result<String, Outcome> {

@@ -86,7 +86,7 @@ impl fmt::Debug for Request {
     }
 }
 
-/// Reads and parses git's request, at most [`MAX_REQUEST`] bytes.
+/// Reads and parses git's request, at most [`super::MAX_REQUEST`] bytes.
 pub fn read_request(input: impl Read) -> Result<Request> {
     let buf =
         super::read_bounded(input).map_err(|m| Error::other(format!("git-credential: {m}")))?;

@@ -24,7 +24,7 @@ pub(super) struct ListPage {
     pub array: usize,
 }
 
-/// The fields read; the items are only validated here and found by [`spans`].
+/// The fields read; the items are only validated here and found by [`items`].
 #[derive(Deserialize)]
 struct Head {
     page_number: Option<Value>,
