@@ -1,8 +1,8 @@
 //! The `cytoken` binary: everything lives in the library; this only hands it argv
 //! and turns its answer into the exit status.
 //!
-//! `no_main`, because std's own start (`lang_start`) was 8 % of the wall time
-//! of a cached call (0.62 -> 0.58 ms): it reads /proc/self/maps to find the
+//! `no_main`, because std's own start (`lang_start`) is a measurable share of
+//! a cached call (`bench/run`): it reads /proc/self/maps to find the
 //! main thread's stack guard and maps a signal stack, both only for the message
 //! a stack overflow prints (without them it is a plain SIGSEGV). What of it
 //! cytoken needs, `run` does first (`platform::prepare_process`: the standard

@@ -112,8 +112,8 @@ impl Cache {
                     .map_err(|e| io::Error::other(e.to_string()))
             }
             // Absent when checked, there now: a racing process has just made
-            // it (seen under wine, 1 run in 5 with 8 threads on a cold cache),
-            // so what is there now is checked in its turn.
+            // it (concurrent first calls on a cold cache), so what is there
+            // now is checked in its turn.
             Err(_) => check().map_err(|u| io::Error::other(u.to_string())),
         }
     }
@@ -345,7 +345,8 @@ fn own_file(name: &str) -> Option<OwnFile> {
     if name == KEY_FILE {
         return Some(OwnFile::Other);
     }
-    // The parsed-config memo earlier versions kept here: still cleared.
+    // `config-<hash>.json`, a parsed-config memo of older cytoken builds:
+    // cytoken's own, so clearing the cache removes it too.
     if let Some(hash) = name
         .strip_prefix("config-")
         .and_then(|n| n.strip_suffix(".json"))

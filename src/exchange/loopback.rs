@@ -16,7 +16,7 @@ pub(super) fn connector() -> impl Connector<Out = impl Transport> {
 /// Plain http to this machine is allowed because nothing leaves it; but
 /// whoever holds the port gets the auth token, the app secret (the console's
 /// Basic) or a bearer token. A listener checked beforehand can change hands
-/// before the connect (a red-team raced it), so the check is made on the
+/// before the connect, so the check is made on the
 /// connections themselves: every one of ours to that port must have been
 /// accepted by a socket of ours or root's.
 #[derive(Debug)]
@@ -71,7 +71,8 @@ mod tests {
     use super::*;
 
     /// Another user's end is final; an end nobody shows is retried (a full
-    /// accept queue stopped a 16-job `api --paginate` at page 3,727).
+    /// accept queue hides ends for a moment, and one such end must not stop
+    /// a long `api --paginate`).
     #[test]
     fn only_an_unknown_end_is_worth_another_connection() {
         let user = refusal(8080, platform::Stranger::User(1001));

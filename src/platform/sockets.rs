@@ -23,8 +23,8 @@ struct TcpSocket {
 }
 
 /// The kernel's TCP sockets, IPv4 and IPv6. Reading the tables walks every
-/// bucket of the kernel's hash (5 ms a file with 262,144 buckets, the size
-/// for 24 GiB), so a connection's peer is asked of sock_diag first
+/// bucket of the kernel's hash, which grows with the machine's memory, so a
+/// connection's peer is asked of sock_diag first
 /// ([`diag_peer_uid`]) and this is the fallback.
 fn tcp_sockets() -> Vec<TcpSocket> {
     // `ADDR:PORT` in hex; the kernel prints each 32-bit word of the address
@@ -147,9 +147,9 @@ fn settled(look: impl Fn() -> Option<Stranger>) -> Option<Stranger> {
 /// pass, since it is made on the connection the request then goes over (a
 /// listener checked beforehand can change hands before the connect). An
 /// end the kernel does not show at all is [`Stranger::Unknown`], never
-/// passed as ours: a red-team made one with a full accept queue and SYN
-/// cookies (the kernel then keeps nothing of the connection until its first
-/// data, which went to the listener's owner).
+/// passed as ours: with a full accept queue and SYN cookies the kernel
+/// keeps nothing of the connection until its first data, which goes to the
+/// listener's owner.
 pub(crate) fn foreign_peer(port: u16) -> Option<Stranger> {
     settled(|| stranger(peers(port), euid()))
 }
@@ -321,8 +321,8 @@ struct Diag {
 /// connection `local` → `remote`:
 /// - it is that socket: with no exact match the kernel answers with the
 ///   listener on the port, and a socket bound to a device (SO_BINDTODEVICE,
-///   which any user may set on their own) is never an exact match, so a
-///   red-team hid the accepted end that way behind the user's own listener;
+///   which any user may set on their own) is never an exact match, so an
+///   accepted end hides that way behind the user's own listener;
 /// - a uid 0 is root's only in a full socket's state: sock_diag says uid 0
 ///   for a handshake's mini socket (whose listener the tables name) and for
 ///   TIME_WAIT.
@@ -392,8 +392,8 @@ fn sock_diag(family: i32, dump: bool, states: u32, id: &SocketId) -> Option<Vec<
 
 /// The TCP sockets of both families in `states` matching `id` (the ports
 /// only filter), in one dump: the older `TCPDIAG_GETSOCK` request, which
-/// asks for no family, so the kernel walks its table of connections (262,144
-/// buckets for 24 GiB, 1.7 ms) once rather than once a family. `None` when
+/// asks for no family, so the kernel walks its table of connections (which
+/// grows with the machine's memory) once rather than once a family. `None` when
 /// the kernel does not answer in full.
 fn tcp_dump(states: u32, id: &SocketId) -> Option<Vec<Diag>> {
     // struct nlmsghdr, then struct inet_diag_req: family (unused: any),
@@ -655,7 +655,7 @@ mod tests {
             assert_eq!(answer.state, TCP_LISTEN, "{bind}: {answer:?}");
             assert_eq!(diag_peer_uid(made_up, remote), None, "{bind}");
             // The accepted end bound to a device is never an exact match
-            // (what a red-team did to hide theirs behind our listener): the
+            // (how another user's end hides behind our listener): the
             // listener again, and the tables still name the end's owner.
             bind_to_loopback_device(&accepted);
             let answer = diag_lookup(local, remote).expect("the listener");

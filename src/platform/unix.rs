@@ -868,8 +868,8 @@ mod tests {
         assert!(dir.open_append("../escape".as_ref()).is_err());
     }
 
-    /// A FIFO where a trusted file belongs is refused, not waited on (the
-    /// open used to block until someone wrote to it).
+    /// A FIFO where a trusted file belongs is refused, not waited on (a
+    /// plain open blocks until someone writes to it).
     #[test]
     fn a_fifo_named_as_a_file_is_refused_at_once() {
         let (_t, _open, safe) = tree();

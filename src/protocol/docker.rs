@@ -12,18 +12,10 @@
 //! - `store` is a no-op (the token is minted, never stored from docker), and `erase`
 //!   drops the cached token so the next `get` mints a new one.
 //!
-//! Host matching for the profile's `docker_hosts` (default: any https registry,
-//! and plain http to loopback) follows [`crate::hosts`], the rules git's
-//! `git_hosts` use too: the server URL docker sends (`host`, `host:port`,
-//! `https://host/…`, `http://host:port/v2/`, …) is a target whose scheme is
-//! https unless it says `http://`; an entry without a port covers only the
-//! scheme's default port (`registry.example.com` does not cover
-//! `registry.example.com:5000`); plain http needs an entry written
-//! `http://host[:port]` (loopback aside); `*.example.com[:port]` covers every
-//! name below `example.com` (any depth, not `example.com` itself). A registry
-//! on this machine (`localhost:5000`, `127.0.0.1:5000`, `[::1]:5000`, any
-//! scheme) is answered only while every socket on its port is the user's or
-//! root's ([`crate::hosts::foreign_server`]).
+//! The profile's `docker_hosts` are matched by the rules of [`crate::hosts`]
+//! (the same as git's `git_hosts`), the server URL docker sends (`host`,
+//! `host:port`, `https://host/…`, `http://host:port/v2/`, …) read as a target
+//! by [`crate::hosts::Target::from_url`].
 //!
 //! Everything but [`run`] is pure or takes its selection as an argument, so the whole
 //! protocol is tested in-process.
@@ -226,8 +218,8 @@ pub fn normalise(server: &str) -> Option<String> {
 }
 
 /// Whether the server URL `server` may be answered for under `hosts` (the
-/// profile's `docker_hosts`): `None` (no key) means any https registry and
-/// loopback http; an empty list means none; a URL [`normalise`] refuses, never.
+/// profile's `docker_hosts`, by the rules of [`crate::hosts`]); a URL
+/// [`normalise`] refuses, never.
 pub fn allowed(hosts: Option<&[String]>, server: &str) -> bool {
     Target::from_url(server).is_some_and(|t| hosts::allowed(hosts, &t))
 }

@@ -173,9 +173,8 @@ impl<'a> Policy<'a> {
 /// - a host with control characters or spaces, or that is no `host[:port]`, is
 ///   no real host;
 /// - a host outside `git_hosts` belongs to someone else, and so does another
-///   port of a listed host (see [`crate::hosts`] for the matching rules);
-/// - plain `http` would send the token in clear text, so it is answered only
-///   for loopback hosts or an entry written `http://host[:port]`.
+///   port of a listed host, and plain `http` would send the token in clear
+///   text (the matching rules: [`crate::hosts`]).
 ///
 /// Who holds a loopback port is asked of the machine, not decided here (see
 /// `foreign_server` below, which `run` asks before minting).
@@ -234,9 +233,7 @@ fn foreign_server(req: &Request) -> Option<String> {
 
 /// Whether the `git_hosts` entry `pattern` covers an https request for git's
 /// `host` attribute `host` (`name`, `name:port`, `[v6]`, `[v6]:port`), by the
-/// rules of [`crate::hosts`]: case-insensitive, an entry without a port covers
-/// only port 443, `*.example.com` covers the names below example.com (not
-/// example.com itself). An invalid host or entry matches nothing.
+/// rules of [`crate::hosts`].
 pub fn host_matches(pattern: &str, host: &str) -> bool {
     Target::new(Scheme::Https, host).is_some_and(|t| hosts::matches(pattern, &t))
 }

@@ -258,7 +258,7 @@ fn plain_http_only_for_loopback_or_listed_hosts() {
     assert!(get("protocol=http\nhost=[::1]:80\n", &p).is_some());
     assert_eq!(get("protocol=http\nhost=git.example.com\n", &p), None);
     // An entry without a scheme means https: it does not allow plain http
-    // (it did before DESIGN §5 said so).
+    // (DESIGN §5).
     let hosts = vec!["git.example.com".to_string()];
     let listed = Policy {
         git_hosts: Some(&hosts),
@@ -330,7 +330,7 @@ fn git_hosts_limit_the_answer() {
         "pinned.example:443",
         "ünïcode.example",
         "[::2]",
-        // An entry without a port covers only 443 (it covered any port before).
+        // An entry without a port covers only 443.
         "git.example.com:8443",
         "a.b.corp.example:99",
         "[::1]:8080",
