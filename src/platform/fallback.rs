@@ -15,6 +15,32 @@ pub(crate) fn foreign_peer(_port: u16) -> Option<super::Stranger> {
     None
 }
 
+/// Whether an open file lives on procfs or sysfs (see `unix.rs`): off Linux
+/// there is none to be fooled by.
+#[cfg(all(unix, not(target_os = "linux")))]
+pub(super) fn on_kernel_fs(_file: &std::fs::File) -> bool {
+    false
+}
+
+/// Who runs the other end of a unix socket (see `unix.rs`), on a Unix that
+/// cannot be asked: no one's to trust.
+#[cfg(all(
+    unix,
+    not(any(
+        target_os = "linux",
+        target_os = "android",
+        target_os = "macos",
+        target_os = "ios",
+        target_os = "freebsd",
+        target_os = "openbsd",
+        target_os = "netbsd",
+        target_os = "dragonfly"
+    ))
+))]
+pub(super) fn peer_uid(_fd: i32) -> std::io::Result<u32> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
 /// An OS with no credential store cytoken knows (see [`super::keyring`]):
 /// said plainly, never an in-memory stand-in.
 #[cfg(not(any(

@@ -78,9 +78,9 @@ mod unix_dir;
 mod windows;
 
 #[cfg(unix)]
-use unix as os;
+use self::unix as os;
 #[cfg(windows)]
-use windows as os;
+use self::windows as os;
 
 /// The contract (see the module doc): every OS module defines each of these.
 pub use os::main_args;

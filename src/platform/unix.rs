@@ -16,6 +16,20 @@ use std::path::Path;
 use std::process::{Child, Command};
 
 use super::{Access, Owner, Untrusted, Why};
+// What this Unix does not ask (see `fallback.rs`).
+#[cfg(not(target_os = "linux"))]
+use super::fallback::on_kernel_fs;
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "macos",
+    target_os = "ios",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "netbsd",
+    target_os = "dragonfly"
+)))]
+use super::fallback::peer_uid;
 
 /// The effective uid, which cache files must be owned by.
 pub(super) fn euid() -> u32 {
@@ -89,21 +103,6 @@ fn peer_uid(fd: i32) -> io::Result<u32> {
     Ok(uid)
 }
 
-/// Another Unix: the peer cannot be asked, so it is no one's to trust.
-#[cfg(not(any(
-    target_os = "linux",
-    target_os = "android",
-    target_os = "macos",
-    target_os = "ios",
-    target_os = "freebsd",
-    target_os = "openbsd",
-    target_os = "netbsd",
-    target_os = "dragonfly"
-)))]
-fn peer_uid(_fd: i32) -> io::Result<u32> {
-    Err(io::Error::from(io::ErrorKind::Unsupported))
-}
-
 /// Who may do what with the open `file`, whose metadata is `meta` (Unix reads
 /// it all from the metadata; the handle is for Windows, whose owner and DACL
 /// come from it).
@@ -164,12 +163,6 @@ fn on_kernel_fs(file: &File) -> bool {
     #[allow(clippy::unnecessary_cast, clippy::cast_possible_wrap)]
     let kind = st.f_type as i64;
     rc == 0 && (kind == PROC_SUPER_MAGIC || kind == SYSFS_MAGIC)
-}
-
-/// Elsewhere there is no procfs to be fooled by.
-#[cfg(not(target_os = "linux"))]
-fn on_kernel_fs(_file: &File) -> bool {
-    false
 }
 
 /// Whether the open file `file`, opened from `path`, can be trusted as ssh's
