@@ -39,19 +39,20 @@
 //!   a FIFO; new only, appended to, or a lock never truncated.
 //! - [`open_dir_nofollow`], [`make_private`]: a directory held open without
 //!   following a link; others' access taken away through that handle.
-//! - [`Dir`]: a checked directory held open, entries made, opened and renamed
-//!   relative to it (on Windows, where handles cannot name entries, each
-//!   operation rechecks the path).
+//! - [`Dir`]: a checked directory, its entries made, opened and renamed
+//!   relative to the handle held open (Windows, which has no `openat`: by
+//!   path under it, never following a reparse point at the entry's name).
 //! - [`replace`]: moves a file over another atomically.
 //! - [`install_link`]: makes a helper name (`git-credential-cytoken`) run
-//!   cytoken (a symlink; on Windows a marked copy), never replacing anything
-//!   but its own.
+//!   cytoken (a symlink; on Windows a hard link or a copy), replacing only
+//!   cytoken's own, never another user's or program.
 //!
 //! Processes:
-//! - [`main_args`]: the arguments C's `main` received (src/main.rs).
-//! - [`prepare_process`]: what cytoken needs before anything else: fds 0-2
-//!   open, SIGPIPE ignored (Unix), no core file, no crash dump of memory
-//!   holding secrets.
+//! - [`main_args`]: the arguments C's `main` received (src/main.rs; on
+//!   Windows read from the UTF-16 command line).
+//! - [`prepare_process`]: what cytoken needs before anything else, std's own
+//!   start not having run: on Unix fds 0-2 open, SIGPIPE ignored, no core
+//!   file (Linux: not dumpable); on Windows the heap kept out of crash dumps.
 //! - [`own_tree`], [`Tree`]: a child started in its own process tree
 //!   (process group; job object), and killing that whole tree.
 //! - [`parent_process`], [`process_start`]: who started us, and when a
@@ -59,6 +60,9 @@
 //!   the OS does not say.
 //! - [`run_in_place`]: runs a command as this process (`exec`; on Windows
 //!   spawn, wait and pass on its status).
+//!
+//! Tests: `testing` (`set_mode`, `mode`, `symlink`, `non_utf8_arg`,
+//! `parent_pid`) sets files up as an attacker or a careless user would.
 //!
 //! The rest, the same code on every OS (here): [`open_trusted`],
 //! [`open_parent`], [`create_private_dir_checked`], [`creatable`],
