@@ -1,13 +1,50 @@
-//! Endpoint faults injected at the emulator: the right exit status, bounded time
-//! and memory, nothing cached that should not be, and no secret in any output.
+//! The token exchange against misbehaving endpoints: faults injected at the
+//! emulator (retries, Retry-After, bad bodies, a 64 MiB body, a hang, a
+//! redirect, clock drift, proxies) and hostile servers (the secret quoted
+//! back, a stalled answer, tokens too large to cache). The right exit
+//! status, bounded time and memory, nothing cached that should not be, and
+//! no secret in any output.
 
+use std::io::Write;
 use std::time::{Duration, Instant};
 
+use crate::hostile::*;
 use crate::support::*;
 
 /// A config that sets a short exchange budget, so time-outs are quick to test.
 fn with_timeout(sb: &Sandbox, secs: u64) {
     sb.write_config(&format!("[profiles.default]\ntimeout = {secs}\n"), 0o644);
+}
+
+/// A stand-in proxy that records the first line of each connection.
+fn recording_proxy() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::BufRead;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let record = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut line = String::new();
+            let _ = std::io::BufReader::new(&stream).read_line(&mut line);
+            record.lock().unwrap().push(line.trim_end().to_string());
+            // Refuse the tunnel: the exchange fails, which is all this needs.
+            let _ = (&stream).write_all(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
+        }
+    });
+    (url, seen)
+}
+
+// ---- tokens the cache cannot hold ----------------------------------------
+
+fn token_server(len: usize) -> Hostile {
+    Hostile::start(move |_, _, s| {
+        let body = format!(
+            r#"{{"access_token":"{}","expires_in":600}}"#,
+            "T".repeat(len)
+        );
+        respond(s, "200 OK", &[], body.as_bytes());
+    })
 }
 
 #[test]
@@ -162,27 +199,6 @@ fn a_401_from_a_server_10_minutes_behind_names_the_clock_drift() {
     assert_no_secret(&o);
 }
 
-/// A stand-in proxy that records the first line of each connection.
-fn recording_proxy() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
-    use std::io::BufRead;
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let record = seen.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut line = String::new();
-            let _ = std::io::BufReader::new(&stream).read_line(&mut line);
-            record.lock().unwrap().push(line.trim_end().to_string());
-            // Refuse the tunnel: the exchange fails, which is all this needs.
-            let _ = (&stream).write_all(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
-        }
-    });
-    (url, seen)
-}
-
-use std::io::Write as _;
-
 #[test]
 fn proxies_from_the_environment_are_used_and_no_proxy_honoured() {
     let sb = Sandbox::new();
@@ -225,4 +241,139 @@ fn proxies_from_the_environment_are_used_and_no_proxy_honoured() {
     let o = sb.cmd().env("ALL_PROXY", &proxy).output().unwrap();
     assert_status(&o, 0);
     assert_eq!(seen.lock().unwrap().len(), tunnels);
+}
+
+/// A Cylance token endpoint (which knows the secret: it checks the
+/// signature with it) quoting the secret and the auth token it was sent.
+#[test]
+fn a_token_endpoint_quoting_the_secret_and_the_auth_token_gets_both_redacted() {
+    let sb = Sandbox::new();
+    let server = Hostile::start(|_, req, s| {
+        let v: serde_json::Value = serde_json::from_slice(&req.body).unwrap_or_default();
+        let jwt = v["auth_token"].as_str().unwrap_or("").to_string();
+        let body = serde_json::json!({
+            "message": format!("Invalid JWT payload {jwt} signed with {SECRET} ({APP}:{SECRET})"),
+        });
+        respond(s, "401 Unauthorized", &[], body.to_string().as_bytes());
+    });
+    let o = sb
+        .cmd()
+        .env("CYTOKEN_AUTH_URL", server.url("auth/v2/token"))
+        .arg("token")
+        .output()
+        .unwrap();
+    assert_status(&o, 3);
+    assert!(stderr(&o).contains("Invalid JWT payload"), "{}", stderr(&o));
+    assert_no_form("stderr", &stderr(&o), &forms(APP, SECRET));
+    assert!(
+        !stderr(&o).contains("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."),
+        "{}",
+        stderr(&o)
+    );
+    assert_no_form(
+        "the cache dir",
+        &all_text_under(&sb.cache_dir()),
+        &forms(APP, SECRET),
+    );
+}
+
+// ---- time from the server ------------------------------------------------
+
+/// `Retry-After: 1`, then one too large for any clock: the sum of the waits
+/// must saturate, not panic (it was exit 134).
+#[test]
+fn a_retry_after_beyond_any_clock_is_answered_not_a_panic() {
+    let sb = Sandbox::new();
+    let server = Hostile::start(|n, _, s| {
+        let after = if n == 0 { "1" } else { "18446744073709551615" };
+        respond(
+            s,
+            "429 Too Many Requests",
+            &[("Retry-After", after)],
+            br#"{"message":"slow down"}"#,
+        );
+    });
+    let o = sb
+        .cmd()
+        .env("CYTOKEN_API_URL", server.url(""))
+        .args(["api", "devices/v2"])
+        .output()
+        .unwrap();
+    assert_status(&o, 5);
+    assert!(stderr(&o).contains("rate limited"), "{}", stderr(&o));
+    assert_eq!(server.requests(), 2);
+}
+
+/// The token exchange's body is bounded by the profile's `timeout` too.
+#[test]
+fn a_token_answer_that_stalls_mid_body_is_bounded_by_the_timeout() {
+    let sb = Sandbox::new();
+    let server = Hostile::start(|_, _, s| stall(s));
+    sb.write_config(
+        &format!(
+            "[profiles.default]\ntenant_id = \"{TENANT}\"\napp_id = \"{APP}\"\n\
+             app_secret_env = \"THE_SECRET\"\nauth_url = \"{}\"\ntimeout = 2\n",
+            server.url("auth/v2/token")
+        ),
+        0o600,
+    );
+    let mut cmd = profile_cmd(&sb);
+    cmd.arg("token");
+    let o = run_within(cmd, Duration::from_secs(30)).expect("the exchange hung on a stalled body");
+    assert_status(&o, 4);
+    assert!(stderr(&o).contains("timed out"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_token_too_large_to_cache_is_a_malformed_answer() {
+    let sb = Sandbox::new();
+    let server = token_server(70_000);
+    let run = || {
+        sb.cmd()
+            .env("CYTOKEN_AUTH_URL", server.url("auth/v2/token"))
+            .arg("token")
+            .output()
+            .unwrap()
+    };
+    let o = run();
+    assert_status(&o, 4);
+    assert!(
+        stderr(&o).contains("70000 bytes") && stderr(&o).contains("16 KiB"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).is_empty());
+    // The console's grant is held to the same bound.
+    let console = token_server(70_000);
+    sb.write_config(
+        &format!(
+            "[profiles.mssp]\nflow = \"mtc\"\napp_id = \"{APP}\"\napp_secret_env = \"THE_SECRET\"\n\
+             auth_url = \"{}\"\n",
+            console.url("public/v2/us/auth")
+        ),
+        0o600,
+    );
+    let o = profile_cmd(&sb)
+        .args(["-p", "mssp", "token"])
+        .output()
+        .unwrap();
+    assert_status(&o, 4);
+    assert!(stderr(&o).contains("70000 bytes"), "{}", stderr(&o));
+}
+
+#[test]
+fn the_largest_token_accepted_is_cached() {
+    let sb = Sandbox::new();
+    let server = token_server(16 << 10);
+    for _ in 0..3 {
+        let o = sb
+            .cmd()
+            .env("CYTOKEN_AUTH_URL", server.url("auth/v2/token"))
+            .arg("token")
+            .output()
+            .unwrap();
+        assert_status(&o, 0);
+        assert_eq!(stdout(&o).trim_end().len(), 16 << 10);
+    }
+    assert_eq!(server.requests(), 1, "every call exchanged");
 }

@@ -1,11 +1,26 @@
-//! The core flow through the binary: minting, caching, formats, errors, the
-//! stampede and the 401 storm.
+//! `cytoken token` through the binary: minting, cache hits, formats and
+//! options, the `src` claim and `--min-valid`, the stale fallback, the
+//! stampede of cold processes and the 401 storm, output cut short or into
+//! closed standard descriptors.
 
 use std::io::Write;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::support::*;
+
+fn spawn_many(sb: &Sandbox, n: usize, secret: &str) -> Vec<Child> {
+    (0..n)
+        .map(|_| {
+            sb.cmd()
+                .env("CYTOKEN_APP_SECRET", secret)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect()
+}
 
 #[test]
 fn token_is_minted_accepted_and_then_served_from_cache() {
@@ -98,46 +113,6 @@ fn wrong_secret_exits_3_and_caches_nothing_then_fails_fast() {
 }
 
 #[test]
-fn config_errors_exit_2_before_any_request() {
-    let sb = Sandbox::new();
-    let o = sb.run(&["--lifetime", "3600"]);
-    assert_status(&o, 2);
-    assert!(stderr(&o).contains("1800"), "{}", stderr(&o));
-    let o = sb.run(&["--lifetime", "0"]);
-    assert_status(&o, 2);
-
-    let o = sb
-        .cmd()
-        .env_remove("CYTOKEN_AUTH_URL")
-        .args(["--region", "mars"])
-        .output()
-        .unwrap();
-    assert_status(&o, 2);
-    let e = stderr(&o);
-    assert!(
-        e.contains("mars") && e.contains("euc1") && e.contains("us-gov"),
-        "{e}"
-    );
-    assert_eq!(e.lines().count(), 1, "one line: {e}");
-
-    let o = sb.run(&["--no-such-flag"]);
-    assert_status(&o, 2);
-
-    let o = sb
-        .cmd()
-        .env("CYTOKEN_AUTH_URL", "http://example.com/auth/v2/token")
-        .output()
-        .unwrap();
-    assert_status(&o, 2);
-    assert!(stderr(&o).contains("https"), "{}", stderr(&o));
-
-    let o = sb.bare().output().unwrap();
-    assert_status(&o, 2);
-    assert!(stderr(&o).contains("tenant_id"), "{}", stderr(&o));
-    assert_eq!(sb.emu.requests(), 0);
-}
-
-#[test]
 fn string_scope_form_is_sent_as_a_string_and_list_as_array() {
     let sb = Sandbox::new();
     let cfg = format!(
@@ -170,123 +145,6 @@ fn string_scope_form_is_sent_as_a_string_and_list_as_array() {
 }
 
 #[test]
-fn config_file_secret_sources_and_permissions() {
-    let sb = Sandbox::new();
-    let secret_file = sb.home.path().join("secret");
-    write_file(&secret_file, &format!("{SECRET}\n"), 0o644);
-    let cfg = format!(
-        "default_profile = \"prod\"\n[profiles.prod]\ntenant_id = \"{TENANT}\"\napp_id = \"{APP}\"\n\
-         app_secret_file = {}\nauth_url = \"{}\"\n",
-        toml_path(&secret_file),
-        sb.emu.url()
-    );
-    sb.write_config(&cfg, 0o644);
-    let o = sb.bare().output().unwrap();
-    assert_status(&o, 2);
-    assert!(stderr(&o).contains(PRIVATE_FIX), "{}", stderr(&o));
-    chmod(&secret_file, 0o600);
-    let o = sb.bare().output().unwrap();
-    assert_status(&o, 0);
-    assert_no_secret(&o);
-
-    let inline = format!(
-        "[profiles.default]\ntenant_id = \"{TENANT}\"\napp_id = \"{APP}\"\napp_secret = \"{SECRET}\"\n\
-         auth_url = \"{}\"\n",
-        sb.emu.url()
-    );
-    sb.write_config(&inline, 0o640);
-    let o = sb.bare().output().unwrap();
-    assert_status(&o, 2);
-    assert!(stderr(&o).contains(PRIVATE_FIX), "{}", stderr(&o));
-    assert_no_secret(&o);
-    sb.write_config(&inline, 0o600);
-    assert_status(&sb.bare().output().unwrap(), 0);
-
-    // A shell that prints a variable: sh on Unix, cmd on Windows.
-    let echo = if cfg!(windows) {
-        r#"["cmd", "/c", "echo %MY_SECRET%"]"#
-    } else {
-        r#"["sh", "-c", "echo $MY_SECRET"]"#
-    };
-    let cmd = format!(
-        "[profiles.default]\ntenant_id = \"{TENANT}\"\napp_id = \"{APP}\"\n\
-         app_secret_command = {echo}\nauth_url = \"{}\"\n",
-        sb.emu.url()
-    );
-    sb.write_config(&cmd, 0o644);
-    let o = sb.bare().env("MY_SECRET", SECRET).output().unwrap();
-    assert_status(&o, 0);
-    // A cached call does not need to run the command.
-    let o = sb.bare().output().unwrap();
-    assert_status(&o, 0);
-
-    let missing = format!("{cmd}\n[profiles.other]\ntenant_id = \"x\"\n");
-    sb.write_config(&missing, 0o644);
-    let o = sb.bare().args(["-p", "nope"]).output().unwrap();
-    assert_status(&o, 2);
-    assert!(stderr(&o).contains("default, other"), "{}", stderr(&o));
-}
-
-#[test]
-fn cache_is_private_and_never_holds_the_secret_and_output_never_does() {
-    let sb = Sandbox::new();
-    let mut outputs = vec![
-        sb.run(&["-vvv", "token"]),
-        sb.run(&["-vvv", "token", "--format", "json"]),
-        sb.run(&["-vvv", "--force-refresh"]),
-        sb.run(&["-vvv", "auth-token"]),
-        sb.run(&["-vvv", "cache", "list"]),
-        sb.run(&["-vvv", "check"]),
-        sb.cmd()
-            .env("CYTOKEN_LOG", "trace")
-            .arg("--no-cache")
-            .output()
-            .unwrap(),
-        sb.cmd()
-            .env("CYTOKEN_APP_SECRET", format!("{SECRET}x"))
-            .arg("-vvv")
-            .output()
-            .unwrap(),
-        sb.run(&["-vvv", "--lifetime", "9999"]),
-    ];
-    outputs.push(
-        sb.cmd()
-            .env("CYTOKEN_LOG", "trace")
-            .args(["--region", "x"])
-            .env_remove("CYTOKEN_AUTH_URL")
-            .output()
-            .unwrap(),
-    );
-    for o in &outputs {
-        assert_no_secret(o);
-    }
-    let verbose = stderr(&outputs[0]);
-    assert!(
-        verbose.contains("exchange") && verbose.contains("ms]"),
-        "{verbose}"
-    );
-    // -v never shows a whole token.
-    let tok = stdout(&outputs[2]).trim_end().to_string();
-    for o in &outputs {
-        assert!(!stderr(o).contains(&tok));
-    }
-
-    let dir = sb.cache_dir();
-    assert_eq!(mode_of(&dir), 0o700);
-    let files = sb.cache_files();
-    assert!(files.len() >= 3, "{files:?}");
-    for f in files {
-        assert_eq!(mode_of(&f), 0o600, "{}", f.display());
-        let bytes = std::fs::read(&f).unwrap();
-        assert!(
-            !String::from_utf8_lossy(&bytes).contains(SECRET),
-            "{}",
-            f.display()
-        );
-    }
-}
-
-#[test]
 fn auth_token_prints_a_signed_token_without_exchanging() {
     let sb = Sandbox::new();
     let o = sb.run(&["auth-token"]);
@@ -300,68 +158,6 @@ fn auth_token_prints_a_signed_token_without_exchanging() {
     assert_eq!(data.claims["sub"], APP);
     assert_eq!(data.claims["tid"], TENANT);
     assert_eq!(sb.emu.requests(), 0);
-}
-
-#[test]
-fn cache_list_clear_and_path() {
-    let sb = Sandbox::new();
-    let o = sb.run(&["cache", "list"]);
-    assert_status(&o, 0);
-    assert!(stdout(&o).contains("no cached tokens"));
-    let tok = stdout(&sb.run(&["--scope", "device:list"]))
-        .trim_end()
-        .to_string();
-    let o = sb.run(&["cache", "list"]);
-    let list = stdout(&o);
-    assert!(
-        list.contains(APP) && list.contains(TENANT) && list.contains("device:list"),
-        "{list}"
-    );
-    assert!(list.contains("default") && list.contains('m'), "{list}");
-    assert!(!list.contains(&tok), "cache list never prints a token");
-    assert_eq!(
-        stdout(&sb.run(&["cache", "path"])).trim_end(),
-        sb.cache_dir().to_str().unwrap()
-    );
-    // clear: only the selected entry.
-    sb.run(&[]);
-    assert_eq!(sb.entries().len(), 2);
-    assert_status(&sb.run(&["--scope", "device:list", "cache", "clear"]), 0);
-    assert_eq!(sb.entries().len(), 1);
-    assert_status(
-        &sb.bare()
-            .args(["cache", "clear", "--all"])
-            .output()
-            .unwrap(),
-        0,
-    );
-    assert!(sb.cache_files().is_empty(), "{:?}", sb.cache_files());
-}
-
-#[test]
-fn check_reports_and_exit_reflects_worst_finding() {
-    let sb = Sandbox::new();
-    let o = sb.run(&["check"]);
-    assert_status(&o, 0);
-    let r = stdout(&o);
-    assert!(
-        r.contains("exchange") && r.contains("all checks passed"),
-        "{r}"
-    );
-    assert_eq!(sb.emu.requests(), 1);
-    let o = sb.run(&["check", "--offline"]);
-    assert_status(&o, 0);
-    assert_eq!(sb.emu.requests(), 1);
-    let o = sb
-        .cmd()
-        .env("CYTOKEN_APP_SECRET", "wrong")
-        .arg("check")
-        .output()
-        .unwrap();
-    assert_status(&o, 3);
-    assert!(stdout(&o).contains("FAIL"));
-    let o = sb.bare().arg("check").output().unwrap();
-    assert_status(&o, 2);
 }
 
 #[test]
@@ -385,19 +181,6 @@ fn stale_token_is_served_when_the_endpoint_is_gone() {
     let o = sb.cmd().env("CYTOKEN_AUTH_URL", &url).output().unwrap();
     assert_status(&o, 4);
     assert!(stdout(&o).is_empty());
-}
-
-fn spawn_many(sb: &Sandbox, n: usize, secret: &str) -> Vec<Child> {
-    (0..n)
-        .map(|_| {
-            sb.cmd()
-                .env("CYTOKEN_APP_SECRET", secret)
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect()
 }
 
 #[test]
@@ -497,10 +280,165 @@ fn a_stale_fallback_token_is_usable_by_git_and_kubectl() {
     assert!(at > now, "{at} vs now {now}");
 }
 
+#[cfg(unix)]
 #[test]
-fn demo_exits_0() {
+fn the_src_claim_is_sent_and_is_part_of_the_cache_key() {
     let sb = Sandbox::new();
-    let o = sb.bare().arg("demo").output().unwrap();
+    let o = sb.run(&["--source", "build-42", "token"]);
     assert_status(&o, 0);
-    assert!(stdout(&o).contains("demo complete"), "{}", stdout(&o));
+    assert_eq!(sb.emu.last_claims().unwrap()["src"], "build-42");
+    // Without it: another token (another key), and no src on the wire.
+    let o = sb.run(&["token"]);
+    assert_status(&o, 0);
+    assert_eq!(sb.emu.requests(), 2);
+    assert!(sb.emu.last_claims().unwrap().get("src").is_none());
+    // The same source from the environment is the same key: a cache hit.
+    let o = sb
+        .cmd()
+        .env("CYTOKEN_SOURCE", "build-42")
+        .arg("token")
+        .output()
+        .unwrap();
+    assert_status(&o, 0);
+    assert_eq!(sb.emu.requests(), 2);
+    // A bad value is a config error before any request.
+    let o = sb.run(&["--source", "", "token"]);
+    assert_status(&o, 2);
+    assert_eq!(sb.emu.requests(), 2);
+}
+
+#[cfg(unix)]
+#[test]
+fn min_valid_refreshes_exactly_when_the_token_would_not_last() {
+    let sb = Sandbox::new();
+    assert_status(&sb.run(&["token"]), 0);
+    let first = sb.entries();
+    assert_eq!(first.len(), 1);
+    sb.set_expiry(1000);
+    // 1000 s left: enough for 900, served from the cache.
+    let o = sb.run(&["--min-valid", "900", "token", "--format", "json"]);
+    assert_status(&o, 0);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["cached"], true);
+    assert_eq!(sb.emu.requests(), 1);
+    // Not enough for 1100: a fresh token.
+    let o = sb.run(&["--min-valid", "1100", "token", "--format", "json"]);
+    assert_status(&o, 0);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["cached"], false);
+    assert!(v["expires_in"].as_i64().unwrap() >= 1100);
+    assert_eq!(sb.emu.requests(), 2);
+    // The environment and the profile say the same.
+    let o = sb
+        .cmd()
+        .env("CYTOKEN_MIN_VALID", "1000")
+        .arg("token")
+        .output()
+        .unwrap();
+    assert_status(&o, 0);
+    assert_eq!(sb.emu.requests(), 2);
+    // More than any token can give: exit 2, naming the most it can be.
+    let o = sb.run(&["--min-valid", "1750", "token"]);
+    assert_status(&o, 2);
+    assert!(stderr(&o).contains("at most 1740 s"), "{}", stderr(&o));
+    let o = sb.run(&["--lifetime", "600", "--min-valid", "600", "token"]);
+    assert_status(&o, 2);
+    assert!(stderr(&o).contains("at most 540 s"), "{}", stderr(&o));
+    assert_eq!(sb.emu.requests(), 2);
+}
+
+#[test]
+fn token_options_work_without_the_word_token() {
+    let sb = Sandbox::new();
+    let o = sb.run(&["--format", "json"]);
+    assert_status(&o, 0);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["token_type"], "Bearer");
+    // Before another command it would be ignored: refused instead.
+    let o = sb.run(&["--format", "json", "cache", "list"]);
+    assert_status(&o, 2);
+    assert!(stderr(&o).contains("--format"), "{}", stderr(&o));
+}
+
+#[test]
+fn auth_token_claims_prints_the_decoded_claims() {
+    let sb = Sandbox::new();
+    let o = sb.run(&["--scope", "device:list", "auth-token", "--claims"]);
+    assert_status(&o, 0);
+    let c: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(c["iss"], "http://cylance.com");
+    assert_eq!(c["sub"], APP);
+    assert_eq!(c["tid"], TENANT);
+    assert_eq!(c["scp"], serde_json::json!(["device:list"]));
+    assert_eq!(
+        c["exp"].as_i64().unwrap() - c["iat"].as_i64().unwrap(),
+        1800
+    );
+    assert!(!stdout(&o).contains(SECRET));
+}
+
+#[test]
+fn output_cut_short_by_its_reader_ends_quietly() {
+    use std::io::{BufRead, BufReader, Read};
+    let sb = Sandbox::new();
+    sb.emu.set_devices(5000);
+    let mut child = sb
+        .cmd()
+        .args(["api", "--paginate", "--ndjson", "devices/v2"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with('{'), "{first}");
+    // The reader is gone, as with `| head -1`.
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{err}");
+    assert!(!err.contains("error"), "{err}");
+}
+
+/// With stdout and stderr closed, the first files cytoken opens would take
+/// their numbers, and what is meant for them would land in those files: here
+/// `-v`'s steps in the lock file held during the exchange. (std's own start
+/// reopens them on /dev/null; src/main.rs does without it, so
+/// `platform::prepare_process` must.)
+#[cfg(unix)]
+#[test]
+fn closed_standard_fds_never_let_output_into_a_file() {
+    let sb = Sandbox::new();
+    let o = sb
+        .cmd_as(std::path::Path::new("/bin/sh"))
+        .args([
+            "-c",
+            r#"exec "$0" -v token >&- 2>&-"#,
+            env!("CARGO_BIN_EXE_cytoken"),
+        ])
+        .output()
+        .unwrap();
+    assert_status(&o, 0);
+    crate::cache::assert_cache_readable(&sb);
+    for p in sb.cache_files() {
+        if p.extension().is_none_or(|e| e != "json") {
+            let text = String::from_utf8_lossy(&std::fs::read(&p).unwrap()).into_owned();
+            assert!(
+                !text.contains("eyJ") && !text.contains("cytoken:"),
+                "output in {}: {text:?}",
+                p.display()
+            );
+        }
+    }
+    let o = sb.run(&["token"]);
+    assert_status(&o, 0);
+    assert!(sb.emu.verify_access_token(stdout(&o).trim()));
+    assert_eq!(sb.emu.issued(), 1, "the entry the first call wrote serves");
 }
