@@ -336,19 +336,12 @@ fn the_token_never_goes_to_another_origin() {
         "ftp://example.com/",
         "https://x/?a=1",
     ] {
-        let o = sb
-            .cmd()
+        sb.test()
             .env("CYTOKEN_API_URL", bad)
             .args(["api", "devices/v2"])
-            .output()
-            .unwrap();
-        assert_status(&o, 2);
-        assert!(
-            stderr(&o).contains("CYTOKEN_API_URL"),
-            "{bad}: {}",
-            stderr(&o)
-        );
-        assert!(!stderr(&o).contains("u:p@"), "{}", stderr(&o));
+            .stderr_has("CYTOKEN_API_URL")
+            .stderr_lacks("u:p@")
+            .status(2);
     }
 }
 

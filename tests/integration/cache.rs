@@ -106,8 +106,7 @@ fn plant(sb: &Sandbox, bytes: &[u8]) -> std::path::PathBuf {
 
 #[track_caller]
 fn assert_replaced(sb: &Sandbox, entry: &std::path::Path, requests_before: usize) {
-    let o = sb.run(&[]);
-    assert_status(&o, 0);
+    let o = sb.test().success();
     assert!(
         stderr(&o).contains("ignoring cache entry"),
         "{}",
@@ -238,9 +237,10 @@ fn cache_is_private_and_never_holds_the_secret_and_output_never_does() {
 #[test]
 fn cache_list_clear_and_path() {
     let sb = Sandbox::new();
-    let o = sb.run(&["cache", "list"]);
-    assert_status(&o, 0);
-    assert!(stdout(&o).contains("no cached tokens"));
+    sb.test()
+        .args(["cache", "list"])
+        .stdout_has("no cached tokens")
+        .success();
     let tok = stdout(&sb.run(&["--scope", "device:list"]))
         .trim_end()
         .to_string();
@@ -311,9 +311,7 @@ fn kill_9_during_refresh_never_breaks_the_cache() {
         "only {mid_exchange} kills mid-exchange"
     );
     sb.emu.set_delay(Duration::ZERO);
-    let o = sb.run(&[]);
-    assert_status(&o, 0);
-    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    let o = sb.test().stderr("").success();
     assert!(sb.emu.verify_access_token(stdout(&o).trim_end()));
     eprintln!("kill -9: {ROUNDS} rounds, {mid_exchange} mid-exchange");
 }
@@ -340,8 +338,7 @@ fn a_stopped_lock_holder_never_hangs_waiters() {
     // A stale but still valid cached token: served, with a warning, no exchange.
     sb.set_expiry(120);
     let requests = sb.emu.requests();
-    let o = sb.run(&[]);
-    assert_status(&o, 0);
+    let o = sb.test().success();
     assert_eq!(stdout(&o).trim_end(), tok);
     assert!(
         stderr(&o).contains("serving the cached token"),
@@ -357,9 +354,10 @@ fn different_selections_never_block_each_other() {
     let sb = Sandbox::new();
     let holder = stopped_lock_holder(&sb);
     let t = Instant::now();
-    let o = sb.run(&["--scope", "device:list"]);
-    assert_status(&o, 0);
-    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    sb.test()
+        .args(["--scope", "device:list"])
+        .stderr("")
+        .success();
     assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
     end(holder);
 }
@@ -448,8 +446,7 @@ fn an_unwritable_cache_never_fails_the_command() {
         chmod(&sb.cache_dir(), 0o700);
         {
             let _ro = ReadOnly::new(&sb.cache_dir());
-            let o = sb.run(&[]);
-            assert_status(&o, 0);
+            let o = sb.test().success();
             assert!(sb.emu.verify_access_token(stdout(&o).trim_end()));
             assert!(stderr(&o).contains("warning"), "{}", stderr(&o));
         }
@@ -461,8 +458,7 @@ fn an_unwritable_cache_never_fails_the_command() {
         std::fs::remove_file(entry.with_extension("lock")).unwrap();
         {
             let _ro = ReadOnly::new(&sb.cache_dir());
-            let o = sb.run(&[]);
-            assert_status(&o, 0);
+            let o = sb.test().success();
             assert!(sb.emu.verify_access_token(stdout(&o).trim_end()));
             assert_eq!(sb.emu.requests(), 2);
             assert!(stderr(&o).contains("warning"), "{}", stderr(&o));
@@ -473,8 +469,7 @@ fn an_unwritable_cache_never_fails_the_command() {
     let sb = Sandbox::new();
     std::fs::create_dir_all(sb.cache_dir().parent().unwrap()).unwrap();
     std::fs::write(sb.cache_dir(), b"not a dir").unwrap();
-    let o = sb.run(&[]);
-    assert_status(&o, 0);
+    let o = sb.test().success();
     assert!(sb.emu.verify_access_token(stdout(&o).trim_end()));
     assert!(stderr(&o).contains("not a directory"), "{}", stderr(&o));
 }

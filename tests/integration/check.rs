@@ -20,16 +20,14 @@ fn command_config(sb: &Sandbox) -> std::path::PathBuf {
 #[test]
 fn check_reports_and_exit_reflects_worst_finding() {
     let sb = Sandbox::new();
-    let o = sb.run(&["check"]);
-    assert_status(&o, 0);
+    let o = sb.test().args(["check"]).success();
     let r = stdout(&o);
     assert!(
         r.contains("exchange") && r.contains("all checks passed"),
         "{r}"
     );
     assert_eq!(sb.emu.requests(), 1);
-    let o = sb.run(&["check", "--offline"]);
-    assert_status(&o, 0);
+    sb.test().args(["check", "--offline"]).success();
     assert_eq!(sb.emu.requests(), 1);
     let o = sb
         .cmd()

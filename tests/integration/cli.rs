@@ -9,12 +9,11 @@ use crate::support::*;
 #[test]
 fn typos_get_suggestions() {
     let sb = Sandbox::new();
-    let o = sb.run(&["tokne"]);
-    assert_status(&o, 2);
-    assert!(stderr(&o).contains("'token'"), "{}", stderr(&o));
-    let o = sb.run(&["cache", "lsit"]);
-    assert_status(&o, 2);
-    assert!(stderr(&o).contains("'list'"), "{}", stderr(&o));
+    sb.test().args(["tokne"]).stderr_has("'token'").status(2);
+    sb.test()
+        .args(["cache", "lsit"])
+        .stderr_has("'list'")
+        .status(2);
     sb.write_config("[profiles.default]\nscopess = [\"a:b\"]\n", 0o600);
     let o = sb.bare().arg("token").output().unwrap();
     assert_status(&o, 2);

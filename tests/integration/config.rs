@@ -34,11 +34,11 @@ fn profile(sb: &Sandbox, body: &str) -> String {
 #[test]
 fn config_errors_exit_2_before_any_request() {
     let sb = Sandbox::new();
-    let o = sb.run(&["--lifetime", "3600"]);
-    assert_status(&o, 2);
-    assert!(stderr(&o).contains("1800"), "{}", stderr(&o));
-    let o = sb.run(&["--lifetime", "0"]);
-    assert_status(&o, 2);
+    sb.test()
+        .args(["--lifetime", "3600"])
+        .stderr_has("1800")
+        .status(2);
+    sb.test().args(["--lifetime", "0"]).status(2);
 
     let o = sb
         .cmd()
@@ -54,8 +54,7 @@ fn config_errors_exit_2_before_any_request() {
     );
     assert_eq!(e.lines().count(), 1, "one line: {e}");
 
-    let o = sb.run(&["--no-such-flag"]);
-    assert_status(&o, 2);
+    sb.test().args(["--no-such-flag"]).status(2);
 
     let o = sb
         .cmd()

@@ -10,9 +10,10 @@ use crate::support::*;
 #[test]
 fn demo_exits_0() {
     let sb = Sandbox::new();
-    let o = sb.bare().arg("demo").output().unwrap();
-    assert_status(&o, 0);
-    assert!(stdout(&o).contains("demo complete"), "{}", stdout(&o));
+    sb.test_bare()
+        .arg("demo")
+        .stdout_has("demo complete")
+        .success();
 }
 
 #[test]

@@ -276,11 +276,12 @@ fn docker_failures_are_one_line_on_stdout_exit_1() {
     assert!(!out.contains("not-the-secret"));
 
     // Input that is not a request: oversized or not UTF-8.
-    let mut c = docker(&sb);
-    c.arg("get");
-    let o = feed_str(c, &"a".repeat((1 << 20) + 1));
-    assert_status(&o, 1);
-    assert!(stdout(&o).contains("larger than"), "{}", stdout(&o));
+    Run::new(docker(&sb))
+        .arg("get")
+        .stdin("a".repeat((1 << 20) + 1))
+        .stdout_has("larger than")
+        .no_secret()
+        .status(1);
     let mut c = docker(&sb);
     c.arg("get");
     let mut child = c

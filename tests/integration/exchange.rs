@@ -54,8 +54,7 @@ fn two_503s_then_success_is_retried() {
         .push_fault(Fault::status(503, "{\"message\":\"busy\"}"));
     sb.emu
         .push_fault(Fault::status(503, "{\"message\":\"busy\"}"));
-    let o = sb.run(&[]);
-    assert_status(&o, 0);
+    let o = sb.test().success();
     assert!(sb.emu.verify_access_token(stdout(&o).trim_end()));
     assert_eq!(sb.emu.requests(), 3);
 }
@@ -69,8 +68,7 @@ fn retry_after_is_honoured() {
         headers: vec![("Retry-After".into(), "1".into())],
     });
     let t = Instant::now();
-    let o = sb.run(&[]);
-    assert_status(&o, 0);
+    sb.test().success();
     assert!(t.elapsed() >= Duration::from_secs(1), "{:?}", t.elapsed());
     assert_eq!(sb.emu.requests(), 2);
 }
@@ -79,8 +77,7 @@ fn retry_after_is_honoured() {
 fn html_or_json_without_token_exit_4_saying_what_came_back() {
     let sb = Sandbox::new();
     sb.emu.push_fault(Fault::Garbage);
-    let o = sb.run(&[]);
-    assert_status(&o, 4);
+    let o = sb.test().status(4);
     assert!(stderr(&o).to_lowercase().contains("html"), "{}", stderr(&o));
     assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
     sb.emu.push_fault(Fault::status(
@@ -88,8 +85,7 @@ fn html_or_json_without_token_exit_4_saying_what_came_back() {
         "{\"token\":\"eyJhbGciOiJIUzI1NiJ9.eyJ4IjoxfQ.c2lnbmF0dXJlLXNpZ25hdHVyZQ\"}",
     ));
     // --force-refresh: the first failure is remembered for a few seconds.
-    let o = sb.run(&["--force-refresh"]);
-    assert_status(&o, 4);
+    let o = sb.test().args(["--force-refresh"]).status(4);
     let e = stderr(&o);
     assert!(e.contains("access_token"), "{e}");
     assert!(
@@ -107,8 +103,7 @@ fn always_500_exits_4_within_the_budget() {
     }
     with_timeout(&sb, 5);
     let t = Instant::now();
-    let o = sb.run(&[]);
-    assert_status(&o, 4);
+    let o = sb.test().status(4);
     assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
     assert!(stderr(&o).contains("500"), "{}", stderr(&o));
     assert_eq!(sb.emu.requests(), 3, "at most 3 attempts");
@@ -163,8 +158,7 @@ fn a_server_that_never_answers_exits_4_at_the_timeout() {
     sb.emu.push_fault(Fault::Hang);
     with_timeout(&sb, 2);
     let t = Instant::now();
-    let o = sb.run(&[]);
-    assert_status(&o, 4);
+    let o = sb.test().status(4);
     let took = t.elapsed();
     assert!(
         took >= Duration::from_secs(2) && took < Duration::from_secs(4),
@@ -180,9 +174,7 @@ fn a_redirect_is_not_followed() {
     let other = Emulator::start().unwrap();
     other.register_app(TENANT, APP, SECRET);
     sb.emu.push_fault(Fault::Redirect(other.url()));
-    let o = sb.run(&[]);
-    assert_status(&o, 4);
-    assert!(stderr(&o).contains("redirect"), "{}", stderr(&o));
+    sb.test().stderr_has("redirect").status(4);
     assert_eq!(other.requests(), 0, "the auth token must not travel");
 }
 
@@ -191,8 +183,7 @@ fn a_401_from_a_server_10_minutes_behind_names_the_clock_drift() {
     let sb = Sandbox::new();
     // The server's clock is 10 minutes behind: our iat is "in the future" for it.
     sb.emu.set_clock_skew(-600);
-    let o = sb.run(&[]);
-    assert_status(&o, 3);
+    let o = sb.test().status(3);
     let e = stderr(&o);
     let drift_named = ["599 s", "600 s", "601 s"].iter().any(|d| e.contains(d));
     assert!(e.contains("clock") && drift_named, "{e}");

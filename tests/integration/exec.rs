@@ -12,9 +12,11 @@ const SHOW_ENV: &str = "printf '%s\\n' \"$CYTOKEN_ACCESS_TOKEN\"; echo ---; env"
 #[test]
 fn exec_child_sees_token_and_expiry_never_the_secret() {
     let sb = Sandbox::new();
-    let o = sb.run(&["exec", "--", "sh", "-c", SHOW_ENV]);
-    assert_status(&o, 0);
-    assert_no_secret(&o);
+    let o = sb
+        .test()
+        .args(["exec", "--", "sh", "-c", SHOW_ENV])
+        .no_secret()
+        .success();
     let out = stdout(&o);
     let (tok, env) = out.split_once("\n---\n").unwrap();
     assert!(sb.emu.verify_access_token(tok), "the API must accept it");
@@ -95,9 +97,10 @@ fn exec_hides_a_profile_app_secret_env_variable() {
 #[test]
 fn exec_passes_the_childs_status_and_signals_and_stdout() {
     let sb = Sandbox::new();
-    let o = sb.run(&["exec", "--", "sh", "-c", "exit 7"]);
-    assert_status(&o, 7);
-    assert_eq!(stdout(&o), "");
+    sb.test()
+        .args(["exec", "--", "sh", "-c", "exit 7"])
+        .stdout("")
+        .status(7);
 
     // cytoken replaces itself: the child dies of the signal, not a wrapper.
     let o = sb.run(&["exec", "--", "sh", "-c", "kill -TERM $$"]);
@@ -122,9 +125,11 @@ fn exec_passes_the_childs_status_and_signals_and_stdout() {
 #[test]
 fn exec_errors_are_clear() {
     let sb = Sandbox::new();
-    let o = sb.run(&["exec", "--", "/nonexistent/cytoken-test-cmd", "arg"]);
-    assert_status(&o, 127);
-    assert_eq!(stdout(&o), "");
+    let o = sb
+        .test()
+        .args(["exec", "--", "/nonexistent/cytoken-test-cmd", "arg"])
+        .stdout("")
+        .status(127);
     let err = stderr(&o);
     assert!(
         err.contains("cannot run") && err.contains("/nonexistent/cytoken-test-cmd"),
@@ -133,25 +138,29 @@ fn exec_errors_are_clear() {
     assert!(err.contains("not found"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 
-    let o = sb.run(&["exec", "--", "no-such-command-cytoken-test"]);
-    assert_status(&o, 127);
+    sb.test()
+        .args(["exec", "--", "no-such-command-cytoken-test"])
+        .status(127);
 
     // Found but not executable: 126, as shells do.
     let script = sb.home.path().join("not-executable.sh");
     write_file(&script, "#!/bin/sh\necho hi\n", 0o644);
-    let o = sb.run(&["exec", "--", script.to_str().unwrap()]);
-    assert_status(&o, 126);
-    assert!(stderr(&o).contains("permission denied"), "{}", stderr(&o));
+    sb.test()
+        .args(["exec", "--", script.to_str().unwrap()])
+        .stderr_has("permission denied")
+        .status(126);
 
     for bad in ["1TOKEN", "MY-TOKEN", "A=B", "", "CYTOKEN_EXPIRES_AT"] {
-        let o = sb.run(&["exec", "--env", bad, "--", "true"]);
-        assert_status(&o, 2);
-        assert_eq!(stdout(&o), "");
-        assert!(stderr(&o).contains("--env"), "{}", stderr(&o));
+        sb.test()
+            .args(["exec", "--env", bad, "--", "true"])
+            .stdout("")
+            .stderr_has("--env")
+            .status(2);
     }
-    let o = sb.run(&["exec", "--env", "CYTOKEN_APP_SECRET", "--", "true"]);
-    assert_status(&o, 2);
-    assert_no_secret(&o);
+    sb.test()
+        .args(["exec", "--env", "CYTOKEN_APP_SECRET", "--", "true"])
+        .no_secret()
+        .status(2);
 
     // No selection: the config error, and the command is not run.
     let marker = sb.home.path().join("ran");

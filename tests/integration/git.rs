@@ -514,8 +514,7 @@ fn clone(sb: &Sandbox, url: &str, helper: Helper, n: usize) -> Clone {
 /// The token cytoken has cached (served from the cache: no exchange).
 fn cached_token(sb: &Sandbox) -> String {
     let before = sb.emu.requests();
-    let o = sb.run(&["token"]);
-    assert_status(&o, 0);
+    let o = sb.test().args(["token"]).success();
     assert_eq!(
         sb.emu.requests(),
         before,

@@ -60,8 +60,7 @@ fn failures_under_git_and_kubectl_land_in_the_log_file() {
     assert_eq!(mode, 0o600);
 
     // `cache list` shows the recorded failure: when, status, message.
-    let o = sb.run(&["cache", "list"]);
-    assert_status(&o, 0);
+    let o = sb.test().args(["cache", "list"]).success();
     assert!(
         stdout(&o).contains("recorded failures") && stdout(&o).contains("401"),
         "{}",

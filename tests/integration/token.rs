@@ -25,19 +25,16 @@ fn spawn_many(sb: &Sandbox, n: usize, secret: &str) -> Vec<Child> {
 #[test]
 fn token_is_minted_accepted_and_then_served_from_cache() {
     let sb = Sandbox::new();
-    let o = sb.run(&["token"]);
-    assert_status(&o, 0);
+    let o = sb.test().args(["token"]).success();
     let tok = stdout(&o).trim_end().to_string();
     assert!(sb.emu.verify_access_token(&tok), "the API must accept it");
     assert_eq!(sb.emu.requests(), 1);
     // No subcommand means `token`; the second call comes from the cache.
-    let o = sb.run(&[]);
-    assert_status(&o, 0);
+    let o = sb.test().success();
     assert_eq!(stdout(&o).trim_end(), tok);
     assert_eq!(sb.emu.requests(), 1, "second call must not exchange");
 
-    let o = sb.run(&["token", "--format", "json"]);
-    assert_status(&o, 0);
+    let o = sb.test().args(["token", "--format", "json"]).success();
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["access_token"], tok.as_str());
     assert_eq!(v["token_type"], "Bearer");
@@ -56,8 +53,7 @@ fn token_is_minted_accepted_and_then_served_from_cache() {
     assert_eq!(stdout(&o), format!("Authorization: Bearer {tok}\n"));
     assert_eq!(sb.emu.requests(), 1);
 
-    let o = sb.run(&["--force-refresh"]);
-    assert_status(&o, 0);
+    let o = sb.test().args(["--force-refresh"]).success();
     let fresh = stdout(&o).trim_end().to_string();
     assert_ne!(fresh, tok);
     assert_eq!(sb.emu.requests(), 2);
@@ -68,8 +64,7 @@ fn token_is_minted_accepted_and_then_served_from_cache() {
     );
 
     let before = std::fs::read(&sb.entries()[0]).unwrap();
-    let o = sb.run(&["token", "--no-cache"]);
-    assert_status(&o, 0);
+    let o = sb.test().args(["token", "--no-cache"]).success();
     assert_ne!(stdout(&o).trim_end(), fresh);
     assert_eq!(sb.emu.requests(), 3);
     assert_eq!(
@@ -82,33 +77,24 @@ fn token_is_minted_accepted_and_then_served_from_cache() {
 #[test]
 fn wrong_secret_exits_3_and_caches_nothing_then_fails_fast() {
     let sb = Sandbox::new();
-    let o = sb
-        .cmd()
+    sb.test()
         .env("CYTOKEN_APP_SECRET", "not-the-secret")
-        .output()
-        .unwrap();
-    assert_status(&o, 3);
-    assert!(stderr(&o).contains("Invalid JWT payload"), "{}", stderr(&o));
-    assert!(stdout(&o).is_empty());
+        .stderr_has("Invalid JWT payload")
+        .stdout("")
+        .status(3);
     assert!(sb.entries().is_empty(), "nothing cached");
     assert_eq!(sb.emu.requests(), 1);
     // The rejection is remembered briefly: the same answer, no new request…
-    let o = sb
-        .cmd()
+    sb.test()
         .env("CYTOKEN_APP_SECRET", "not-the-secret")
-        .output()
-        .unwrap();
-    assert_status(&o, 3);
-    assert!(stderr(&o).contains("Invalid JWT payload"));
+        .stderr_has("Invalid JWT payload")
+        .status(3);
     assert_eq!(sb.emu.requests(), 1);
     // …unless the caller forces a refresh.
-    let o = sb
-        .cmd()
+    sb.test()
         .env("CYTOKEN_APP_SECRET", "not-the-secret")
         .arg("--force-refresh")
-        .output()
-        .unwrap();
-    assert_status(&o, 3);
+        .status(3);
     assert_eq!(sb.emu.requests(), 2);
 }
 
@@ -147,8 +133,7 @@ fn string_scope_form_is_sent_as_a_string_and_list_as_array() {
 #[test]
 fn auth_token_prints_a_signed_token_without_exchanging() {
     let sb = Sandbox::new();
-    let o = sb.run(&["auth-token"]);
-    assert_status(&o, 0);
+    let o = sb.test().args(["auth-token"]).success();
     let t = stdout(&o).trim_end().to_string();
     let mut v = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::HS256);
     v.set_issuer(&["http://cylance.com"]);
@@ -284,12 +269,10 @@ fn a_stale_fallback_token_is_usable_by_git_and_kubectl() {
 #[test]
 fn the_src_claim_is_sent_and_is_part_of_the_cache_key() {
     let sb = Sandbox::new();
-    let o = sb.run(&["--source", "build-42", "token"]);
-    assert_status(&o, 0);
+    sb.test().args(["--source", "build-42", "token"]).success();
     assert_eq!(sb.emu.last_claims().unwrap()["src"], "build-42");
     // Without it: another token (another key), and no src on the wire.
-    let o = sb.run(&["token"]);
-    assert_status(&o, 0);
+    sb.test().args(["token"]).success();
     assert_eq!(sb.emu.requests(), 2);
     assert!(sb.emu.last_claims().unwrap().get("src").is_none());
     // The same source from the environment is the same key: a cache hit.
@@ -302,8 +285,7 @@ fn the_src_claim_is_sent_and_is_part_of_the_cache_key() {
     assert_status(&o, 0);
     assert_eq!(sb.emu.requests(), 2);
     // A bad value is a config error before any request.
-    let o = sb.run(&["--source", "", "token"]);
-    assert_status(&o, 2);
+    sb.test().args(["--source", "", "token"]).status(2);
     assert_eq!(sb.emu.requests(), 2);
 }
 
@@ -316,14 +298,18 @@ fn min_valid_refreshes_exactly_when_the_token_would_not_last() {
     assert_eq!(first.len(), 1);
     sb.set_expiry(1000);
     // 1000 s left: enough for 900, served from the cache.
-    let o = sb.run(&["--min-valid", "900", "token", "--format", "json"]);
-    assert_status(&o, 0);
+    let o = sb
+        .test()
+        .args(["--min-valid", "900", "token", "--format", "json"])
+        .success();
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["cached"], true);
     assert_eq!(sb.emu.requests(), 1);
     // Not enough for 1100: a fresh token.
-    let o = sb.run(&["--min-valid", "1100", "token", "--format", "json"]);
-    assert_status(&o, 0);
+    let o = sb
+        .test()
+        .args(["--min-valid", "1100", "token", "--format", "json"])
+        .success();
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["cached"], false);
     assert!(v["expires_in"].as_i64().unwrap() >= 1100);
@@ -338,33 +324,37 @@ fn min_valid_refreshes_exactly_when_the_token_would_not_last() {
     assert_status(&o, 0);
     assert_eq!(sb.emu.requests(), 2);
     // More than any token can give: exit 2, naming the most it can be.
-    let o = sb.run(&["--min-valid", "1750", "token"]);
-    assert_status(&o, 2);
-    assert!(stderr(&o).contains("at most 1740 s"), "{}", stderr(&o));
-    let o = sb.run(&["--lifetime", "600", "--min-valid", "600", "token"]);
-    assert_status(&o, 2);
-    assert!(stderr(&o).contains("at most 540 s"), "{}", stderr(&o));
+    sb.test()
+        .args(["--min-valid", "1750", "token"])
+        .stderr_has("at most 1740 s")
+        .status(2);
+    sb.test()
+        .args(["--lifetime", "600", "--min-valid", "600", "token"])
+        .stderr_has("at most 540 s")
+        .status(2);
     assert_eq!(sb.emu.requests(), 2);
 }
 
 #[test]
 fn token_options_work_without_the_word_token() {
     let sb = Sandbox::new();
-    let o = sb.run(&["--format", "json"]);
-    assert_status(&o, 0);
+    let o = sb.test().args(["--format", "json"]).success();
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["token_type"], "Bearer");
     // Before another command it would be ignored: refused instead.
-    let o = sb.run(&["--format", "json", "cache", "list"]);
-    assert_status(&o, 2);
-    assert!(stderr(&o).contains("--format"), "{}", stderr(&o));
+    sb.test()
+        .args(["--format", "json", "cache", "list"])
+        .stderr_has("--format")
+        .status(2);
 }
 
 #[test]
 fn auth_token_claims_prints_the_decoded_claims() {
     let sb = Sandbox::new();
-    let o = sb.run(&["--scope", "device:list", "auth-token", "--claims"]);
-    assert_status(&o, 0);
+    let o = sb
+        .test()
+        .args(["--scope", "device:list", "auth-token", "--claims"])
+        .success();
     let c: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(c["iss"], "http://cylance.com");
     assert_eq!(c["sub"], APP);
@@ -437,8 +427,7 @@ fn closed_standard_fds_never_let_output_into_a_file() {
             );
         }
     }
-    let o = sb.run(&["token"]);
-    assert_status(&o, 0);
+    let o = sb.test().args(["token"]).success();
     assert!(sb.emu.verify_access_token(stdout(&o).trim()));
     assert_eq!(sb.emu.issued(), 1, "the entry the first call wrote serves");
 }
