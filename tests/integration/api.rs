@@ -6,7 +6,6 @@
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -112,10 +111,10 @@ fn fields_make_a_json_body_for_put_and_input_sends_a_file_or_stdin() {
         "web01"
     );
 
-    let mut cmd = sb.cmd();
-    cmd.args(["api", "-X", "PUT", &path, "--input", "-"]);
-    let o = feed(cmd, br#"{"name": "web02"}"#);
-    assert_status(&o, 0);
+    sb.test()
+        .args(["api", "-X", "PUT", &path, "--input", "-"])
+        .stdin(br#"{"name": "web02"}"#)
+        .success();
     let file = sb.home.path().join("body.json");
     std::fs::write(&file, r#"{"name": "web03"}"#).unwrap();
     let o = api(
@@ -710,7 +709,7 @@ fn huge_pages_keep_memory_bounded() {
         }
         items.extend_from_slice(item.as_bytes());
     }
-    let items = Arc::new(items);
+    let items = std::sync::Arc::new(items);
     let server = Hostile::start(move |_, req, s| {
         let page = page_of(req);
         if page == 2 {

@@ -39,10 +39,7 @@ fn bad_flags_and_values() {
         &["token", "--format", "xml"],
         &["cache", "nuke"],
     ] {
-        let o = sb.run(args);
-        assert_status(&o, 2);
-        assert!(stdout(&o).is_empty(), "{args:?}");
-        assert_no_secret(&o);
+        sb.test().args(args).stdout("").no_secret().status(2);
     }
     let o = sb.cmd().env("CYTOKEN_LIFETIME", "3600").output().unwrap();
     assert_config_error(&sb, &o, &["1800"]);

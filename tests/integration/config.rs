@@ -82,13 +82,9 @@ fn config_file_secret_sources_and_permissions() {
         sb.emu.url()
     );
     sb.write_config(&cfg, 0o644);
-    let o = sb.bare().output().unwrap();
-    assert_status(&o, 2);
-    assert!(stderr(&o).contains(PRIVATE_FIX), "{}", stderr(&o));
+    sb.test_bare().stderr_has(PRIVATE_FIX).status(2);
     chmod(&secret_file, 0o600);
-    let o = sb.bare().output().unwrap();
-    assert_status(&o, 0);
-    assert_no_secret(&o);
+    sb.test_bare().no_secret().success();
 
     let inline = format!(
         "[profiles.default]\ntenant_id = \"{TENANT}\"\napp_id = \"{APP}\"\napp_secret = \"{SECRET}\"\n\
@@ -96,10 +92,7 @@ fn config_file_secret_sources_and_permissions() {
         sb.emu.url()
     );
     sb.write_config(&inline, 0o640);
-    let o = sb.bare().output().unwrap();
-    assert_status(&o, 2);
-    assert!(stderr(&o).contains(PRIVATE_FIX), "{}", stderr(&o));
-    assert_no_secret(&o);
+    sb.test_bare().stderr_has(PRIVATE_FIX).no_secret().status(2);
     sb.write_config(&inline, 0o600);
     assert_status(&sb.bare().output().unwrap(), 0);
 
