@@ -594,5 +594,4 @@ impl<'a> Broker<'a> {
 }
 
 #[cfg(test)]
-#[path = "broker_tests.rs"]
 mod tests;

@@ -822,7 +822,7 @@ mod tests {
 
     /// A directory cytoken makes something in must be writable by no one
     /// else (the sticky and root cases need a second user: see
-    /// tests/integration/attacks_paths.rs).
+    /// tests/integration/security/).
     #[test]
     fn a_parent_dir_others_can_write_is_refused() {
         let (_t, open, safe) = tree();

@@ -267,5 +267,4 @@ pub fn list_json(hosts: Option<&[String]>, username: &str) -> String {
 }
 
 #[cfg(test)]
-#[path = "docker_tests.rs"]
 mod tests;

@@ -430,5 +430,4 @@ pub(crate) fn run(
 }
 
 #[cfg(test)]
-#[path = "git_tests.rs"]
 mod tests;

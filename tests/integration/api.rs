@@ -4,11 +4,13 @@
 //! exchange across 16 processes), origin refusal, exit 5, flat memory (peak
 //! RSS from GNU time) and the progress line under a pty (util-linux `script`).
 
+use std::io::Write;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use crate::hostile::*;
 use crate::support::*;
 
 fn api(sb: &Sandbox, args: &[&str]) -> Output {
@@ -109,10 +111,10 @@ fn fields_make_a_json_body_for_put_and_input_sends_a_file_or_stdin() {
         "web01"
     );
 
-    let mut cmd = sb.cmd();
-    cmd.args(["api", "-X", "PUT", &path, "--input", "-"]);
-    let o = feed(cmd, br#"{"name": "web02"}"#);
-    assert_status(&o, 0);
+    sb.test()
+        .args(["api", "-X", "PUT", &path, "--input", "-"])
+        .stdin(br#"{"name": "web02"}"#)
+        .success();
     let file = sb.home.path().join("body.json");
     std::fs::write(&file, r#"{"name": "web03"}"#).unwrap();
     let o = api(
@@ -333,19 +335,12 @@ fn the_token_never_goes_to_another_origin() {
         "ftp://example.com/",
         "https://x/?a=1",
     ] {
-        let o = sb
-            .cmd()
+        sb.test()
             .env("CYTOKEN_API_URL", bad)
             .args(["api", "devices/v2"])
-            .output()
-            .unwrap();
-        assert_status(&o, 2);
-        assert!(
-            stderr(&o).contains("CYTOKEN_API_URL"),
-            "{bad}: {}",
-            stderr(&o)
-        );
-        assert!(!stderr(&o).contains("u:p@"), "{}", stderr(&o));
+            .stderr_has("CYTOKEN_API_URL")
+            .stderr_lacks("u:p@")
+            .status(2);
     }
 }
 
@@ -485,4 +480,334 @@ fn the_progress_line_shows_on_a_terminal_only() {
     let o = api(&sb, &["--paginate", "--page-size", "10", "devices/v2"]);
     assert_status(&o, 0);
     assert_eq!(stderr(&o), "");
+}
+
+// ---- the secret in server text -------------------------------------------
+
+/// A secret whose encodings all differ from it and from each other: `+`,
+/// `/` and `=` in its base64, characters percent-encoding changes.
+const SPICY_SECRET: &str = "Mssp+S3cret/9f8e?7d&6c 5b~4a=>>?";
+
+// ---- bodies that stall ---------------------------------------------------
+
+/// A profile for the emulator's token endpoint, the API at `api`, and
+/// `timeout` seconds.
+fn profile_with_api(sb: &Sandbox, api: &str, timeout: u64) {
+    sb.write_config(
+        &format!(
+            "[profiles.default]\ntenant_id = \"{TENANT}\"\napp_id = \"{APP}\"\n\
+             app_secret_env = \"THE_SECRET\"\nauth_url = \"{}\"\napi_url = \"{api}\"\n\
+             timeout = {timeout}\n",
+            sb.emu.url()
+        ),
+        0o600,
+    );
+}
+
+// ---- pages ---------------------------------------------------------------
+
+/// A list page of `items` (already joined JSON) with its counts.
+fn page_body(page: u64, size: u64, total_pages: u64, total_items: u64, items: &[u8]) -> Vec<u8> {
+    let mut b = format!(
+        r#"{{"page_number":{page},"page_size":{size},"total_pages":{total_pages},"total_number_of_items":{total_items},"page_items":["#
+    )
+    .into_bytes();
+    b.extend_from_slice(items);
+    b.extend_from_slice(b"]}");
+    b
+}
+
+fn page_of(req: &Request) -> u64 {
+    req.path()
+        .split(['?', '&'])
+        .find_map(|kv| kv.strip_prefix("page="))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Peak RSS in KiB of `cytoken api --paginate --ndjson devices/v2` against
+/// `server` (output discarded), and its stderr.
+#[cfg(target_os = "linux")]
+fn paginate_rss(sb: &Sandbox, server: &Hostile, jobs: &str) -> (u64, String) {
+    let report = sb.home.path().join("rss.txt");
+    let o = Command::new("/usr/bin/time")
+        .env_clear()
+        .envs(sb.cmd().get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .env("CYTOKEN_API_URL", server.url(""))
+        .args(["-f", "%M", "-o"])
+        .arg(&report)
+        .arg(env!("CARGO_BIN_EXE_cytoken"))
+        .args([
+            "api",
+            "--paginate",
+            "--jobs",
+            jobs,
+            "--ndjson",
+            "devices/v2",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("GNU time (/usr/bin/time) is needed for the memory test");
+    assert_status(&o, 0);
+    let kib = std::fs::read_to_string(&report)
+        .unwrap()
+        .trim()
+        .lines()
+        .last()
+        .unwrap()
+        .parse()
+        .unwrap();
+    (kib, stderr(&o))
+}
+
+/// A console that refuses the grant with a description quoting the
+/// credentials it was sent, in every form.
+#[test]
+fn a_console_quoting_the_secret_gets_it_redacted_everywhere() {
+    let sb = Sandbox::new();
+    let app = "5e5e5e5e-0000-4000-8000-0000000000aa";
+    let echoed = forms(app, SPICY_SECRET).join(" | ");
+    let server = Hostile::start(move |_, req, s| {
+        // And the Basic header exactly as sent.
+        let basic = req.header("authorization").unwrap_or("").to_string();
+        let body = serde_json::json!({
+            "error": "invalid_client",
+            "error_description": format!("client credentials {app}:{SPICY_SECRET} were not accepted ({basic}; {echoed})"),
+        });
+        respond(s, "401 Unauthorized", &[], body.to_string().as_bytes());
+    });
+    let log = sb.home.path().join("cytoken.log");
+    sb.write_config(
+        &format!(
+            "[profiles.mssp]\nflow = \"mtc\"\napp_id = \"{app}\"\napp_secret_env = \"MSSP_SECRET\"\n\
+             auth_url = \"{}\"\nlog_file = {}\n",
+            server.url("public/v2/us/auth"),
+            toml_path(&log)
+        ),
+        0o600,
+    );
+    let cmd = |args: &[&str]| {
+        let mut c = sb.bare();
+        c.env("MSSP_SECRET", SPICY_SECRET)
+            .args(["-p", "mssp"])
+            .args(args);
+        c.output().unwrap()
+    };
+    let o = cmd(&["-v", "token"]);
+    assert_status(&o, 3);
+    let all = forms(app, SPICY_SECRET);
+    assert_no_form("stderr", &stderr(&o), &all);
+    assert_no_form("stdout", &stdout(&o), &all);
+    // The console's own words are kept, the credentials cut out.
+    assert!(
+        stderr(&o).contains("client credentials (redacted) were not accepted"),
+        "{}",
+        stderr(&o)
+    );
+    // The negative cache answers the next caller with the stored message.
+    let again = cmd(&["token"]);
+    assert_status(&again, 3);
+    assert_no_form("the recorded failure's stderr", &stderr(&again), &all);
+    let list = cmd(&["cache", "list"]);
+    assert!(stdout(&list).contains("401"), "{}", stdout(&list));
+    assert_no_form("cache list", &stdout(&list), &all);
+    assert_no_form(
+        "the log file",
+        &std::fs::read_to_string(&log).unwrap(),
+        &all,
+    );
+    assert_no_form("the cache dir", &all_text_under(&sb.cache_dir()), &all);
+}
+
+#[test]
+fn an_api_answer_that_stalls_mid_body_fails_naming_the_request() {
+    let sb = Sandbox::new();
+    let server = Hostile::start(|_, _, s| stall(s));
+    profile_with_api(&sb, &server.url(""), 2);
+    let mut cmd = profile_cmd(&sb);
+    cmd.args(["api", "devices/v2"]);
+    let start = Instant::now();
+    let o = run_within(cmd, Duration::from_secs(30)).expect("cytoken api hung on a stalled body");
+    assert_status(&o, 4);
+    let err = stderr(&o);
+    assert!(
+        err.contains("GET /devices/v2") && err.contains("stalled") && err.contains("2 s"),
+        "{err}"
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn a_page_that_stalls_mid_body_fails_naming_the_page() {
+    let sb = Sandbox::new();
+    let server = Hostile::start(|_, req, s| {
+        if req.path().contains("page=1&") {
+            let body = br#"{"page_number":1,"page_size":1,"total_pages":2,"total_number_of_items":2,"page_items":[1]}"#;
+            respond(s, "200 OK", &[], body);
+        } else {
+            stall(s);
+        }
+    });
+    profile_with_api(&sb, &server.url(""), 1);
+    let mut cmd = profile_cmd(&sb);
+    cmd.args(["api", "--paginate", "devices/v2"]);
+    let o = run_within(cmd, Duration::from_secs(40)).expect("--paginate hung on a stalled page");
+    assert_status(&o, 4);
+    let err = stderr(&o);
+    assert!(
+        err.contains("page 2 of 2") && err.contains("stalled"),
+        "{err}"
+    );
+}
+
+/// The idle timeout is per read: an answer that keeps coming, for longer
+/// than the timeout in all, is read whole.
+#[test]
+fn a_slow_steady_answer_is_read_whole() {
+    let sb = Sandbox::new();
+    let server = Hostile::start(|_, _, s| {
+        let body = br#"{"id":"a steady stream of five parts"}"#;
+        let _ = write!(
+            s,
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
+        for part in body.chunks(body.len().div_ceil(5)) {
+            let _ = s.write_all(part);
+            let _ = s.flush();
+            std::thread::sleep(Duration::from_millis(700));
+        }
+    });
+    profile_with_api(&sb, &server.url(""), 1);
+    let mut cmd = profile_cmd(&sb);
+    cmd.args(["api", "devices/v2/one"]);
+    let o = run_within(cmd, Duration::from_secs(30)).unwrap();
+    assert_status(&o, 0);
+    assert_eq!(stdout(&o), r#"{"id":"a steady stream of five parts"}"#);
+}
+
+/// Twelve pages of 30 MiB each, page 2 held back 10 s so the others arrive
+/// first, 16 jobs: whatever the server sends, the peak RSS of cytoken stays
+/// under 256 MiB (it held every page that arrived: 300+ MiB).
+// GNU time measures the peak RSS.
+#[cfg(target_os = "linux")]
+#[test]
+fn huge_pages_keep_memory_bounded() {
+    let sb = Sandbox::new();
+    const PAGES: u64 = 12;
+    let item = format!(r#"{{"id":"{}"}}"#, "d".repeat(100));
+    let per_page: u64 = (30 << 20) / (item.len() as u64 + 1);
+    let mut items = Vec::with_capacity(31 << 20);
+    for i in 0..per_page {
+        if i > 0 {
+            items.push(b',');
+        }
+        items.extend_from_slice(item.as_bytes());
+    }
+    let items = std::sync::Arc::new(items);
+    let server = Hostile::start(move |_, req, s| {
+        let page = page_of(req);
+        if page == 2 {
+            std::thread::sleep(Duration::from_secs(10));
+        }
+        // Head, the shared items, tail: no 30 MiB copy per connection.
+        let whole = page_body(page, per_page, PAGES, PAGES * per_page, b"");
+        let (head, tail) = whole.split_at(whole.len() - 2);
+        let _ = write!(
+            s,
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            whole.len() + items.len()
+        );
+        let _ = s.write_all(head);
+        let _ = s.write_all(&items);
+        let _ = s.write_all(tail);
+    });
+    let (kib, err) = paginate_rss(&sb, &server, "16");
+    // The item count is checked by cytoken itself: a shortfall is a warning.
+    assert!(!err.contains("announced"), "{err}");
+    eprintln!("peak RSS for {PAGES} pages of 30 MiB, 16 jobs: {kib} KiB");
+    assert!(kib < 256 * 1024, "peak RSS {kib} KiB");
+}
+
+/// One 31 MiB page of 16 million tiny items (`0,0,0,…`): no per-item index
+/// (16 bytes for every 2 of body: 260 MiB) is held.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_page_of_millions_of_tiny_items_keeps_memory_bounded() {
+    let sb = Sandbox::new();
+    let n: u64 = (31 << 20) / 2;
+    let mut items = b"0,".repeat(usize::try_from(n).unwrap());
+    items.pop();
+    let server = Hostile::start(move |_, req, s| {
+        let body = page_body(page_of(req), n, 1, n, &items);
+        respond(s, "200 OK", &[], &body);
+    });
+    let (kib, err) = paginate_rss(&sb, &server, "4");
+    assert!(!err.contains("announced"), "{err}");
+    eprintln!("peak RSS for one page of {n} items: {kib} KiB");
+    assert!(kib < 256 * 1024, "peak RSS {kib} KiB");
+}
+
+/// A `total_pages` that cannot match the item count and the page size is
+/// refused on page 1 (10,000,000 pages of 3 items were accepted and read).
+#[test]
+fn an_impossible_total_pages_is_refused_on_page_one() {
+    let sb = Sandbox::new();
+    let server = Hostile::start(|_, req, s| {
+        let body = page_body(page_of(req), 100, 10_000_000, 3, b"1,2,3");
+        respond(s, "200 OK", &[], &body);
+    });
+    let mut cmd = sb.cmd();
+    cmd.env("CYTOKEN_API_URL", server.url(""))
+        .args(["api", "--paginate", "devices/v2"]);
+    let o = run_within(cmd, Duration::from_secs(20)).expect("10,000,000 pages were read");
+    assert_status(&o, 1);
+    assert!(
+        stderr(&o).contains("10000000 pages for 3 items of 100 per page"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(server.requests(), 1);
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+}
+
+/// A console of one's own (here the emulator's) with a tenant and no
+/// api_url: the tenant's token must not go to the production Protect host.
+#[test]
+fn a_custom_console_with_a_tenant_needs_api_url_for_api_calls() {
+    let sb = Sandbox::new();
+    let app = "5e5e5e5e-0000-4000-8000-0000000000aa";
+    let tenant = "7e000000-0000-4000-8000-000000000000";
+    sb.emu.register_console_app(app, SECRET, &[tenant]);
+    sb.write_config(
+        &format!(
+            "[profiles.mssp]\nflow = \"mtc\"\napp_id = \"{app}\"\napp_secret_env = \"THE_SECRET\"\n\
+             auth_url = \"{}\"\ntenant_id = \"{tenant}\"\n",
+            sb.emu.console_url()
+        ),
+        0o600,
+    );
+    let o = profile_cmd(&sb)
+        .args(["-p", "mssp", "api", "devices/v2"])
+        .output()
+        .unwrap();
+    assert_status(&o, 2);
+    assert!(
+        stderr(&o).contains("api_url") && stderr(&o).contains("production"),
+        "{}",
+        stderr(&o)
+    );
+    // Nothing was minted for a call that could not go anywhere safe.
+    assert_eq!(sb.emu.console_grants(), 0);
+    // The token itself is still served (it goes nowhere by itself).
+    let o = profile_cmd(&sb)
+        .args(["-p", "mssp", "token"])
+        .output()
+        .unwrap();
+    assert_status(&o, 0);
 }

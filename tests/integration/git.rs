@@ -6,12 +6,22 @@
 //! These tests need `git` on PATH and fail (never skip) without it: `.ci/run`
 //! installs it.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use base64::Engine as _;
+use std::io::BufRead;
+use std::io::BufReader;
+use std::io::Read;
+use std::io::Write;
+use std::net::TcpListener;
+use std::net::TcpStream;
+use std::path::Path;
+use std::path::PathBuf;
+use std::process::Command;
+use std::process::Output;
+use std::process::Stdio;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::AtomicBool;
+use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::Ordering;
 use std::thread;
 use std::time::Duration;
 
@@ -260,9 +270,8 @@ fn authorize(auth: Option<&str>, mode: Mode, emu: &Emulator, stats: &Stats) -> O
     let (scheme, rest) = auth.split_once(' ').unwrap_or((auth, ""));
     let (user, token) = match mode {
         Mode::Basic if scheme.eq_ignore_ascii_case("basic") => {
-            let decoded = base64_decode(rest.trim()).and_then(|b| String::from_utf8(b).ok());
-            if let Some((u, t)) = decoded.as_deref().and_then(|d| d.split_once(':')) {
-                (u.to_string(), t.to_string())
+            if let Some(pair) = basic_credentials(rest) {
+                pair
             } else {
                 stats.rejected.fetch_add(1, Ordering::SeqCst);
                 return None;
@@ -322,43 +331,24 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
-/// Standard base64 (with padding), enough for `Authorization: Basic`.
-fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    let val = |c: u8| -> Option<u32> {
-        Some(u32::from(match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        }))
-    };
-    let s = s.trim_end_matches('=').as_bytes();
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    for chunk in s.chunks(4) {
-        let mut acc = 0u32;
-        for (i, &c) in chunk.iter().enumerate() {
-            acc |= val(c)? << (18 - 6 * i);
-        }
-        let bytes = acc.to_be_bytes();
-        match chunk.len() {
-            4 => out.extend_from_slice(&bytes[1..4]),
-            3 => out.extend_from_slice(&bytes[1..3]),
-            2 => out.push(bytes[1]),
-            _ => return None,
-        }
-    }
-    Some(out)
+/// The `user:password` of an `Authorization: Basic` value (standard base64
+/// with padding), or `None` when it is not one.
+fn basic_credentials(value: &str) -> Option<(String, String)> {
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(value.trim())
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (user, password) = text.split_once(':')?;
+    Some((user.to_string(), password.to_string()))
 }
 
 #[test]
-fn base64_decoder_matches_known_values() {
-    assert_eq!(base64_decode("dXNlcjp0b2tlbg==").unwrap(), b"user:token");
-    assert_eq!(base64_decode("YQ==").unwrap(), b"a");
-    assert_eq!(base64_decode("YWI=").unwrap(), b"ab");
-    assert_eq!(base64_decode("YWJj").unwrap(), b"abc");
-    assert!(base64_decode("a$==").is_none());
+fn the_stand_in_server_reads_basic_credentials() {
+    let pair = |u: &str, p: &str| Some((u.to_string(), p.to_string()));
+    assert_eq!(basic_credentials("dXNlcjp0b2tlbg=="), pair("user", "token"));
+    assert_eq!(basic_credentials("YTpi"), pair("a", "b"));
+    assert_eq!(basic_credentials("YWJj"), None, "no colon");
+    assert_eq!(basic_credentials("a$=="), None, "not base64");
 }
 
 /// git, isolated from the machine: the sandbox HOME, no system config, no prompts,
@@ -524,8 +514,7 @@ fn clone(sb: &Sandbox, url: &str, helper: Helper, n: usize) -> Clone {
 /// The token cytoken has cached (served from the cache: no exchange).
 fn cached_token(sb: &Sandbox) -> String {
     let before = sb.emu.requests();
-    let o = sb.run(&["token"]);
-    assert_status(&o, 0);
+    let o = sb.test().args(["token"]).success();
     assert_eq!(
         sb.emu.requests(),
         before,

@@ -15,38 +15,39 @@
 )]
 
 mod api;
-// /proc and prctl: Linux only (macOS is type-checked in CI).
-#[cfg(target_os = "linux")]
-mod attacks;
-// Loopback ports and the session bus, as a second user.
-#[cfg(target_os = "linux")]
-mod attacks_loopback;
-// Trusted paths for what cytoken runs, links to or creates, as a second user.
-#[cfg(target_os = "linux")]
-mod attacks_paths;
-mod bad_input;
-mod core;
-mod demo_serve;
+mod cache;
+mod check;
+mod cli;
+mod config;
+mod demo;
 #[cfg(unix)]
-mod docker_exec;
+mod docker;
 mod docs;
-mod faults;
+mod exchange;
+#[cfg(unix)]
+mod exec;
 #[cfg(unix)]
 mod git;
-mod hostile_servers;
+// A misbehaving loopback server the api and exchange tests drive.
+mod hostile;
+#[cfg(unix)]
+mod install_helpers;
 mod invariants;
 #[cfg(unix)]
 mod keyring;
 #[cfg(unix)]
 mod kube;
+mod log;
 mod mtc;
-mod newcomer;
 mod properties;
-mod resilience;
-#[cfg(unix)]
-mod service;
+mod protocols;
+// Second-user attacks on the trust rules; /proc and prctl: Linux only (macOS
+// is type-checked in CI).
+#[cfg(target_os = "linux")]
+mod security;
 mod support;
-// The second local user attacks.rs plays (useradd, chown): Linux only.
+mod token;
+// The second local user the security tests play (useradd, chown): Linux only.
 #[cfg(target_os = "linux")]
 mod users;
 // The Windows way of what the Unix-only modules check, and the list of what

@@ -3,7 +3,7 @@
 //! tenant, a stampede over many tenants, an unknown tenant, a revoked console
 //! token replaced once, `api` against the console and against a tenant.
 
-use crate::support::{Sandbox, assert_status, stderr, stdout};
+use crate::support::*;
 
 const MSSP_APP: &str = "5e5e5e5e-0000-4000-8000-0000000000aa";
 const MSSP_SECRET: &str = "Mssp-S3cret-9f8e7d6c5b4a";

@@ -234,6 +234,174 @@ pub fn toml_path(path: &Path) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
+/// One run of a command and what it must show, in the style of just's
+/// `Test`: `sb.test().args(["token"]).stdout_has("eyJ").success()`.
+/// Every expectation is checked before anything is reported, and a failure
+/// shows the command, its status, its stdout and its stderr.
+#[must_use]
+pub struct Run {
+    cmd: Command,
+    stdin: Option<Vec<u8>>,
+    expected: Vec<Expect>,
+}
+
+enum Expect {
+    Stdout(String),
+    StdoutHas(String),
+    Stderr(String),
+    StderrHas(String),
+    StderrLacks(String),
+    NoSecret,
+}
+
+impl Sandbox {
+    /// A run of the binary with a complete environment-only selection
+    /// ([`Sandbox::cmd`]).
+    pub fn test(&self) -> Run {
+        Run::new(self.cmd())
+    }
+
+    /// A run of the binary with no selection ([`Sandbox::bare`]).
+    pub fn test_bare(&self) -> Run {
+        Run::new(self.bare())
+    }
+}
+
+impl Run {
+    pub fn new(cmd: Command) -> Run {
+        Run {
+            cmd,
+            stdin: None,
+            expected: Vec::new(),
+        }
+    }
+
+    pub fn arg(mut self, arg: impl AsRef<std::ffi::OsStr>) -> Run {
+        self.cmd.arg(arg);
+        self
+    }
+
+    pub fn args<I, S>(mut self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        self.cmd.args(args);
+        self
+    }
+
+    pub fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Run {
+        self.cmd.env(key, value);
+        self
+    }
+
+    /// Bytes for stdin (through [`feed`]); without it stdin is empty.
+    pub fn stdin(mut self, input: impl AsRef<[u8]>) -> Run {
+        self.stdin = Some(input.as_ref().to_vec());
+        self
+    }
+
+    /// Stdout must be exactly `text`.
+    pub fn stdout(mut self, text: impl Into<String>) -> Run {
+        self.expected.push(Expect::Stdout(text.into()));
+        self
+    }
+
+    pub fn stdout_has(mut self, text: impl Into<String>) -> Run {
+        self.expected.push(Expect::StdoutHas(text.into()));
+        self
+    }
+
+    /// Stderr must be exactly `text`.
+    pub fn stderr(mut self, text: impl Into<String>) -> Run {
+        self.expected.push(Expect::Stderr(text.into()));
+        self
+    }
+
+    pub fn stderr_has(mut self, text: impl Into<String>) -> Run {
+        self.expected.push(Expect::StderrHas(text.into()));
+        self
+    }
+
+    pub fn stderr_lacks(mut self, text: impl Into<String>) -> Run {
+        self.expected.push(Expect::StderrLacks(text.into()));
+        self
+    }
+
+    /// Neither stream may hold the secret ([`assert_no_secret`]).
+    pub fn no_secret(mut self) -> Run {
+        self.expected.push(Expect::NoSecret);
+        self
+    }
+
+    /// Runs it: exit 0 and every expectation met, or a panic showing all.
+    #[track_caller]
+    pub fn success(self) -> Output {
+        self.status(0)
+    }
+
+    /// Runs it: exit `code` and every expectation met, or a panic showing all.
+    #[track_caller]
+    pub fn status(mut self, code: i32) -> Output {
+        let shown = shown(&self.cmd);
+        let o = match self.stdin.take() {
+            Some(input) => feed(self.cmd, &input),
+            None => self.cmd.stdin(Stdio::null()).output().unwrap(),
+        };
+        let (out, err) = (stdout(&o), stderr(&o));
+        let mut wrong = Vec::new();
+        if o.status.code() != Some(code) {
+            wrong.push(format!("exit {code} expected"));
+        }
+        for e in &self.expected {
+            match e {
+                Expect::Stdout(t) if out != *t => wrong.push(format!("stdout should be {t:?}")),
+                Expect::StdoutHas(t) if !out.contains(t) => {
+                    wrong.push(format!("stdout should hold {t:?}"));
+                }
+                Expect::Stderr(t) if err != *t => wrong.push(format!("stderr should be {t:?}")),
+                Expect::StderrHas(t) if !err.contains(t) => {
+                    wrong.push(format!("stderr should hold {t:?}"));
+                }
+                Expect::StderrLacks(t) if err.contains(t) => {
+                    wrong.push(format!("stderr should not hold {t:?}"));
+                }
+                Expect::NoSecret if out.contains(SECRET) || err.contains(SECRET) => {
+                    wrong.push("the secret is in the output".to_string());
+                }
+                _ => {}
+            }
+        }
+        assert!(
+            wrong.is_empty(),
+            "{}\ncommand: {shown}\nstatus: {}\nstdout:\n{out}\nstderr:\n{err}",
+            wrong.join("; "),
+            o.status
+        );
+        o
+    }
+}
+
+/// `cmd` as a shell would show it: the `CYTOKEN_*` variables it sets (a
+/// secret's value withheld), the program and its arguments.
+fn shown(cmd: &Command) -> String {
+    let mut parts: Vec<String> = cmd
+        .get_envs()
+        .filter_map(|(k, v)| {
+            let k = k.to_string_lossy();
+            k.starts_with("CYTOKEN_").then(|| match v {
+                Some(_) if k.contains("SECRET") => format!("{k}=(secret)"),
+                Some(v) => format!("{k}={}", v.to_string_lossy()),
+                None => format!("-u {k}"),
+            })
+        })
+        .collect();
+    parts.sort();
+    parts.push(cmd.get_program().to_string_lossy().into_owned());
+    parts.extend(cmd.get_args().map(|a| format!("{:?}", a.to_string_lossy())));
+    parts.join(" ")
+}
+
 // Commands for app_secret_command (TOML arrays) and exec, from what each OS
 // has: Windows (and wine) has cmd and ping, no sh, true, false or sleep.
 #[cfg(unix)]

@@ -1,4 +1,4 @@
-//! Real second users for the attack tests (`attacks.rs`): an unprivileged
+//! Real second users for the security tests (`security/`): an unprivileged
 //! victim and attacker, both in one group, created when missing; commands run
 //! as either with a hermetic environment; and per-test scenes of fresh
 //! directories under /tmp with chosen owners and modes.

@@ -23,12 +23,12 @@ const COMPILED_OUT: &[(&str, &str)] = &[
     ),
     ("kube", "needs kubectl: no kubectl for Windows here"),
     (
-        "docker_exec",
+        "docker, exec",
         "uses std::os::unix (signals, exec replacing the process); the docker helper and \
          exec are covered here in windows.rs",
     ),
     (
-        "attacks, users",
+        "security, users",
         "a second local Unix user, chown, FIFOs, /proc and prctl: Unix-only by nature",
     ),
     (
@@ -36,32 +36,34 @@ const COMPILED_OUT: &[(&str, &str)] = &[
         "drives the Linux Secret Service (gnome-keyring over D-Bus) and Unix modes",
     ),
     (
-        "service",
-        "runs its fake service through sh scripts: no sh on Windows",
+        "token::the_src_claim_is_sent_and_is_part_of_the_cache_key, \
+         token::min_valid_refreshes_exactly_when_the_token_would_not_last, \
+         log (all but log::the_log_keeps_long_paths)",
+        "run their fake service through sh scripts: no sh on Windows",
     ),
     (
-        "resilience::an_unwritable_cache_never_fails_the_command (read-only parts)",
+        "cache::an_unwritable_cache_never_fails_the_command (read-only parts)",
         "tests run as root under wine, whom no DACL stops, and chattr +i is Unix-only; \
          the cache-dir-is-a-file part runs",
     ),
     (
-        "resilience::writable_by_others_or_foreign_entries_are_ignored (foreign owner)",
+        "cache::writable_by_others_or_foreign_entries_are_ignored (foreign owner)",
         "needs chown to another uid; the writable-by-others DACLs run",
     ),
     (
-        "newcomer::a_relative_secret_command_is_relative_to_the_config",
+        "config::a_relative_secret_command_is_relative_to_the_config",
         "its secret commands are sh scripts; the path rule is the one for app_secret_file, tested here too",
     ),
     (
-        "newcomer::install_helpers_makes_the_names_git_and_docker_run",
+        "install_helpers",
         "checks the Unix symlinks; windows.rs checks the hard links or copies made here",
     ),
     (
-        "resilience::closed_standard_fds_never_let_output_into_a_file",
+        "token::closed_standard_fds_never_let_output_into_a_file",
         "closes stdout and stderr with sh; Windows has no numbered fds that a new file would take",
     ),
     (
-        "faults::a_64_mib_body_stops_at_the_cap_with_small_memory (memory limit)",
+        "exchange::a_64_mib_body_stops_at_the_cap_with_small_memory (memory limit)",
         "no setrlimit on Windows: the 1 MiB cap and its message are checked without it",
     ),
 ];

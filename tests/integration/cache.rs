@@ -1,7 +1,8 @@
-//! Crash, lock and damaged-cache matrices: real processes killed with SIGKILL,
-//! stopped with SIGSTOP, and cache files that are garbage, huge, symlinked,
-//! foreign or unwritable. The cache is never trusted when it should not be, and
-//! never fatal.
+//! The token cache through the binary: private files that never hold the
+//! secret, `cache list|clear|path`, `--no-cache`, and the crash, lock and
+//! damaged-cache matrices (SIGKILL during refresh, a SIGSTOPped lock holder,
+//! garbage, huge, symlinked, foreign or unwritable entries). The cache is
+//! never trusted when it should not be, and never fatal.
 
 use std::fs::File;
 use std::process::{Child, Stdio};
@@ -21,26 +22,12 @@ fn jitter(i: u64, max_ms: u64) -> Duration {
     Duration::from_millis((x >> 33) % (max_ms + 1))
 }
 
-#[cfg(unix)]
-fn signal(child: &Child, sig: i32) {
-    // SAFETY: kill(2) on our own child's pid.
-    assert_eq!(unsafe { libc::kill(child.id() as i32, sig) }, 0);
-}
-
 /// SIGKILL; on Windows TerminateProcess (exit code 1), as abrupt.
 fn kill_9(child: &mut Child) {
     #[cfg(unix)]
     signal(child, libc::SIGKILL);
     #[cfg(windows)]
     child.kill().unwrap();
-}
-
-/// SIGSTOP; on Windows every thread suspended.
-fn stop(child: &Child) {
-    #[cfg(unix)]
-    signal(child, libc::SIGSTOP);
-    #[cfg(windows)]
-    suspend(child.id());
 }
 
 /// Whether `status` is that of a process [`kill_9`] ended.
@@ -57,7 +44,7 @@ fn killed(status: std::process::ExitStatus) -> bool {
 
 /// Every entry in the cache parses as an entry holding an access token.
 #[track_caller]
-fn assert_cache_readable(sb: &Sandbox) {
+pub(crate) fn assert_cache_readable(sb: &Sandbox) {
     for e in sb.entries() {
         if e.file_name().unwrap().to_str().unwrap().starts_with('.') {
             continue; // an abandoned temp file: never read as an entry
@@ -78,6 +65,210 @@ fn assert_no_lock_held(sb: &Sandbox) {
                 .unwrap_or_else(|e| panic!("{} still locked: {e:?}", p.display()));
         }
     }
+}
+
+/// Starts a process that takes the lock and hangs at the endpoint, then stops it.
+fn stopped_lock_holder(sb: &Sandbox) -> Child {
+    sb.emu.push_fault(Fault::Hang);
+    let before = sb.emu.requests();
+    let holder = sb
+        .cmd()
+        .arg("--force-refresh")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let t = Instant::now();
+    while sb.emu.requests() == before {
+        assert!(
+            t.elapsed() < Duration::from_secs(10),
+            "holder never reached the endpoint"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    stop(&holder);
+    holder
+}
+
+fn end(mut child: Child) {
+    kill_9(&mut child);
+    child.wait().unwrap();
+}
+
+/// Writes `bytes` as the selection's entry (private, so only its content is bad).
+fn plant(sb: &Sandbox, bytes: &[u8]) -> std::path::PathBuf {
+    let entry = sb.entries().pop().expect("an entry to damage");
+    std::fs::remove_file(&entry).unwrap();
+    std::fs::write(&entry, bytes).unwrap();
+    chmod(&entry, 0o600);
+    entry
+}
+
+#[track_caller]
+fn assert_replaced(sb: &Sandbox, entry: &std::path::Path, requests_before: usize) {
+    let o = sb.test().success();
+    assert!(
+        stderr(&o).contains("ignoring cache entry"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(sb.emu.verify_access_token(stdout(&o).trim_end()));
+    assert_eq!(sb.emu.requests(), requests_before + 1);
+    let m = std::fs::symlink_metadata(entry).unwrap();
+    assert!(m.file_type().is_file());
+    assert_eq!(mode_of(entry), 0o600);
+    assert_cache_readable(sb);
+    // …and the replacement is trusted again: a quiet hit.
+    let o = sb.run(&[]);
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    assert_eq!(sb.emu.requests(), requests_before + 1);
+}
+
+/// Makes `dir` unwritable even for root (chattr +i), or by mode for others.
+#[cfg(unix)]
+struct ReadOnly(std::path::PathBuf);
+
+#[cfg(unix)]
+impl ReadOnly {
+    fn new(dir: &std::path::Path) -> ReadOnly {
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } == 0 {
+            let ok = std::process::Command::new("chattr")
+                .arg("+i")
+                .arg(dir)
+                .status()
+                .unwrap();
+            assert!(
+                ok.success(),
+                "chattr +i failed: root needs an ext4-like filesystem here"
+            );
+        } else {
+            chmod(dir, 0o500);
+        }
+        ReadOnly(dir.into())
+    }
+}
+
+#[cfg(unix)]
+impl Drop for ReadOnly {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("chattr")
+            .arg("-i")
+            .arg(&self.0)
+            .status();
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&self.0, std::fs::Permissions::from_mode(0o700));
+    }
+}
+
+#[cfg(unix)]
+fn signal(child: &Child, sig: i32) {
+    // SAFETY: kill(2) on our own child's pid.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, sig) }, 0);
+}
+
+/// SIGSTOP; on Windows every thread suspended.
+fn stop(child: &Child) {
+    #[cfg(unix)]
+    signal(child, libc::SIGSTOP);
+    #[cfg(windows)]
+    suspend(child.id());
+}
+
+#[test]
+fn cache_is_private_and_never_holds_the_secret_and_output_never_does() {
+    let sb = Sandbox::new();
+    let mut outputs = vec![
+        sb.run(&["-vvv", "token"]),
+        sb.run(&["-vvv", "token", "--format", "json"]),
+        sb.run(&["-vvv", "--force-refresh"]),
+        sb.run(&["-vvv", "auth-token"]),
+        sb.run(&["-vvv", "cache", "list"]),
+        sb.run(&["-vvv", "check"]),
+        sb.cmd()
+            .env("CYTOKEN_LOG", "trace")
+            .arg("--no-cache")
+            .output()
+            .unwrap(),
+        sb.cmd()
+            .env("CYTOKEN_APP_SECRET", format!("{SECRET}x"))
+            .arg("-vvv")
+            .output()
+            .unwrap(),
+        sb.run(&["-vvv", "--lifetime", "9999"]),
+    ];
+    outputs.push(
+        sb.cmd()
+            .env("CYTOKEN_LOG", "trace")
+            .args(["--region", "x"])
+            .env_remove("CYTOKEN_AUTH_URL")
+            .output()
+            .unwrap(),
+    );
+    for o in &outputs {
+        assert_no_secret(o);
+    }
+    let verbose = stderr(&outputs[0]);
+    assert!(
+        verbose.contains("exchange") && verbose.contains("ms]"),
+        "{verbose}"
+    );
+    // -v never shows a whole token.
+    let tok = stdout(&outputs[2]).trim_end().to_string();
+    for o in &outputs {
+        assert!(!stderr(o).contains(&tok));
+    }
+
+    let dir = sb.cache_dir();
+    assert_eq!(mode_of(&dir), 0o700);
+    let files = sb.cache_files();
+    assert!(files.len() >= 3, "{files:?}");
+    for f in files {
+        assert_eq!(mode_of(&f), 0o600, "{}", f.display());
+        let bytes = std::fs::read(&f).unwrap();
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(SECRET),
+            "{}",
+            f.display()
+        );
+    }
+}
+
+#[test]
+fn cache_list_clear_and_path() {
+    let sb = Sandbox::new();
+    sb.test()
+        .args(["cache", "list"])
+        .stdout_has("no cached tokens")
+        .success();
+    let tok = stdout(&sb.run(&["--scope", "device:list"]))
+        .trim_end()
+        .to_string();
+    let o = sb.run(&["cache", "list"]);
+    let list = stdout(&o);
+    assert!(
+        list.contains(APP) && list.contains(TENANT) && list.contains("device:list"),
+        "{list}"
+    );
+    assert!(list.contains("default") && list.contains('m'), "{list}");
+    assert!(!list.contains(&tok), "cache list never prints a token");
+    assert_eq!(
+        stdout(&sb.run(&["cache", "path"])).trim_end(),
+        sb.cache_dir().to_str().unwrap()
+    );
+    // clear: only the selected entry.
+    sb.run(&[]);
+    assert_eq!(sb.entries().len(), 2);
+    assert_status(&sb.run(&["--scope", "device:list", "cache", "clear"]), 0);
+    assert_eq!(sb.entries().len(), 1);
+    assert_status(
+        &sb.bare()
+            .args(["cache", "clear", "--all"])
+            .output()
+            .unwrap(),
+        0,
+    );
+    assert!(sb.cache_files().is_empty(), "{:?}", sb.cache_files());
 }
 
 #[test]
@@ -120,39 +311,9 @@ fn kill_9_during_refresh_never_breaks_the_cache() {
         "only {mid_exchange} kills mid-exchange"
     );
     sb.emu.set_delay(Duration::ZERO);
-    let o = sb.run(&[]);
-    assert_status(&o, 0);
-    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    let o = sb.test().stderr("").success();
     assert!(sb.emu.verify_access_token(stdout(&o).trim_end()));
     eprintln!("kill -9: {ROUNDS} rounds, {mid_exchange} mid-exchange");
-}
-
-/// Starts a process that takes the lock and hangs at the endpoint, then stops it.
-fn stopped_lock_holder(sb: &Sandbox) -> Child {
-    sb.emu.push_fault(Fault::Hang);
-    let before = sb.emu.requests();
-    let holder = sb
-        .cmd()
-        .arg("--force-refresh")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let t = Instant::now();
-    while sb.emu.requests() == before {
-        assert!(
-            t.elapsed() < Duration::from_secs(10),
-            "holder never reached the endpoint"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    stop(&holder);
-    holder
-}
-
-fn end(mut child: Child) {
-    kill_9(&mut child);
-    child.wait().unwrap();
 }
 
 #[test]
@@ -177,8 +338,7 @@ fn a_stopped_lock_holder_never_hangs_waiters() {
     // A stale but still valid cached token: served, with a warning, no exchange.
     sb.set_expiry(120);
     let requests = sb.emu.requests();
-    let o = sb.run(&[]);
-    assert_status(&o, 0);
+    let o = sb.test().success();
     assert_eq!(stdout(&o).trim_end(), tok);
     assert!(
         stderr(&o).contains("serving the cached token"),
@@ -194,41 +354,12 @@ fn different_selections_never_block_each_other() {
     let sb = Sandbox::new();
     let holder = stopped_lock_holder(&sb);
     let t = Instant::now();
-    let o = sb.run(&["--scope", "device:list"]);
-    assert_status(&o, 0);
-    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    sb.test()
+        .args(["--scope", "device:list"])
+        .stderr("")
+        .success();
     assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
     end(holder);
-}
-
-/// Writes `bytes` as the selection's entry (private, so only its content is bad).
-fn plant(sb: &Sandbox, bytes: &[u8]) -> std::path::PathBuf {
-    let entry = sb.entries().pop().expect("an entry to damage");
-    std::fs::remove_file(&entry).unwrap();
-    std::fs::write(&entry, bytes).unwrap();
-    chmod(&entry, 0o600);
-    entry
-}
-
-#[track_caller]
-fn assert_replaced(sb: &Sandbox, entry: &std::path::Path, requests_before: usize) {
-    let o = sb.run(&[]);
-    assert_status(&o, 0);
-    assert!(
-        stderr(&o).contains("ignoring cache entry"),
-        "{}",
-        stderr(&o)
-    );
-    assert!(sb.emu.verify_access_token(stdout(&o).trim_end()));
-    assert_eq!(sb.emu.requests(), requests_before + 1);
-    let m = std::fs::symlink_metadata(entry).unwrap();
-    assert!(m.file_type().is_file());
-    assert_eq!(mode_of(entry), 0o600);
-    assert_cache_readable(sb);
-    // …and the replacement is trusted again: a quiet hit.
-    let o = sb.run(&[]);
-    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
-    assert_eq!(sb.emu.requests(), requests_before + 1);
 }
 
 #[test]
@@ -303,43 +434,6 @@ fn writable_by_others_or_foreign_entries_are_ignored() {
     }
 }
 
-/// Makes `dir` unwritable even for root (chattr +i), or by mode for others.
-#[cfg(unix)]
-struct ReadOnly(std::path::PathBuf);
-
-#[cfg(unix)]
-impl ReadOnly {
-    fn new(dir: &std::path::Path) -> ReadOnly {
-        // SAFETY: geteuid has no preconditions.
-        if unsafe { libc::geteuid() } == 0 {
-            let ok = std::process::Command::new("chattr")
-                .arg("+i")
-                .arg(dir)
-                .status()
-                .unwrap();
-            assert!(
-                ok.success(),
-                "chattr +i failed: root needs an ext4-like filesystem here"
-            );
-        } else {
-            chmod(dir, 0o500);
-        }
-        ReadOnly(dir.into())
-    }
-}
-
-#[cfg(unix)]
-impl Drop for ReadOnly {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("chattr")
-            .arg("-i")
-            .arg(&self.0)
-            .status();
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(&self.0, std::fs::Permissions::from_mode(0o700));
-    }
-}
-
 #[test]
 fn an_unwritable_cache_never_fails_the_command() {
     // Empty and read-only: no key, no entry can be made. (Not on Windows: the
@@ -352,8 +446,7 @@ fn an_unwritable_cache_never_fails_the_command() {
         chmod(&sb.cache_dir(), 0o700);
         {
             let _ro = ReadOnly::new(&sb.cache_dir());
-            let o = sb.run(&[]);
-            assert_status(&o, 0);
+            let o = sb.test().success();
             assert!(sb.emu.verify_access_token(stdout(&o).trim_end()));
             assert!(stderr(&o).contains("warning"), "{}", stderr(&o));
         }
@@ -365,8 +458,7 @@ fn an_unwritable_cache_never_fails_the_command() {
         std::fs::remove_file(entry.with_extension("lock")).unwrap();
         {
             let _ro = ReadOnly::new(&sb.cache_dir());
-            let o = sb.run(&[]);
-            assert_status(&o, 0);
+            let o = sb.test().success();
             assert!(sb.emu.verify_access_token(stdout(&o).trim_end()));
             assert_eq!(sb.emu.requests(), 2);
             assert!(stderr(&o).contains("warning"), "{}", stderr(&o));
@@ -377,44 +469,55 @@ fn an_unwritable_cache_never_fails_the_command() {
     let sb = Sandbox::new();
     std::fs::create_dir_all(sb.cache_dir().parent().unwrap()).unwrap();
     std::fs::write(sb.cache_dir(), b"not a dir").unwrap();
-    let o = sb.run(&[]);
-    assert_status(&o, 0);
+    let o = sb.test().success();
     assert!(sb.emu.verify_access_token(stdout(&o).trim_end()));
     assert!(stderr(&o).contains("not a directory"), "{}", stderr(&o));
 }
 
-/// With stdout and stderr closed, the first files cytoken opens would take
-/// their numbers, and what is meant for them would land in those files: here
-/// `-v`'s steps in the lock file held during the exchange. (std's own start
-/// reopens them on /dev/null; src/main.rs does without it, so
-/// `platform::prepare_process` must.)
-#[cfg(unix)]
 #[test]
-fn closed_standard_fds_never_let_output_into_a_file() {
-    let sb = Sandbox::new();
-    let o = sb
-        .cmd_as(std::path::Path::new("/bin/sh"))
-        .args([
-            "-c",
-            r#"exec "$0" -v token >&- 2>&-"#,
-            env!("CARGO_BIN_EXE_cytoken"),
-        ])
-        .output()
-        .unwrap();
+fn no_cache_writes_nothing_under_the_cache_dir() {
+    let s = Sandbox::new();
+    // A cache dir that does not exist stays absent…
+    let o = s.cmd().args(["--no-cache", "token"]).output().unwrap();
     assert_status(&o, 0);
-    assert_cache_readable(&sb);
-    for p in sb.cache_files() {
-        if p.extension().is_none_or(|e| e != "json") {
-            let text = String::from_utf8_lossy(&std::fs::read(&p).unwrap()).into_owned();
-            assert!(
-                !text.contains("eyJ") && !text.contains("cytoken:"),
-                "output in {}: {text:?}",
-                p.display()
-            );
-        }
+    assert!(stdout(&o).starts_with("eyJ"));
+    assert!(
+        !s.cache_dir().exists(),
+        "--no-cache created {}",
+        s.cache_dir().display()
+    );
+    // …and one that exists stays empty, also with a config file and the
+    // helpers that resolve a selection.
+    std::fs::create_dir_all(s.cache_dir()).unwrap();
+    s.write_config(
+        &format!(
+            "[profiles.default]\ntenant_id = \"{}\"\napp_id = \"{}\"\napp_secret_env = \"CYTOKEN_APP_SECRET\"\n",
+            crate::support::TENANT,
+            crate::support::APP
+        ),
+        0o600,
+    );
+    for args in [
+        &["--no-cache", "token", "--format", "json"][..],
+        &["--no-cache", "exec-credential"],
+        &["--no-cache", "check"],
+    ] {
+        let o = s.cmd().args(args).output().unwrap();
+        assert_status(&o, 0);
+        assert_eq!(
+            s.cache_files(),
+            Vec::<std::path::PathBuf>::new(),
+            "{args:?} wrote into the cache dir"
+        );
     }
-    let o = sb.run(&["token"]);
-    assert_status(&o, 0);
-    assert!(sb.emu.verify_access_token(stdout(&o).trim()));
-    assert_eq!(sb.emu.issued(), 1, "the entry the first call wrote serves");
+    assert_eq!(s.emu.requests(), 4, "every --no-cache call exchanged");
+}
+
+#[test]
+fn no_cache_and_force_refresh_together_are_a_usage_error() {
+    let s = Sandbox::new();
+    let o = s.run(&["--no-cache", "--force-refresh", "token"]);
+    assert_status(&o, 2);
+    assert!(stderr(&o).contains("--force-refresh"), "{}", stderr(&o));
+    assert_eq!(s.emu.requests(), 0);
 }

@@ -1,18 +1,12 @@
 //! The docker credential helper through the binary invoked as
-//! `docker-credential-cytoken` (the name docker runs), and `cytoken exec`: the token
-//! reaches the child, the secret never does, and the child's status is the caller's.
+//! `docker-credential-cytoken` (the name docker runs): every URL form, host
+//! limits, store/erase/list, and failures as one line on stdout.
 
 use std::io::Write;
-use std::os::unix::process::ExitStatusExt;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 use crate::support::*;
-
-/// `docker-credential-cytoken` as docker finds it on PATH: a link to the binary.
-fn helper_link(sb: &Sandbox) -> PathBuf {
-    sb.link("docker-credential-cytoken")
-}
 
 /// The helper with no selection at all (the environment `Sandbox::bare` uses).
 fn docker_bare(sb: &Sandbox) -> Command {
@@ -55,6 +49,11 @@ fn answer(o: &Output, server_url: &str, username: &str) -> String {
 fn assert_not_found(o: &Output) {
     assert_status(o, 1);
     assert_eq!(stdout(o), "credentials not found in native keychain\n");
+}
+
+/// `docker-credential-cytoken` as docker finds it on PATH: a link to the binary.
+fn helper_link(sb: &Sandbox) -> PathBuf {
+    sb.link("docker-credential-cytoken")
 }
 
 #[test]
@@ -277,11 +276,12 @@ fn docker_failures_are_one_line_on_stdout_exit_1() {
     assert!(!out.contains("not-the-secret"));
 
     // Input that is not a request: oversized or not UTF-8.
-    let mut c = docker(&sb);
-    c.arg("get");
-    let o = feed_str(c, &"a".repeat((1 << 20) + 1));
-    assert_status(&o, 1);
-    assert!(stdout(&o).contains("larger than"), "{}", stdout(&o));
+    Run::new(docker(&sb))
+        .arg("get")
+        .stdin("a".repeat((1 << 20) + 1))
+        .stdout_has("larger than")
+        .no_secret()
+        .status(1);
     let mut c = docker(&sb);
     c.arg("get");
     let mut child = c
@@ -302,168 +302,5 @@ fn docker_failures_are_one_line_on_stdout_exit_1() {
         sb.emu.requests(),
         1,
         "only the rejected secret reached the endpoint"
-    );
-}
-
-/// The child prints the token, a separator, then its whole environment.
-const SHOW_ENV: &str = "printf '%s\\n' \"$CYTOKEN_ACCESS_TOKEN\"; echo ---; env";
-
-#[test]
-fn exec_child_sees_token_and_expiry_never_the_secret() {
-    let sb = Sandbox::new();
-    let o = sb.run(&["exec", "--", "sh", "-c", SHOW_ENV]);
-    assert_status(&o, 0);
-    assert_no_secret(&o);
-    let out = stdout(&o);
-    let (tok, env) = out.split_once("\n---\n").unwrap();
-    assert!(sb.emu.verify_access_token(tok), "the API must accept it");
-    assert!(
-        !out.contains(SECRET),
-        "the child's environment holds the secret"
-    );
-    assert!(!env.lines().any(|l| l.starts_with("CYTOKEN_APP_SECRET=")));
-    assert!(
-        env.lines()
-            .any(|l| l == format!("CYTOKEN_ACCESS_TOKEN={tok}"))
-    );
-    let at = env
-        .lines()
-        .find_map(|l| l.strip_prefix("CYTOKEN_EXPIRES_AT="))
-        .unwrap();
-    assert!(at.ends_with('Z'), "{at}");
-    let at = time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
-        .unwrap()
-        .unix_timestamp();
-    let left = at - cytoken::testing::now();
-    assert!((1700..=1800).contains(&left), "{left}");
-    // The selection's other variables are inherited as usual.
-    assert!(
-        env.lines()
-            .any(|l| l == format!("CYTOKEN_TENANT_ID={TENANT}"))
-    );
-    assert_eq!(sb.emu.requests(), 1);
-
-    // --env puts it elsewhere (from the cache this time) and only there.
-    let o = sb.run(&[
-        "exec",
-        "--env",
-        "MY_TOKEN",
-        "--",
-        "sh",
-        "-c",
-        "printf '%s|%s' \"$MY_TOKEN\" \"${CYTOKEN_ACCESS_TOKEN-unset}\"",
-    ]);
-    assert_status(&o, 0);
-    assert_eq!(stdout(&o), format!("{tok}|unset"));
-    assert_eq!(sb.emu.requests(), 1);
-}
-
-#[test]
-fn exec_hides_a_profile_app_secret_env_variable() {
-    let sb = Sandbox::new();
-    sb.write_config(
-        "[profiles.default]\napp_secret_env = \"CYLANCE_SECRET\"\n",
-        0o644,
-    );
-    let o = sb
-        .cmd()
-        .env_remove("CYTOKEN_APP_SECRET")
-        .env("CYLANCE_SECRET", SECRET)
-        .args(["exec", "--", "sh", "-c", SHOW_ENV])
-        .output()
-        .unwrap();
-    assert_status(&o, 0);
-    assert_no_secret(&o);
-    let out = stdout(&o);
-    assert!(!out.contains("CYLANCE_SECRET="), "{out}");
-    assert!(sb.emu.verify_access_token(out.lines().next().unwrap()));
-
-    // The secret's own variable cannot be the target either.
-    let o = sb
-        .cmd()
-        .env_remove("CYTOKEN_APP_SECRET")
-        .env("CYLANCE_SECRET", SECRET)
-        .args(["exec", "--env", "CYLANCE_SECRET", "--", "true"])
-        .output()
-        .unwrap();
-    assert_status(&o, 2);
-    assert_no_secret(&o);
-    assert_eq!(sb.emu.requests(), 1);
-}
-
-#[test]
-fn exec_passes_the_childs_status_and_signals_and_stdout() {
-    let sb = Sandbox::new();
-    let o = sb.run(&["exec", "--", "sh", "-c", "exit 7"]);
-    assert_status(&o, 7);
-    assert_eq!(stdout(&o), "");
-
-    // cytoken replaces itself: the child dies of the signal, not a wrapper.
-    let o = sb.run(&["exec", "--", "sh", "-c", "kill -TERM $$"]);
-    assert_eq!(o.status.signal(), Some(15), "{:?}", o.status);
-
-    // The child's stdout is the only stdout, byte for byte; same pid as cytoken.
-    let child = sb
-        .cmd()
-        .args(["exec", "--", "sh", "-c", "printf 'pid=%s' $$"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let pid = child.id();
-    let o = child.wait_with_output().unwrap();
-    assert_status(&o, 0);
-    assert_eq!(stdout(&o), format!("pid={pid}"));
-    assert_eq!(stderr(&o), "");
-    assert_eq!(sb.emu.requests(), 1);
-}
-
-#[test]
-fn exec_errors_are_clear() {
-    let sb = Sandbox::new();
-    let o = sb.run(&["exec", "--", "/nonexistent/cytoken-test-cmd", "arg"]);
-    assert_status(&o, 127);
-    assert_eq!(stdout(&o), "");
-    let err = stderr(&o);
-    assert!(
-        err.contains("cannot run") && err.contains("/nonexistent/cytoken-test-cmd"),
-        "{err}"
-    );
-    assert!(err.contains("not found"), "{err}");
-    assert_eq!(err.lines().count(), 1, "{err}");
-
-    let o = sb.run(&["exec", "--", "no-such-command-cytoken-test"]);
-    assert_status(&o, 127);
-
-    // Found but not executable: 126, as shells do.
-    let script = sb.home.path().join("not-executable.sh");
-    write_file(&script, "#!/bin/sh\necho hi\n", 0o644);
-    let o = sb.run(&["exec", "--", script.to_str().unwrap()]);
-    assert_status(&o, 126);
-    assert!(stderr(&o).contains("permission denied"), "{}", stderr(&o));
-
-    for bad in ["1TOKEN", "MY-TOKEN", "A=B", "", "CYTOKEN_EXPIRES_AT"] {
-        let o = sb.run(&["exec", "--env", bad, "--", "true"]);
-        assert_status(&o, 2);
-        assert_eq!(stdout(&o), "");
-        assert!(stderr(&o).contains("--env"), "{}", stderr(&o));
-    }
-    let o = sb.run(&["exec", "--env", "CYTOKEN_APP_SECRET", "--", "true"]);
-    assert_status(&o, 2);
-    assert_no_secret(&o);
-
-    // No selection: the config error, and the command is not run.
-    let marker = sb.home.path().join("ran");
-    let o = sb
-        .bare()
-        .args(["exec", "--", "touch", marker.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert_status(&o, 2);
-    assert!(!marker.exists(), "the command must not run without a token");
-    assert_eq!(
-        sb.emu.requests(),
-        1,
-        "only the missing-command runs exchanged"
     );
 }

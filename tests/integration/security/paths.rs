@@ -1,49 +1,19 @@
-//! The trust issue's path findings (issue 18), attacked as a second local
-//! user (`users.rs`): what cytoken runs, links to or trusts is a trusted path
-//! (the binary `install-helpers` links to, `SSL_CERT_FILE`/`SSL_CERT_DIR`, a
-//! secret command named by path), and nothing is created, listed or removed
-//! through a path before it is checked (the cache dir, `cache list|clear`,
-//! the log file, the demo's cache dir). DESIGN §5.
+//! Trusted paths for what cytoken runs, links to, reads or writes: the
+//! binary `install-helpers` links to and the dir it installs into, a CA file
+//! and `SSL_CERT_FILE`/`SSL_CERT_DIR`, a secret command named by path, links
+//! as directories or in chains, the log file and the `demo --serve` cache
+//! dir. Each must be the user's or root's.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use super::{Planted, entries_in, files_in, inline_secret, profile, selection};
 use crate::support::*;
 use crate::users::*;
-
-/// A complete environment-only selection for `url`.
-fn selection<'a>(c: &'a mut Command, url: &str) -> &'a mut Command {
-    c.env("CYTOKEN_TENANT_ID", TENANT)
-        .env("CYTOKEN_APP_ID", APP)
-        .env("CYTOKEN_APP_SECRET", SECRET)
-        .env("CYTOKEN_AUTH_URL", url)
-}
-
-/// The files in `dir` (none if it cannot be read).
-fn files_in(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|d| d.map(|e| e.unwrap().path()).collect())
-        .unwrap_or_default();
-    v.sort();
-    v
-}
-
-/// Token entries (`<32 hex>.json`) in `dir`.
-fn entries_in(dir: &Path) -> Vec<PathBuf> {
-    files_in(dir)
-        .into_iter()
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .and_then(|n| n.strip_suffix(".json"))
-                .is_some_and(|k| k.len() == 32 && k.bytes().all(|b| b.is_ascii_hexdigit()))
-        })
-        .collect()
-}
 
 /// The `check` line about `what` (`ok`, `warn` or `FAIL` first).
 fn check_line(o: &Output, what: &str) -> String {
@@ -53,73 +23,6 @@ fn check_line(o: &Output, what: &str) -> String {
         .unwrap_or_else(|| panic!("no `{what}` line in check: {}", stdout(o)))
         .trim_start()
         .to_string()
-}
-
-/// Removes a path planted directly in /tmp when the test ends.
-struct Planted(PathBuf);
-
-impl Drop for Planted {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// Finding 3: cytoken copied into a team directory the attacker's group can
-/// write. The helpers installed from it would lead git and docker to
-/// whatever the attacker puts there, so `install-helpers` refuses, and
-/// `check` says so; the same binary in a directory only root can write is
-/// fine.
-#[test]
-fn finding3_install_helpers_refuses_a_binary_others_can_replace() {
-    let scene = Scene::new("f3p-bin");
-    let (v, devs) = (&scene.users.victim, scene.users.devs);
-    let team = scene.top_dir("team", v.uid, devs, 0o2775);
-    let team_bin = team.join("cytoken");
-    std::fs::copy(&scene.bin, &team_bin).unwrap();
-    set_owner(&team_bin, v.uid, v.gid, 0o755);
-    let bin = scene.victim_home.join("bin");
-    scene.victim_mkdir(&bin, 0o700);
-
-    let mut c = scene.victim_runs(&team_bin);
-    c.arg("install-helpers").arg(&bin);
-    let o = run(c);
-    assert_status(&o, 2);
-    let e = stderr(&o);
-    assert!(
-        e.contains(&team_bin.display().to_string()) && e.contains("writable"),
-        "{e}"
-    );
-    assert!(files_in(&bin).is_empty(), "{:?}", files_in(&bin));
-
-    // `check` reports the running binary.
-    let mut c = scene.victim_runs(&team_bin);
-    selection(&mut c, "http://127.0.0.1:9/auth/v2/token").args(["check", "--offline"]);
-    let o = run(c);
-    assert_status(&o, 2);
-    let line = check_line(&o, "cytoken binary");
-    assert!(
-        line.starts_with("FAIL") && line.contains("writable"),
-        "{line}"
-    );
-
-    // The attack is real: the attacker can put another program in its place.
-    let mut mv = scene.attacker_runs(Path::new("cp"));
-    mv.arg("/bin/true").arg(team.join("evil"));
-    let o = run(mv);
-    assert!(o.status.success(), "{}", stderr(&o));
-
-    // The scene's root-owned copy, under root's directories: fine.
-    let mut c = scene.victim();
-    c.arg("install-helpers").arg(&bin);
-    let o = run(c);
-    assert_status(&o, 0);
-    let link = bin.join("git-credential-cytoken");
-    assert_eq!(std::fs::read_link(&link).unwrap(), scene.bin);
-    let mut c = scene.victim();
-    selection(&mut c, "http://127.0.0.1:9/auth/v2/token").args(["check", "--offline"]);
-    let line = check_line(&run(c), "cytoken binary");
-    assert!(line.starts_with("ok"), "{line}");
 }
 
 /// A TLS endpoint on loopback with a certificate from `ca`'s issuer: counts
@@ -204,12 +107,230 @@ impl TlsTrap {
     }
 }
 
-/// Finding 4: `SSL_CERT_FILE` or `SSL_CERT_DIR` naming roots the attacker
+/// The `export CYTOKEN_CACHE_DIR=` value `demo --serve` prints, run as the
+/// victim with `runtime` as `XDG_RUNTIME_DIR`.
+fn demo_cache_dir(scene: &Scene, runtime: Option<&Path>) -> String {
+    let mut serve = scene.victim();
+    serve
+        .args(["demo", "--serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped());
+    if let Some(r) = runtime {
+        serve.env("XDG_RUNTIME_DIR", r);
+    }
+    let mut held = Held::spawn(serve);
+    let lines = BufReader::new(held.0.stdout.take().unwrap()).lines();
+    let dir = lines
+        .map_while(Result::ok)
+        .find_map(|l| {
+            l.strip_prefix("export CYTOKEN_CACHE_DIR=")
+                .map(String::from)
+        })
+        .expect("demo --serve printed CYTOKEN_CACHE_DIR");
+    drop(held);
+    dir
+}
+
+#[test]
+fn a_ca_file_others_can_write_is_refused() {
+    let scene = Scene::new("f3-ca");
+    let (v, a, devs) = (&scene.users.victim, &scene.users.attacker, scene.users.devs);
+    let pem = rcgen::generate_simple_self_signed(vec!["localhost".to_string()])
+        .unwrap()
+        .cert
+        .pem();
+    let config = scene.victim_home.join(".config");
+    scene.victim_mkdir(&config, 0o700);
+    let dir = config.join("cytoken");
+    scene.victim_mkdir(&dir, 0o700);
+    let cfg = dir.join("config.toml");
+    let with_ca = |ca: &Path| {
+        write_owned(
+            &cfg,
+            &profile(
+                "https://127.0.0.1:9/auth/v2/token",
+                &format!("{}ca_file = \"{}\"\n", inline_secret(), ca.display()),
+            ),
+            v.uid,
+            v.gid,
+            0o600,
+        );
+    };
+    let ca_lines = |o: &Output| -> Vec<String> {
+        stdout(o)
+            .lines()
+            .filter(|l| l.contains("ca_file"))
+            .map(String::from)
+            .collect()
+    };
+    for (what, uid, gid, m) in [
+        ("attacker-owned", a.uid, a.gid, 0o644),
+        ("group-writable", v.uid, devs, 0o664),
+    ] {
+        let ca = dir.join(format!("{what}.pem"));
+        write_owned(&ca, &pem, uid, gid, m);
+        with_ca(&ca);
+        let mut c = scene.victim();
+        c.arg("token");
+        let o = run(c);
+        assert_status(&o, 2);
+        assert!(stderr(&o).contains("ca_file"), "{what}: {}", stderr(&o));
+        assert!(stdout(&o).is_empty());
+        let mut c = scene.victim();
+        c.args(["check", "--offline"]);
+        let o = run(c);
+        assert_ne!(o.status.code(), Some(0), "{what}: {}", stdout(&o));
+        assert!(
+            ca_lines(&o).iter().any(|l| l.contains("FAIL")),
+            "{what}: no FAIL line for ca_file: {}",
+            stdout(&o)
+        );
+    }
+    // The victim's own, not writable by others: fine.
+    let ca = dir.join("mine.pem");
+    scene.victim_writes(&ca, &pem, 0o644);
+    with_ca(&ca);
+    let mut c = scene.victim();
+    c.args(["check", "--offline"]);
+    let o = run(c);
+    let lines = ca_lines(&o);
+    assert!(
+        lines.iter().any(|l| l.trim_start().starts_with("ok"))
+            && !lines.iter().any(|l| l.contains("FAIL")),
+        "{}",
+        stdout(&o)
+    );
+}
+
+/// `install-helpers DIR` into a team dir the attacker's group can write: git
+/// and docker would run whatever the attacker later points those names at,
+/// so it is refused, and the attacker's link (already pointing at cytoken) is
+/// not taken as ours.
+#[test]
+fn install_helpers_refuses_a_dir_others_can_write() {
+    let scene = Scene::new("helpers");
+    let team = scene.top_dir("team-bin", 0, scene.users.devs, 0o2775);
+    let link = team.join("git-credential-cytoken");
+    scene.attacker_symlinks(&scene.bin, &link);
+    let mut c = scene.victim();
+    c.arg("install-helpers").arg(&team);
+    let o = run(c);
+    assert_status(&o, 2);
+    assert!(
+        stderr(&o).contains("cannot install the helpers") && stderr(&o).contains("writable"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(owner(&link), scene.users.attacker.uid);
+    assert!(!team.join("docker-credential-cytoken").exists());
+}
+
+/// Links are components like any other, wherever they sit: another user's
+/// link as a directory of the path, or in the middle of a chain of links
+/// whose ends are the victim's, decides which of the victim's files is read
+/// as the config.
+#[test]
+fn another_users_link_as_a_directory_or_in_a_chain_is_refused() {
+    let sb = Sandbox::new();
+    let scene = Scene::new("chain");
+    let proj = scene.victim_home.join("proj");
+    scene.victim_mkdir(&proj, 0o755);
+    let cfg = proj.join("cytoken.toml");
+    scene.victim_writes(&cfg, &profile(&sb.emu.url(), &inline_secret()), 0o600);
+    let name = scene.victim_home.file_name().unwrap().to_string_lossy();
+    // The attacker's links, directly in /tmp (sticky: only their owner can
+    // remove them, so each stays the attacker's).
+    let dir_link = Planted(Path::new("/tmp").join(format!("{name}-work")));
+    scene.attacker_symlinks(&proj, &dir_link.0);
+    let mid_link = Planted(Path::new("/tmp").join(format!("{name}-mid")));
+    scene.attacker_symlinks(&cfg, &mid_link.0);
+    // The victim's own link to the attacker's.
+    let own = scene.victim_home.join("chain.toml");
+    scene.victim_symlinks(&mid_link.0, &own);
+
+    for path in [dir_link.0.join("cytoken.toml"), own.clone()] {
+        let mut c = scene.victim();
+        c.arg("--config").arg(&path).arg("token");
+        let o = run(c);
+        assert_status(&o, 2);
+        assert!(
+            stderr(&o).contains("cannot be trusted") && stderr(&o).contains("owned by uid"),
+            "{}: {}",
+            path.display(),
+            stderr(&o)
+        );
+    }
+    // The same file through the victim's own links is read.
+    let direct = scene.victim_home.join("direct.toml");
+    scene.victim_symlinks(&cfg, &direct);
+    let mut c = scene.victim();
+    c.arg("--config").arg(&direct).arg("token");
+    assert_status(&run(c), 0);
+    assert_eq!(sb.emu.requests(), 1);
+}
+
+/// Cytoken copied into a team directory the attacker's group can
+/// write. The helpers installed from it would lead git and docker to
+/// whatever the attacker puts there, so `install-helpers` refuses, and
+/// `check` says so; the same binary in a directory only root can write is
+/// fine.
+#[test]
+fn install_helpers_refuses_a_binary_others_can_replace() {
+    let scene = Scene::new("f3p-bin");
+    let (v, devs) = (&scene.users.victim, scene.users.devs);
+    let team = scene.top_dir("team", v.uid, devs, 0o2775);
+    let team_bin = team.join("cytoken");
+    std::fs::copy(&scene.bin, &team_bin).unwrap();
+    set_owner(&team_bin, v.uid, v.gid, 0o755);
+    let bin = scene.victim_home.join("bin");
+    scene.victim_mkdir(&bin, 0o700);
+
+    let mut c = scene.victim_runs(&team_bin);
+    c.arg("install-helpers").arg(&bin);
+    let o = run(c);
+    assert_status(&o, 2);
+    let e = stderr(&o);
+    assert!(
+        e.contains(&team_bin.display().to_string()) && e.contains("writable"),
+        "{e}"
+    );
+    assert!(files_in(&bin).is_empty(), "{:?}", files_in(&bin));
+
+    // `check` reports the running binary.
+    let mut c = scene.victim_runs(&team_bin);
+    selection(&mut c, "http://127.0.0.1:9/auth/v2/token").args(["check", "--offline"]);
+    let o = run(c);
+    assert_status(&o, 2);
+    let line = check_line(&o, "cytoken binary");
+    assert!(
+        line.starts_with("FAIL") && line.contains("writable"),
+        "{line}"
+    );
+
+    // The attack is real: the attacker can put another program in its place.
+    let mut mv = scene.attacker_runs(Path::new("cp"));
+    mv.arg("/bin/true").arg(team.join("evil"));
+    let o = run(mv);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    // The scene's root-owned copy, under root's directories: fine.
+    let mut c = scene.victim();
+    c.arg("install-helpers").arg(&bin);
+    let o = run(c);
+    assert_status(&o, 0);
+    let link = bin.join("git-credential-cytoken");
+    assert_eq!(std::fs::read_link(&link).unwrap(), scene.bin);
+    let mut c = scene.victim();
+    selection(&mut c, "http://127.0.0.1:9/auth/v2/token").args(["check", "--offline"]);
+    let line = check_line(&run(c), "cytoken binary");
+    assert!(line.starts_with("ok"), "{line}");
+}
+
+/// `SSL_CERT_FILE` or `SSL_CERT_DIR` naming roots the attacker
 /// can change: the attacker puts their CA there and runs a TLS endpoint, and
 /// the victim's signed auth token must never reach it. The same rule as
 /// `ca_file`; `check` says which roots are in use.
 #[test]
-fn finding4_ssl_cert_file_and_dir_others_can_change_are_refused() {
+fn ssl_cert_file_and_dir_others_can_change_are_refused() {
     let scene = Scene::new("f4p-roots");
     let (v, a, devs) = (&scene.users.victim, &scene.users.attacker, scene.users.devs);
     let (trap, evil_pem) = TlsTrap::start();
@@ -294,77 +415,11 @@ fn finding4_ssl_cert_file_and_dir_others_can_change_are_refused() {
     );
 }
 
-/// Finding 10: `cache list` and `cache clear --all` with the cache dir at
-/// the attacker's link to the victim's real cache: nothing is listed or
-/// removed through it.
+/// `demo --serve` prints a fresh private dir of the victim's, as an absolute
+/// path: never a predictable name like `${TMPDIR:-/tmp}/cytoken-demo-cache-$(id -u)`,
+/// which the attacker can make first and env files take literally.
 #[test]
-fn finding10_cache_list_and_clear_never_follow_a_symlinked_cache_dir() {
-    let sb = Sandbox::new();
-    let scene = Scene::new("f10-list");
-    let mut c = scene.victim();
-    selection(&mut c, &sb.emu.url()).arg("token");
-    assert_status(&run(c), 0);
-    let real = scene.victim_home.join(".cache").join("cytoken");
-    assert_eq!(entries_in(&real).len(), 1, "{:?}", files_in(&real));
-    let before = files_in(&real);
-
-    let shared = scene.shared.join("ci-shared");
-    mkdir(&shared, 0, 0, 0o1777);
-    let link = shared.join("cytoken");
-    scene.attacker_symlinks(&real, &link);
-    for args in [&["cache", "clear", "--all"][..], &["cache", "list"]] {
-        let mut c = scene.victim();
-        c.env("CYTOKEN_CACHE_DIR", &link).args(args);
-        let o = run(c);
-        assert_status(&o, 2);
-        let e = stderr(&o);
-        assert!(
-            e.contains(&link.display().to_string()) && e.contains("symlink"),
-            "{args:?}: {e}"
-        );
-        assert!(stdout(&o).is_empty(), "{args:?}: {}", stdout(&o));
-        assert_eq!(files_in(&real), before, "{args:?} touched the real cache");
-    }
-    // The real dir itself lists and clears.
-    let mut c = scene.victim();
-    c.args(["cache", "list"]);
-    let o = run(c);
-    assert_status(&o, 0);
-    assert!(stdout(&o).contains(TENANT), "{}", stdout(&o));
-    let mut c = scene.victim();
-    c.args(["cache", "clear", "--all"]);
-    assert_status(&run(c), 0);
-    assert!(entries_in(&real).is_empty());
-}
-
-/// The `export CYTOKEN_CACHE_DIR=` value `demo --serve` prints, run as the
-/// victim with `runtime` as `XDG_RUNTIME_DIR`.
-fn demo_cache_dir(scene: &Scene, runtime: Option<&Path>) -> String {
-    let mut serve = scene.victim();
-    serve
-        .args(["demo", "--serve", "--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped());
-    if let Some(r) = runtime {
-        serve.env("XDG_RUNTIME_DIR", r);
-    }
-    let mut held = Held::spawn(serve);
-    let lines = BufReader::new(held.0.stdout.take().unwrap()).lines();
-    let dir = lines
-        .map_while(Result::ok)
-        .find_map(|l| {
-            l.strip_prefix("export CYTOKEN_CACHE_DIR=")
-                .map(String::from)
-        })
-        .expect("demo --serve printed CYTOKEN_CACHE_DIR");
-    drop(held);
-    dir
-}
-
-/// Finding 10: `demo --serve` printed `${TMPDIR:-/tmp}/cytoken-demo-cache-$(id -u)`,
-/// a name the attacker can make first, in a form env files take literally.
-/// It must print a fresh private dir of the victim's, as an absolute path.
-#[test]
-fn finding10_demo_serve_prints_a_fresh_private_cache_dir() {
+fn demo_serve_prints_a_fresh_private_cache_dir() {
     let sb = Sandbox::new();
     let scene = Scene::new("f10-demo");
     let (v, a, devs) = (&scene.users.victim, &scene.users.attacker, scene.users.devs);
@@ -406,12 +461,12 @@ fn finding10_demo_serve_prints_a_fresh_private_cache_dir() {
     assert!(files_in(&predictable.0).is_empty());
 }
 
-/// Finding 11: a secret command named by path, in a directory the
+/// A secret command named by path, in a directory the
 /// attacker's group can write: the attacker swaps the program, and the
 /// victim's next refresh must not run it. A bare name on PATH is the
 /// victim's own choice; `check` says which file it is.
 #[test]
-fn finding11_a_secret_command_by_path_others_can_replace_is_refused() {
+fn a_secret_command_by_path_others_can_replace_is_refused() {
     let sb = Sandbox::new();
     let scene = Scene::new("f11-cmd");
     let (v, a, devs) = (&scene.users.victim, &scene.users.attacker, scene.users.devs);
@@ -506,64 +561,11 @@ fn finding11_a_secret_command_by_path_others_can_replace_is_refused() {
     );
 }
 
-/// The class: `CYTOKEN_CACHE_DIR` below the attacker's link to a directory
-/// of the victim's. The link is refused, and nothing is created where it
-/// leads before that (a `mkdir -p` through the link made the dir in the
-/// victim's directory, then refused it).
-#[test]
-fn class_a_cache_dir_below_another_users_link_is_never_created_through_it() {
-    let sb = Sandbox::new();
-    let scene = Scene::new("cls-cache");
-    let shared = scene.shared.join("ci-shared");
-    mkdir(&shared, 0, 0, 0o1777);
-    let public = scene.victim_home.join("public_html");
-    scene.victim_mkdir(&public, 0o755);
-    let link = shared.join("x");
-    scene.attacker_symlinks(&public, &link);
-    for below in [link.join("cytoken"), link.join("sub").join("cytoken")] {
-        for args in [&["token"][..], &["check", "--offline"]] {
-            let mut c = scene.victim();
-            selection(&mut c, &sb.emu.url())
-                .env("CYTOKEN_CACHE_DIR", &below)
-                .args(args);
-            let o = run(c);
-            let e = format!("{}{}", stdout(&o), stderr(&o));
-            assert!(
-                e.contains(&link.display().to_string())
-                    && (e.contains("symlink") || e.contains("owned by uid")),
-                "{}: {args:?}: {e}",
-                below.display()
-            );
-            assert!(
-                files_in(&public).is_empty(),
-                "{} {args:?}: made {:?}",
-                below.display(),
-                files_in(&public)
-            );
-        }
-    }
-    // A fresh dir under the victim's own dirs is still made, private.
-    let fresh = scene.victim_home.join("a").join("b").join("cytoken");
-    let mut c = scene.victim();
-    selection(&mut c, &sb.emu.url())
-        .env("CYTOKEN_CACHE_DIR", &fresh)
-        .arg("token");
-    let o = run(c);
-    assert_status(&o, 0);
-    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
-    assert_eq!(entries_in(&fresh).len(), 1);
-    for d in [scene.victim_home.join("a"), fresh.clone()] {
-        assert_eq!((owner(&d), mode(&d)), (scene.users.victim.uid, 0o700));
-    }
-}
-
-/// The class, for the log file, and the smaller finding: a log in a
-/// root-owned directory was refused as "owned by uid 0, not by you or root".
-/// A log in root's directory or right in /tmp is written; one another user
+/// The log file, checked as it is written: a log in root's directory or right in /tmp is written; one another user
 /// planted there (a link to the victim's file, or their own file) is never
 /// written through, and no message contradicts itself.
 #[test]
-fn class_the_log_file_goes_only_where_it_was_checked() {
+fn the_log_file_is_written_only_where_it_was_checked() {
     let sb = Sandbox::new();
     let scene = Scene::new("cls-log");
     let (v, a, devs) = (&scene.users.victim, &scene.users.attacker, scene.users.devs);

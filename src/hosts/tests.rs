@@ -1,0 +1,290 @@
+//! Unit tests of the parent module.
+
+use super::*;
+
+fn https(host: &str) -> Target {
+    Target::new(Scheme::Https, host).unwrap()
+}
+
+fn http(host: &str) -> Target {
+    Target::new(Scheme::Http, host).unwrap()
+}
+
+fn list(patterns: &[&str]) -> Vec<String> {
+    patterns.iter().map(|p| (*p).to_owned()).collect()
+}
+
+fn ok(patterns: &[&str], t: &Target) -> bool {
+    allowed(Some(&list(patterns)), t)
+}
+
+#[test]
+fn targets_are_canonical() {
+    let t = https("Git.Example.COM.");
+    assert_eq!((t.host.as_str(), t.port), ("git.example.com", 443));
+    assert_eq!(https("h:443"), https("h"));
+    assert_eq!(http("h:80"), http("h"));
+    assert_eq!(https("h:8443").port, 8443);
+    assert_eq!(https("[0:0:0:0:0:0:0:1]:8080").host, "[::1]");
+    assert_eq!(https("[2001:DB8::1]").host, "[2001:db8::1]");
+    assert_eq!(https("h:8443").to_string(), "h:8443");
+    assert_eq!(https("h:443").to_string(), "h");
+    assert_eq!(http("h:80").to_string(), "http://h");
+    assert_eq!(http("h:443").to_string(), "http://h:443");
+    for bad in [
+        "",
+        ":443",
+        "h:",
+        "h:0",
+        "h:65536",
+        "h:123456",
+        "h:+1",
+        "h:1:2",
+        "a..b",
+        ".h",
+        "h..",
+        ".",
+        "*.h",
+        "h h",
+        "h%2e",
+        "ünï.example",
+        "a@b",
+        "a/b",
+        "[::1",
+        "[::1]x",
+        "[zz::1]",
+        "[127.0.0.1]",
+        "[::1%eth0]",
+        "[]",
+    ] {
+        assert_eq!(Target::new(Scheme::Https, bad), None, "{bad:?}");
+    }
+}
+
+#[test]
+fn urls_reduce_to_targets() {
+    let u = |s: &str| Target::from_url(s).map(|t| t.to_string());
+    assert_eq!(
+        u(" https://u:p@R.example:443/v2/?x#y\n").as_deref(),
+        Some("r.example")
+    );
+    assert_eq!(
+        u("HTTP://r.example:5000/v2/").as_deref(),
+        Some("http://r.example:5000")
+    );
+    assert_eq!(u("r.example:5000").as_deref(), Some("r.example:5000"));
+    assert_eq!(u("http://[::1]/v2/").as_deref(), Some("http://[::1]"));
+    for bad in [
+        "",
+        "https://",
+        "https:///v2/",
+        "ftp://r.example",
+        "file:///etc/passwd",
+    ] {
+        assert_eq!(u(bad), None, "{bad:?}");
+    }
+    // The canonical form reads back unchanged.
+    for t in [https("a:1"), http("a:443"), http("[::1]:80"), https("b.")] {
+        assert_eq!(Target::from_url(&t.to_string()), Some(t));
+    }
+}
+
+#[test]
+fn a_pattern_without_a_port_covers_only_the_default_port() {
+    assert!(ok(&["git.example.com"], &https("git.example.com")));
+    assert!(ok(&["git.example.com"], &https("git.example.com:443")));
+    assert!(!ok(&["git.example.com"], &https("git.example.com:8443")));
+    assert!(ok(
+        &["git.example.com:8443"],
+        &https("git.example.com:8443")
+    ));
+    assert!(!ok(&["git.example.com:8443"], &https("git.example.com")));
+    assert!(ok(&["git.example.com:443"], &https("git.example.com")));
+    assert!(ok(&["http://h"], &http("h:80")));
+    assert!(!ok(&["http://h"], &http("h:8080")));
+    assert!(!ok(&["http://h"], &http("h:443")));
+    assert!(ok(&["http://h:8080"], &http("h:8080")));
+    assert!(ok(&["*.corp.example"], &https("a.corp.example")));
+    assert!(!ok(&["*.corp.example"], &https("a.corp.example:99")));
+    assert!(ok(&["*.corp.example:99"], &https("a.corp.example:99")));
+    assert!(!ok(&["*.corp.example:99"], &https("a.corp.example")));
+}
+
+#[test]
+fn wildcards_cover_names_strictly_below_at_any_depth() {
+    let p = ["*.corp.example"];
+    assert!(ok(&p, &https("a.corp.example")));
+    assert!(ok(&p, &https("a.b.c.corp.example")));
+    assert!(ok(&p, &https("A.Corp.Example.")));
+    assert!(!ok(&p, &https("corp.example")));
+    assert!(!ok(&p, &https("evilcorp.example")));
+    assert!(!ok(&p, &https("corp.example.evil")));
+    assert!(!ok(&p, &https("example")));
+    // Never an IP address, whatever its text ends with.
+    assert!(!ok(&["*.0.0.1"], &https("127.0.0.1")));
+    assert!(ok(&["*.0.0.1"], &https("x.0.0.1")));
+}
+
+#[test]
+fn names_compare_case_insensitively() {
+    assert!(ok(&["Git.Example.COM"], &https("git.example.com")));
+    assert!(ok(&["git.example.com"], &https("GIT.EXAMPLE.COM")));
+    assert!(ok(&["HTTPS://GIT.example.com/"], &https("git.example.com")));
+    assert!(ok(&["HTTP://Git.Example.com"], &http("git.EXAMPLE.com")));
+    assert!(ok(&["git.example.com."], &https("git.example.com")));
+    assert!(!ok(&["git.example.com"], &https("git.example.co")));
+}
+
+#[test]
+fn ipv6_in_brackets() {
+    assert!(ok(&["[::1]"], &https("[::1]")));
+    assert!(ok(&["[::1]:8443"], &https("[0::1]:8443")));
+    assert!(!ok(&["[::1]"], &https("[::1]:8443")));
+    assert!(ok(&["[2001:DB8::1]"], &https("[2001:db8:0::1]")));
+    assert!(!ok(&["[::2]"], &https("[::1]")));
+    // An unbracketed address is no host name (its colons read as a port).
+    assert!(!ok(&["::1"], &https("[::1]")));
+    assert!(!ok(&["*.[::1]"], &https("[::1]")));
+}
+
+#[test]
+fn plain_http_needs_an_http_pattern() {
+    assert!(!ok(&["git.example.com"], &http("git.example.com")));
+    assert!(!ok(&["https://git.example.com"], &http("git.example.com")));
+    assert!(!ok(&["*.example.com"], &http("git.example.com")));
+    assert!(ok(&["http://git.example.com"], &http("git.example.com")));
+    assert!(ok(&["http://*.example.com"], &http("git.example.com")));
+    // An http:// pattern is http only.
+    assert!(!ok(&["http://git.example.com"], &https("git.example.com")));
+    assert!(ok(&["https://git.example.com"], &https("git.example.com")));
+    assert!(!allowed(None, &http("git.example.com")));
+    assert!(allowed(None, &https("git.example.com:8443")));
+}
+
+#[test]
+fn loopback_http() {
+    // No list: loopback http on any port.
+    for h in [
+        "127.0.0.1:8080",
+        "127.1.2.3",
+        "localhost:1",
+        "[::1]:80",
+        "LOCALHOST.",
+    ] {
+        assert!(allowed(None, &http(h)), "{h}");
+    }
+    assert!(!allowed(None, &http("127.0.0.1.example")));
+    assert!(!allowed(None, &http("[::ffff:127.0.0.1]")));
+    // A scheme-less pattern covers loopback http, with the same port rule.
+    assert!(ok(&["127.0.0.1:8080"], &http("127.0.0.1:8080")));
+    assert!(!ok(&["127.0.0.1"], &http("127.0.0.1:8080")));
+    assert!(ok(&["localhost"], &http("localhost")));
+    assert!(!ok(&["localhost"], &http("localhost:8080")));
+    assert!(ok(&["[::1]:5000"], &http("[::1]:5000")));
+    assert!(!ok(&["localhost:8080"], &http("127.0.0.1:8080")));
+    // An explicit https:// pattern never covers http, loopback or not.
+    assert!(!ok(&["https://127.0.0.1:8080"], &http("127.0.0.1:8080")));
+    assert!(ok(&["http://127.0.0.1:8080"], &http("127.0.0.1:8080")));
+}
+
+/// The targets whose port is checked for another user's sockets: any
+/// way of naming this machine, whatever the scheme.
+#[test]
+fn targets_that_reach_this_machine() {
+    let hosts_file = || {
+        "# a hosts file\n127.0.0.1\tlocalhost registry.local\n127.0.1.1 devbox.example devbox\n\
+         ::1 ip6-localhost\n0.0.0.0 any.example\n10.0.0.5 lan.example\n\
+         # 127.0.0.1 commented.example\n192.0.2.1 x # 127.0.0.1 commented.example\n\
+         fe80::1%lo0 zoned.example\n"
+            .to_string()
+    };
+    for h in [
+        "127.0.0.1:5000",
+        "127.3.2.1",
+        "[::1]:5000",
+        "localhost:5000",
+        "LocalHost.",
+        "registry.localhost:5000",
+        "0.0.0.0:8443",
+        "[::]:8443",
+        "[::ffff:127.0.0.1]:8443",
+        "registry.local:5000",
+        "devbox",
+        "DevBox.Example.",
+        "any.example",
+    ] {
+        assert!(https(h).reaches_this_machine(hosts_file), "{h}");
+        assert!(http(h).reaches_this_machine(hosts_file), "{h}");
+    }
+    for h in [
+        "registry.example.com",
+        "localhost.example.com",
+        "notlocalhost",
+        "10.0.0.1",
+        "[::ffff:10.0.0.1]",
+        "lan.example",
+        "commented.example",
+        "registry.local.evil",
+    ] {
+        assert!(!https(h).reaches_this_machine(hosts_file), "{h}");
+    }
+    // The hosts file is read only for a name it could decide.
+    let unread = || -> String { panic!("the hosts file was read") };
+    assert!(https("127.0.0.1").reaches_this_machine(unread));
+    assert!(https("localhost").reaches_this_machine(unread));
+    assert!(!https("10.0.0.1").reaches_this_machine(unread));
+}
+
+#[test]
+fn no_list_and_empty_list() {
+    assert!(allowed(None, &https("anything.example:1")));
+    assert!(!allowed(Some(&[]), &https("anything.example")));
+    assert!(!allowed(Some(&[]), &http("127.0.0.1")));
+}
+
+#[test]
+fn bad_patterns_match_nothing() {
+    for bad in [
+        "",
+        " ",
+        "*",
+        "*.",
+        "*.*.example",
+        "a.*.example",
+        "*example.com",
+        "*.[::1]",
+        "ftp://h",
+        "ssh://h",
+        "://h",
+        "https://",
+        "https://h/path",
+        "https://h/?x",
+        "h#f",
+        "user@h",
+        "https://user:pw@h",
+        "h:",
+        "h:0",
+        "h:65536",
+        "h:80:80",
+        "h h",
+        "h%2e",
+        "ünï.example",
+        "[::1",
+        "[zz::1]",
+        "a..b",
+    ] {
+        let parsed = Pattern::parse(bad);
+        assert!(parsed.is_err(), "{bad:?} parsed as {parsed:?}");
+        assert!(!matches(bad, &https("h")), "{bad:?}");
+    }
+    // A lone trailing slash is no path: `https://h/` is a common way to write
+    // a host.
+    assert!(ok(&["h/"], &https("h")));
+    assert!(ok(&["https://h/"], &https("h")));
+    // A bad entry does not spoil the good ones beside it.
+    assert!(ok(&["bad host", "h"], &https("h")));
+    assert!(ok(&["h", "ftp://x"], &https("h")));
+    assert!(names_one_host("https://h:5000/"));
+    assert!(!names_one_host("*.h"));
+    assert!(!names_one_host("bad host"));
+}
