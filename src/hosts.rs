@@ -40,7 +40,7 @@
 //! ([`foreign_server`], DESIGN §5 "Loopback peers").
 
 use std::fmt;
-use std::net::{IpAddr, Ipv6Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::diag;
 use crate::endpoint::is_loopback_host;
@@ -116,46 +116,111 @@ impl Target {
         is_loopback_host(&self.host)
     }
 
-    /// Whether a client may connect to this machine's loopback for the
-    /// target, whoever else the name may also resolve to: the loopback
-    /// addresses (IPv4-mapped too), the unspecified ones (`0.0.0.0` and
-    /// `[::]` reach this machine on Linux and macOS), `localhost` and the
-    /// names below it (RFC 6761: resolvers answer loopback for them), and a
-    /// name the hosts file (its text, asked for only then) maps to one of
-    /// those: Debian's `127.0.1.1 <hostname>`, or `127.0.0.1 registry.local`,
-    /// which docker then talks plain http to.
-    fn reaches_this_machine(&self, hosts_file: impl FnOnce() -> String) -> bool {
+    /// The addresses of this machine a client may connect to for the target,
+    /// whoever else the name may also resolve to; empty when it is not this
+    /// machine. An address is taken as a client reads it: the loopback
+    /// addresses (IPv4-mapped too, and IPv4 in the shorthand glibc takes,
+    /// `127.1`, `2130706433`, `0x7f000001`: see [`inet_aton`]), the
+    /// unspecified ones (a connection to `0.0.0.0` or `[::]` goes to
+    /// `127.0.0.1` or `[::1]` on Linux and macOS). A name is `localhost` or
+    /// below it (RFC 6761: resolvers answer both loopback addresses for
+    /// them), or one the hosts file (its text, asked for only then) maps to
+    /// one of those: Debian's `127.0.1.1 <hostname>`, or
+    /// `127.0.0.1 registry.local`, which docker then talks plain http to.
+    fn dialed(&self, hosts_file: impl FnOnce() -> String) -> Vec<IpAddr> {
         let bare = self.host.trim_start_matches('[').trim_end_matches(']');
-        match bare.parse::<IpAddr>() {
-            Ok(ip) => is_this_machine(ip),
-            Err(_) => {
-                self.host == "localhost"
-                    || self.host.ends_with(".localhost")
-                    || hosts_file().lines().any(|line| {
-                        let mut fields = line
-                            .split('#')
-                            .next()
-                            .unwrap_or_default()
-                            .split_ascii_whitespace();
-                        fields
-                            .next()
-                            .and_then(|a| a.parse::<IpAddr>().ok())
-                            .is_some_and(is_this_machine)
-                            && fields.any(|n| {
-                                n.strip_suffix('.')
-                                    .unwrap_or(n)
-                                    .eq_ignore_ascii_case(&self.host)
-                            })
-                    })
+        if let Some(ip) = address(bare) {
+            return this_machine(ip).into_iter().collect();
+        }
+        let mut found = Vec::new();
+        if self.host == "localhost" || self.host.ends_with(".localhost") {
+            found.extend([
+                IpAddr::from([127, 0, 0, 1]),
+                IpAddr::from(Ipv6Addr::LOCALHOST),
+            ]);
+        }
+        for line in hosts_file().lines() {
+            let mut fields = line
+                .split('#')
+                .next()
+                .unwrap_or_default()
+                .split_ascii_whitespace();
+            let Some(ip) = fields.next().and_then(address).and_then(this_machine) else {
+                continue;
+            };
+            let named = fields.any(|n| {
+                n.strip_suffix('.')
+                    .unwrap_or(n)
+                    .eq_ignore_ascii_case(&self.host)
+            });
+            if named && !found.contains(&ip) {
+                found.push(ip);
             }
         }
+        found
     }
 }
 
-/// Whether a connection to `ip` stays on this machine's loopback.
-fn is_this_machine(ip: IpAddr) -> bool {
-    let ip = ip.to_canonical();
-    ip.is_loopback() || ip.is_unspecified()
+/// `text` as an IP address: IPv6, or IPv4 in any form glibc's resolver
+/// takes.
+fn address(text: &str) -> Option<IpAddr> {
+    text.parse::<IpAddr>()
+        .ok()
+        .or_else(|| inet_aton(text).map(IpAddr::V4))
+}
+
+/// An IPv4 address as inet_aton (and so glibc's getaddrinfo, which git's
+/// curl and docker resolve with) reads it: one to four parts separated by
+/// dots, each decimal, octal (a leading `0`) or hex (`0x`), the last one
+/// filling the remaining bytes: `127.1` is 127.0.0.1, `2130706433` and
+/// `0x7f000001` are too, `0` is 0.0.0.0.
+fn inet_aton(text: &str) -> Option<Ipv4Addr> {
+    let parts: Vec<&str> = text.split('.').collect();
+    if parts.len() > 4 {
+        return None;
+    }
+    let mut values = Vec::with_capacity(4);
+    for part in &parts {
+        let (digits, radix) =
+            if let Some(hex) = part.strip_prefix("0x").or_else(|| part.strip_prefix("0X")) {
+                (hex, 16)
+            } else if part.len() > 1 && part.starts_with('0') {
+                (&part[1..], 8)
+            } else {
+                (*part, 10)
+            };
+        // inet_aton takes `0x` alone as 0; an empty part is no number.
+        if part.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+            return None;
+        }
+        let value = if digits.is_empty() {
+            0
+        } else {
+            u32::from_str_radix(digits, radix).ok()?
+        };
+        values.push(value);
+    }
+    let (last, leading) = values.split_last()?;
+    // Each leading part is one byte; the last fills the rest.
+    let rest_bits = 32 - 8 * u32::try_from(leading.len()).ok()?;
+    if leading.iter().any(|&v| v > 0xff) || (rest_bits < 32 && *last >= 1 << rest_bits) {
+        return None;
+    }
+    let high = leading
+        .iter()
+        .enumerate()
+        .fold(0u32, |acc, (i, &v)| acc | (v << (24 - 8 * i)));
+    Some(Ipv4Addr::from(high | last))
+}
+
+/// The address a connection to `ip` reaches when it stays on this machine's
+/// loopback (the unspecified address reaches its family's loopback).
+fn this_machine(ip: IpAddr) -> Option<IpAddr> {
+    match ip.to_canonical() {
+        IpAddr::V4(v4) if v4.is_unspecified() => Some(Ipv4Addr::LOCALHOST.into()),
+        IpAddr::V6(v6) if v6.is_unspecified() => Some(Ipv6Addr::LOCALHOST.into()),
+        ip => ip.is_loopback().then_some(ip),
+    }
 }
 
 /// The canonical form: `host[:port]` for https, `http://host[:port]` for http,
@@ -180,19 +245,24 @@ impl fmt::Display for Target {
 /// root's does (DESIGN §5 "Loopback peers"; Linux, see
 /// `platform::foreign_port`).
 pub(crate) fn foreign_server(target: &Target) -> Option<String> {
-    if !target.reaches_this_machine(platform::hosts_file) {
+    let dialed = target.dialed(platform::hosts_file);
+    if dialed.is_empty() {
         return None;
     }
     let port = target.port;
-    platform::foreign_port(port).map(|stranger| match stranger {
+    platform::foreign_port(&dialed, port).map(|stranger| match stranger {
         platform::Stranger::User(uid) => format!(
             "port {port} of this machine ({target}) is held by another user (uid {uid}): a \
              token sent there would be theirs"
         ),
-        platform::Stranger::Unknown => format!(
-            "nothing of yours or root's listens on port {port} of this machine ({target}): a \
-             token sent there would go to whoever holds it next"
-        ),
+        platform::Stranger::Unknown => {
+            let at: Vec<String> = dialed.iter().map(ToString::to_string).collect();
+            format!(
+                "nothing of yours or root's listens on port {port} of this machine at {} \
+                 ({target}): a token sent there would go to whoever listens there next",
+                at.join(" and ")
+            )
+        }
     })
 }
 
@@ -534,34 +604,49 @@ mod tests {
         assert!(ok(&["http://127.0.0.1:8080"], &http("127.0.0.1:8080")));
     }
 
-    /// The targets whose port is checked for another user's sockets: any
-    /// way of naming this machine, whatever the scheme.
+    /// The targets whose port is checked for another user's sockets (any
+    /// way of naming this machine, whatever the scheme), and the addresses
+    /// a client dials for them.
     #[test]
     fn targets_that_reach_this_machine() {
         let hosts_file = || {
             "# a hosts file\n127.0.0.1\tlocalhost registry.local\n127.0.1.1 devbox.example devbox\n\
-             ::1 ip6-localhost\n0.0.0.0 any.example\n10.0.0.5 lan.example\n\
+             ::1 ip6-localhost localhost\n0.0.0.0 any.example\n10.0.0.5 lan.example\n\
              # 127.0.0.1 commented.example\n192.0.2.1 x # 127.0.0.1 commented.example\n\
-             fe80::1%lo0 zoned.example\n"
+             fe80::1%lo0 zoned.example\n127.0.0.7 both.example\n::1 both.example\n\
+             127.1 short.example\n"
                 .to_string()
         };
-        for h in [
-            "127.0.0.1:5000",
-            "127.3.2.1",
-            "[::1]:5000",
-            "localhost:5000",
-            "LocalHost.",
-            "registry.localhost:5000",
-            "0.0.0.0:8443",
-            "[::]:8443",
-            "[::ffff:127.0.0.1]:8443",
-            "registry.local:5000",
-            "devbox",
-            "DevBox.Example.",
-            "any.example",
+        let (v4, v6) = ("127.0.0.1", "::1");
+        for (h, want) in [
+            ("127.0.0.1:5000", &[v4][..]),
+            ("127.3.2.1", &["127.3.2.1"]),
+            ("[::1]:5000", &[v6]),
+            ("localhost:5000", &[v4, v6]),
+            ("LocalHost.", &[v4, v6]),
+            ("registry.localhost:5000", &[v4, v6]),
+            ("0.0.0.0:8443", &[v4]),
+            ("[::]:8443", &[v6]),
+            ("[::ffff:127.0.0.1]:8443", &[v4]),
+            ("registry.local:5000", &[v4]),
+            ("devbox", &["127.0.1.1"]),
+            ("DevBox.Example.", &["127.0.1.1"]),
+            ("any.example", &[v4]),
+            ("both.example", &["127.0.0.7", v6]),
+            ("short.example", &[v4]),
+            // IPv4 as inet_aton reads it.
+            ("127.1:5000", &[v4]),
+            ("127.0.1", &[v4]),
+            ("2130706433", &[v4]),
+            ("0x7f000001", &[v4]),
+            ("0X7F.1", &[v4]),
+            ("0177.0.0.1", &[v4]),
+            ("0", &[v4]),
+            ("0x0", &[v4]),
         ] {
-            assert!(https(h).reaches_this_machine(hosts_file), "{h}");
-            assert!(http(h).reaches_this_machine(hosts_file), "{h}");
+            let want: Vec<IpAddr> = want.iter().map(|a| a.parse().unwrap()).collect();
+            assert_eq!(https(h).dialed(hosts_file), want, "{h}");
+            assert_eq!(http(h).dialed(hosts_file), want, "{h}");
         }
         for h in [
             "registry.example.com",
@@ -572,14 +657,59 @@ mod tests {
             "lan.example",
             "commented.example",
             "registry.local.evil",
+            "zoned.example",
+            "10.1",
+            "167772161",
+            "0x0a000001",
+            "010.0.0.1",
         ] {
-            assert!(!https(h).reaches_this_machine(hosts_file), "{h}");
+            assert_eq!(https(h).dialed(hosts_file), Vec::<IpAddr>::new(), "{h}");
         }
         // The hosts file is read only for a name it could decide.
         let unread = || -> String { panic!("the hosts file was read") };
-        assert!(https("127.0.0.1").reaches_this_machine(unread));
-        assert!(https("localhost").reaches_this_machine(unread));
-        assert!(!https("10.0.0.1").reaches_this_machine(unread));
+        assert!(!https("127.0.0.1").dialed(unread).is_empty());
+        assert!(!https("127.1").dialed(unread).is_empty());
+        assert!(https("10.0.0.1").dialed(unread).is_empty());
+    }
+
+    /// inet_aton's forms, and what it refuses (then a name, looked up).
+    #[test]
+    fn ipv4_shorthand_reads_as_inet_aton_does() {
+        for (text, want) in [
+            ("127.0.0.1", [127, 0, 0, 1]),
+            ("127.1", [127, 0, 0, 1]),
+            ("127.0.258", [127, 0, 1, 2]),
+            ("1.65539", [1, 1, 0, 3]),
+            ("4294967295", [255, 255, 255, 255]),
+            ("0xffffffff", [255, 255, 255, 255]),
+            ("0x7f.0.0.01", [127, 0, 0, 1]),
+            ("017700000001", [127, 0, 0, 1]),
+            ("0", [0, 0, 0, 0]),
+        ] {
+            assert_eq!(inet_aton(text), Some(Ipv4Addr::from(want)), "{text}");
+        }
+        for bad in [
+            "",
+            ".",
+            "1.",
+            ".1",
+            "1..1",
+            "1.2.3.4.5",
+            "4294967296",
+            "0x100000000",
+            "256.1",
+            "1.16777216",
+            "1.2.65536",
+            "1.2.3.256",
+            "08",
+            "0xg",
+            "+1",
+            "1 ",
+            "a.b",
+            "localhost",
+        ] {
+            assert_eq!(inet_aton(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

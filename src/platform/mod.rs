@@ -22,10 +22,10 @@ mod sockets;
 #[cfg(target_os = "linux")]
 pub(crate) use sockets::{foreign_peer, foreign_port};
 
-/// Who holds loopback `port` is asked of the kernel on Linux only
-/// (platform/sockets.rs); elsewhere nobody is a stranger.
+/// Who receives connections to loopback `port` is asked of the kernel on
+/// Linux only (platform/sockets.rs); elsewhere nobody is a stranger.
 #[cfg(not(target_os = "linux"))]
-pub(crate) fn foreign_port(_port: u16) -> Option<Stranger> {
+pub(crate) fn foreign_port(_dialed: &[std::net::IpAddr], _port: u16) -> Option<Stranger> {
     None
 }
 

@@ -63,12 +63,23 @@ fn tcp_sockets() -> Vec<TcpSocket> {
     sockets
 }
 
+/// A socket bound to the port asked about, on a loopback or wildcard address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Bound {
+    /// Its local address (an IPv4-mapped one as IPv4).
+    addr: IpAddr,
+    state: u8,
+    uid: u32,
+    /// For an IPv6 socket, whether it is IPV6_V6ONLY (IPv4 never reaches
+    /// it); `None` when the kernel did not say.
+    v6only: Option<bool>,
+}
+
 /// Every socket bound to `port` on a loopback or wildcard address, in any
-/// state, as (state, uid): listeners, the ends they accepted, handshakes,
-/// closing ones. Not the client ends of connections *to* the port (their
-/// local port is another). Asked of sock_diag with the port as its filter,
-/// the tables when it cannot answer.
-fn bound(port: u16) -> Vec<(u8, u32)> {
+/// state: listeners, the ends they accepted, handshakes, closing ones, and
+/// the client ends whose local port it happens to be. Asked of sock_diag
+/// with the port as its filter, the tables when it cannot answer.
+fn bound(port: u16) -> Vec<Bound> {
     let reachable = |ip: IpAddr| ip.is_loopback() || ip.is_unspecified();
     let on_port = SocketId {
         sport: port,
@@ -83,47 +94,114 @@ fn bound(port: u16) -> Vec<(u8, u32)> {
             .collect::<Option<Vec<_>>>()
             .map(|answers| answers.into_iter().flatten().collect())
     });
-    let all: Vec<(SocketAddr, u8, u32)> = match dumped {
+    let all: Vec<(SocketAddr, Bound)> = match dumped {
         Some(answers) => answers
             .into_iter()
-            .map(|d| (d.local, d.state, d.uid))
+            .map(|d| {
+                let b = Bound {
+                    addr: d.local.ip(),
+                    state: d.state,
+                    uid: d.uid,
+                    v6only: d.v6only,
+                };
+                (d.local, b)
+            })
             .collect(),
         None => tcp_sockets()
             .into_iter()
-            .map(|s| (canonical(s.local), s.state, s.uid))
+            .map(|s| {
+                let local = canonical(s.local);
+                let b = Bound {
+                    addr: local.ip(),
+                    state: s.state,
+                    uid: s.uid,
+                    v6only: None,
+                };
+                (local, b)
+            })
             .collect(),
     };
     all.into_iter()
-        .filter(|&(local, _, _)| local.port() == port && reachable(local.ip()))
-        .map(|(_, state, uid)| (state, uid))
+        .filter(|(local, _)| local.port() == port && reachable(local.ip()))
+        .map(|(_, b)| b)
         .collect()
 }
 
-/// Who would get what is sent to loopback `port` instead of the user, by
-/// DESIGN §5 "Loopback peers": every socket bound to it (see [`bound`]) must
-/// be the user's or root's, and one of them at least must be there. git and
-/// docker are about to send a token over a connection they already hold (git
-/// asks the helper after the server's 401, and re-sends on that connection),
-/// so a listener alone proves nothing: another user can accept git's
-/// connection and close their listener at once. A port nothing of ours holds
-/// goes to whoever binds it next.
-pub(crate) fn foreign_port(port: u16) -> Option<Stranger> {
-    settled(|| holder(&bound(port), euid()))
+/// Who would get what a client sends to loopback `port` on the addresses
+/// it `dialed` (every address it may connect to: loopback ones, an
+/// IPv4-mapped one as IPv4) instead of the user, by DESIGN §5 "Loopback
+/// peers". See [`holder`] for the rule. Without an IPv6 loopback address
+/// (IPv6 disabled) no one can listen on or connect to `::1`, so it is not
+/// asked about.
+pub(crate) fn foreign_port(dialed: &[IpAddr], port: u16) -> Option<Stranger> {
+    let ipv6 = has_ipv6_loopback();
+    let dialed: Vec<IpAddr> = dialed
+        .iter()
+        .map(IpAddr::to_canonical)
+        .filter(|ip| ip.is_ipv4() || ipv6)
+        .collect();
+    settled(|| holder(&bound(port), &dialed, euid()))
 }
 
-/// [`foreign_port`]'s rule on the sockets `bound` to the port.
-fn holder(bound: &[(u8, u32)], me: u32) -> Option<Stranger> {
-    let mut ours = false;
-    for &(state, uid) in bound {
-        if uid == me || (uid == 0 && ROOT_STATES.contains(&state)) {
-            ours = true;
-        } else if uid != 0 {
-            return Some(Stranger::User(uid));
+/// Whether the kernel has `::1` (on `lo`; only root can add or remove it).
+fn has_ipv6_loopback() -> bool {
+    std::fs::read_to_string("/proc/net/if_inet6").is_ok_and(|table| {
+        table
+            .lines()
+            .any(|l| l.starts_with("00000000000000000000000000000001 "))
+    })
+}
+
+/// [`foreign_port`]'s rule on the sockets `bound` to the port. The client
+/// may send the token on a new connection (git reconnects after a
+/// `Connection: close`), so what matters is who receives connections to
+/// each dialed address, now and until the token is sent:
+/// - no socket of another user receives there (see [`receives`]), in any
+///   state: a listener, an end it accepted, a client end bound there. A
+///   handshake's (SYN_RECV) or TIME_WAIT's socket shows uid 0 and is
+///   skipped: it belongs to a listener on that address, which is checked
+///   itself, and carries nothing else to anyone;
+/// - a listener of the user's or root's receives there: Linux then refuses
+///   any other user's bind to that address and port (a wildcard one too,
+///   and SO_REUSEPORT shares only within a uid), so a reconnect lands on
+///   it. A client end or an accepted end proves nothing: another user may
+///   listen there once it is gone, or on a loopback address beside it.
+fn holder(bound: &[Bound], dialed: &[IpAddr], me: u32) -> Option<Stranger> {
+    let foreign = |s: &&Bound| s.uid != me && s.uid != 0;
+    for &ip in dialed {
+        if let Some(s) = bound.iter().filter(foreign).find(|s| receives(s, ip, true)) {
+            return Some(Stranger::User(s.uid));
         }
-        // Otherwise a handshake's or TIME_WAIT's uid 0 (see
-        // FULL_SOCKET_STATES): nobody's, and it carries nothing to anyone.
     }
-    (!ours).then_some(Stranger::Unknown)
+    let listened = |ip: IpAddr| {
+        bound
+            .iter()
+            .any(|s| s.state == TCP_LISTEN && (s.uid == me || s.uid == 0) && receives(s, ip, false))
+    };
+    if !dialed.is_empty() && dialed.iter().all(|&ip| listened(ip)) {
+        return None;
+    }
+    // Another user's socket elsewhere on the port is the likelier story.
+    Some(
+        bound
+            .iter()
+            .find(foreign)
+            .map_or(Stranger::Unknown, |s| Stranger::User(s.uid)),
+    )
+}
+
+/// Whether socket `s` may receive a connection to `ip` on its port: bound
+/// to `ip` itself or to the wildcard of its family, or to `::` without
+/// IPV6_V6ONLY for an IPv4 `ip`. When the kernel did not say whether a `::`
+/// is v6-only, `unsure` is the answer.
+fn receives(s: &Bound, ip: IpAddr, unsure: bool) -> bool {
+    match (s.addr, ip) {
+        (a, ip) if a == ip => true,
+        (IpAddr::V4(a), IpAddr::V4(_)) => a.is_unspecified(),
+        (IpAddr::V6(a), IpAddr::V6(_)) => a.is_unspecified(),
+        (IpAddr::V6(a), IpAddr::V4(_)) => a.is_unspecified() && s.v6only.map_or(unsure, |o| !o),
+        (IpAddr::V4(_), IpAddr::V6(_)) => false,
+    }
 }
 
 /// `look` again while it says [`Stranger::Unknown`], waiting 2, 4, 8, 16, 32
@@ -291,9 +369,6 @@ const SOCK_DIAG_BY_FAMILY: u16 = 20;
 /// so a uid 0 answered in them is root's. (sock_diag answers uid 0 for the
 /// mini sockets of a handshake, SYN_RECV, and of TIME_WAIT or FIN_WAIT2.)
 const FULL_SOCKET_STATES: [u8; 2] = [TCP_ESTABLISHED, 8];
-/// The states in which a socket of uid 0 is root's own: a full socket's, and
-/// a listener (always a full socket).
-const ROOT_STATES: [u8; 3] = [TCP_ESTABLISHED, 8, TCP_LISTEN];
 /// `TCP_ESTABLISHED`.
 const TCP_ESTABLISHED: u8 = 1;
 /// `TCP_LISTEN`.
@@ -315,6 +390,8 @@ struct Diag {
     remote: SocketAddr,
     state: u8,
     uid: u32,
+    /// `INET_DIAG_SKV6ONLY`, which the kernel adds for a full IPv6 socket.
+    v6only: Option<bool>,
 }
 
 /// The uid in `answer` when it is certainly that of the other end of our
@@ -499,31 +576,79 @@ fn parse_diag(msg: &[u8]) -> Option<Diag> {
         remote: canonical(SocketAddr::new(ip(40)?, port(22)?)),
         state: msg[17],
         uid: u32::from_ne_bytes(msg.get(80..84)?.try_into().ok()?),
+        v6only: attribute(msg.get(88..)?, INET_DIAG_SKV6ONLY)
+            .and_then(|v| v.first())
+            .map(|&b| b != 0),
     })
+}
+
+/// `INET_DIAG_SKV6ONLY` (linux/inet_diag.h): a u8, IPV6_V6ONLY.
+const INET_DIAG_SKV6ONLY: u16 = 11;
+
+/// The payload of the attribute of type `kind` among `attrs` (struct
+/// rtattr: length, type, payload, each 4-aligned).
+fn attribute(mut attrs: &[u8], kind: u16) -> Option<&[u8]> {
+    while attrs.len() >= 4 {
+        let len = usize::from(u16::from_ne_bytes(attrs[0..2].try_into().ok()?));
+        let payload = attrs.get(4..len)?;
+        if u16::from_ne_bytes(attrs[2..4].try_into().ok()?) == kind {
+            return Some(payload);
+        }
+        attrs = attrs.get(len.next_multiple_of(4).min(attrs.len())..)?;
+    }
+    None
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap()
+    }
+
     /// Every socket bound to the port is found with its owner, in any state:
-    /// our listener, the end it accepted (still there, ours, once the
-    /// listener is closed), on IPv4 and IPv6 loopback; never the client end
-    /// of a connection to the port. Another user's is in the attack tests.
+    /// our listener, the end it accepted, the client end whose local port it
+    /// is, on IPv4 and IPv6 loopback. Only a listener on the dialed address
+    /// (or its family's wildcard) makes the port ours. Another user's
+    /// sockets are in the attack tests.
     #[test]
     fn sockets_bound_to_a_port_are_found_in_any_state() {
         for (bind, to) in [("127.0.0.1:0", "127.0.0.1"), ("[::1]:0", "::1")] {
             let listener = std::net::TcpListener::bind(bind).expect(bind);
             let port = listener.local_addr().unwrap().port();
-            assert_eq!(bound(port), [(TCP_LISTEN, euid())], "{bind}");
-            assert_eq!(foreign_port(port), None, "{bind}");
+            let found = bound(port);
+            assert_eq!(found.len(), 1, "{bind}: {found:?}");
+            assert_eq!(
+                (found[0].addr, found[0].state, found[0].uid),
+                (ip(to), TCP_LISTEN, euid()),
+                "{bind}"
+            );
+            // The kernel says whether an IPv6 socket is v6-only.
+            assert_eq!(found[0].v6only.is_some(), to.contains(':'), "{bind}");
+            assert_eq!(foreign_port(&[ip(to)], port), None, "{bind}");
+            // Not another loopback address, nor the other family.
+            for other in ["127.0.0.2", "::1", "127.0.0.1"] {
+                if other != to {
+                    let found = foreign_port(&[ip(other)], port);
+                    assert_eq!(found, Some(Stranger::Unknown), "{bind} {other}");
+                }
+            }
             let client = std::net::TcpStream::connect((to, port)).unwrap();
             let (accepted, _) = listener.accept().unwrap();
             drop(listener);
-            // The accepted end alone: the client end's local port is another
-            // (an ephemeral one), so it is not bound to this one.
-            assert_eq!(bound(port), [(TCP_ESTABLISHED, euid())], "{bind}");
-            assert_eq!(foreign_port(port), None, "{bind}");
+            // The accepted end alone: found, but proves nothing.
+            let found = bound(port);
+            assert_eq!(found.len(), 1, "{bind}: {found:?}");
+            assert_eq!((found[0].state, found[0].uid), (TCP_ESTABLISHED, euid()));
+            assert_eq!(foreign_port(&[ip(to)], port), Some(Stranger::Unknown));
+            // The client end, on its own (ephemeral) port: found, proves
+            // nothing either.
+            let ephemeral = client.local_addr().unwrap().port();
+            let found = bound(ephemeral);
+            assert_eq!(found.len(), 1, "{bind}: {found:?}");
+            assert_eq!((found[0].state, found[0].uid), (TCP_ESTABLISHED, euid()));
+            assert_eq!(foreign_port(&[ip(to)], ephemeral), Some(Stranger::Unknown));
             // By sock_diag itself, not its fallback.
             let on_port = SocketId {
                 sport: port,
@@ -548,13 +673,28 @@ mod tests {
             }
             drop((client, accepted));
         }
+        // A dual-stack listener on `::` (bindv6only is 0 by default) receives
+        // IPv4 too, and the kernel says so.
+        let listener = std::net::TcpListener::bind("[::]:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        assert_eq!(
+            bound(port).iter().map(|b| b.v6only).collect::<Vec<_>>(),
+            [Some(
+                std::fs::read_to_string("/proc/sys/net/ipv6/bindv6only")
+                    .unwrap()
+                    .trim()
+                    == "1"
+            )]
+        );
+        if bound(port)[0].v6only == Some(false) {
+            assert_eq!(foreign_port(&[ip("127.0.0.1"), ip("::1")], port), None);
+        }
+        drop(listener);
         // A port nothing holds is no one's to send to.
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        assert_eq!(foreign_port(port), Some(Stranger::Unknown));
+        assert_eq!(
+            foreign_port(&[ip("127.0.0.1")], port),
+            Some(Stranger::Unknown)
+        );
     }
 
     /// An unknown end is looked at again for about 100 ms in all, and a
@@ -592,24 +732,102 @@ mod tests {
         assert_eq!((found, looks.get()), (Some(Stranger::User(1001)), 1));
     }
 
-    /// Every socket must be ours or root's, one at least a live one.
+    /// No other user's socket on a dialed address, and a listener of ours
+    /// or root's on each.
     #[test]
-    fn a_port_is_ours_only_when_all_its_sockets_are() {
+    fn a_port_is_ours_only_when_we_listen_on_every_dialed_address() {
         let me = 1000;
         let (syn_recv, time_wait) = (3, 6);
-        assert_eq!(holder(&[(TCP_LISTEN, me)], me), None);
-        assert_eq!(holder(&[(TCP_LISTEN, 0)], me), None);
-        assert_eq!(holder(&[(TCP_ESTABLISHED, me)], me), None);
+        let s = |addr: &str, state, uid| Bound {
+            addr: ip(addr),
+            state,
+            uid,
+            v6only: None,
+        };
+        let v4 = [ip("127.0.0.1")];
+        let both = [ip("127.0.0.1"), ip("::1")];
+        assert_eq!(holder(&[s("127.0.0.1", TCP_LISTEN, me)], &v4, me), None);
+        assert_eq!(holder(&[s("127.0.0.1", TCP_LISTEN, 0)], &v4, me), None);
+        assert_eq!(holder(&[s("0.0.0.0", TCP_LISTEN, me)], &v4, me), None);
+        // An accepted or client end of ours proves nothing.
         assert_eq!(
-            holder(&[(TCP_LISTEN, me), (TCP_ESTABLISHED, 1001)], me),
+            holder(&[s("127.0.0.1", TCP_ESTABLISHED, me)], &v4, me),
+            Some(Stranger::Unknown)
+        );
+        // Every address dialed, each covered.
+        let ours_v4 = s("127.0.0.1", TCP_LISTEN, me);
+        assert_eq!(holder(&[ours_v4], &both, me), Some(Stranger::Unknown));
+        assert_eq!(
+            holder(&[ours_v4, s("::1", TCP_LISTEN, me)], &both, me),
+            None
+        );
+        // Another user's socket on the dialed address, in any state.
+        for state in [TCP_LISTEN, TCP_ESTABLISHED, time_wait, 2, 7] {
+            assert_eq!(
+                holder(&[ours_v4, s("127.0.0.1", state, 1001)], &v4, me),
+                Some(Stranger::User(1001)),
+                "{state}"
+            );
+        }
+        // …or on the wildcard of its family.
+        assert_eq!(
+            holder(&[ours_v4, s("0.0.0.0", 7, 1001)], &v4, me),
             Some(Stranger::User(1001))
         );
-        assert_eq!(holder(&[(time_wait, 1001)], me), Some(Stranger::User(1001)));
-        // A handshake's or TIME_WAIT's uid 0 is nobody's: not root's socket.
-        assert_eq!(holder(&[(time_wait, 0)], me), Some(Stranger::Unknown));
-        assert_eq!(holder(&[(syn_recv, 0)], me), Some(Stranger::Unknown));
-        assert_eq!(holder(&[(syn_recv, 0), (TCP_LISTEN, me)], me), None);
-        assert_eq!(holder(&[], me), Some(Stranger::Unknown));
+        // On another loopback address it receives nothing sent here.
+        assert_eq!(holder(&[ours_v4, s("127.0.0.2", 7, 1001)], &v4, me), None);
+        // Refused elsewhere, it is named as the likelier reason.
+        assert_eq!(
+            holder(&[s("127.0.0.2", TCP_LISTEN, 1001)], &v4, me),
+            Some(Stranger::User(1001))
+        );
+        // A handshake's or TIME_WAIT's uid 0 is nobody's: not root's socket,
+        // and it belongs to the listener it came through.
+        assert_eq!(
+            holder(&[s("127.0.0.1", time_wait, 0)], &v4, me),
+            Some(Stranger::Unknown)
+        );
+        assert_eq!(
+            holder(&[s("127.0.0.1", syn_recv, 0), ours_v4], &v4, me),
+            None
+        );
+        assert_eq!(holder(&[], &v4, me), Some(Stranger::Unknown));
+        assert_eq!(holder(&[ours_v4], &[], me), Some(Stranger::Unknown));
+    }
+
+    /// `::` receives IPv4 unless v6-only; unknown, it counts against a
+    /// stranger and not for us.
+    #[test]
+    fn a_dual_stack_wildcard_receives_ipv4_unless_v6_only() {
+        let me = 1000;
+        let any6 = |uid, v6only| Bound {
+            addr: ip("::"),
+            state: TCP_LISTEN,
+            uid,
+            v6only,
+        };
+        let v4 = [ip("127.0.0.1")];
+        let ours_v4 = Bound {
+            addr: ip("127.0.0.1"),
+            state: TCP_LISTEN,
+            uid: me,
+            v6only: None,
+        };
+        assert_eq!(holder(&[any6(me, Some(false))], &v4, me), None);
+        for v6only in [Some(true), None] {
+            assert_eq!(
+                holder(&[any6(me, v6only)], &v4, me),
+                Some(Stranger::Unknown)
+            );
+        }
+        for v6only in [Some(false), None] {
+            assert_eq!(
+                holder(&[ours_v4, any6(1001, v6only)], &v4, me),
+                Some(Stranger::User(1001))
+            );
+        }
+        assert_eq!(holder(&[ours_v4, any6(1001, Some(true))], &v4, me), None);
+        assert_eq!(holder(&[any6(me, Some(true))], &[ip("::1")], me), None);
     }
 
     /// The socket that accepted our connection is found, with its owner
@@ -688,6 +906,7 @@ mod tests {
             remote,
             state,
             uid,
+            v6only: None,
         };
         let established = 1;
         let syn_recv = 3;
