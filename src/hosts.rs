@@ -36,7 +36,8 @@
 //! targets on any port; an empty list allows nothing.
 //!
 //! Whatever the patterns say, a target on this machine (any scheme) gets a
-//! token only while its port is the user's or root's alone
+//! token only while the user or root listens on its port on every address
+//! the client dials, and no other user's socket could receive there
 //! ([`foreign_server`], DESIGN §5 "Loopback peers").
 
 use std::fmt;
@@ -240,9 +241,10 @@ impl fmt::Display for Target {
 
 /// Why `target` must get no token whatever the patterns say: it is a
 /// loopback port (any scheme: docker talks plain http to local registries,
-/// and a local https server often has a certificate nobody checks) that
-/// another user of this machine holds, or that nothing of the user's or
-/// root's does (DESIGN §5 "Loopback peers"; Linux, see
+/// and a local https server often has a certificate nobody checks) where
+/// another user of this machine could receive a connection to one of the
+/// addresses the client dials ([`Target::dialed`]), or where the user or
+/// root does not listen on each (DESIGN §5 "Loopback peers"; Linux, see
 /// `platform::foreign_port`).
 pub(crate) fn foreign_server(target: &Target) -> Option<String> {
     let dialed = target.dialed(platform::hosts_file);

@@ -22,8 +22,9 @@
 //! `http://host[:port]` (loopback aside); `*.example.com[:port]` covers every
 //! name below `example.com` (any depth, not `example.com` itself). A registry
 //! on this machine (`localhost:5000`, `127.0.0.1:5000`, `[::1]:5000`, any
-//! scheme) is answered only while every socket on its port is the user's or
-//! root's ([`crate::hosts::foreign_server`]).
+//! scheme) is answered only while the user or root listens on its port on
+//! every address docker dials, and no other user could receive there
+//! ([`crate::hosts::foreign_server`]).
 //!
 //! Everything but [`run`] is pure or takes its selection as an argument, so the whole
 //! protocol is tested in-process.
