@@ -36,11 +36,12 @@
 //! targets on any port; an empty list allows nothing.
 //!
 //! Whatever the patterns say, a target on this machine (any scheme) gets a
-//! token only while its port is the user's or root's alone
+//! token only while the user or root listens on its port on every address
+//! the client dials, and no other user's socket could receive there
 //! ([`foreign_server`], DESIGN §5 "Loopback peers").
 
 use std::fmt;
-use std::net::{IpAddr, Ipv6Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::diag;
 use crate::endpoint::is_loopback_host;
@@ -116,46 +117,111 @@ impl Target {
         is_loopback_host(&self.host)
     }
 
-    /// Whether a client may connect to this machine's loopback for the
-    /// target, whoever else the name may also resolve to: the loopback
-    /// addresses (IPv4-mapped too), the unspecified ones (`0.0.0.0` and
-    /// `[::]` reach this machine on Linux and macOS), `localhost` and the
-    /// names below it (RFC 6761: resolvers answer loopback for them), and a
-    /// name the hosts file (its text, asked for only then) maps to one of
-    /// those: Debian's `127.0.1.1 <hostname>`, or `127.0.0.1 registry.local`,
-    /// which docker then talks plain http to.
-    fn reaches_this_machine(&self, hosts_file: impl FnOnce() -> String) -> bool {
+    /// The addresses of this machine a client may connect to for the target,
+    /// whoever else the name may also resolve to; empty when it is not this
+    /// machine. An address is taken as a client reads it: the loopback
+    /// addresses (IPv4-mapped too, and IPv4 in the shorthand glibc takes,
+    /// `127.1`, `2130706433`, `0x7f000001`: see [`inet_aton`]), the
+    /// unspecified ones (a connection to `0.0.0.0` or `[::]` goes to
+    /// `127.0.0.1` or `[::1]` on Linux and macOS). A name is `localhost` or
+    /// below it (RFC 6761: resolvers answer both loopback addresses for
+    /// them), or one the hosts file (its text, asked for only then) maps to
+    /// one of those: Debian's `127.0.1.1 <hostname>`, or
+    /// `127.0.0.1 registry.local`, which docker then talks plain http to.
+    fn dialed(&self, hosts_file: impl FnOnce() -> String) -> Vec<IpAddr> {
         let bare = self.host.trim_start_matches('[').trim_end_matches(']');
-        match bare.parse::<IpAddr>() {
-            Ok(ip) => is_this_machine(ip),
-            Err(_) => {
-                self.host == "localhost"
-                    || self.host.ends_with(".localhost")
-                    || hosts_file().lines().any(|line| {
-                        let mut fields = line
-                            .split('#')
-                            .next()
-                            .unwrap_or_default()
-                            .split_ascii_whitespace();
-                        fields
-                            .next()
-                            .and_then(|a| a.parse::<IpAddr>().ok())
-                            .is_some_and(is_this_machine)
-                            && fields.any(|n| {
-                                n.strip_suffix('.')
-                                    .unwrap_or(n)
-                                    .eq_ignore_ascii_case(&self.host)
-                            })
-                    })
+        if let Some(ip) = address(bare) {
+            return this_machine(ip).into_iter().collect();
+        }
+        let mut found = Vec::new();
+        if self.host == "localhost" || self.host.ends_with(".localhost") {
+            found.extend([
+                IpAddr::from([127, 0, 0, 1]),
+                IpAddr::from(Ipv6Addr::LOCALHOST),
+            ]);
+        }
+        for line in hosts_file().lines() {
+            let mut fields = line
+                .split('#')
+                .next()
+                .unwrap_or_default()
+                .split_ascii_whitespace();
+            let Some(ip) = fields.next().and_then(address).and_then(this_machine) else {
+                continue;
+            };
+            let named = fields.any(|n| {
+                n.strip_suffix('.')
+                    .unwrap_or(n)
+                    .eq_ignore_ascii_case(&self.host)
+            });
+            if named && !found.contains(&ip) {
+                found.push(ip);
             }
         }
+        found
     }
 }
 
-/// Whether a connection to `ip` stays on this machine's loopback.
-fn is_this_machine(ip: IpAddr) -> bool {
-    let ip = ip.to_canonical();
-    ip.is_loopback() || ip.is_unspecified()
+/// `text` as an IP address: IPv6, or IPv4 in any form glibc's resolver
+/// takes.
+fn address(text: &str) -> Option<IpAddr> {
+    text.parse::<IpAddr>()
+        .ok()
+        .or_else(|| inet_aton(text).map(IpAddr::V4))
+}
+
+/// An IPv4 address as inet_aton (and so glibc's getaddrinfo, which git's
+/// curl and docker resolve with) reads it: one to four parts separated by
+/// dots, each decimal, octal (a leading `0`) or hex (`0x`), the last one
+/// filling the remaining bytes: `127.1` is 127.0.0.1, `2130706433` and
+/// `0x7f000001` are too, `0` is 0.0.0.0.
+fn inet_aton(text: &str) -> Option<Ipv4Addr> {
+    let parts: Vec<&str> = text.split('.').collect();
+    if parts.len() > 4 {
+        return None;
+    }
+    let mut values = Vec::with_capacity(4);
+    for part in &parts {
+        let (digits, radix) =
+            if let Some(hex) = part.strip_prefix("0x").or_else(|| part.strip_prefix("0X")) {
+                (hex, 16)
+            } else if part.len() > 1 && part.starts_with('0') {
+                (&part[1..], 8)
+            } else {
+                (*part, 10)
+            };
+        // inet_aton takes `0x` alone as 0; an empty part is no number.
+        if part.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+            return None;
+        }
+        let value = if digits.is_empty() {
+            0
+        } else {
+            u32::from_str_radix(digits, radix).ok()?
+        };
+        values.push(value);
+    }
+    let (last, leading) = values.split_last()?;
+    // Each leading part is one byte; the last fills the rest.
+    let rest_bits = 32 - 8 * u32::try_from(leading.len()).ok()?;
+    if leading.iter().any(|&v| v > 0xff) || (rest_bits < 32 && *last >= 1 << rest_bits) {
+        return None;
+    }
+    let high = leading
+        .iter()
+        .enumerate()
+        .fold(0u32, |acc, (i, &v)| acc | (v << (24 - 8 * i)));
+    Some(Ipv4Addr::from(high | last))
+}
+
+/// The address a connection to `ip` reaches when it stays on this machine's
+/// loopback (the unspecified address reaches its family's loopback).
+fn this_machine(ip: IpAddr) -> Option<IpAddr> {
+    match ip.to_canonical() {
+        IpAddr::V4(v4) if v4.is_unspecified() => Some(Ipv4Addr::LOCALHOST.into()),
+        IpAddr::V6(v6) if v6.is_unspecified() => Some(Ipv6Addr::LOCALHOST.into()),
+        ip => ip.is_loopback().then_some(ip),
+    }
 }
 
 /// The canonical form: `host[:port]` for https, `http://host[:port]` for http,
@@ -175,24 +241,30 @@ impl fmt::Display for Target {
 
 /// Why `target` must get no token whatever the patterns say: it is a
 /// loopback port (any scheme: docker talks plain http to local registries,
-/// and a local https server often has a certificate nobody checks) that
-/// another user of this machine holds, or that nothing of the user's or
-/// root's does (DESIGN §5 "Loopback peers"; Linux, see
+/// and a local https server often has a certificate nobody checks) where
+/// another user of this machine could receive a connection to one of the
+/// addresses the client dials ([`Target::dialed`]), or where the user or
+/// root does not listen on each (DESIGN §5 "Loopback peers"; Linux, see
 /// `platform::foreign_port`).
 pub(crate) fn foreign_server(target: &Target) -> Option<String> {
-    if !target.reaches_this_machine(platform::hosts_file) {
+    let dialed = target.dialed(platform::hosts_file);
+    if dialed.is_empty() {
         return None;
     }
     let port = target.port;
-    platform::foreign_port(port).map(|stranger| match stranger {
+    platform::foreign_port(&dialed, port).map(|stranger| match stranger {
         platform::Stranger::User(uid) => format!(
             "port {port} of this machine ({target}) is held by another user (uid {uid}): a \
              token sent there would be theirs"
         ),
-        platform::Stranger::Unknown => format!(
-            "nothing of yours or root's listens on port {port} of this machine ({target}): a \
-             token sent there would go to whoever holds it next"
-        ),
+        platform::Stranger::Unknown => {
+            let at: Vec<String> = dialed.iter().map(ToString::to_string).collect();
+            format!(
+                "nothing of yours or root's listens on port {port} of this machine at {} \
+                 ({target}): a token sent there would go to whoever listens there next",
+                at.join(" and ")
+            )
+        }
     })
 }
 

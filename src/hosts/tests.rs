@@ -187,34 +187,49 @@ fn loopback_http() {
     assert!(ok(&["http://127.0.0.1:8080"], &http("127.0.0.1:8080")));
 }
 
-/// The targets whose port is checked for another user's sockets: any
-/// way of naming this machine, whatever the scheme.
+/// The targets whose port is checked for another user's sockets (any
+/// way of naming this machine, whatever the scheme), and the addresses
+/// a client dials for them.
 #[test]
 fn targets_that_reach_this_machine() {
     let hosts_file = || {
         "# a hosts file\n127.0.0.1\tlocalhost registry.local\n127.0.1.1 devbox.example devbox\n\
-         ::1 ip6-localhost\n0.0.0.0 any.example\n10.0.0.5 lan.example\n\
+         ::1 ip6-localhost localhost\n0.0.0.0 any.example\n10.0.0.5 lan.example\n\
          # 127.0.0.1 commented.example\n192.0.2.1 x # 127.0.0.1 commented.example\n\
-         fe80::1%lo0 zoned.example\n"
+         fe80::1%lo0 zoned.example\n127.0.0.7 both.example\n::1 both.example\n\
+         127.1 short.example\n"
             .to_string()
     };
-    for h in [
-        "127.0.0.1:5000",
-        "127.3.2.1",
-        "[::1]:5000",
-        "localhost:5000",
-        "LocalHost.",
-        "registry.localhost:5000",
-        "0.0.0.0:8443",
-        "[::]:8443",
-        "[::ffff:127.0.0.1]:8443",
-        "registry.local:5000",
-        "devbox",
-        "DevBox.Example.",
-        "any.example",
+    let (v4, v6) = ("127.0.0.1", "::1");
+    for (h, want) in [
+        ("127.0.0.1:5000", &[v4][..]),
+        ("127.3.2.1", &["127.3.2.1"]),
+        ("[::1]:5000", &[v6]),
+        ("localhost:5000", &[v4, v6]),
+        ("LocalHost.", &[v4, v6]),
+        ("registry.localhost:5000", &[v4, v6]),
+        ("0.0.0.0:8443", &[v4]),
+        ("[::]:8443", &[v6]),
+        ("[::ffff:127.0.0.1]:8443", &[v4]),
+        ("registry.local:5000", &[v4]),
+        ("devbox", &["127.0.1.1"]),
+        ("DevBox.Example.", &["127.0.1.1"]),
+        ("any.example", &[v4]),
+        ("both.example", &["127.0.0.7", v6]),
+        ("short.example", &[v4]),
+        // IPv4 as inet_aton reads it.
+        ("127.1:5000", &[v4]),
+        ("127.0.1", &[v4]),
+        ("2130706433", &[v4]),
+        ("0x7f000001", &[v4]),
+        ("0X7F.1", &[v4]),
+        ("0177.0.0.1", &[v4]),
+        ("0", &[v4]),
+        ("0x0", &[v4]),
     ] {
-        assert!(https(h).reaches_this_machine(hosts_file), "{h}");
-        assert!(http(h).reaches_this_machine(hosts_file), "{h}");
+        let want: Vec<IpAddr> = want.iter().map(|a| a.parse().unwrap()).collect();
+        assert_eq!(https(h).dialed(hosts_file), want, "{h}");
+        assert_eq!(http(h).dialed(hosts_file), want, "{h}");
     }
     for h in [
         "registry.example.com",
@@ -225,14 +240,59 @@ fn targets_that_reach_this_machine() {
         "lan.example",
         "commented.example",
         "registry.local.evil",
+        "zoned.example",
+        "10.1",
+        "167772161",
+        "0x0a000001",
+        "010.0.0.1",
     ] {
-        assert!(!https(h).reaches_this_machine(hosts_file), "{h}");
+        assert_eq!(https(h).dialed(hosts_file), Vec::<IpAddr>::new(), "{h}");
     }
     // The hosts file is read only for a name it could decide.
     let unread = || -> String { panic!("the hosts file was read") };
-    assert!(https("127.0.0.1").reaches_this_machine(unread));
-    assert!(https("localhost").reaches_this_machine(unread));
-    assert!(!https("10.0.0.1").reaches_this_machine(unread));
+    assert!(!https("127.0.0.1").dialed(unread).is_empty());
+    assert!(!https("127.1").dialed(unread).is_empty());
+    assert!(https("10.0.0.1").dialed(unread).is_empty());
+}
+
+/// inet_aton's forms, and what it refuses (then a name, looked up).
+#[test]
+fn ipv4_shorthand_reads_as_inet_aton_does() {
+    for (text, want) in [
+        ("127.0.0.1", [127, 0, 0, 1]),
+        ("127.1", [127, 0, 0, 1]),
+        ("127.0.258", [127, 0, 1, 2]),
+        ("1.65539", [1, 1, 0, 3]),
+        ("4294967295", [255, 255, 255, 255]),
+        ("0xffffffff", [255, 255, 255, 255]),
+        ("0x7f.0.0.01", [127, 0, 0, 1]),
+        ("017700000001", [127, 0, 0, 1]),
+        ("0", [0, 0, 0, 0]),
+    ] {
+        assert_eq!(inet_aton(text), Some(Ipv4Addr::from(want)), "{text}");
+    }
+    for bad in [
+        "",
+        ".",
+        "1.",
+        ".1",
+        "1..1",
+        "1.2.3.4.5",
+        "4294967296",
+        "0x100000000",
+        "256.1",
+        "1.16777216",
+        "1.2.65536",
+        "1.2.3.256",
+        "08",
+        "0xg",
+        "+1",
+        "1 ",
+        "a.b",
+        "localhost",
+    ] {
+        assert_eq!(inet_aton(bad), None, "{bad:?}");
+    }
 }
 
 #[test]

@@ -2,10 +2,10 @@
 //! on the OSes its `cfg` names, for a question only some OSes can put to the
 //! kernel or a store. Each answers the safe way: nobody found, or no store.
 
-/// Who holds loopback `port` is asked of the kernel on Linux only
-/// (`sockets.rs`); elsewhere nobody is a stranger.
+/// Who receives connections to loopback `port` is asked of the kernel on
+/// Linux only (`sockets.rs`); elsewhere nobody is a stranger.
 #[cfg(not(target_os = "linux"))]
-pub(crate) fn foreign_port(_port: u16) -> Option<super::Stranger> {
+pub(crate) fn foreign_port(_dialed: &[std::net::IpAddr], _port: u16) -> Option<super::Stranger> {
     None
 }
 

@@ -63,12 +63,23 @@ fn tcp_sockets() -> Vec<TcpSocket> {
     sockets
 }
 
+/// A socket bound to the port asked about, on a loopback or wildcard address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Bound {
+    /// Its local address (an IPv4-mapped one as IPv4).
+    addr: IpAddr,
+    state: u8,
+    uid: u32,
+    /// For an IPv6 socket, whether it is IPV6_V6ONLY (IPv4 never reaches
+    /// it); `None` when the kernel did not say.
+    v6only: Option<bool>,
+}
+
 /// Every socket bound to `port` on a loopback or wildcard address, in any
-/// state, as (state, uid): listeners, the ends they accepted, handshakes,
-/// closing ones. Not the client ends of connections *to* the port (their
-/// local port is another). Asked of sock_diag with the port as its filter,
-/// the tables when it cannot answer.
-fn bound(port: u16) -> Vec<(u8, u32)> {
+/// state: listeners, the ends they accepted, handshakes, closing ones, and
+/// the client ends whose local port it happens to be. Asked of sock_diag
+/// with the port as its filter, the tables when it cannot answer.
+fn bound(port: u16) -> Vec<Bound> {
     let reachable = |ip: IpAddr| ip.is_loopback() || ip.is_unspecified();
     let on_port = SocketId {
         sport: port,
@@ -83,47 +94,114 @@ fn bound(port: u16) -> Vec<(u8, u32)> {
             .collect::<Option<Vec<_>>>()
             .map(|answers| answers.into_iter().flatten().collect())
     });
-    let all: Vec<(SocketAddr, u8, u32)> = match dumped {
+    let all: Vec<(SocketAddr, Bound)> = match dumped {
         Some(answers) => answers
             .into_iter()
-            .map(|d| (d.local, d.state, d.uid))
+            .map(|d| {
+                let b = Bound {
+                    addr: d.local.ip(),
+                    state: d.state,
+                    uid: d.uid,
+                    v6only: d.v6only,
+                };
+                (d.local, b)
+            })
             .collect(),
         None => tcp_sockets()
             .into_iter()
-            .map(|s| (canonical(s.local), s.state, s.uid))
+            .map(|s| {
+                let local = canonical(s.local);
+                let b = Bound {
+                    addr: local.ip(),
+                    state: s.state,
+                    uid: s.uid,
+                    v6only: None,
+                };
+                (local, b)
+            })
             .collect(),
     };
     all.into_iter()
-        .filter(|&(local, _, _)| local.port() == port && reachable(local.ip()))
-        .map(|(_, state, uid)| (state, uid))
+        .filter(|(local, _)| local.port() == port && reachable(local.ip()))
+        .map(|(_, b)| b)
         .collect()
 }
 
-/// Who would get what is sent to loopback `port` instead of the user, by
-/// DESIGN §5 "Loopback peers": every socket bound to it (see [`bound`]) must
-/// be the user's or root's, and one of them at least must be there. git and
-/// docker are about to send a token over a connection they already hold (git
-/// asks the helper after the server's 401, and re-sends on that connection),
-/// so a listener alone proves nothing: another user can accept git's
-/// connection and close their listener at once. A port nothing of ours holds
-/// goes to whoever binds it next.
-pub(crate) fn foreign_port(port: u16) -> Option<Stranger> {
-    settled(|| holder(&bound(port), euid()))
+/// Who would get what a client sends to loopback `port` on the addresses
+/// it `dialed` (every address it may connect to: loopback ones, an
+/// IPv4-mapped one as IPv4) instead of the user, by DESIGN §5 "Loopback
+/// peers". See [`holder`] for the rule. Without an IPv6 loopback address
+/// (IPv6 disabled) no one can listen on or connect to `::1`, so it is not
+/// asked about.
+pub(crate) fn foreign_port(dialed: &[IpAddr], port: u16) -> Option<Stranger> {
+    let ipv6 = has_ipv6_loopback();
+    let dialed: Vec<IpAddr> = dialed
+        .iter()
+        .map(IpAddr::to_canonical)
+        .filter(|ip| ip.is_ipv4() || ipv6)
+        .collect();
+    settled(|| holder(&bound(port), &dialed, euid()))
 }
 
-/// [`foreign_port`]'s rule on the sockets `bound` to the port.
-fn holder(bound: &[(u8, u32)], me: u32) -> Option<Stranger> {
-    let mut ours = false;
-    for &(state, uid) in bound {
-        if uid == me || (uid == 0 && ROOT_STATES.contains(&state)) {
-            ours = true;
-        } else if uid != 0 {
-            return Some(Stranger::User(uid));
+/// Whether the kernel has `::1` (on `lo`; only root can add or remove it).
+fn has_ipv6_loopback() -> bool {
+    std::fs::read_to_string("/proc/net/if_inet6").is_ok_and(|table| {
+        table
+            .lines()
+            .any(|l| l.starts_with("00000000000000000000000000000001 "))
+    })
+}
+
+/// [`foreign_port`]'s rule on the sockets `bound` to the port. The client
+/// may send the token on a new connection (git reconnects after a
+/// `Connection: close`), so what matters is who receives connections to
+/// each dialed address, now and until the token is sent:
+/// - no socket of another user receives there (see [`receives`]), in any
+///   state: a listener, an end it accepted, a client end bound there. A
+///   handshake's (SYN_RECV) or TIME_WAIT's socket shows uid 0 and is
+///   skipped: it belongs to a listener on that address, which is checked
+///   itself, and carries nothing else to anyone;
+/// - a listener of the user's or root's receives there: Linux then refuses
+///   any other user's bind to that address and port (a wildcard one too,
+///   and SO_REUSEPORT shares only within a uid), so a reconnect lands on
+///   it. A client end or an accepted end proves nothing: another user may
+///   listen there once it is gone, or on a loopback address beside it.
+fn holder(bound: &[Bound], dialed: &[IpAddr], me: u32) -> Option<Stranger> {
+    let foreign = |s: &&Bound| s.uid != me && s.uid != 0;
+    for &ip in dialed {
+        if let Some(s) = bound.iter().filter(foreign).find(|s| receives(s, ip, true)) {
+            return Some(Stranger::User(s.uid));
         }
-        // Otherwise a handshake's or TIME_WAIT's uid 0 (see
-        // FULL_SOCKET_STATES): nobody's, and it carries nothing to anyone.
     }
-    (!ours).then_some(Stranger::Unknown)
+    let listened = |ip: IpAddr| {
+        bound
+            .iter()
+            .any(|s| s.state == TCP_LISTEN && (s.uid == me || s.uid == 0) && receives(s, ip, false))
+    };
+    if !dialed.is_empty() && dialed.iter().all(|&ip| listened(ip)) {
+        return None;
+    }
+    // Another user's socket elsewhere on the port is the likelier story.
+    Some(
+        bound
+            .iter()
+            .find(foreign)
+            .map_or(Stranger::Unknown, |s| Stranger::User(s.uid)),
+    )
+}
+
+/// Whether socket `s` may receive a connection to `ip` on its port: bound
+/// to `ip` itself or to the wildcard of its family, or to `::` without
+/// IPV6_V6ONLY for an IPv4 `ip`. When the kernel did not say whether a `::`
+/// is v6-only, `unsure` is the answer.
+fn receives(s: &Bound, ip: IpAddr, unsure: bool) -> bool {
+    match (s.addr, ip) {
+        (a, ip) if a == ip => true,
+        (IpAddr::V4(a), IpAddr::V4(_)) => a.is_unspecified(),
+        (IpAddr::V6(a), IpAddr::V6(_)) => a.is_unspecified(),
+        (IpAddr::V6(a), IpAddr::V4(_)) => a.is_unspecified() && s.v6only.map_or(unsure, |o| !o),
+        (IpAddr::V4(_), IpAddr::V6(_)) => false,
+    }
 }
 
 /// `look` again while it says [`Stranger::Unknown`], waiting 2, 4, 8, 16, 32
@@ -291,9 +369,6 @@ const SOCK_DIAG_BY_FAMILY: u16 = 20;
 /// so a uid 0 answered in them is root's. (sock_diag answers uid 0 for the
 /// mini sockets of a handshake, SYN_RECV, and of TIME_WAIT or FIN_WAIT2.)
 const FULL_SOCKET_STATES: [u8; 2] = [TCP_ESTABLISHED, 8];
-/// The states in which a socket of uid 0 is root's own: a full socket's, and
-/// a listener (always a full socket).
-const ROOT_STATES: [u8; 3] = [TCP_ESTABLISHED, 8, TCP_LISTEN];
 /// `TCP_ESTABLISHED`.
 const TCP_ESTABLISHED: u8 = 1;
 /// `TCP_LISTEN`.
@@ -315,6 +390,8 @@ struct Diag {
     remote: SocketAddr,
     state: u8,
     uid: u32,
+    /// `INET_DIAG_SKV6ONLY`, which the kernel adds for a full IPv6 socket.
+    v6only: Option<bool>,
 }
 
 /// The uid in `answer` when it is certainly that of the other end of our
@@ -499,7 +576,27 @@ fn parse_diag(msg: &[u8]) -> Option<Diag> {
         remote: canonical(SocketAddr::new(ip(40)?, port(22)?)),
         state: msg[17],
         uid: u32::from_ne_bytes(msg.get(80..84)?.try_into().ok()?),
+        v6only: attribute(msg.get(88..)?, INET_DIAG_SKV6ONLY)
+            .and_then(|v| v.first())
+            .map(|&b| b != 0),
     })
+}
+
+/// `INET_DIAG_SKV6ONLY` (linux/inet_diag.h): a u8, IPV6_V6ONLY.
+const INET_DIAG_SKV6ONLY: u16 = 11;
+
+/// The payload of the attribute of type `kind` among `attrs` (struct
+/// rtattr: length, type, payload, each 4-aligned).
+fn attribute(mut attrs: &[u8], kind: u16) -> Option<&[u8]> {
+    while attrs.len() >= 4 {
+        let len = usize::from(u16::from_ne_bytes(attrs[0..2].try_into().ok()?));
+        let payload = attrs.get(4..len)?;
+        if u16::from_ne_bytes(attrs[2..4].try_into().ok()?) == kind {
+            return Some(payload);
+        }
+        attrs = attrs.get(len.next_multiple_of(4).min(attrs.len())..)?;
+    }
+    None
 }
 
 #[cfg(test)]

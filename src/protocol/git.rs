@@ -221,10 +221,11 @@ pub fn skip_reason(req: &Request, p: &Policy) -> Option<String> {
 }
 
 /// Why git's connection for `req` (a request [`skip_reason`] passed) may
-/// not be the user's: another user holds the loopback port git talks to, or
-/// nothing of the user's does (DESIGN §5 "Loopback peers"). git asks for a
-/// credential after the server's 401 and sends it on the connection it holds,
-/// so the port is checked whatever the scheme (a local https server is often
+/// not be the user's: another user could receive git's connection to the
+/// loopback port, or the user does not listen there (DESIGN §5 "Loopback
+/// peers"). git asks for a credential after the server's 401 and sends it on
+/// the connection it holds or on a new one (after `Connection: close`), so
+/// the port is checked whatever the scheme (a local https server is often
 /// reached with `http.sslVerify=false`).
 fn foreign_server(req: &Request) -> Option<String> {
     let scheme = Scheme::parse(req.protocol.as_deref()?)?;

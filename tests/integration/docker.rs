@@ -60,8 +60,9 @@ fn helper_link(sb: &Sandbox) -> PathBuf {
 fn docker_get_answers_every_url_form_with_one_exchange() {
     let sb = Sandbox::new();
     // The user's local registry: a loopback port is answered only while the
-    // user (or root) holds it (DESIGN §5 "Loopback peers").
-    let registry = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    // user (or root) listens on every address docker dials, here 127.0.0.1
+    // and ::1 on one dual-stack socket (DESIGN §5 "Loopback peers").
+    let registry = std::net::TcpListener::bind("[::]:0").unwrap();
     let port = registry.local_addr().unwrap().port();
     let (local_http, local_v6) = (
         format!("http://127.0.0.1:{port}/v2/"),

@@ -2,24 +2,52 @@
 
 use super::*;
 
+fn ip(text: &str) -> IpAddr {
+    text.parse().unwrap()
+}
+
 /// Every socket bound to the port is found with its owner, in any state:
-/// our listener, the end it accepted (still there, ours, once the
-/// listener is closed), on IPv4 and IPv6 loopback; never the client end
-/// of a connection to the port. Another user's is in the attack tests.
+/// our listener, the end it accepted, the client end whose local port it
+/// is, on IPv4 and IPv6 loopback. Only a listener on the dialed address
+/// (or its family's wildcard) makes the port ours. Another user's
+/// sockets are in the attack tests.
 #[test]
 fn sockets_bound_to_a_port_are_found_in_any_state() {
     for (bind, to) in [("127.0.0.1:0", "127.0.0.1"), ("[::1]:0", "::1")] {
         let listener = std::net::TcpListener::bind(bind).expect(bind);
         let port = listener.local_addr().unwrap().port();
-        assert_eq!(bound(port), [(TCP_LISTEN, euid())], "{bind}");
-        assert_eq!(foreign_port(port), None, "{bind}");
+        let found = bound(port);
+        assert_eq!(found.len(), 1, "{bind}: {found:?}");
+        assert_eq!(
+            (found[0].addr, found[0].state, found[0].uid),
+            (ip(to), TCP_LISTEN, euid()),
+            "{bind}"
+        );
+        // The kernel says whether an IPv6 socket is v6-only.
+        assert_eq!(found[0].v6only.is_some(), to.contains(':'), "{bind}");
+        assert_eq!(foreign_port(&[ip(to)], port), None, "{bind}");
+        // Not another loopback address, nor the other family.
+        for other in ["127.0.0.2", "::1", "127.0.0.1"] {
+            if other != to {
+                let found = foreign_port(&[ip(other)], port);
+                assert_eq!(found, Some(Stranger::Unknown), "{bind} {other}");
+            }
+        }
         let client = std::net::TcpStream::connect((to, port)).unwrap();
         let (accepted, _) = listener.accept().unwrap();
         drop(listener);
-        // The accepted end alone: the client end's local port is another
-        // (an ephemeral one), so it is not bound to this one.
-        assert_eq!(bound(port), [(TCP_ESTABLISHED, euid())], "{bind}");
-        assert_eq!(foreign_port(port), None, "{bind}");
+        // The accepted end alone: found, but proves nothing.
+        let found = bound(port);
+        assert_eq!(found.len(), 1, "{bind}: {found:?}");
+        assert_eq!((found[0].state, found[0].uid), (TCP_ESTABLISHED, euid()));
+        assert_eq!(foreign_port(&[ip(to)], port), Some(Stranger::Unknown));
+        // The client end, on its own (ephemeral) port: found, proves
+        // nothing either.
+        let ephemeral = client.local_addr().unwrap().port();
+        let found = bound(ephemeral);
+        assert_eq!(found.len(), 1, "{bind}: {found:?}");
+        assert_eq!((found[0].state, found[0].uid), (TCP_ESTABLISHED, euid()));
+        assert_eq!(foreign_port(&[ip(to)], ephemeral), Some(Stranger::Unknown));
         // By sock_diag itself, not its fallback.
         let on_port = SocketId {
             sport: port,
@@ -44,13 +72,28 @@ fn sockets_bound_to_a_port_are_found_in_any_state() {
         }
         drop((client, accepted));
     }
+    // A dual-stack listener on `::` (bindv6only is 0 by default) receives
+    // IPv4 too, and the kernel says so.
+    let listener = std::net::TcpListener::bind("[::]:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    assert_eq!(
+        bound(port).iter().map(|b| b.v6only).collect::<Vec<_>>(),
+        [Some(
+            std::fs::read_to_string("/proc/sys/net/ipv6/bindv6only")
+                .unwrap()
+                .trim()
+                == "1"
+        )]
+    );
+    if bound(port)[0].v6only == Some(false) {
+        assert_eq!(foreign_port(&[ip("127.0.0.1"), ip("::1")], port), None);
+    }
+    drop(listener);
     // A port nothing holds is no one's to send to.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    assert_eq!(foreign_port(port), Some(Stranger::Unknown));
+    assert_eq!(
+        foreign_port(&[ip("127.0.0.1")], port),
+        Some(Stranger::Unknown)
+    );
 }
 
 /// An unknown end is looked at again for about 100 ms in all, and a
@@ -88,24 +131,102 @@ fn an_unknown_end_is_looked_at_again_briefly() {
     assert_eq!((found, looks.get()), (Some(Stranger::User(1001)), 1));
 }
 
-/// Every socket must be ours or root's, one at least a live one.
+/// No other user's socket on a dialed address, and a listener of ours
+/// or root's on each.
 #[test]
-fn a_port_is_ours_only_when_all_its_sockets_are() {
+fn a_port_is_ours_only_when_we_listen_on_every_dialed_address() {
     let me = 1000;
     let (syn_recv, time_wait) = (3, 6);
-    assert_eq!(holder(&[(TCP_LISTEN, me)], me), None);
-    assert_eq!(holder(&[(TCP_LISTEN, 0)], me), None);
-    assert_eq!(holder(&[(TCP_ESTABLISHED, me)], me), None);
+    let s = |addr: &str, state, uid| Bound {
+        addr: ip(addr),
+        state,
+        uid,
+        v6only: None,
+    };
+    let v4 = [ip("127.0.0.1")];
+    let both = [ip("127.0.0.1"), ip("::1")];
+    assert_eq!(holder(&[s("127.0.0.1", TCP_LISTEN, me)], &v4, me), None);
+    assert_eq!(holder(&[s("127.0.0.1", TCP_LISTEN, 0)], &v4, me), None);
+    assert_eq!(holder(&[s("0.0.0.0", TCP_LISTEN, me)], &v4, me), None);
+    // An accepted or client end of ours proves nothing.
     assert_eq!(
-        holder(&[(TCP_LISTEN, me), (TCP_ESTABLISHED, 1001)], me),
+        holder(&[s("127.0.0.1", TCP_ESTABLISHED, me)], &v4, me),
+        Some(Stranger::Unknown)
+    );
+    // Every address dialed, each covered.
+    let ours_v4 = s("127.0.0.1", TCP_LISTEN, me);
+    assert_eq!(holder(&[ours_v4], &both, me), Some(Stranger::Unknown));
+    assert_eq!(
+        holder(&[ours_v4, s("::1", TCP_LISTEN, me)], &both, me),
+        None
+    );
+    // Another user's socket on the dialed address, in any state.
+    for state in [TCP_LISTEN, TCP_ESTABLISHED, time_wait, 2, 7] {
+        assert_eq!(
+            holder(&[ours_v4, s("127.0.0.1", state, 1001)], &v4, me),
+            Some(Stranger::User(1001)),
+            "{state}"
+        );
+    }
+    // …or on the wildcard of its family.
+    assert_eq!(
+        holder(&[ours_v4, s("0.0.0.0", 7, 1001)], &v4, me),
         Some(Stranger::User(1001))
     );
-    assert_eq!(holder(&[(time_wait, 1001)], me), Some(Stranger::User(1001)));
-    // A handshake's or TIME_WAIT's uid 0 is nobody's: not root's socket.
-    assert_eq!(holder(&[(time_wait, 0)], me), Some(Stranger::Unknown));
-    assert_eq!(holder(&[(syn_recv, 0)], me), Some(Stranger::Unknown));
-    assert_eq!(holder(&[(syn_recv, 0), (TCP_LISTEN, me)], me), None);
-    assert_eq!(holder(&[], me), Some(Stranger::Unknown));
+    // On another loopback address it receives nothing sent here.
+    assert_eq!(holder(&[ours_v4, s("127.0.0.2", 7, 1001)], &v4, me), None);
+    // Refused elsewhere, it is named as the likelier reason.
+    assert_eq!(
+        holder(&[s("127.0.0.2", TCP_LISTEN, 1001)], &v4, me),
+        Some(Stranger::User(1001))
+    );
+    // A handshake's or TIME_WAIT's uid 0 is nobody's: not root's socket,
+    // and it belongs to the listener it came through.
+    assert_eq!(
+        holder(&[s("127.0.0.1", time_wait, 0)], &v4, me),
+        Some(Stranger::Unknown)
+    );
+    assert_eq!(
+        holder(&[s("127.0.0.1", syn_recv, 0), ours_v4], &v4, me),
+        None
+    );
+    assert_eq!(holder(&[], &v4, me), Some(Stranger::Unknown));
+    assert_eq!(holder(&[ours_v4], &[], me), Some(Stranger::Unknown));
+}
+
+/// `::` receives IPv4 unless v6-only; unknown, it counts against a
+/// stranger and not for us.
+#[test]
+fn a_dual_stack_wildcard_receives_ipv4_unless_v6_only() {
+    let me = 1000;
+    let any6 = |uid, v6only| Bound {
+        addr: ip("::"),
+        state: TCP_LISTEN,
+        uid,
+        v6only,
+    };
+    let v4 = [ip("127.0.0.1")];
+    let ours_v4 = Bound {
+        addr: ip("127.0.0.1"),
+        state: TCP_LISTEN,
+        uid: me,
+        v6only: None,
+    };
+    assert_eq!(holder(&[any6(me, Some(false))], &v4, me), None);
+    for v6only in [Some(true), None] {
+        assert_eq!(
+            holder(&[any6(me, v6only)], &v4, me),
+            Some(Stranger::Unknown)
+        );
+    }
+    for v6only in [Some(false), None] {
+        assert_eq!(
+            holder(&[ours_v4, any6(1001, v6only)], &v4, me),
+            Some(Stranger::User(1001))
+        );
+    }
+    assert_eq!(holder(&[ours_v4, any6(1001, Some(true))], &v4, me), None);
+    assert_eq!(holder(&[any6(me, Some(true))], &[ip("::1")], me), None);
 }
 
 /// The socket that accepted our connection is found, with its owner
@@ -184,6 +305,7 @@ fn only_the_socket_asked_for_is_taken() {
         remote,
         state,
         uid,
+        v6only: None,
     };
     let established = 1;
     let syn_recv = 3;

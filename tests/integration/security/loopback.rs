@@ -62,8 +62,17 @@ sleep 60;
 /// `script` run by perl as the attacker, and the port it printed first; its
 /// further lines arrive on the channel.
 fn attacker_perl(scene: &Scene, script: &str) -> (Held, u16, std::sync::mpsc::Receiver<String>) {
-    let mut c = scene.attacker_runs(Path::new("/usr/bin/perl"));
-    c.args(["-e", script]).stdout(Stdio::piped());
+    perl(scene.attacker_runs(Path::new("/usr/bin/perl")), script, &[])
+}
+
+/// `script` run by `c` (perl as some user) with `args`, and the port it
+/// printed first; its further lines arrive on the channel.
+fn perl(
+    mut c: Command,
+    script: &str,
+    args: &[String],
+) -> (Held, u16, std::sync::mpsc::Receiver<String>) {
+    c.args(["-e", script]).args(args).stdout(Stdio::piped());
     let mut held = Held::spawn(c);
     let mut lines = BufReader::new(held.0.stdout.take().unwrap()).lines();
     let first = lines
@@ -302,6 +311,210 @@ fn another_users_local_registry_gets_no_token_whatever_the_scheme() {
                 stdout(&o),
                 "credentials not found in native keychain\n",
                 "{input:?}"
+            );
+        }
+    }
+    assert_eq!(sb.emu.requests(), 0, "a token was minted for the attacker");
+    drop(held);
+}
+/// git's client end: connects to 127.0.0.1 port `ARGV[0]`, prints its own
+/// (ephemeral) port, holds the connection.
+const CONNECT: &str = r#"
+use IO::Socket::INET;
+$| = 1;
+my $c = IO::Socket::INET->new(PeerAddr => "127.0.0.1", PeerPort => $ARGV[0], Proto => "tcp")
+    or die "connect: $!";
+print "port ", $c->sockport, "\n";
+sleep 60;
+"#;
+
+/// The attacker's server on [::1] port `ARGV[0]` (v6-only, so beside a
+/// socket on 127.0.0.1): accepts one connection, closes it and the listener
+/// (leaving only the kernel's uid-0 closing socket), then waits.
+const LISTEN_ONCE_ON_V6: &str = r#"
+use IO::Socket::IP;
+$| = 1;
+my $l = IO::Socket::IP->new(LocalHost => "::1", LocalPort => $ARGV[0], Listen => 8,
+    ReuseAddr => 1, V6Only => 1) or die "listen: $!";
+print "port ", $l->sockport, "\n";
+my $c = $l->accept or die "accept: $!";
+close $c;
+close $l;
+print "closed\n";
+sleep 60;
+"#;
+
+/// git's and docker's requests for loopback `host` (`addr:port`), run as
+/// the victim.
+fn ask_for(scene: &Scene, sb: &Sandbox, host: &str) -> Vec<(String, Output)> {
+    [
+        (
+            &["git-credential", "get"][..],
+            format!("protocol=http\nhost={host}\n\n"),
+        ),
+        (
+            &["docker-credential", "get"][..],
+            format!("http://{host}/v2/\n"),
+        ),
+        (&["docker-credential", "get"][..], format!("{host}\n")),
+    ]
+    .into_iter()
+    .map(|(args, input)| {
+        let mut c = scene.victim();
+        env_selection(&mut c, &sb.emu).args(args);
+        let o = feed(c, input.as_bytes());
+        (input, o)
+    })
+    .collect()
+}
+
+#[track_caller]
+fn assert_no_token(asked: &[(String, Output)], reason: &str) {
+    for (input, o) in asked {
+        assert!(!stdout(o).contains("eyJ"), "{input:?}: {}", stdout(o));
+        assert!(stderr(o).contains(reason), "{input:?}: {}", stderr(o));
+    }
+}
+
+#[track_caller]
+fn assert_token(asked: &[(String, Output)]) {
+    for (input, o) in asked {
+        assert!(stdout(o).contains("eyJ"), "{input:?}: {}", stderr(o));
+    }
+}
+
+/// The reconnect attack: git connected to the attacker on 127.0.0.1 from
+/// its port E, the attacker redirected it to `[::1]:E` and answered 401
+/// with `Connection: close` there, so git asks for `[::1]:E` and, once
+/// answered, reconnects to whoever listens on [::1]:E by then. A socket of
+/// the user's on port E that is not a listener on ::1 (git's own client end
+/// on 127.0.0.1:E, a server of the user's on 127.0.0.1) proves nothing of
+/// [::1]:E: git and docker get nothing, and do once the user listens there.
+#[test]
+fn only_a_listener_on_the_dialed_address_makes_the_port_the_users() {
+    let sb = Sandbox::new();
+    let scene = Scene::new("dialed");
+    let server = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let server_port = server.local_addr().unwrap().port();
+    // The victim's client end on 127.0.0.1:E, connected and held.
+    let (_client, e, _) = perl(
+        scene.victim_runs(Path::new("/usr/bin/perl")),
+        CONNECT,
+        &[server_port.to_string()],
+    );
+    let _accepted = server.accept().unwrap();
+    // The attacker was on [::1]:E and has closed everything there.
+    let (_attacker, _, rx) = attacker_perl_with(&scene, LISTEN_ONCE_ON_V6, e);
+    let mut to_attacker = std::net::TcpStream::connect(("::1", e)).unwrap();
+    assert_eq!(
+        rx.recv_timeout(Duration::from_secs(10)).as_deref(),
+        Ok("closed")
+    );
+    std::io::Read::read_to_end(&mut to_attacker, &mut Vec::new()).unwrap();
+    drop(to_attacker);
+    assert_no_token(
+        &ask_for(&scene, &sb, &format!("[::1]:{e}")),
+        "nothing of yours or root's listens on port",
+    );
+
+    // The user's server on 127.0.0.1:P says nothing of [::1]:P, nor of
+    // another loopback address, nor of `localhost` (which dials both).
+    for host in [
+        format!("[::1]:{server_port}"),
+        format!("127.0.0.2:{server_port}"),
+        format!("localhost:{server_port}"),
+    ] {
+        assert_no_token(
+            &ask_for(&scene, &sb, &host),
+            "nothing of yours or root's listens on port",
+        );
+    }
+    assert_eq!(sb.emu.requests(), 0, "a token was minted");
+
+    // Listening there, the user is answered.
+    let _v6 = std::net::TcpListener::bind(("::1", server_port)).unwrap();
+    for host in [
+        format!("[::1]:{server_port}"),
+        format!("localhost:{server_port}"),
+        format!("127.0.0.1:{server_port}"),
+    ] {
+        assert_token(&ask_for(&scene, &sb, &host));
+    }
+}
+
+/// `script` run by perl as the attacker with the port `port` as its
+/// argument.
+fn attacker_perl_with(
+    scene: &Scene,
+    script: &str,
+    port: u16,
+) -> (Held, u16, std::sync::mpsc::Receiver<String>) {
+    perl(
+        scene.attacker_runs(Path::new("/usr/bin/perl")),
+        script,
+        &[port.to_string()],
+    )
+}
+
+/// The attacker binds 127.0.0.2 on port `ARGV[0]` without listening.
+const BIND_ONLY: &str = r#"
+use Socket;
+$| = 1;
+socket(my $s, PF_INET, SOCK_STREAM, 0) or die "socket: $!";
+bind($s, pack_sockaddr_in($ARGV[0], inet_aton("127.0.0.2"))) or die "bind: $!";
+print "port $ARGV[0]\n";
+sleep 60;
+"#;
+
+/// Another user's socket bound to 127.0.0.2:P receives nothing sent to
+/// 127.0.0.1:P: it does not keep the user's own server there from its
+/// token, and only a request for 127.0.0.2:P is refused for it.
+#[test]
+fn another_users_socket_on_another_loopback_address_blocks_nothing() {
+    let sb = Sandbox::new();
+    let scene = Scene::new("beside");
+    let ours = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = ours.local_addr().unwrap().port();
+    let (_attacker, _, _) = attacker_perl_with(&scene, BIND_ONLY, port);
+    assert_token(&ask_for(&scene, &sb, &format!("127.0.0.1:{port}")));
+    assert_no_token(
+        &ask_for(&scene, &sb, &format!("127.0.0.2:{port}")),
+        &format!("uid {}", scene.users.attacker.uid),
+    );
+}
+
+/// docker and git read IPv4 shorthand the way glibc does (`127.1` is
+/// 127.0.0.1): another user's server there gets nothing, whatever the form.
+#[test]
+fn ipv4_shorthand_for_loopback_is_checked_like_loopback() {
+    let sb = Sandbox::new();
+    let scene = Scene::new("short");
+    let (held, port, _rx) = attacker_perl(&scene, LISTEN);
+    for host in [
+        "127.1",
+        "127.0.1",
+        "2130706433",
+        "0x7f000001",
+        "0177.0.0.1",
+        "0",
+    ] {
+        let hostport = format!("{host}:{port}");
+        let asks = [
+            (
+                &["git-credential", "get"][..],
+                format!("protocol=https\nhost={hostport}\n\n"),
+            ),
+            (&["docker-credential", "get"][..], format!("{hostport}\n")),
+        ];
+        for (args, input) in asks {
+            let mut c = scene.victim();
+            env_selection(&mut c, &sb.emu).args(args);
+            let o = feed(c, input.as_bytes());
+            assert!(!stdout(&o).contains("eyJ"), "{input:?}: {}", stdout(&o));
+            assert!(
+                stderr(&o).contains(&format!("uid {}", scene.users.attacker.uid)),
+                "{input:?}: {}",
+                stderr(&o)
             );
         }
     }
