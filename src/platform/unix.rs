@@ -594,6 +594,40 @@ pub(crate) fn make_private(dir: &File) -> io::Result<()> {
     dir.set_permissions(std::fs::Permissions::from_mode(0o700))
 }
 
+/// The command that runs the file `program` names, which the caller opened
+/// and checked as `file` (DESIGN §5): on Linux the very file checked, run
+/// through `/proc/self/fd/N` (kept open across the exec, so a `#!` script's
+/// interpreter can open it too), never the path looked up again, so nothing
+/// renamed into place after the check runs. Its `argv[0]` is still
+/// `program`. Without /proc, or elsewhere, the path (whose every directory
+/// the check found unwritable by others).
+pub(crate) fn checked_command(file: File, program: &str) -> Command {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let fd = file.as_raw_fd();
+        let by_fd = format!("/proc/self/fd/{fd}");
+        if Path::new(&by_fd).exists() {
+            let mut cmd = Command::new(by_fd);
+            cmd.arg0(program);
+            // SAFETY: the closure runs in the child between fork and exec and
+            // calls only fcntl, which is async-signal-safe; `file` lives in
+            // the closure, so the descriptor is open for as long as `cmd`.
+            unsafe {
+                cmd.pre_exec(move || {
+                    if libc::fcntl(file.as_raw_fd(), libc::F_SETFD, 0) != 0 {
+                        return Err(io::Error::last_os_error());
+                    }
+                    Ok(())
+                });
+            }
+            return cmd;
+        }
+    }
+    drop(file);
+    Command::new(program)
+}
+
 /// Makes `cmd` start its own process tree (a process group), so that
 /// [`Tree::kill`] also ends whatever it starts.
 pub(crate) fn own_tree(cmd: &mut Command) -> &mut Command {
