@@ -2,6 +2,7 @@
 //! can write, and atomic writes that never leave a torn file or follow a
 //! symlink. Why a file is not trusted is a [`Distrust`], never a string.
 
+use std::ffi::{OsStr, OsString};
 use std::fmt;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -53,16 +54,17 @@ impl fmt::Display for Distrust {
     }
 }
 
-/// Reads a file if it is one we can trust: a regular file (not a symlink),
-/// owned by us, not writable by group or others (anyone who can write it could
-/// hand us a token of their choosing), and of a sane size.
-/// `Ok(None)` when missing.
-pub(crate) fn read_trusted(path: &Path) -> Result<Option<Vec<u8>>, Distrust> {
-    read_checked(path, false)
-}
-
-fn read_checked(path: &Path, single_name: bool) -> Result<Option<Vec<u8>>, Distrust> {
-    let file = match platform::open_read_nofollow(path) {
+/// Reads the file `name` in the checked directory `dir` (opened relative to
+/// it) if it is one we can trust: a regular file (not a symlink), owned by
+/// us, not writable by group or others (anyone who can write it could hand
+/// us a token of their choosing), and of a sane size; with `single_name`,
+/// also with one name only (see [`check_in_place`]). `Ok(None)` when missing.
+pub(crate) fn read_in(
+    dir: &platform::Dir,
+    name: &OsStr,
+    single_name: bool,
+) -> Result<Option<Vec<u8>>, Distrust> {
+    let file = match dir.open_read(name) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) if platform::is_symlink_error(&e) => return Err(Distrust::Symlink),
@@ -127,12 +129,6 @@ pub(crate) fn check_in_place(file: &std::fs::File) -> Result<(), Distrust> {
     Ok(())
 }
 
-/// [`read_trusted`] for a file that must also have one name only (see
-/// [`check_in_place`]).
-pub(crate) fn read_in_place(path: &Path) -> Result<Option<Vec<u8>>, Distrust> {
-    read_checked(path, true)
-}
-
 /// Lower-case hex of `bytes`.
 pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
@@ -158,18 +154,42 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 
 /// A unique temp name beside `path`: `.<name>.<pid>.<32 hex>.tmp`.
 pub(crate) fn temp_path(path: &Path) -> PathBuf {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("entry");
-    path.with_file_name(format!(
-        ".{name}.{}.{}.tmp",
-        std::process::id(),
-        uuid::Uuid::new_v4().simple()
-    ))
+    path.with_file_name(temp_name(path.file_name().unwrap_or(OsStr::new("entry"))))
 }
 
 /// Creates a new private file (never an existing one, never through a
 /// symlink) holding `bytes`, flushed to disk.
 pub(crate) fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut f = platform::create_new_private(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+/// [`write_atomic`] of the file `name` in the checked directory `dir`, every
+/// step named relative to it.
+pub(crate) fn write_atomic_in(dir: &platform::Dir, name: &OsStr, bytes: &[u8]) -> io::Result<()> {
+    let tmp = temp_name(name);
+    let result = write_new_in(dir, &tmp, bytes).and_then(|()| dir.rename(&tmp, name));
+    if result.is_err() {
+        let _ = dir.remove(&tmp);
+    }
+    result
+}
+
+/// [`temp_path`]'s name for `name`.
+pub(crate) fn temp_name(name: &OsStr) -> OsString {
+    let name = name.to_str().unwrap_or("entry");
+    format!(
+        ".{name}.{}.{}.tmp",
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    )
+    .into()
+}
+
+/// [`write_new`] of the file `name` in the checked directory `dir`.
+pub(crate) fn write_new_in(dir: &platform::Dir, name: &OsStr, bytes: &[u8]) -> io::Result<()> {
+    let mut f = dir.create_new(name)?;
     f.write_all(bytes)?;
     f.sync_all()
 }

@@ -1,5 +1,6 @@
 //! Unit tests of the parent module.
 
+use super::files::temp_path;
 use super::handout::HANDOUT_LOG_MAX;
 use super::*;
 use crate::platform::testing::{mode, set_mode, symlink};

@@ -439,15 +439,6 @@ pub(crate) fn trusted_parent(dir: &Path, home: Option<&Path>) -> Result<(), Untr
     Ok(())
 }
 
-/// Opens a directory without following a symlink, to change its mode through
-/// the handle (never through a path that could be swapped for a link).
-pub(crate) fn open_dir_nofollow(path: &Path) -> io::Result<File> {
-    OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_DIRECTORY)
-        .open(path)
-}
-
 /// The arguments the C runtime passed to `main` (src/main.rs). std finds them
 /// without `lang_start` only on glibc and Apple targets; musl and the BSDs
 /// keep them for `lang_start` alone, so they are read here everywhere.
@@ -539,18 +530,7 @@ pub(crate) fn replace(from: &Path, to: &Path) -> io::Result<()> {
     std::fs::rename(from, to)
 }
 
-/// Opens a file for reading without following a symlink (a symlinked entry
-/// could point us at, and later make us overwrite, a file we never meant to
-/// touch) and without blocking on a FIFO planted in its place.
-pub(crate) fn open_read_nofollow(path: &Path) -> io::Result<File> {
-    OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path)
-}
-
-/// Whether an open failed because the path is a symlink (see
-/// [`open_read_nofollow`]).
+/// Whether an open failed because the path is a symlink (`O_NOFOLLOW`).
 pub(crate) fn is_symlink_error(e: &io::Error) -> bool {
     e.raw_os_error() == Some(libc::ELOOP)
 }
@@ -562,30 +542,6 @@ pub(crate) fn create_new_private(path: &Path) -> io::Result<File> {
         .create_new(true)
         .mode(0o600)
         .custom_flags(libc::O_NOFOLLOW)
-        .open(path)
-}
-
-/// Opens (creating it private if needed) a file to append to, never through a
-/// symlink and never blocking on a FIFO planted in its place.
-pub(crate) fn open_private_append(path: &Path) -> io::Result<File> {
-    OpenOptions::new()
-        .append(true)
-        .create(true)
-        .mode(0o600)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path)
-}
-
-/// Opens (creating it private if needed) a lock file, never through a symlink,
-/// never blocking on a FIFO and never truncating it.
-pub(crate) fn open_private_lock(path: &Path) -> io::Result<File> {
-    OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(0o600)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(path)
 }
 
