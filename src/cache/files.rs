@@ -5,7 +5,6 @@
 use std::ffi::{OsStr, OsString};
 use std::fmt;
 use std::io::{self, Read, Write};
-use std::path::{Path, PathBuf};
 
 use crate::platform::{self, Access, Owner};
 
@@ -140,33 +139,11 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
         })
 }
 
-/// Writes `bytes` to `path` atomically: a private temp file in the same
-/// directory, fsync, rename (`platform::replace`). A crash at any point leaves the old file or the new
-/// one, never a torn one; a symlink at `path` is replaced, never written through.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let tmp = temp_path(path);
-    let result = write_new(&tmp, bytes).and_then(|()| platform::replace(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
-
-/// A unique temp name beside `path`: `.<name>.<pid>.<32 hex>.tmp`.
-pub(crate) fn temp_path(path: &Path) -> PathBuf {
-    path.with_file_name(temp_name(path.file_name().unwrap_or(OsStr::new("entry"))))
-}
-
-/// Creates a new private file (never an existing one, never through a
-/// symlink) holding `bytes`, flushed to disk.
-pub(crate) fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut f = platform::create_new_private(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
-}
-
-/// [`write_atomic`] of the file `name` in the checked directory `dir`, every
-/// step named relative to it.
+/// Writes `bytes` to the file `name` in the checked directory `dir`
+/// atomically, every step named relative to it: a private temp file beside
+/// it, fsync, rename. A crash at any point leaves the old file or the new
+/// one, never a torn one; a symlink at `name` is replaced, never written
+/// through.
 pub(crate) fn write_atomic_in(dir: &platform::Dir, name: &OsStr, bytes: &[u8]) -> io::Result<()> {
     let tmp = temp_name(name);
     let result = write_new_in(dir, &tmp, bytes).and_then(|()| dir.rename(&tmp, name));
@@ -176,7 +153,7 @@ pub(crate) fn write_atomic_in(dir: &platform::Dir, name: &OsStr, bytes: &[u8]) -
     result
 }
 
-/// [`temp_path`]'s name for `name`.
+/// A unique temp name beside `name`: `.<name>.<pid>.<32 hex>.tmp`.
 pub(crate) fn temp_name(name: &OsStr) -> OsString {
     let name = name.to_str().unwrap_or("entry");
     format!(
@@ -187,7 +164,9 @@ pub(crate) fn temp_name(name: &OsStr) -> OsString {
     .into()
 }
 
-/// [`write_new`] of the file `name` in the checked directory `dir`.
+/// Creates the new private file `name` in the checked directory `dir` (never
+/// an existing one, never through a symlink) holding `bytes`, flushed to
+/// disk.
 pub(crate) fn write_new_in(dir: &platform::Dir, name: &OsStr, bytes: &[u8]) -> io::Result<()> {
     let mut f = dir.create_new(name)?;
     f.write_all(bytes)?;

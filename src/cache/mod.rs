@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 pub(crate) use entry::MAX_TOKEN;
 pub use entry::{Entry, Failure};
 pub use files::Distrust;
-pub(crate) use files::{hex, write_atomic};
+pub(crate) use files::hex;
 use files::{read_in, temp_name, write_atomic_in, write_new_in};
 pub use handout::Handout;
 
@@ -240,6 +240,15 @@ impl Cache {
     /// the handle, never through a path that could have become a link.
     pub fn ensure_dir(&self) -> io::Result<()> {
         self.made_dir().map(drop)
+    }
+
+    /// Whether a file can be written in the cache dir (for `check`): a
+    /// probe written and removed, relative to the dir held.
+    pub fn probe_writable(&self) -> io::Result<()> {
+        let dir = self.made_dir()?;
+        let probe = std::ffi::OsString::from(format!(".check.{}.tmp", std::process::id()));
+        write_atomic_in(&dir, &probe, b"")?;
+        dir.remove(&probe)
     }
 
     /// The cache key of a selection: a hash of everything that shapes the token,

@@ -525,24 +525,9 @@ pub(crate) fn open_read(path: &Path) -> io::Result<File> {
         .open(path)
 }
 
-/// Replaces `to` with `from` atomically (rename(2)).
-pub(crate) fn replace(from: &Path, to: &Path) -> io::Result<()> {
-    std::fs::rename(from, to)
-}
-
 /// Whether an open failed because the path is a symlink (`O_NOFOLLOW`).
 pub(crate) fn is_symlink_error(e: &io::Error) -> bool {
     e.raw_os_error() == Some(libc::ELOOP)
-}
-
-/// Creates a new private file (never an existing one, never through a symlink).
-pub(crate) fn create_new_private(path: &Path) -> io::Result<File> {
-    OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(path)
 }
 
 /// Takes group and other access away from an open directory of ours.

@@ -504,9 +504,10 @@ impl Dir {
         open_private_append(&self.child(name)?)
     }
 
-    /// Renames `from` to `to` within this directory (replacing `to`).
+    /// Renames `from` to `to` within this directory (replacing `to`, see
+    /// [`replace`]).
     pub(crate) fn rename(&self, from: &OsStr, to: &OsStr) -> io::Result<()> {
-        std::fs::rename(self.child(from)?, self.child(to)?)
+        replace(&self.child(from)?, &self.child(to)?)
     }
 
     /// Makes the directory `name` (private) in this one, or takes the one a
