@@ -155,10 +155,15 @@ fn to_file(level: &str, msg: &dyn Display) {
         drop(file);
         let mut aside = name.clone();
         aside.push(".1");
-        let _ = dir.rename(&name, &aside);
+        let moved = dir.rename(&name, &aside).is_ok();
         // Checked again: the new file is a new name in the directory.
         if let Ok(file) = open_in(&dir, &name) {
-            *guard = Some(Sink { file, dir, name });
+            // `<name>.1` could not be replaced (another user's file in a
+            // sticky /tmp, say): the log, a private file of ours, starts
+            // anew in place instead, so it stays bounded whatever is there.
+            if moved || file.set_len(0).is_ok() {
+                *guard = Some(Sink { file, dir, name });
+            }
         }
     }
     let Some(sink) = guard.as_mut() else { return };

@@ -9,8 +9,8 @@ use std::io;
 
 use serde::{Deserialize, Serialize};
 
-use super::files::{MAX_FILE, write_atomic};
-use super::{Cache, Distrust, Found, Key, read_json};
+use super::files::{MAX_FILE, write_atomic_in};
+use super::{Cache, Distrust, Found, Key, file_name, read_json};
 
 /// The largest access token cytoken accepts from a token endpoint: what an
 /// entry file holds, since a token the cache cannot read back would be
@@ -78,9 +78,12 @@ pub struct Failure {
 }
 
 impl Cache {
-    /// Reads a key's entry without locking.
+    /// Reads a key's entry without locking, relative to the dir checked.
     pub fn read(&self, key: &Key) -> Found<Entry> {
-        match read_json::<Entry>(&key.entry) {
+        let Some(dir) = self.held_dir() else {
+            return Found::Missing;
+        };
+        match read_json::<Entry>(&dir, file_name(&key.entry)) {
             Found::Ok(e) if e.key != key.name => Found::Untrusted(Distrust::OtherKey),
             found => found,
         }
@@ -88,7 +91,7 @@ impl Cache {
 
     /// Replaces a key's entry atomically, recording the key in it.
     pub fn write(&self, key: &Key, entry: &Entry) -> io::Result<()> {
-        self.ensure_dir()?;
+        let dir = self.made_dir()?;
         let bound = Entry {
             key: key.name.clone(),
             ..entry.clone()
@@ -102,18 +105,21 @@ impl Cache {
                 MAX_FILE >> 10
             )));
         }
-        write_atomic(&key.entry, &json)
+        write_atomic_in(&dir, file_name(&key.entry), &json)
     }
 
     /// Removes a key's entry (and any recorded failure).
     pub fn remove(&self, key: &Key) -> io::Result<bool> {
-        let _ = std::fs::remove_file(&key.failure);
+        self.clear_failure(key);
         self.remove_entry(key)
     }
 
     /// Removes a key's entry only (a recorded failure stays in force).
     pub fn remove_entry(&self, key: &Key) -> io::Result<bool> {
-        match std::fs::remove_file(&key.entry) {
+        let Some(dir) = self.held_dir() else {
+            return Ok(false);
+        };
+        match dir.remove(file_name(&key.entry)) {
             Ok(()) => Ok(true),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
             Err(e) => Err(e),
@@ -122,21 +128,24 @@ impl Cache {
 
     /// The recorded rejection for a key, if it has not run out.
     pub fn failure(&self, key: &Key, now: i64) -> Option<Failure> {
-        match read_json::<Failure>(&key.failure) {
+        match read_json::<Failure>(&*self.held_dir()?, file_name(&key.failure)) {
             Found::Ok(f) if f.until > now => Some(f),
             _ => None,
         }
     }
 
     pub fn record_failure(&self, key: &Key, f: &Failure) -> io::Result<()> {
-        self.ensure_dir()?;
-        write_atomic(
-            &key.failure,
+        let dir = self.made_dir()?;
+        write_atomic_in(
+            &dir,
+            file_name(&key.failure),
             &serde_json::to_vec(f).map_err(io::Error::other)?,
         )
     }
 
     pub fn clear_failure(&self, key: &Key) {
-        let _ = std::fs::remove_file(&key.failure);
+        if let Some(dir) = self.held_dir() {
+            let _ = dir.remove(file_name(&key.failure));
+        }
     }
 }

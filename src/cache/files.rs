@@ -2,9 +2,9 @@
 //! can write, and atomic writes that never leave a torn file or follow a
 //! symlink. Why a file is not trusted is a [`Distrust`], never a string.
 
+use std::ffi::{OsStr, OsString};
 use std::fmt;
 use std::io::{self, Read, Write};
-use std::path::{Path, PathBuf};
 
 use crate::platform::{self, Access, Owner};
 
@@ -53,16 +53,17 @@ impl fmt::Display for Distrust {
     }
 }
 
-/// Reads a file if it is one we can trust: a regular file (not a symlink),
-/// owned by us, not writable by group or others (anyone who can write it could
-/// hand us a token of their choosing), and of a sane size.
-/// `Ok(None)` when missing.
-pub(crate) fn read_trusted(path: &Path) -> Result<Option<Vec<u8>>, Distrust> {
-    read_checked(path, false)
-}
-
-fn read_checked(path: &Path, single_name: bool) -> Result<Option<Vec<u8>>, Distrust> {
-    let file = match platform::open_read_nofollow(path) {
+/// Reads the file `name` in the checked directory `dir` (opened relative to
+/// it) if it is one we can trust: a regular file (not a symlink), owned by
+/// us, not writable by group or others (anyone who can write it could hand
+/// us a token of their choosing), and of a sane size; with `single_name`,
+/// also with one name only (see [`check_in_place`]). `Ok(None)` when missing.
+pub(crate) fn read_in(
+    dir: &platform::Dir,
+    name: &OsStr,
+    single_name: bool,
+) -> Result<Option<Vec<u8>>, Distrust> {
+    let file = match dir.open_read(name) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) if platform::is_symlink_error(&e) => return Err(Distrust::Symlink),
@@ -127,12 +128,6 @@ pub(crate) fn check_in_place(file: &std::fs::File) -> Result<(), Distrust> {
     Ok(())
 }
 
-/// [`read_trusted`] for a file that must also have one name only (see
-/// [`check_in_place`]).
-pub(crate) fn read_in_place(path: &Path) -> Result<Option<Vec<u8>>, Distrust> {
-    read_checked(path, true)
-}
-
 /// Lower-case hex of `bytes`.
 pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
@@ -144,32 +139,36 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
         })
 }
 
-/// Writes `bytes` to `path` atomically: a private temp file in the same
-/// directory, fsync, rename (`platform::replace`). A crash at any point leaves the old file or the new
-/// one, never a torn one; a symlink at `path` is replaced, never written through.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let tmp = temp_path(path);
-    let result = write_new(&tmp, bytes).and_then(|()| platform::replace(&tmp, path));
+/// Writes `bytes` to the file `name` in the checked directory `dir`
+/// atomically, every step named relative to it: a private temp file beside
+/// it, fsync, rename. A crash at any point leaves the old file or the new
+/// one, never a torn one; a symlink at `name` is replaced, never written
+/// through.
+pub(crate) fn write_atomic_in(dir: &platform::Dir, name: &OsStr, bytes: &[u8]) -> io::Result<()> {
+    let tmp = temp_name(name);
+    let result = write_new_in(dir, &tmp, bytes).and_then(|()| dir.rename(&tmp, name));
     if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+        let _ = dir.remove(&tmp);
     }
     result
 }
 
-/// A unique temp name beside `path`: `.<name>.<pid>.<32 hex>.tmp`.
-pub(crate) fn temp_path(path: &Path) -> PathBuf {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("entry");
-    path.with_file_name(format!(
+/// A unique temp name beside `name`: `.<name>.<pid>.<32 hex>.tmp`.
+pub(crate) fn temp_name(name: &OsStr) -> OsString {
+    let name = name.to_str().unwrap_or("entry");
+    format!(
         ".{name}.{}.{}.tmp",
         std::process::id(),
         uuid::Uuid::new_v4().simple()
-    ))
+    )
+    .into()
 }
 
-/// Creates a new private file (never an existing one, never through a
-/// symlink) holding `bytes`, flushed to disk.
-pub(crate) fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut f = platform::create_new_private(path)?;
+/// Creates the new private file `name` in the checked directory `dir` (never
+/// an existing one, never through a symlink) holding `bytes`, flushed to
+/// disk.
+pub(crate) fn write_new_in(dir: &platform::Dir, name: &OsStr, bytes: &[u8]) -> io::Result<()> {
+    let mut f = dir.create_new(name)?;
     f.write_all(bytes)?;
     f.sync_all()
 }

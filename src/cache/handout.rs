@@ -9,8 +9,8 @@ use std::io::{self, Write};
 
 use serde::{Deserialize, Serialize};
 
-use super::files::{check_in_place, read_in_place, read_trusted, write_atomic};
-use super::{Cache, Found, Key, decode};
+use super::files::{check_in_place, read_in, write_atomic_in};
+use super::{Cache, Found, Key, decode, file_name};
 use crate::platform;
 
 /// One hand-out of a key's token to a client process that keeps tokens only in
@@ -43,7 +43,10 @@ pub(super) const HANDOUT_LOG_MAX: u64 = 32 * 1024;
 impl Cache {
     /// The latest hand-out to one client, from the key's log.
     pub fn handout(&self, key: &Key, pid: u32, started: u64) -> Found<Handout> {
-        let bytes = match read_in_place(&key.handouts()) {
+        let Some(dir) = self.held_dir() else {
+            return Found::Missing;
+        };
+        let bytes = match read_in(&dir, file_name(&key.handouts()), true) {
             Ok(Some(b)) => b,
             Ok(None) => return Found::Missing,
             Err(why) => return Found::Untrusted(why),
@@ -66,9 +69,12 @@ impl Cache {
     pub fn record_handout(&self, key: &Key, h: &Handout, now: i64) -> io::Result<()> {
         let mut line = serde_json::to_vec(h).map_err(io::Error::other)?;
         line.push(b'\n');
-        let open = || platform::open_private_append(&key.handouts());
+        // In the dir checked and held (made by the write of the token this
+        // records, if it was absent): never through the path again.
+        let dir = self.made_dir()?;
+        let log = key.handouts();
         let checked = || {
-            let file = open()?;
+            let file = dir.open_append(file_name(&log))?;
             check_in_place(&file).map_err(|why| io::Error::other(why.to_string()))?;
             Ok::<_, io::Error>(file)
         };
@@ -92,8 +98,12 @@ impl Cache {
     /// tell a start time (0), only the time rules. At most half of
     /// [`HANDOUT_LOG_MAX`] is kept (the newest), so a prune always makes room.
     pub fn prune_handouts(&self, key: &Key, now: i64) -> io::Result<()> {
-        let path = key.handouts();
-        let bytes = match read_trusted(&path) {
+        let Some(dir) = self.held_dir() else {
+            return Ok(());
+        };
+        let log = key.handouts();
+        let name = file_name(&log);
+        let bytes = match read_in(&dir, name, false) {
             Ok(Some(b)) => b,
             Ok(None) => return Ok(()),
             Err(_) => Vec::new(),
@@ -118,7 +128,7 @@ impl Cache {
             kept.push(line);
         }
         if kept.is_empty() {
-            return match std::fs::remove_file(&path) {
+            return match dir.remove(name) {
                 Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
                 _ => Ok(()),
             };
@@ -131,6 +141,6 @@ impl Cache {
         if live == bytes {
             return Ok(());
         }
-        write_atomic(&path, &live)
+        write_atomic_in(&dir, name, &live)
     }
 }

@@ -7,8 +7,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use super::files::check_in_place;
-use super::{Cache, Key};
-use crate::platform;
+use super::{Cache, Key, file_name};
 
 /// An exclusive lock on one key; released when dropped (and by the kernel if the
 /// process dies, so a crash never leaves a key locked).
@@ -21,14 +20,15 @@ impl Cache {
     /// Takes the key's exclusive lock, waiting at most `wait`. `Ok(None)` when the
     /// wait ran out (another process holds it).
     pub fn lock(&self, key: &Key, wait: Duration) -> io::Result<Option<LockGuard>> {
-        self.ensure_dir()?;
-        Self::lock_file(&key.lock, wait)
+        let dir = self.made_dir()?;
+        let file = dir.open_lock(file_name(&key.lock))?;
+        Self::lock_file(file, &key.lock, wait)
     }
 
-    /// Takes an exclusive lock on the file at `path` (created 0600), waiting at
-    /// most `wait`. `Ok(None)` when the wait ran out (another process holds it).
-    fn lock_file(path: &Path, wait: Duration) -> io::Result<Option<LockGuard>> {
-        let file = platform::open_private_lock(path)?;
+    /// Takes an exclusive lock on the lock file `file` (at `path`, for
+    /// messages), waiting at most `wait`. `Ok(None)` when the wait ran out
+    /// (another process holds it).
+    fn lock_file(file: File, path: &Path, wait: Duration) -> io::Result<Option<LockGuard>> {
         // A lock file someone else planted (and holds locked forever) would
         // stall every refresh: it is not used, and the caller goes on without.
         check_in_place(&file).map_err(|why| {

@@ -10,8 +10,10 @@ pub(crate) mod files;
 mod handout;
 mod lock;
 
+use std::ffi::OsStr;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use hmac::{KeyInit, Mac};
 use serde::de::DeserializeOwned;
@@ -20,8 +22,8 @@ use sha2::{Digest, Sha256};
 pub(crate) use entry::MAX_TOKEN;
 pub use entry::{Entry, Failure};
 pub use files::Distrust;
-pub(crate) use files::{hex, read_trusted, write_atomic};
-use files::{temp_path, write_new};
+pub(crate) use files::hex;
+use files::{read_in, temp_name, write_atomic_in, write_new_in};
 pub use handout::Handout;
 
 use crate::config::{ScopeFormat, Selection};
@@ -47,6 +49,25 @@ pub(crate) struct Cache {
     /// The user's home: the directories above the cache dir are checked up
     /// to it (or up to `/` when the dir lies outside it).
     home: Option<PathBuf>,
+    /// The dir as last checked (shared by clones): every file of a key is
+    /// named relative to this handle, never through the path again (DESIGN
+    /// §5, check before touching).
+    held: Arc<Mutex<Held>>,
+}
+
+/// What the last check of the cache dir found.
+#[derive(Debug, Default)]
+enum Held {
+    /// Not checked yet.
+    #[default]
+    Unchecked,
+    /// Absent when checked: nothing to read; made by the first write.
+    Absent,
+    /// The checked dir, held open.
+    Open(Arc<platform::Dir>),
+    /// It could not be made or used: not used again in this process until
+    /// checked anew (the reason, for the message).
+    Refused(String),
 }
 
 /// The files of one cache key.
@@ -65,11 +86,18 @@ impl Key {
     }
 }
 
+/// The name of one of a key's files in the cache dir, which it is opened
+/// by, relative to the dir held (the path is for messages).
+fn file_name(path: &Path) -> &OsStr {
+    path.file_name().unwrap_or(OsStr::new("."))
+}
+
 impl Cache {
     pub fn new(dir: &Path) -> Cache {
         Cache {
             dir: platform::plain_path(dir),
             home: None,
+            held: Arc::default(),
         }
     }
 
@@ -79,6 +107,7 @@ impl Cache {
         Cache {
             dir: platform::plain_path(dir),
             home,
+            held: Arc::default(),
         }
     }
 
@@ -88,6 +117,7 @@ impl Cache {
             // Never `dir/`: every open and create below must see a link as one.
             dir: platform::plain_path(&sel.cache_dir),
             home: sel.env.home_dir(),
+            held: Arc::default(),
         }
     }
 
@@ -96,11 +126,34 @@ impl Cache {
     /// else can write, under directories no one else can write either. Anyone
     /// who can write the dir can plant entries, locks and links there; a
     /// symlinked dir could have us fill (and chmod) a directory we never meant
-    /// to. Checked on every call, the cache hit included.
+    /// to. Checked on every call, the cache hit included; the dir checked is
+    /// then held open and used through the handle.
     pub fn check_dir(&self) -> io::Result<()> {
+        let held = match self.open_checked() {
+            Ok(Some(dir)) => Held::Open(Arc::new(dir)),
+            Ok(None) => Held::Absent,
+            Err(e) => {
+                *self.state() = Held::Refused(e.to_string());
+                return Err(e);
+            }
+        };
+        *self.state() = held;
+        Ok(())
+    }
+
+    /// The cache dir checked (see [`Cache::check_dir`]) and opened, never
+    /// through a link, its owner and mode checked again on the handle;
+    /// `None` when absent.
+    fn open_checked(&self) -> io::Result<Option<platform::Dir>> {
         let check = || platform::trusted_dir(&self.dir, self.home.as_deref());
+        let open = || match platform::Dir::open_own(&self.dir) {
+            Ok(dir) => Ok(Some(dir)),
+            // Gone since the check: nothing there to use.
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        };
         match check() {
-            Ok(()) => Ok(()),
+            Ok(()) => open(),
             // Asked only when the check fails: a cache hit pays no extra stat.
             // Absent: where it would be made must be trusted too, or a link
             // planted there before a later write would lead it elsewhere.
@@ -109,33 +162,93 @@ impl Cache {
                     .is_err_and(|e| e.kind() == io::ErrorKind::NotFound) =>
             {
                 platform::creatable(&self.dir, self.home.as_deref())
-                    .map_err(|e| io::Error::other(e.to_string()))
+                    .map_err(|e| io::Error::other(e.to_string()))?;
+                Ok(None)
             }
             // Absent when checked, there now: a racing process has just made
             // it (concurrent first calls on a cold cache), so what is there
             // now is checked in its turn.
-            Err(_) => check().map_err(|u| io::Error::other(u.to_string())),
+            Err(_) => {
+                check().map_err(|u| io::Error::other(u.to_string()))?;
+                open()
+            }
         }
+    }
+
+    fn state(&self) -> MutexGuard<'_, Held> {
+        self.held.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The checked dir held open, to read from: `None` when it was absent
+    /// when checked or is not to be used (checked first if it was not yet).
+    fn held_dir(&self) -> Option<Arc<platform::Dir>> {
+        if matches!(*self.state(), Held::Unchecked) {
+            let _ = self.check_dir();
+        }
+        match &*self.state() {
+            Held::Open(dir) => Some(Arc::clone(dir)),
+            _ => None,
+        }
+    }
+
+    /// The checked dir held open, to write in: made first if it was absent
+    /// (see [`Cache::ensure_dir`]).
+    fn made_dir(&self) -> io::Result<Arc<platform::Dir>> {
+        let mut state = self.state();
+        match &*state {
+            Held::Open(dir) => {
+                // Ours but listable by others: tokens' names are nobody's business.
+                dir.keep_private()?;
+                return Ok(Arc::clone(dir));
+            }
+            Held::Refused(why) => return Err(io::Error::other(why.clone())),
+            Held::Unchecked | Held::Absent => {}
+        }
+        match self.make_dir() {
+            Ok(dir) => {
+                let dir = Arc::new(dir);
+                *state = Held::Open(Arc::clone(&dir));
+                Ok(dir)
+            }
+            Err(e) => {
+                // Absent when checked and not made now: the cache is not
+                // used again for this call, its hand-out log included.
+                *state = Held::Refused(e.to_string());
+                Err(e)
+            }
+        }
+    }
+
+    /// Creates the directory (0700) and opens it (see [`Cache::ensure_dir`]).
+    fn make_dir(&self) -> io::Result<platform::Dir> {
+        platform::create_private_dir_checked(&self.dir, self.home.as_deref())
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        platform::trusted_dir(&self.dir, self.home.as_deref())
+            .map_err(|u| io::Error::other(u.to_string()))?;
+        let dir = platform::Dir::open_own(&self.dir)?;
+        dir.keep_private()?;
+        Ok(dir)
     }
 
     /// Creates the directory (0700) if needed and refuses one we cannot trust.
     /// Nothing is created before the directory it goes in has been checked,
     /// and then only relative to that checked directory (see
     /// `platform::create_private_dir_checked`). What is there after the create
-    /// (ours, or something a racing process made) is checked before use; an
+    /// (ours, or something a racing process made) is checked before use, and
+    /// held open: every file of a key is then named relative to it. An
     /// existing dir of ours that others can only read is made private through
-    /// an open handle, never through a path that could have become a link.
+    /// the handle, never through a path that could have become a link.
     pub fn ensure_dir(&self) -> io::Result<()> {
-        platform::create_private_dir_checked(&self.dir, self.home.as_deref())
-            .map_err(|e| io::Error::other(e.to_string()))?;
-        platform::trusted_dir(&self.dir, self.home.as_deref())
-            .map_err(|u| io::Error::other(u.to_string()))?;
-        let dir = platform::open_dir_nofollow(&self.dir)?;
-        if platform::access(&dir, &dir.metadata()?)?.group_or_other {
-            // Ours but listable by others: tokens' names are nobody's business.
-            platform::make_private(&dir)?;
-        }
-        Ok(())
+        self.made_dir().map(drop)
+    }
+
+    /// Whether a file can be written in the cache dir (for `check`): a
+    /// probe written and removed, relative to the dir held.
+    pub fn probe_writable(&self) -> io::Result<()> {
+        let dir = self.made_dir()?;
+        let probe = std::ffi::OsString::from(format!(".check.{}.tmp", std::process::id()));
+        write_atomic_in(&dir, &probe, b"")?;
+        dir.remove(&probe)
     }
 
     /// The cache key of a selection: a hash of everything that shapes the token,
@@ -217,32 +330,34 @@ impl Cache {
 
     /// The random per-cache key for secret fingerprints, created on first use.
     fn fingerprint_key(&self) -> io::Result<Vec<u8>> {
-        let path = self.dir.join(KEY_FILE);
-        match read_trusted(&path) {
-            Ok(Some(bytes)) if bytes.len() == 32 => return Ok(bytes),
-            Ok(_) | Err(_) => {}
+        let name = OsStr::new(KEY_FILE);
+        if let Some(dir) = self.held_dir()
+            && let Ok(Some(bytes)) = read_in(&dir, name, false)
+            && bytes.len() == 32
+        {
+            return Ok(bytes);
         }
-        self.ensure_dir()?;
+        let dir = self.made_dir()?;
         let mut key = Vec::with_capacity(32);
         key.extend_from_slice(uuid::Uuid::new_v4().as_bytes());
         key.extend_from_slice(uuid::Uuid::new_v4().as_bytes());
         // Many processes may race here on a cold cache. Publishing with link(2),
         // which never replaces an existing file, makes the first key win; every
         // process then reads back that one key, so all agree on the cache names.
-        let tmp = temp_path(&path);
-        let linked = write_new(&tmp, &key).and_then(|()| std::fs::hard_link(&tmp, &path));
-        let _ = std::fs::remove_file(&tmp);
+        let tmp = temp_name(name);
+        let linked = write_new_in(&dir, &tmp, &key).and_then(|()| dir.hard_link(&tmp, name));
+        let _ = dir.remove(&tmp);
         match linked {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
             Err(e) => return Err(e),
         }
-        match read_trusted(&path) {
+        match read_in(&dir, name, false) {
             Ok(Some(bytes)) if bytes.len() == 32 => Ok(bytes),
             Ok(_) | Err(_) => {
                 // A damaged key file: replace it (entries keyed by it are then
                 // unreachable misses, which is safe).
-                write_atomic(&path, &key)?;
+                write_atomic_in(&dir, name, &key)?;
                 Ok(key)
             }
         }
@@ -252,9 +367,10 @@ impl Cache {
     /// A dir that is not to be trusted is not read (see [`Cache::own_files`]).
     pub fn list(&self) -> io::Result<Vec<(String, Found<Entry>)>> {
         let mut out = Vec::new();
-        for (path, kind) in self.own_files()? {
-            if let OwnFile::Entry(name) = kind {
-                out.push((name, read_json::<Entry>(&path)));
+        let (dir, files) = self.own_files()?;
+        for (file, kind) in files {
+            if let (Some(dir), OwnFile::Entry(name)) = (&dir, kind) {
+                out.push((name, read_json::<Entry>(dir, &file)));
             }
         }
         out.sort_by(|a, b| match (&a.1, &b.1) {
@@ -268,8 +384,11 @@ impl Cache {
     /// (`cache list` shows them: git and kubectl users never see stderr).
     pub fn failures(&self) -> io::Result<Vec<(String, Failure)>> {
         let mut out = Vec::new();
-        for (path, kind) in self.own_files()? {
-            if let (OwnFile::Failure(name), Found::Ok(f)) = (kind, read_json::<Failure>(&path)) {
+        let (dir, files) = self.own_files()?;
+        for (file, kind) in files {
+            if let (Some(dir), OwnFile::Failure(name)) = (&dir, kind)
+                && let Found::Ok(f) = read_json::<Failure>(dir, &file)
+            {
                 out.push((name, f));
             }
         }
@@ -283,39 +402,40 @@ impl Cache {
     /// trusted is left alone (see [`Cache::own_files`]).
     pub fn clear_all(&self) -> io::Result<usize> {
         let mut n = 0;
-        for (path, kind) in self.own_files()? {
+        let (dir, files) = self.own_files()?;
+        for (file, kind) in files {
             if matches!(kind, OwnFile::Entry(_)) {
                 n += 1;
             }
-            std::fs::remove_file(&path)?;
+            if let Some(dir) = &dir {
+                dir.remove(&file)?;
+            }
         }
         Ok(n)
     }
 
     /// The files in the cache dir that cytoken made, recognised by their exact
-    /// name patterns. The dir is checked first, as on every other use
-    /// ([`Cache::check_dir`]): listing or clearing through a symlinked dir, or
-    /// one others can write, would show or wipe whatever it leads to. The
-    /// error is then [`io::ErrorKind::PermissionDenied`], naming the cause.
-    fn own_files(&self) -> io::Result<Vec<(PathBuf, OwnFile)>> {
-        self.check_dir()
-            .map_err(|e| io::Error::new(io::ErrorKind::PermissionDenied, e.to_string()))?;
-        let dir = match std::fs::read_dir(&self.dir) {
-            Ok(d) => d,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(e),
+    /// name patterns, and the dir they are in, held open. The dir is checked
+    /// first, as on every other use ([`Cache::check_dir`]), then listed and
+    /// used through the handle checked: listing or clearing through a
+    /// symlinked dir, or one others can write, would show or wipe whatever
+    /// it leads to. The error is then [`io::ErrorKind::PermissionDenied`],
+    /// naming the cause. Absent: nothing to list or clear.
+    fn own_files(&self) -> io::Result<OwnFiles> {
+        let Some(dir) = self
+            .open_checked()
+            .map_err(|e| io::Error::new(io::ErrorKind::PermissionDenied, e.to_string()))?
+        else {
+            return Ok((None, Vec::new()));
         };
         let mut out = Vec::new();
-        for de in dir {
-            let path = de?.path();
-            let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        for name in dir.names()? {
+            let Some(kind) = name.to_str().and_then(own_file) else {
                 continue;
             };
-            if let Some(kind) = own_file(name) {
-                out.push((path, kind));
-            }
+            out.push((name, kind));
         }
-        Ok(out)
+        Ok((Some(dir), out))
     }
 }
 
@@ -328,6 +448,9 @@ fn list_bytes(items: &[String]) -> Vec<u8> {
     }
     out
 }
+
+/// The cache dir held open (`None` when absent) and cytoken's files in it.
+type OwnFiles = (Option<platform::Dir>, Vec<(std::ffi::OsString, OwnFile)>);
 
 /// What a cache-dir file name says about it.
 #[derive(Debug, PartialEq, Eq)]
@@ -373,8 +496,15 @@ fn own_file(name: &str) -> Option<OwnFile> {
     }
 }
 
-fn read_json<T: DeserializeOwned>(path: &Path) -> Found<T> {
-    match read_trusted(path) {
+/// The cache file `name` in the checked dir `dir`, decoded (see
+/// [`files::read_in`]).
+fn read_json<T: DeserializeOwned>(dir: &platform::Dir, name: &OsStr) -> Found<T> {
+    read_file(read_in(dir, name, false))
+}
+
+/// What reading a cache file gave, decoded.
+fn read_file<T: DeserializeOwned>(read: Result<Option<Vec<u8>>, Distrust>) -> Found<T> {
+    match read {
         Ok(None) => Found::Missing,
         Ok(Some(bytes)) => decode(&bytes),
         Err(why) => Found::Untrusted(why),

@@ -267,7 +267,9 @@ fn clear_all_removes_only_cytokens_own_files() {
     cache
         .record_handout(&key, &handout(7, 9, "f", 1), 0)
         .unwrap();
-    let temp = temp_path(&key.entry);
+    let temp = dir
+        .path()
+        .join(files::temp_name(key.entry.file_name().unwrap()));
     std::fs::write(&temp, b"x").unwrap();
     let foreign = [
         "package.json",

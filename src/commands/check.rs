@@ -192,27 +192,21 @@ fn check_selection(sel: &Selection, cache_use: CacheUse, offline: bool, r: &mut 
     } else {
         let cache = Cache::of(sel);
         match cache.ensure_dir() {
-            Ok(()) => {
-                let probe = sel
-                    .cache_dir
-                    .join(format!(".check.{}.tmp", std::process::id()));
-                match crate::cache::write_atomic(&probe, b"") {
-                    Ok(()) => {
-                        let _ = std::fs::remove_file(&probe);
-                        r.ok(
-                            "cache dir",
-                            format_args!("{} (private, writable)", sel.cache_dir.display()),
-                        );
-                    }
-                    Err(e) => r.warn(
+            Ok(()) => match cache.probe_writable() {
+                Ok(()) => {
+                    r.ok(
                         "cache dir",
-                        format_args!(
-                            "{} is not writable ({e}): tokens will not be cached",
-                            sel.cache_dir.display()
-                        ),
-                    ),
+                        format_args!("{} (private, writable)", sel.cache_dir.display()),
+                    );
                 }
-            }
+                Err(e) => r.warn(
+                    "cache dir",
+                    format_args!(
+                        "{} is not writable ({e}): tokens will not be cached",
+                        sel.cache_dir.display()
+                    ),
+                ),
+            },
             Err(e) => r.warn(
                 "cache dir",
                 format_args!(

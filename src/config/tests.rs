@@ -343,7 +343,9 @@ fn secret_sources_exactly_one_and_private() {
     for (argv, why) in [
         (vec!["false"], "failed"),
         (vec!["true"], "printed nothing"),
-        (vec!["/nonexistent/pass"], "could not start"),
+        (vec!["cytoken-no-such-program"], "could not start"),
+        // By path: refused before any spawn (DESIGN §5, check before touching).
+        (vec!["/nonexistent/pass"], "does not exist"),
     ] {
         let src =
             SecretSource::Command(argv.iter().map(std::string::ToString::to_string).collect());

@@ -105,90 +105,179 @@ const CERT_DIR: &str = "SSL_CERT_DIR";
 
 /// Checks the trust roots an https exchange would load and says which they
 /// are (for `check`): the system store, or what `SSL_CERT_FILE` and
-/// `SSL_CERT_DIR` name in its place, plus `ca_file`. Those variables are held
-/// to the `ca_file` rule (DESIGN §5, trusted paths): whoever can change a
-/// root can read the signed auth tokens sent over it. So the file, and each
-/// directory with every file in it that would be read, must be a trusted
-/// path, or it is a configuration error. (`ca_file` itself is checked when
-/// the selection is made.)
+/// `SSL_CERT_DIR` name in its place, plus `ca_file`. (`ca_file` itself is
+/// checked when the selection is made.)
 pub(crate) fn trust_roots(ca_file: Option<&Path>) -> Result<String> {
-    let home = crate::env::Env::process().home_dir();
-    let home = home.as_deref();
-    let mut used = Vec::new();
-    if let Some(file) = std::env::var_os(CERT_FILE) {
-        let path = PathBuf::from(file);
-        if !path.as_os_str().is_empty() {
-            check_root_file(CERT_FILE, &path, home)?;
-        }
-        used.push(format!("{CERT_FILE} {}", path.display()));
-    }
-    if let Some(dirs) = std::env::var_os(CERT_DIR) {
-        let dirs: Vec<PathBuf> = std::env::split_paths(&dirs)
-            .filter(|d| !d.as_os_str().is_empty())
-            .collect();
-        for dir in &dirs {
-            check_root_dir(dir, home)?;
-        }
-        if !dirs.is_empty() {
-            let shown: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
-            used.push(format!("{CERT_DIR} {}", shown.join(", ")));
-        }
-    }
-    if used.is_empty() {
-        used.push("the system store".to_string());
-    }
+    let mut used = env_roots()?.map_or_else(|| vec!["the system store".to_string()], |r| r.used);
     if let Some(ca) = ca_file {
         used.push(format!("ca_file {}", ca.display()));
     }
     Ok(used.join(" + "))
 }
 
-/// One root file named by `var`: trusted, or a config error. One that
-/// cannot be opened is left to the loader, which reads nothing from it.
-fn check_root_file(var: &str, path: &Path, home: Option<&Path>) -> Result<()> {
+/// The roots `SSL_CERT_FILE` and `SSL_CERT_DIR` name in place of the system
+/// store, and how to name them.
+struct EnvRoots {
+    certs: Vec<Certificate<'static>>,
+    used: Vec<String>,
+}
+
+/// The roots `SSL_CERT_FILE` and `SSL_CERT_DIR` name (`None` when neither
+/// is set: the system store). They are held to the `ca_file` rule (DESIGN
+/// §5, trusted paths): whoever can change a root can read the signed auth
+/// tokens sent over it. So the file, and each directory with every file in
+/// it that is read, must be a trusted path, or it is a configuration error;
+/// so is one that does not exist or cannot be opened (whatever appeared
+/// there later would be read unchecked). Each file is read through the
+/// handle its check ran on, never by its path again, and a FIFO or device
+/// is refused before anything reads it.
+fn env_roots() -> Result<Option<EnvRoots>> {
+    let file = std::env::var_os(CERT_FILE).map(PathBuf::from);
+    let dirs: Vec<PathBuf> = std::env::var_os(CERT_DIR)
+        .map(|d| {
+            std::env::split_paths(&d)
+                .filter(|d| !d.as_os_str().is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    if file.is_none() && dirs.is_empty() {
+        return Ok(None);
+    }
+    let home = crate::env::Env::process().home_dir();
+    let home = home.as_deref();
+    let mut roots = EnvRoots {
+        certs: Vec::new(),
+        used: Vec::new(),
+    };
+    if let Some(path) = file {
+        // Set but empty names nothing: no roots from it (as the system
+        // store's loader reads it).
+        if !path.as_os_str().is_empty() {
+            let file = open_root_file(CERT_FILE, &path, home)?;
+            add_pem(&mut roots.certs, &read_bounded(file));
+        }
+        roots.used.push(format!("{CERT_FILE} {}", path.display()));
+    }
+    for dir in &dirs {
+        read_root_dir(dir, home, &mut roots.certs)?;
+    }
+    if !dirs.is_empty() {
+        let shown: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+        roots.used.push(format!("{CERT_DIR} {}", shown.join(", ")));
+    }
+    Ok(Some(roots))
+}
+
+/// The fix every refused root path gets.
+fn root_fix(var: &str) -> String {
+    format!("unset {var}, or point it at one only you and root can change")
+}
+
+/// Opens the root file `path` named by `var` and checks it: trusted, or a
+/// config error, as is one that is missing or cannot be opened.
+fn open_root_file(var: &str, path: &Path, home: Option<&Path>) -> Result<std::fs::File> {
     match platform::open_trusted(path, home) {
+        Ok(file) => Ok(file),
         Err(platform::OpenTrusted::Untrusted(u)) => Err(Error::config(format!(
             "{var} names {} as trust roots, but it cannot be trusted: {u}; {} (whoever can \
              change it can read the auth tokens cytoken sends), or unset {var}",
             path.display(),
             u.fix()
         ))),
-        Ok(_) | Err(platform::OpenTrusted::Io(_)) => Ok(()),
+        Err(platform::OpenTrusted::Io(e)) => Err(Error::config(format!(
+            "{var} names {} as trust roots, but it cannot be opened ({e}): {}",
+            path.display(),
+            root_fix(var)
+        ))),
     }
 }
 
 /// A directory in `SSL_CERT_DIR`: it, and every regular file in it (through
-/// links, as the loader reads them), trusted.
-fn check_root_dir(dir: &Path, home: Option<&Path>) -> Result<()> {
+/// links, as `openssl rehash` makes them), trusted; the certificates of each
+/// read through the handle checked. A dangling link is skipped: nothing is
+/// read through it, now or later.
+fn read_root_dir(
+    dir: &Path,
+    home: Option<&Path>,
+    certs: &mut Vec<Certificate<'static>>,
+) -> Result<()> {
+    let refused = |why: String| {
+        Error::config(format!(
+            "{CERT_DIR} names {} for trust roots, but {why}",
+            dir.display()
+        ))
+    };
     match platform::trusted_read_dir(dir, home) {
-        Ok(false) => return Ok(()),
         Ok(true) => {}
+        Ok(false) => {
+            return Err(refused(format!(
+                "it does not exist: {}",
+                root_fix(CERT_DIR)
+            )));
+        }
         Err(u) => {
-            return Err(Error::config(format!(
-                "{CERT_DIR} names {} for trust roots, but it cannot be trusted: {u}; {} \
-                 (whoever can change it can read the auth tokens cytoken sends), or unset \
-                 {CERT_DIR}",
-                dir.display(),
+            return Err(refused(format!(
+                "it cannot be trusted: {u}; {} (whoever can change it can read the auth \
+                 tokens cytoken sends), or unset {CERT_DIR}",
                 u.fix()
             )));
         }
     }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Ok(());
-    };
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| refused(format!("it cannot be listed ({e}): {}", root_fix(CERT_DIR))))?;
     for entry in entries.flatten() {
         let path = entry.path();
-        if std::fs::metadata(&path).is_ok_and(|m| m.is_file()) {
-            check_root_file(CERT_DIR, &path, home)?;
+        // Opened once (never blocking on a FIFO), then checked and read
+        // through that handle: subdirectories, devices and dangling links
+        // are not roots.
+        let Ok(file) = platform::open_read(&path) else {
+            continue;
+        };
+        if !file.metadata().is_ok_and(|m| m.is_file()) {
+            continue;
         }
+        if let Err(u) = platform::trusted_file(&path, &file, home) {
+            return Err(Error::config(format!(
+                "{CERT_DIR} names {} as trust roots, but it cannot be trusted: {u}; {} \
+                 (whoever can change it can read the auth tokens cytoken sends), or unset \
+                 {CERT_DIR}",
+                path.display(),
+                u.fix()
+            )));
+        }
+        add_pem(certs, &read_bounded(file));
     }
     Ok(())
+}
+
+/// Largest root file read: a whole system bundle is well under 1 MiB.
+const MAX_ROOT_FILE: u64 = 8 << 20;
+
+/// The bytes of an open root file, at most [`MAX_ROOT_FILE`] (nothing when
+/// it cannot be read, as the system store's loader skips such a file).
+fn read_bounded(file: std::fs::File) -> Vec<u8> {
+    let mut pem = Vec::new();
+    let _ = std::io::Read::read_to_end(&mut std::io::Read::take(file, MAX_ROOT_FILE), &mut pem);
+    pem
+}
+
+/// The certificates in `pem` not yet in `certs` (the hashed names of a
+/// cert dir link to the same files); other sections and damage are skipped,
+/// as the system store's loader does.
+fn add_pem(certs: &mut Vec<Certificate<'static>>, pem: &[u8]) {
+    for item in ureq::tls::parse_pem(pem) {
+        if let Ok(PemItem::Certificate(c)) = item
+            && !certs.iter().any(|have| have.der() == c.der())
+        {
+            certs.push(c);
+        }
+    }
 }
 
 /// The trust roots for an https endpoint: the system's plus `ca_file`, and a note to
 /// add to TLS errors when the system's could not be loaded.
 fn root_certs(ca_file: Option<&Path>) -> Result<(RootCerts, Option<String>)> {
-    trust_roots(ca_file)?;
+    let from_env = env_roots()?;
     // A bad ca_file is a config error whatever the system store holds: the user asked
     // for it, so failing to use it must not go unnoticed.
     let mut certs = match ca_file {
@@ -196,23 +285,33 @@ fn root_certs(ca_file: Option<&Path>) -> Result<(RootCerts, Option<String>)> {
         None => Vec::new(),
     };
     let from_file = certs.len();
-    // System roots (honouring SSL_CERT_FILE / SSL_CERT_DIR), so that corporate CAs the
-    // administrator installed are trusted as they are by curl and browsers.
-    let native = rustls_native_certs::load_native_certs();
-    certs.extend(
-        native
-            .certs
-            .iter()
-            .map(|c| Certificate::from_der(c.as_ref()).to_owned()),
-    );
+    let mut why = String::new();
+    if let Some(roots) = from_env {
+        // Read above from the checked handles: never handed to the system
+        // store's loader, which would open those paths again.
+        if roots.certs.is_empty() {
+            why = format!(": {} held no certificate", roots.used.join(" and "));
+        }
+        certs.extend(roots.certs);
+    } else {
+        // System roots, so that corporate CAs the administrator installed are
+        // trusted as they are by curl and browsers.
+        let native = rustls_native_certs::load_native_certs();
+        certs.extend(
+            native
+                .certs
+                .iter()
+                .map(|c| Certificate::from_der(c.as_ref()).to_owned()),
+        );
+        why = native
+            .errors
+            .first()
+            .map(|e| format!(": {e}"))
+            .unwrap_or_default();
+    }
     if certs.len() > from_file {
         return Ok((RootCerts::new_with_certs(&certs), None));
     }
-    let why = native
-        .errors
-        .first()
-        .map(|e| format!(": {e}"))
-        .unwrap_or_default();
     if from_file > 0 {
         // The user named the CA to trust; an empty system store does not change that.
         return Ok((

@@ -31,18 +31,12 @@
 //!   passes as [`trusted_file`] would; `Ok(false)` when absent.
 //! - [`open_read`]: opens a file to read, following links, never blocking on
 //!   a FIFO (the trust check runs next, on the handle).
-//! - [`open_read_nofollow`], [`is_symlink_error`]: opens a file to read
-//!   without following a link or blocking on a FIFO; whether an open failed
-//!   because of a link.
-//! - [`create_new_private`], [`open_private_append`], [`open_private_lock`]:
-//!   files only the user can access, never through a link, never blocking on
-//!   a FIFO; new only, appended to, or a lock never truncated.
-//! - [`open_dir_nofollow`], [`make_private`]: a directory held open without
-//!   following a link; others' access taken away through that handle.
+//! - [`is_symlink_error`]: whether an open failed because of a link.
+//! - [`make_private`]: others' access to a directory taken away through the
+//!   handle held open (never through a path that could be swapped).
 //! - [`Dir`]: a checked directory, its entries made, opened and renamed
 //!   relative to the handle held open (Windows, which has no `openat`: by
 //!   path under it, never following a reparse point at the entry's name).
-//! - [`replace`]: moves a file over another atomically.
 //! - [`install_link`]: makes a helper name (`git-credential-cytoken`) run
 //!   cytoken (a symlink; on Windows a hard link or a copy), replacing only
 //!   cytoken's own, never another user's or program.
@@ -58,6 +52,9 @@
 //! - [`parent_process`], [`process_start`]: who started us, and when a
 //!   process started (so a recycled pid is another process); `None` where
 //!   the OS does not say.
+//! - [`checked_command`]: a command that runs exactly the program file that
+//!   was opened and checked (Linux: through `/proc/self/fd`; elsewhere by
+//!   its path, every directory above it checked).
 //! - [`run_in_place`]: runs a command as this process (`exec`; on Windows
 //!   spawn, wait and pass on its status).
 //!
@@ -91,9 +88,8 @@ pub use os::main_args;
 #[cfg(test)]
 pub(crate) use os::testing;
 pub(crate) use os::{
-    Tree, access, access_path, create_new_private, install_link, is_symlink_error, make_private,
-    open_dir_nofollow, open_private_append, open_private_lock, open_read, open_read_nofollow,
-    own_tree, parent_process, prepare_process, private_fix, process_start, replace, run_in_place,
+    Tree, access, access_path, checked_command, install_link, is_symlink_error, make_private,
+    open_read, own_tree, parent_process, prepare_process, private_fix, process_start, run_in_place,
     trusted_dir, trusted_file, trusted_parent, trusted_read_dir, unwritable_fix,
 };
 #[cfg(unix)]

@@ -433,15 +433,6 @@ pub(crate) fn trusted_parent(dir: &Path, home: Option<&Path>) -> Result<(), Untr
     Ok(())
 }
 
-/// Opens a directory without following a symlink, to change its mode through
-/// the handle (never through a path that could be swapped for a link).
-pub(crate) fn open_dir_nofollow(path: &Path) -> io::Result<File> {
-    OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_DIRECTORY)
-        .open(path)
-}
-
 /// The arguments the C runtime passed to `main` (src/main.rs). std finds them
 /// without `lang_start` only on glibc and Apple targets; musl and the BSDs
 /// keep them for `lang_start` alone, so they are read here everywhere.
@@ -529,64 +520,48 @@ pub(crate) fn open_read(path: &Path) -> io::Result<File> {
         .open(path)
 }
 
-/// Replaces `to` with `from` atomically (rename(2)).
-pub(crate) fn replace(from: &Path, to: &Path) -> io::Result<()> {
-    std::fs::rename(from, to)
-}
-
-/// Opens a file for reading without following a symlink (a symlinked entry
-/// could point us at, and later make us overwrite, a file we never meant to
-/// touch) and without blocking on a FIFO planted in its place.
-pub(crate) fn open_read_nofollow(path: &Path) -> io::Result<File> {
-    OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path)
-}
-
-/// Whether an open failed because the path is a symlink (see
-/// [`open_read_nofollow`]).
+/// Whether an open failed because the path is a symlink (`O_NOFOLLOW`).
 pub(crate) fn is_symlink_error(e: &io::Error) -> bool {
     e.raw_os_error() == Some(libc::ELOOP)
-}
-
-/// Creates a new private file (never an existing one, never through a symlink).
-pub(crate) fn create_new_private(path: &Path) -> io::Result<File> {
-    OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(path)
-}
-
-/// Opens (creating it private if needed) a file to append to, never through a
-/// symlink and never blocking on a FIFO planted in its place.
-pub(crate) fn open_private_append(path: &Path) -> io::Result<File> {
-    OpenOptions::new()
-        .append(true)
-        .create(true)
-        .mode(0o600)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path)
-}
-
-/// Opens (creating it private if needed) a lock file, never through a symlink,
-/// never blocking on a FIFO and never truncating it.
-pub(crate) fn open_private_lock(path: &Path) -> io::Result<File> {
-    OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(0o600)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path)
 }
 
 /// Takes group and other access away from an open directory of ours.
 pub(crate) fn make_private(dir: &File) -> io::Result<()> {
     dir.set_permissions(std::fs::Permissions::from_mode(0o700))
+}
+
+/// The command that runs the file `program` names, which the caller opened
+/// and checked as `file` (DESIGN §5): on Linux the very file checked, run
+/// through `/proc/self/fd/N` (kept open across the exec, so a `#!` script's
+/// interpreter can open it too), never the path looked up again, so nothing
+/// renamed into place after the check runs. Its `argv[0]` is still
+/// `program`. Without /proc, or elsewhere, the path (whose every directory
+/// the check found unwritable by others).
+pub(crate) fn checked_command(file: File, program: &str) -> Command {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let fd = file.as_raw_fd();
+        let by_fd = format!("/proc/self/fd/{fd}");
+        if Path::new(&by_fd).exists() {
+            let mut cmd = Command::new(by_fd);
+            cmd.arg0(program);
+            // SAFETY: the closure runs in the child between fork and exec and
+            // calls only fcntl, which is async-signal-safe; `file` lives in
+            // the closure, so the descriptor is open for as long as `cmd`.
+            unsafe {
+                cmd.pre_exec(move || {
+                    if libc::fcntl(file.as_raw_fd(), libc::F_SETFD, 0) != 0 {
+                        return Err(io::Error::last_os_error());
+                    }
+                    Ok(())
+                });
+            }
+            return cmd;
+        }
+    }
+    drop(file);
+    Command::new(program)
 }
 
 /// Makes `cmd` start its own process tree (a process group), so that

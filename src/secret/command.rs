@@ -19,21 +19,29 @@ fn has_path(program: &str) -> bool {
 
 /// Refuses a program named by path that is not a trusted path (DESIGN §5):
 /// whoever can replace it, or rename a directory above it, runs code as the
-/// user on the next refresh. A bare name looked up in `PATH` is the user's
-/// own choice and is not walked ([`resolve_program`] says which file it is).
-pub(crate) fn check_program(program: &str, home: Option<&Path>) -> Result<()> {
+/// user on the next refresh. A program named by path that does not exist is
+/// refused too: nothing above a missing file is checked, so whatever appears
+/// there by the spawn would run unchecked. A bare name looked up in `PATH`
+/// is the user's own choice and is not walked ([`resolve_program`] says
+/// which file it is). The checked file, held open, is what
+/// [`run_secret_command`] runs (see `platform::checked_command`).
+pub(crate) fn check_program(program: &str, home: Option<&Path>) -> Result<Option<std::fs::File>> {
     if !has_path(program) {
-        return Ok(());
+        return Ok(None);
     }
     match platform::open_trusted(Path::new(program), home) {
-        Ok(_) => Ok(()),
+        Ok(file) => Ok(Some(file)),
         Err(platform::OpenTrusted::Untrusted(u)) => Err(Error::config(format!(
             "app_secret_command program {program} cannot be trusted: {u}; {} (anyone who can \
              change it would run code as you)",
             u.fix()
         ))),
-        // Missing: the spawn says so, as for a bare name not on PATH.
-        Err(platform::OpenTrusted::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(platform::OpenTrusted::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(Error::config(format!(
+                "app_secret_command's program {program} does not exist: fix the path in \
+                 app_secret_command"
+            )))
+        }
         Err(platform::OpenTrusted::Io(e)) => Err(Error::config(format!(
             "app_secret_command program {program} cannot be checked: {e}: fix the path"
         ))
@@ -60,7 +68,7 @@ pub(super) fn run_secret_command(
     home: Option<&Path>,
 ) -> Result<String> {
     use std::io::BufRead;
-    check_program(&argv[0], home)?;
+    let checked = check_program(&argv[0], home)?;
     let cmd = argv.join(" ");
     let fail = |why: String| {
         Error::config(format!(
@@ -68,7 +76,10 @@ pub(super) fn run_secret_command(
         ))
     };
     let deadline = crate::clock::deadline(budget);
-    let mut cmd = Command::new(&argv[0]);
+    let mut cmd = match checked {
+        Some(file) => platform::checked_command(file, &argv[0]),
+        None => Command::new(&argv[0]),
+    };
     // Its own process tree, so a timeout also ends whatever it started.
     platform::own_tree(&mut cmd);
     let mut child = cmd

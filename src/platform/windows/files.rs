@@ -441,15 +441,73 @@ impl Dir {
         Ok(self.0.join(name))
     }
 
+    /// Opens the directory at `path` itself, never a reparse point in its
+    /// place, for cytoken to keep its own files in: it must be the user's
+    /// and writable by no other account. The directories above are the
+    /// caller's to check (`trusted_dir`). `NotFound` when absent.
+    pub(crate) fn open_own(path: &Path) -> io::Result<Dir> {
+        let handle = open_dir_nofollow(path)?;
+        let a = access(&handle, &handle.metadata()?)?;
+        if a.owner != Owner::Me || a.others_write {
+            return Err(io::Error::other(format!(
+                "{} is not a directory of yours that only you can write ({a})",
+                path.display()
+            )));
+        }
+        Ok(Dir(path.to_path_buf()))
+    }
+
+    /// Takes other accounts' access away from this directory.
+    pub(crate) fn keep_private(&self) -> io::Result<()> {
+        let handle = open_dir_nofollow(&self.0)?;
+        if access(&handle, &handle.metadata()?)?.group_or_other {
+            make_private(&handle)?;
+        }
+        Ok(())
+    }
+
+    /// Opens the file `name` to read, never through a reparse point.
+    pub(crate) fn open_read(&self, name: &OsStr) -> io::Result<File> {
+        open_read_nofollow(&self.child(name)?)
+    }
+
+    /// Creates the new private file `name` (never an existing one).
+    pub(crate) fn create_new(&self, name: &OsStr) -> io::Result<File> {
+        create_new_private(&self.child(name)?)
+    }
+
+    /// Opens (creating it private if needed) the lock file `name`.
+    pub(crate) fn open_lock(&self, name: &OsStr) -> io::Result<File> {
+        open_private_lock(&self.child(name)?)
+    }
+
+    /// Removes the file `name`.
+    pub(crate) fn remove(&self, name: &OsStr) -> io::Result<()> {
+        std::fs::remove_file(self.child(name)?)
+    }
+
+    /// Gives the file `from` the second name `to` (never replacing one).
+    pub(crate) fn hard_link(&self, from: &OsStr, to: &OsStr) -> io::Result<()> {
+        std::fs::hard_link(self.child(from)?, self.child(to)?)
+    }
+
+    /// The names in this directory.
+    pub(crate) fn names(&self) -> io::Result<Vec<std::ffi::OsString>> {
+        std::fs::read_dir(&self.0)?
+            .map(|e| e.map(|e| e.file_name()))
+            .collect()
+    }
+
     /// Opens (creating it private if needed) the file `name` in this
     /// directory to append to, never through a reparse point.
     pub(crate) fn open_append(&self, name: &OsStr) -> io::Result<File> {
         open_private_append(&self.child(name)?)
     }
 
-    /// Renames `from` to `to` within this directory (replacing `to`).
+    /// Renames `from` to `to` within this directory (replacing `to`, see
+    /// [`replace`]).
     pub(crate) fn rename(&self, from: &OsStr, to: &OsStr) -> io::Result<()> {
-        std::fs::rename(self.child(from)?, self.child(to)?)
+        replace(&self.child(from)?, &self.child(to)?)
     }
 
     /// Makes the directory `name` (private) in this one, or takes the one a

@@ -34,13 +34,12 @@ mod tests;
 // Named one by one, as `platform/mod.rs` names the contract.
 pub(crate) use acl::{access, access_path, private_fix, unwritable_fix};
 pub(crate) use files::{
-    Dir, create_new_private, install_link, is_symlink_error, make_private, open_dir_nofollow,
-    open_private_append, open_private_lock, open_read, open_read_nofollow, replace, trusted_dir,
-    trusted_file, trusted_parent, trusted_read_dir,
+    Dir, install_link, is_symlink_error, make_private, open_read, trusted_dir, trusted_file,
+    trusted_parent, trusted_read_dir,
 };
 pub use process::main_args;
 pub(crate) use process::{
-    Tree, own_tree, parent_process, prepare_process, process_start, run_in_place,
+    Tree, checked_command, own_tree, parent_process, prepare_process, process_start, run_in_place,
 };
 
 /// Test helpers that set up files as an attacker or a careless user would.

@@ -23,6 +23,14 @@ use windows_sys::Win32::System::Threading::{
     ResumeThread, THREAD_SUSPEND_RESUME,
 };
 
+/// The command that runs `program`, which the caller opened and checked as
+/// `file`. Windows cannot run an open handle: the path, whose every
+/// directory the check found unwritable by others.
+pub(crate) fn checked_command(file: std::fs::File, program: &str) -> Command {
+    drop(file);
+    Command::new(program)
+}
+
 /// Makes `cmd` start suspended, so that [`Tree::start`] can put it in a job
 /// object before it runs a single instruction (and so before it can start a
 /// process that would escape the job).

@@ -7,7 +7,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -659,4 +659,284 @@ fn the_log_file_is_written_only_where_it_was_checked() {
     let e = stderr(&o);
     assert!(e.contains("owned by root, not by you"), "{e}");
     assert!(!e.contains("not by you or root"), "{e}");
+}
+
+/// A secret command named by a path that does not exist: nothing above a
+/// missing file is checked, so whatever the attacker renames into place by
+/// the spawn would run as the victim. Refused before any spawn (exit 2,
+/// naming the program); once the attacker has put their program there, it
+/// is refused as untrusted and never runs.
+#[test]
+fn a_secret_command_whose_program_is_missing_is_refused_before_any_spawn() {
+    let sb = Sandbox::new();
+    let scene = Scene::new("fp-missing");
+    let a = &scene.users.attacker;
+    let ran = scene.attacker_home.join("ran-as-victim");
+    // Absent: the attacker may create it in sticky /tmp at any time.
+    let team = Planted(PathBuf::from(format!(
+        "{}-team",
+        scene.attacker_home.display()
+    )));
+    let program = team.0.join("get-secret");
+    let config = scene.victim_home.join(".config");
+    scene.victim_mkdir(&config, 0o755);
+    scene.victim_mkdir(&config.join("cytoken"), 0o700);
+    scene.victim_writes(
+        &config.join("cytoken").join("config.toml"),
+        &format!(
+            "[profiles.default]\ntenant_id = \"{TENANT}\"\napp_id = \"{APP}\"\n\
+             auth_url = \"{}\"\napp_secret_command = [\"{}\"]\n",
+            sb.emu.url(),
+            program.display()
+        ),
+        0o600,
+    );
+    let mut c = scene.victim();
+    c.arg("token");
+    let o = run(c);
+    assert_status(&o, 2);
+    let e = stderr(&o);
+    assert!(
+        e.contains("app_secret_command's program")
+            && e.contains(&program.display().to_string())
+            && e.contains("does not exist"),
+        "{e}"
+    );
+    assert!(stdout(&o).is_empty());
+    assert_eq!(sb.emu.requests(), 0);
+
+    // The attacker's program appears there: untrusted, never run.
+    mkdir(&team.0, a.uid, a.gid, 0o755);
+    write_owned(
+        &program,
+        &format!("#!/bin/sh\ntouch {}\necho {SECRET}\n", ran.display()),
+        a.uid,
+        a.gid,
+        0o755,
+    );
+    let mut c = scene.victim();
+    c.arg("token");
+    let o = run(c);
+    assert_status(&o, 2);
+    assert!(stderr(&o).contains("cannot be trusted"), "{}", stderr(&o));
+    assert!(!ran.exists(), "the attacker's program ran as the victim");
+}
+
+/// `SSL_CERT_FILE` or `SSL_CERT_DIR` naming a path that does not exist (the
+/// attacker may put their CA there by the time the roots are read) is
+/// refused, naming the variable and the fix, before any request; `check`
+/// says so too. The victim's own cert dir is read through the handles
+/// checked, and its roots are trusted; a dangling link in it is skipped.
+#[test]
+fn missing_ssl_cert_file_or_dir_is_refused_and_a_cert_dir_is_read_through_its_checks() {
+    let scene = Scene::new("fp-roots");
+    let (trap, trap_pem) = TlsTrap::start();
+    let missing_file = Planted(PathBuf::from(format!(
+        "{}-ca.pem",
+        scene.attacker_home.display()
+    )));
+    let missing_dir = Planted(PathBuf::from(format!(
+        "{}-certs",
+        scene.attacker_home.display()
+    )));
+    for (var, value) in [
+        ("SSL_CERT_FILE", &missing_file.0),
+        ("SSL_CERT_DIR", &missing_dir.0),
+    ] {
+        let mut c = scene.victim();
+        selection(&mut c, &trap.url()).env(var, value).arg("token");
+        let o = run(c);
+        assert_status(&o, 2);
+        let e = stderr(&o);
+        assert!(
+            e.contains(var) && e.contains(&value.display().to_string()) && e.contains("unset"),
+            "{var}: {e}"
+        );
+        assert_eq!(trap.requests(), 0, "{var}: the auth token reached the trap");
+        let mut c = scene.victim();
+        selection(&mut c, &trap.url())
+            .env(var, value)
+            .args(["check", "--offline"]);
+        let o = run(c);
+        assert_status(&o, 2);
+        let line = check_line(&o, "trust roots");
+        assert!(line.starts_with("FAIL") && line.contains(var), "{line}");
+    }
+
+    // The victim's private cert dir: the trap's CA in it is trusted (the
+    // request reaches the trap, which answers 401); a dangling link beside
+    // it is not a root and no error.
+    let certs = scene.victim_home.join("certs");
+    scene.victim_mkdir(&certs, 0o700);
+    scene.victim_writes(&certs.join("trap.pem"), &trap_pem, 0o644);
+    scene.victim_symlinks(&missing_file.0, &certs.join("dangling.pem"));
+    let mut c = scene.victim();
+    selection(&mut c, &trap.url())
+        .env("SSL_CERT_DIR", &certs)
+        .arg("token");
+    let o = run(c);
+    assert_status(&o, 3);
+    assert_eq!(trap.requests(), 1, "{}", stderr(&o));
+}
+
+/// The log cannot be kept from rotating: with `<log>.1` the attacker's file
+/// in sticky /tmp (which the victim cannot replace), the log is started
+/// anew in place instead of growing forever, and the attacker's file is
+/// left alone.
+#[test]
+fn a_log_whose_rotation_is_blocked_still_stays_bounded() {
+    let sb = Sandbox::new();
+    let scene = Scene::new("fp-rotate");
+    let (v, a) = (&scene.users.victim, &scene.users.attacker);
+    let log = Planted(PathBuf::from(format!(
+        "{}.log",
+        scene.victim_home.display()
+    )));
+    let aside = Planted(PathBuf::from(format!("{}.1", log.0.display())));
+    write_owned(&aside.0, "theirs", a.uid, a.gid, 0o644);
+    std::fs::write(&log.0, vec![b'x'; (1 << 20) + 10]).unwrap();
+    set_owner(&log.0, v.uid, v.gid, 0o600);
+    let mut c = scene.victim();
+    selection(&mut c, &sb.emu.url())
+        .env("CYTOKEN_LOG_FILE", &log.0)
+        .args(["-v", "token"]);
+    let o = run(c);
+    assert_status(&o, 0);
+    let len = std::fs::metadata(&log.0).unwrap().len();
+    assert!(len < 64 * 1024, "the log grew to {len} bytes");
+    let text = std::fs::read_to_string(&log.0).unwrap();
+    assert!(text.contains("token via cytoken"), "{text}");
+    assert_eq!(std::fs::read_to_string(&aside.0).unwrap(), "theirs");
+    assert_eq!((owner(&log.0), mode(&log.0)), (v.uid, 0o600));
+}
+
+/// The reviewer's rename flip, run as the attacker: `a` and `b` swap names
+/// every `usec` microseconds until it is killed (built once per scene).
+fn flipper(scene: &Scene, a: &Path, b: &Path, usec: u32) -> Held {
+    let src = scene.shared.join("flip.c");
+    let bin = scene.shared.join("flip");
+    if !bin.exists() {
+        std::fs::write(
+            &src,
+            "#include <stdio.h>\n#include <stdlib.h>\n#include <unistd.h>\n\
+             int main(int c, char **v) { unsigned n = (unsigned)atoi(v[3]);\n\
+             for (;;) { rename(v[1], v[2]); usleep(n); rename(v[2], v[1]); usleep(n); } }\n",
+        )
+        .unwrap();
+        let o = Command::new("gcc")
+            .arg("-O2")
+            .arg("-o")
+            .arg(&bin)
+            .arg(&src)
+            .output();
+        let o = o.expect("gcc is needed for the rename-race tests");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        set_owner(&bin, 0, 0, 0o755);
+    }
+    let mut c = scene.attacker_runs(&bin);
+    c.arg(a).arg(b).arg(usec.to_string());
+    Held::spawn(c)
+}
+
+/// The race behind `cache clear --all` by path: the cache dir absent when
+/// checked, the attacker's link to the victim's real cache in its place a
+/// moment later. The listing and the removals go through the handle
+/// checked (or find nothing), never the path again, so the victim's real
+/// cache survives every attempt. (Before: emptied within a few attempts.)
+#[test]
+fn cache_clear_never_follows_a_link_flipped_in_after_its_check() {
+    let sb = Sandbox::new();
+    let scene = Scene::new("fp-clear");
+    let mut c = scene.victim();
+    selection(&mut c, &sb.emu.url()).arg("token");
+    assert_status(&run(c), 0);
+    let real = scene.victim_home.join(".cache").join("cytoken");
+    assert_eq!(entries_in(&real).len(), 1, "{:?}", files_in(&real));
+    let cache = Planted(PathBuf::from(format!(
+        "{}-cache",
+        scene.attacker_home.display()
+    )));
+    let stage = Planted(PathBuf::from(format!(
+        "{}-stage",
+        scene.attacker_home.display()
+    )));
+    scene.attacker_symlinks(&real, &stage.0);
+    let flip = flipper(&scene, &stage.0, &cache.0, 50);
+    for attempt in 0..80 {
+        let mut c = scene.victim();
+        c.env("CYTOKEN_CACHE_DIR", &cache.0)
+            .args(["cache", "clear", "--all"]);
+        let o = run(c);
+        assert!(matches!(o.status.code(), Some(0 | 2)), "{}", stderr(&o));
+        assert_eq!(
+            entries_in(&real).len(),
+            1,
+            "attempt {attempt}: `cache clear --all` emptied the victim's real cache through the link"
+        );
+    }
+    drop(flip);
+}
+
+/// The race behind the kubectl hand-out log: the cache dir absent when the
+/// key is computed, the attacker's link to the victim's `~/.ssh` in its
+/// place by the time the dir is made and the hand-out recorded. Nothing is
+/// ever created through the link: the dir is made and held, or the cache
+/// is not used for that call, hand-out log included.
+#[test]
+fn the_hand_out_log_is_never_created_through_a_link_flipped_in_after_the_check() {
+    let sb = Sandbox::new();
+    let scene = Scene::new("fp-kube");
+    let ssh = scene.victim_home.join(".ssh");
+    scene.victim_mkdir(&ssh, 0o700);
+    // A secret command, so the key needs no fingerprint key (which would
+    // make the dir while the key is computed).
+    let bin = scene.victim_home.join("bin");
+    scene.victim_mkdir(&bin, 0o755);
+    let script = bin.join("get-secret");
+    scene.victim_writes(&script, &format!("#!/bin/sh\necho {SECRET}\n"), 0o755);
+    let config = scene.victim_home.join(".config");
+    scene.victim_mkdir(&config, 0o755);
+    scene.victim_mkdir(&config.join("cytoken"), 0o700);
+    scene.victim_writes(
+        &config.join("cytoken").join("config.toml"),
+        &format!(
+            "[profiles.default]\ntenant_id = \"{TENANT}\"\napp_id = \"{APP}\"\n\
+             auth_url = \"{}\"\napp_secret_command = [\"{}\"]\n",
+            sb.emu.url(),
+            script.display()
+        ),
+        0o600,
+    );
+    let cache = Planted(PathBuf::from(format!(
+        "{}-cache",
+        scene.attacker_home.display()
+    )));
+    let stage = Planted(PathBuf::from(format!(
+        "{}-stage",
+        scene.attacker_home.display()
+    )));
+    scene.attacker_symlinks(&ssh, &stage.0);
+    let flip = flipper(&scene, &stage.0, &cache.0, 100);
+    for attempt in 0..60 {
+        let mut c = scene.victim();
+        c.env("CYTOKEN_CACHE_DIR", &cache.0)
+            .arg("exec-credential")
+            .env(
+                "KUBERNETES_EXEC_INFO",
+                r#"{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","spec":{"interactive":false}}"#,
+            );
+        let o = run(c);
+        assert_status(&o, 0);
+        assert!(
+            files_in(&ssh).is_empty(),
+            "attempt {attempt}: cytoken created {:?} in the victim's ~/.ssh",
+            files_in(&ssh)
+        );
+        // The victim's own dir, made by this run, ends the race: removed so
+        // the next attempt starts absent again.
+        if std::fs::symlink_metadata(&cache.0).is_ok_and(|m| m.is_dir()) {
+            let _ = std::fs::remove_dir_all(&cache.0);
+        }
+    }
+    drop(flip);
 }
