@@ -491,6 +491,7 @@ mod win {
 
     /// SAFETY: `sid` must be a valid SID.
     unsafe fn sid_bytes(sid: PSID) -> Vec<u8> {
+        // SAFETY: the caller passes a valid SID, whose length GetLengthSid reads.
         unsafe { std::slice::from_raw_parts(sid.cast::<u8>(), GetLengthSid(sid) as usize).to_vec() }
     }
 
@@ -509,6 +510,7 @@ mod win {
     const SYSTEM: &[u8] = &[1, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0];
 
     fn me() -> Vec<u8> {
+        // SAFETY: the token handle is checked and owned; every buffer passed is sized by the call that fills it.
         unsafe {
             let mut token = std::ptr::null_mut();
             assert!(OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &raw mut token) != 0);
@@ -552,6 +554,7 @@ mod win {
             sddl.push_str(&format!("(A;;{others:#x};;;WD)"));
         }
         let text: Vec<u16> = sddl.encode_utf16().chain(Some(0)).collect();
+        // SAFETY: `text` is NUL-terminated UTF-16; the descriptor is freed after use and `path` is NUL-terminated.
         unsafe {
             let mut sd = std::ptr::null_mut();
             assert!(
@@ -579,6 +582,7 @@ mod win {
 
     pub fn mode_of(path: &Path) -> u32 {
         let me = me();
+        // SAFETY: GetNamedSecurityInfoW fills the out pointers, read only while the descriptor it returns is alive.
         unsafe {
             let (mut owner, mut dacl, mut sd): (PSID, *mut ACL, *mut c_void) = (
                 std::ptr::null_mut(),
@@ -655,6 +659,7 @@ mod win {
 
     /// Suspends every thread of process `pid`: what SIGSTOP does on Unix.
     pub fn suspend(pid: u32) {
+        // SAFETY: the snapshot handle is owned; THREADENTRY32 is plain data with its size set before the walk.
         unsafe {
             let snap = CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0);
             let snap = OwnedHandle::from_raw_handle(snap);
@@ -680,6 +685,7 @@ mod win {
 
     /// Whether process `pid` still runs.
     pub fn alive(pid: u32) -> bool {
+        // SAFETY: the process handle is checked for null and closed after the wait.
         unsafe {
             let h = OpenProcess(PROCESS_SYNCHRONIZE, 0, pid);
             if h.is_null() {
