@@ -32,8 +32,6 @@
 //! - [`open_read`]: opens a file to read, following links, never blocking on
 //!   a FIFO (the trust check runs next, on the handle).
 //! - [`is_symlink_error`]: whether an open failed because of a link.
-//! - [`make_private`]: others' access to a directory taken away through the
-//!   handle held open (never through a path that could be swapped).
 //! - [`Dir`]: a checked directory, its entries made, opened and renamed
 //!   relative to the handle held open (Windows, which has no `openat`: by
 //!   path under it, never following a reparse point at the entry's name).
@@ -88,8 +86,8 @@ pub use os::main_args;
 #[cfg(test)]
 pub(crate) use os::testing;
 pub(crate) use os::{
-    Tree, access, access_path, checked_command, install_link, is_symlink_error, make_private,
-    open_read, own_tree, parent_process, prepare_process, private_fix, process_start, run_in_place,
+    Tree, access, access_path, checked_command, install_link, is_symlink_error, open_read,
+    own_tree, parent_process, prepare_process, private_fix, process_start, run_in_place,
     trusted_dir, trusted_file, trusted_parent, trusted_read_dir, unwritable_fix,
 };
 #[cfg(unix)]

@@ -79,7 +79,7 @@ impl Dir {
     /// names are nobody else's business), through the handle.
     pub(crate) fn keep_private(&self) -> io::Result<()> {
         if super::access(&self.0, &self.0.metadata()?)?.group_or_other {
-            super::make_private(&self.0)?;
+            super::unix::make_private(&self.0)?;
         }
         Ok(())
     }

@@ -34,8 +34,8 @@ mod tests;
 // Named one by one, as `platform/mod.rs` names the contract.
 pub(crate) use acl::{access, access_path, private_fix, unwritable_fix};
 pub(crate) use files::{
-    Dir, install_link, is_symlink_error, make_private, open_read, trusted_dir, trusted_file,
-    trusted_parent, trusted_read_dir,
+    Dir, install_link, is_symlink_error, open_read, trusted_dir, trusted_file, trusted_parent,
+    trusted_read_dir,
 };
 pub use process::main_args;
 pub(crate) use process::{
