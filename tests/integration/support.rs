@@ -64,8 +64,8 @@ impl Sandbox {
             std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_cytoken"), &link).unwrap();
             // As `cytoken install-helpers` makes them on Windows.
             #[cfg(windows)]
-            std::fs::hard_link(env!("CARGO_BIN_EXE_cytoken"), &link)
-                .or_else(|_| std::fs::copy(env!("CARGO_BIN_EXE_cytoken"), &link).map(drop))
+            std::fs::hard_link(cytoken_exe(), &link)
+                .or_else(|_| std::fs::copy(cytoken_exe(), &link).map(drop))
                 .unwrap();
         }
         link
@@ -73,7 +73,7 @@ impl Sandbox {
 
     /// The binary with a hermetic environment and no selection at all.
     pub fn bare(&self) -> Command {
-        self.bare_as(Path::new(env!("CARGO_BIN_EXE_cytoken")))
+        self.bare_as(cytoken_exe())
     }
 
     /// `program` (the binary or a link to it) with a hermetic environment.
@@ -116,7 +116,7 @@ impl Sandbox {
 
     /// The binary with a complete environment-only selection for the emulator.
     pub fn cmd(&self) -> Command {
-        self.cmd_as(Path::new(env!("CARGO_BIN_EXE_cytoken")))
+        self.cmd_as(cytoken_exe())
     }
 
     /// `program` with a complete environment-only selection for the emulator.
@@ -695,4 +695,38 @@ mod win {
             WaitForSingleObject(h.as_raw_handle(), 0) == 0x102 // WAIT_TIMEOUT
         }
     }
+}
+
+/// The cytoken binary the tests run.
+#[cfg(not(windows))]
+pub fn cytoken_exe() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_cytoken"))
+}
+
+/// The cytoken binary the tests run: a private copy in the user's temp dir.
+/// cytoken trusts (and `check` passes, and `install-helpers` links to) only a
+/// binary no one else can replace, and the build dir may sit under `/tmp`,
+/// which wine shows as writable by everyone.
+#[cfg(windows)]
+pub fn cytoken_exe() -> &'static Path {
+    static COPY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    COPY.get_or_init(|| private_copy(Path::new(env!("CARGO_BIN_EXE_cytoken"))))
+}
+
+/// `exe` copied into a directory of the user's own (the temp dir), for
+/// programs cytoken must trust; copies an earlier run left there are removed.
+#[cfg(windows)]
+pub fn private_copy(exe: &Path) -> PathBuf {
+    let dir = std::env::temp_dir().join("cytoken-tests-bin");
+    std::fs::create_dir_all(&dir).unwrap();
+    let stem = exe.file_stem().unwrap().to_string_lossy().into_owned();
+    let prefix = format!("{stem}-");
+    for old in std::fs::read_dir(&dir).unwrap().flatten() {
+        if old.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = std::fs::remove_file(old.path());
+        }
+    }
+    let copy = dir.join(format!("{prefix}{}.exe", std::process::id()));
+    std::fs::copy(exe, &copy).unwrap();
+    copy
 }

@@ -273,7 +273,8 @@ fn an_entry_is_replaced_while_another_process_holds_it_open() {
 fn a_secret_command_tree_is_killed_at_timeout() {
     let sb = Sandbox::new();
     let pids = tempfile::tempdir().unwrap();
-    let helper = std::env::current_exe().unwrap();
+    // A copy cytoken can trust: the build dir may be writable by others.
+    let helper = private_copy(&std::env::current_exe().unwrap());
     let cfg = format!(
         "[profiles.default]\ntenant_id = \"{TENANT}\"\napp_id = \"{APP}\"\nauth_url = \"{}\"\n\
          timeout = 2\napp_secret_command = [{}, \"--exact\", \"windows::tree_helper\", \"--nocapture\"]\n",
