@@ -2,6 +2,8 @@
 //! every form of a secret a request carried ([`Redactor`]), token-shaped runs
 //! in server text, and text made fit for a one-line error.
 
+pub(crate) mod json;
+
 use base64::Engine as _;
 
 /// How much of a server-supplied text an error message quotes.
@@ -37,7 +39,8 @@ impl Redactor {
 
     /// The app secret, alone and as `id:secret`: plain, base64 (standard and
     /// URL-safe, with and without padding) and percent-encoded, since HTTP
-    /// Basic, a form body or a URL may carry either.
+    /// Basic, a form body or a URL may carry either; and as a JSON string
+    /// holds it (`"` and `\` escaped, `/` too or not), for text shown raw.
     pub(crate) fn secret(mut self, id: &str, secret: &str) -> Redactor {
         if secret.is_empty() {
             return self;
@@ -55,6 +58,9 @@ impl Redactor {
             self.add(percent_encode(plain, true), false);
             self.add(percent_encode(plain, false), false);
             self.add(percent_encode(plain, true).replace("%20", "+"), false);
+            let escaped = json_escaped(plain);
+            self.add(escaped.replace('/', "\\/"), false);
+            self.add(escaped, false);
             self.add(plain.to_string(), false);
         }
         self
@@ -110,6 +116,15 @@ impl Drop for Redactor {
             std::hint::black_box(&bytes);
         }
     }
+}
+
+/// `text` as the inside of a JSON string (serde_json's escaping).
+fn json_escaped(text: &str) -> String {
+    let quoted = serde_json::to_string(text).unwrap_or_default();
+    quoted
+        .get(1..quoted.len().saturating_sub(1))
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// `text` percent-encoded as a form or URL would carry it: unreserved
@@ -250,6 +265,14 @@ mod tests {
         ] {
             let shown = r.clean(&format!("credentials {form} refused"), SNIPPET_CHARS);
             assert_eq!(shown, "credentials (redacted) refused", "{form}");
+        }
+        // As a JSON string holds it, shown raw.
+        for raw in [r#"ab\"c\\d/e"#, r#"ab\"c\\d\/e"#] {
+            let r = Redactor::new().secret("app", r#"ab"c\d/e"#);
+            assert_eq!(
+                r.clean(&format!("x {raw} y"), SNIPPET_CHARS),
+                "x (redacted) y"
+            );
         }
         // A secret holding whitespace, folded by the server or by sanitize.
         let shown = r.clean("was p+ss/w?rd&>\n1", SNIPPET_CHARS);

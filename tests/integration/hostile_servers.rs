@@ -520,6 +520,15 @@ fn huge_pages_keep_memory_bounded() {
 /// `server` (output discarded), and its stderr.
 #[cfg(target_os = "linux")]
 fn paginate_rss(sb: &Sandbox, server: &Hostile, jobs: &str) -> (u64, String) {
+    let (kib, o) = rss(sb, server, &["--paginate", "--jobs", jobs, "--ndjson"]);
+    assert_status(&o, 0);
+    (kib, stderr(&o))
+}
+
+/// Peak RSS in KiB of `cytoken api ARGS devices/v2` against `server`
+/// (stdout discarded), and how it ended.
+#[cfg(target_os = "linux")]
+fn rss(sb: &Sandbox, server: &Hostile, args: &[&str]) -> (u64, Output) {
     let report = sb.home.path().join("rss.txt");
     let o = Command::new("/usr/bin/time")
         .env_clear()
@@ -528,19 +537,13 @@ fn paginate_rss(sb: &Sandbox, server: &Hostile, jobs: &str) -> (u64, String) {
         .args(["-f", "%M", "-o"])
         .arg(&report)
         .arg(env!("CARGO_BIN_EXE_cytoken"))
-        .args([
-            "api",
-            "--paginate",
-            "--jobs",
-            jobs,
-            "--ndjson",
-            "devices/v2",
-        ])
+        .arg("api")
+        .args(args)
+        .arg("devices/v2")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .output()
         .expect("GNU time (/usr/bin/time) is needed for the memory test");
-    assert_status(&o, 0);
     let kib = std::fs::read_to_string(&report)
         .unwrap()
         .trim()
@@ -549,7 +552,7 @@ fn paginate_rss(sb: &Sandbox, server: &Hostile, jobs: &str) -> (u64, String) {
         .unwrap()
         .parse()
         .unwrap();
-    (kib, stderr(&o))
+    (kib, o)
 }
 
 /// One 31 MiB page of 16 million tiny items (`0,0,0,…`): no per-item index
@@ -772,4 +775,151 @@ fn the_log_keeps_long_paths() {
     );
     let token = stdout(&o).trim_end().to_string();
     assert!(!text.contains(&token), "{text}");
+}
+
+// ---- JSON shaped to cost memory ------------------------------------------
+
+/// `[0,0,…,0]` of `mib` MiB: 2 bytes of body per value, and a parsed
+/// `serde_json::Value` costs about 32 bytes per value.
+#[cfg(target_os = "linux")]
+fn zeros(mib: usize) -> Arc<Vec<u8>> {
+    let mut b = b"[".to_vec();
+    b.extend_from_slice(&b"0,".repeat((mib << 20) / 2));
+    b.pop();
+    b.push(b']');
+    Arc::new(b)
+}
+
+/// A count field (`page_size`) holding 31 MiB of `[0,0,…]`: read as "no
+/// count", skipped unread (parsed into a tree: 557 MB peak RSS).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_page_count_of_millions_of_values_keeps_memory_bounded() {
+    let sb = Sandbox::new();
+    let arr = zeros(31);
+    let server = Hostile::start(move |_, _, s| {
+        let mut body = br#"{"page_items":[{"id":1}],"total_pages":1,"page_size":"#.to_vec();
+        body.extend_from_slice(&arr);
+        body.push(b'}');
+        respond(s, "200 OK", &[], &body);
+    });
+    let (kib, err) = paginate_rss(&sb, &server, "4");
+    eprintln!("peak RSS for a 31 MiB page_size: {kib} KiB");
+    assert!(kib < 128 * 1024, "peak RSS {kib} KiB; {err}");
+}
+
+/// An error status whose body is 31 MiB of `[0,0,…]`: the message is
+/// looked for without building the body's tree (557 MB peak RSS), with and
+/// without --paginate.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_error_body_of_millions_of_values_keeps_memory_bounded() {
+    let sb = Sandbox::new();
+    let arr = zeros(31);
+    let server = Hostile::start(move |_, _, s| respond(s, "404 Not Found", &[], &arr));
+    for args in [&["--paginate", "--ndjson"][..], &[]] {
+        let (kib, o) = rss(&sb, &server, args);
+        assert_status(&o, 5);
+        assert!(stderr(&o).contains("404"), "{}", stderr(&o));
+        eprintln!("peak RSS for a 31 MiB error body ({args:?}): {kib} KiB");
+        assert!(kib < 128 * 1024, "peak RSS {kib} KiB with {args:?}");
+    }
+}
+
+/// 32 pages whose `page_size` is 16 MiB of `[0,0,…]`, 16 jobs: the pages
+/// themselves are bounded by the budget, and their counts cost nothing more
+/// (parsed into trees: 869 MB peak RSS; the same bytes as items: 49 MB).
+#[cfg(target_os = "linux")]
+#[test]
+fn many_pages_with_huge_counts_keep_memory_bounded() {
+    let sb = Sandbox::new();
+    const PAGES: u64 = 32;
+    let arr = zeros(16);
+    let server = Hostile::start(move |_, req, s| {
+        let page = page_of(req);
+        let head = format!(
+            r#"{{"page_number":{page},"total_pages":{PAGES},"total_number_of_items":{PAGES},"page_items":[{{"id":{page}}}],"page_size":"#
+        );
+        let tail: &[u8] = if page == 1 { b"1}" } else { b"}" };
+        let middle: &[u8] = if page == 1 { b"" } else { &arr };
+        let _ = write!(
+            s,
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            head.len() + middle.len() + tail.len()
+        );
+        let _ = s.write_all(head.as_bytes());
+        let _ = s.write_all(middle);
+        let _ = s.write_all(tail);
+    });
+    let (kib, o) = rss(
+        &sb,
+        &server,
+        &["--paginate", "--jobs", "16", "--page-size", "1", "--ndjson"],
+    );
+    assert_status(&o, 0);
+    eprintln!("peak RSS for {PAGES} pages with a 16 MiB page_size: {kib} KiB");
+    assert!(kib < 192 * 1024, "peak RSS {kib} KiB");
+}
+
+// ---- the secret as JSON escapes it ---------------------------------------
+
+/// A secret JSON must escape: `"` and `\`.
+const QUOTED_SECRET: &str = r#"Zq9"vX\2mK7pL4wR8tY1uB6"#;
+
+/// Every form of `secret` and each as a JSON string holds it (`\"`, `\\`).
+fn forms_and_escapes(id: &str, secret: &str) -> Vec<String> {
+    let mut all = forms(id, secret);
+    for f in all.clone() {
+        let quoted = serde_json::to_string(&f).unwrap();
+        all.push(quoted[1..quoted.len() - 1].to_string());
+    }
+    all
+}
+
+/// Token endpoints (a Cylance one and a console) refusing with the secret
+/// in a key that is not a message (`detail`), nested (`error.message`), or
+/// in a body that is not JSON but holds it JSON-escaped: the error shows the
+/// body, and the secret is cut out of it (it was shown as `Zq9\"vX\\2…`).
+#[test]
+fn a_secret_json_must_escape_is_redacted_from_any_body() {
+    let sb = Sandbox::new();
+    let escaped = serde_json::to_string(QUOTED_SECRET).unwrap();
+    let bodies = [
+        serde_json::json!({"detail": format!("app secret {QUOTED_SECRET} is not valid")}).to_string(),
+        serde_json::json!({"error": {"code": 401, "message": format!("secret {QUOTED_SECRET} refused")}})
+            .to_string(),
+        format!("<html>secret {escaped} refused</html>"),
+    ];
+    let all = forms_and_escapes(APP, QUOTED_SECRET);
+    for body in bodies {
+        let answer = body.clone();
+        let server = Hostile::start(move |_, _, s| {
+            respond(s, "401 Unauthorized", &[], answer.as_bytes());
+        });
+        for (flow, path) in [("cylance", "auth/v2/token"), ("mtc", "public/v2/us/auth")] {
+            let tenant = if flow == "mtc" {
+                String::new()
+            } else {
+                format!("tenant_id = \"{TENANT}\"\n")
+            };
+            sb.write_config(
+                &format!(
+                    "[profiles.default]\nflow = \"{flow}\"\n{tenant}app_id = \"{APP}\"\n\
+                     app_secret_env = \"THE_SECRET\"\nauth_url = \"{}\"\n",
+                    server.url(path)
+                ),
+                0o600,
+            );
+            let o = sb
+                .bare()
+                .env("THE_SECRET", QUOTED_SECRET)
+                .args(["token", "--no-cache"])
+                .output()
+                .unwrap();
+            assert_status(&o, 3);
+            let err = stderr(&o);
+            assert_no_form(&format!("{flow} stderr for {body}"), &err, &all);
+            assert!(err.contains("(redacted)"), "{flow} {body}: {err}");
+        }
+    }
 }

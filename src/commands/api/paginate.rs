@@ -218,9 +218,11 @@ fn fetch(
     if !status.is_success() {
         // The budget is spent only on pages that will be written.
         release(shared, reserved);
+        // Only page 1's error body is written out; a later page's would be
+        // held, outside the budget, until the writer reaches it.
         return Err(Failure {
             error: status_error(status, &req.display(), &note, &body, &redactor),
-            body: Some(body),
+            body: (page == 1).then_some(body),
         });
     }
     let page_data = match items::parse(&body) {
