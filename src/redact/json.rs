@@ -50,18 +50,32 @@ impl<'de> Deserialize<'de> for Secs {
     }
 }
 
-/// A string, its first [`MESSAGE_CHARS`] characters; `None` for anything
-/// else (skipped unread).
+/// A string, whole; `None` for anything else (skipped unread).
 #[derive(Default, Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Text(pub(crate) Option<String>);
 
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Text, D::Error> {
         d.deserialize_any(Only(|v: Scalar<'_>| match v {
-            Scalar::Str(s) => Some(s.chars().take(MESSAGE_CHARS).collect()),
+            Scalar::Str(s) => Some(s.to_string()),
             _ => None,
         }))
         .map(Text)
+    }
+}
+
+/// A string's first [`MESSAGE_CHARS`] characters (no copy of a huge one);
+/// `None` for anything else (skipped unread).
+#[derive(Default)]
+struct Short(Option<String>);
+
+impl<'de> Deserialize<'de> for Short {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Short, D::Error> {
+        d.deserialize_any(Only(|v: Scalar<'_>| match v {
+            Scalar::Str(s) => Some(s.chars().take(MESSAGE_CHARS).collect()),
+            _ => None,
+        }))
+        .map(Short)
     }
 }
 
@@ -118,18 +132,18 @@ impl<'de, T, F: FnOnce(Scalar<'_>) -> Option<T>> Visitor<'de> for Only<F> {
 #[derive(Deserialize, Default)]
 struct Explained {
     #[serde(default)]
-    message: Text,
+    message: Short,
     #[serde(default, rename = "Message")]
-    message_cap: Text,
+    message_cap: Short,
     #[serde(default)]
-    error_description: Text,
+    error_description: Short,
     #[serde(default)]
-    error: Text,
+    error: Short,
 }
 
 /// The service's own explanation in a JSON error body: the first of
 /// `message`, `Message`, `error_description`, `error` that is a non-empty
-/// string (see [`Text`]; not yet redacted).
+/// string (see [`Short`]; not yet redacted).
 pub(crate) fn message(body: &[u8]) -> Option<String> {
     let e: Explained = object(body)?;
     [e.message, e.message_cap, e.error_description, e.error]
