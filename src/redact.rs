@@ -238,6 +238,36 @@ pub(crate) fn quote_url(url: &str) -> String {
     quote(&stripped)
 }
 
+/// A URL the user gave, for the message that refuses it: only its
+/// `scheme://host[:port]` (the rest as `/…`), never its user part, path or
+/// query, and nothing at all when it is not a URL — a value put under the
+/// wrong key (a secret as `auth_url`) is never quoted (DESIGN §5).
+pub(crate) fn quote_origin(url: &str) -> String {
+    let parsed = url.trim().parse::<ureq::http::Uri>().ok();
+    let Some((scheme, host)) = parsed
+        .as_ref()
+        .and_then(|u| Some((u.scheme_str()?, u.host()?)))
+        .filter(|(s, h)| !s.is_empty() && !h.is_empty())
+    else {
+        return "(not shown: it is not a URL)".to_string();
+    };
+    let port = parsed
+        .as_ref()
+        .and_then(ureq::http::Uri::port_u16)
+        .map(|p| format!(":{p}"))
+        .unwrap_or_default();
+    let rest = parsed
+        .as_ref()
+        .and_then(ureq::http::Uri::path_and_query)
+        .map_or("", |pq| pq.as_str());
+    let more = if rest.is_empty() || rest == "/" {
+        ""
+    } else {
+        "/…"
+    };
+    quote(&format!("{scheme}://{host}{port}{more}"))
+}
+
 pub(crate) fn quote(text: &str) -> String {
     format!("`{}`", sanitize(text, SNIPPET_CHARS))
 }

@@ -35,10 +35,10 @@ pub(crate) fn region_url(region: &str) -> Result<String> {
         .find(|(code, aliases, _)| *code == wanted || aliases.contains(&wanted.as_str()))
         .map(|(_, _, host)| format!("{host}{TOKEN_PATH}"))
         .ok_or_else(|| {
-            Error::config(format!(
-                "unknown region '{region}': use one of na, apne1, au, euc1, sae1, us-gov \
-                 (or NA, APN, APS, EU, SA, GOV), or set auth_url"
-            ))
+            Error::config(
+                "unknown region (the value is not shown): use one of na, apne1, au, euc1, \
+                 sae1, us-gov (or NA, APN, APS, EU, SA, GOV), or set auth_url",
+            )
         })
 }
 
@@ -68,10 +68,10 @@ fn mtc_region(region: &str) -> Result<&'static (&'static str, &'static str)> {
         .iter()
         .find(|(r, _)| *r == wanted)
         .ok_or_else(|| {
-            Error::config(format!(
-                "unknown multi-tenant console region '{region}': use one of us, jp, au, eu, sp, \
-             or set auth_url"
-            ))
+            Error::config(
+                "unknown multi-tenant console region (the value is not shown): use one of us, \
+                 jp, au, eu, sp, or set auth_url",
+            )
         })
 }
 

@@ -396,7 +396,7 @@ fn a_page_that_stalls_mid_body_fails_naming_the_page() {
     });
     profile_with_api(&sb, &server.url(""), 1);
     let mut cmd = profile_cmd(&sb);
-    cmd.args(["api", "--paginate", "devices/v2"]);
+    cmd.args(["api", "--paginate", "--page-size", "1", "devices/v2"]);
     let o = run_within(cmd, Duration::from_secs(40)).expect("--paginate hung on a stalled page");
     assert_status(&o, 4);
     let err = stderr(&o);
@@ -509,7 +509,7 @@ fn huge_pages_keep_memory_bounded() {
         let _ = s.write_all(&items);
         let _ = s.write_all(tail);
     });
-    let (kib, err) = paginate_rss(&sb, &server, "16");
+    let (kib, err) = paginate_rss(&sb, &server, "16", per_page);
     // The item count is checked by cytoken itself: a shortfall is a warning.
     assert!(!err.contains("announced"), "{err}");
     eprintln!("peak RSS for {PAGES} pages of 30 MiB, 16 jobs: {kib} KiB");
@@ -517,10 +517,20 @@ fn huge_pages_keep_memory_bounded() {
 }
 
 /// Peak RSS in KiB of `cytoken api --paginate --ndjson devices/v2` against
-/// `server` (output discarded), and its stderr.
+/// `server` with `jobs` and a page size of `size` (output discarded), and
+/// its stderr.
 #[cfg(target_os = "linux")]
-fn paginate_rss(sb: &Sandbox, server: &Hostile, jobs: &str) -> (u64, String) {
-    let (kib, o) = rss(sb, server, &["--paginate", "--jobs", jobs, "--ndjson"]);
+fn paginate_rss(sb: &Sandbox, server: &Hostile, jobs: &str, size: u64) -> (u64, String) {
+    let size = size.to_string();
+    let args = [
+        "--paginate",
+        "--jobs",
+        jobs,
+        "--page-size",
+        &size,
+        "--ndjson",
+    ];
+    let (kib, o) = rss(sb, server, &args);
     assert_status(&o, 0);
     (kib, stderr(&o))
 }
@@ -568,7 +578,7 @@ fn a_page_of_millions_of_tiny_items_keeps_memory_bounded() {
         let body = page_body(page_of(req), n, 1, n, &items);
         respond(s, "200 OK", &[], &body);
     });
-    let (kib, err) = paginate_rss(&sb, &server, "4");
+    let (kib, err) = paginate_rss(&sb, &server, "4", n);
     assert!(!err.contains("announced"), "{err}");
     eprintln!("peak RSS for one page of {n} items: {kib} KiB");
     assert!(kib < 256 * 1024, "peak RSS {kib} KiB");
@@ -584,8 +594,13 @@ fn an_impossible_total_pages_is_refused_on_page_one() {
         respond(s, "200 OK", &[], &body);
     });
     let mut cmd = sb.cmd();
-    cmd.env("CYTOKEN_API_URL", server.url(""))
-        .args(["api", "--paginate", "devices/v2"]);
+    cmd.env("CYTOKEN_API_URL", server.url("")).args([
+        "api",
+        "--paginate",
+        "--page-size",
+        "100",
+        "devices/v2",
+    ]);
     let o = run_within(cmd, Duration::from_secs(20)).expect("10,000,000 pages were read");
     assert_status(&o, 1);
     assert!(
@@ -595,6 +610,37 @@ fn an_impossible_total_pages_is_refused_on_page_one() {
     );
     assert_eq!(server.requests(), 1);
     assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+}
+
+/// A server that announces `page_size: 1` makes any count of pages look
+/// consistent (2,000,000 items, 2,000,000 pages): the count is checked
+/// against the page size asked for, and a page size larger than asked is
+/// refused too — both on page 1.
+#[test]
+fn a_page_size_of_the_servers_choosing_vouches_for_nothing() {
+    let sb = Sandbox::new();
+    for (size, total, items, says) in [
+        (
+            1,
+            2_000_000,
+            2_000_000,
+            "2000000 pages for 2000000 items of 200 per page",
+        ),
+        (1000, 1, 3, "page_size 1000 when 200 per page was asked for"),
+    ] {
+        let server = Hostile::start(move |_, req, s| {
+            let body = page_body(page_of(req), size, total, items, b"1");
+            respond(s, "200 OK", &[], &body);
+        });
+        let mut cmd = sb.cmd();
+        cmd.env("CYTOKEN_API_URL", server.url(""))
+            .args(["api", "--paginate", "devices/v2"]);
+        let o = run_within(cmd, Duration::from_secs(20)).expect("the announced pages were read");
+        assert_status(&o, 1);
+        assert!(stderr(&o).contains(says), "{}", stderr(&o));
+        assert_eq!(server.requests(), 1);
+        assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+    }
 }
 
 // ---- tokens the cache cannot hold ----------------------------------------
@@ -803,7 +849,7 @@ fn a_page_count_of_millions_of_values_keeps_memory_bounded() {
         body.push(b'}');
         respond(s, "200 OK", &[], &body);
     });
-    let (kib, err) = paginate_rss(&sb, &server, "4");
+    let (kib, err) = paginate_rss(&sb, &server, "4", 200);
     eprintln!("peak RSS for a 31 MiB page_size: {kib} KiB");
     assert!(kib < 128 * 1024, "peak RSS {kib} KiB; {err}");
 }
@@ -921,5 +967,66 @@ fn a_secret_json_must_escape_is_redacted_from_any_body() {
             assert_no_form(&format!("{flow} stderr for {body}"), &err, &all);
             assert!(err.contains("(redacted)"), "{flow} {body}: {err}");
         }
+    }
+}
+
+// ---- values under the wrong key --------------------------------------------
+
+/// A secret pasted under the wrong key (region, auth_url, api_url, scopes,
+/// ca_file, lifetime): the error names the key and where it was set, and
+/// never quotes the value.
+#[test]
+fn a_value_under_the_wrong_key_is_not_quoted() {
+    let sb = Sandbox::new();
+    const PASTED: &str = "Wr0ngK3y-Zq9vX2mK7pL4wR8tY1uB6";
+    // The variables set, the arguments, and the source the error names.
+    type Case<'a> = (&'a [(&'a str, String)], &'a [&'a str], &'a str);
+    let cases: [Case<'_>; 7] = [
+        (&[], &["--region", PASTED], "--region"),
+        (
+            &[("CYTOKEN_AUTH_URL", PASTED.to_string())],
+            &[],
+            "CYTOKEN_AUTH_URL",
+        ),
+        (
+            &[("CYTOKEN_AUTH_URL", format!("http://example.com/{PASTED}"))],
+            &[],
+            "`http://example.com/…`",
+        ),
+        (
+            &[("CYTOKEN_API_URL", format!("https://example.com/?{PASTED}"))],
+            &[],
+            "CYTOKEN_API_URL",
+        ),
+        (
+            &[("CYTOKEN_SCOPES", PASTED.to_string())],
+            &[],
+            "CYTOKEN_SCOPES",
+        ),
+        (
+            &[("CYTOKEN_LIFETIME", PASTED.to_string())],
+            &[],
+            "CYTOKEN_LIFETIME",
+        ),
+        (&[("CYTOKEN_PROFILE", "wrong".to_string())], &[], "ca_file"),
+    ];
+    sb.write_config(
+        &format!("[profiles.wrong]\nca_file = \"{PASTED}\"\n"),
+        0o600,
+    );
+    for (env, args, names) in cases {
+        let mut cmd = sb.cmd();
+        cmd.env("CYTOKEN_CONFIG", sb.config_path())
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .args(args)
+            .arg("token");
+        let o = cmd.output().unwrap();
+        assert_status(&o, 2);
+        let err = stderr(&o);
+        assert!(err.contains(names), "{env:?} {args:?}: {err}");
+        assert!(
+            !err.contains(PASTED),
+            "{env:?} {args:?} quoted the value: {err}"
+        );
     }
 }
