@@ -275,13 +275,13 @@ fn check_total(first: &Fetched, asked_size: u32) -> Result<u64> {
         .map(|s| format!("; the API pages by {s}: pass --page-size {s}"))
         .unwrap_or_default();
     match first.total_items {
-        _ if total > MAX_PAGES => Err(bad(format!("; more than {MAX_PAGES} is refused"))),
         Some(0) if total <= 1 => Ok(1),
         Some(items) if size == 0 => Err(bad(format!(" of {items} items with page_size 0"))),
         Some(items) if items.div_ceil(size) != total => Err(bad(format!(
             " for {items} items of {size} per page (that is {} pages){theirs}",
             items.div_ceil(size)
         ))),
+        _ if total > MAX_PAGES => Err(bad(format!("; more than {MAX_PAGES} is refused"))),
         Some(_) | None => Ok(total.max(1)),
     }
 }
