@@ -81,17 +81,19 @@ impl Redactor {
         }
     }
 
-    /// `text` with every form replaced by its redaction.
+    /// `text` with every form replaced by its redaction. A secret's forms
+    /// are also found in any letter case, and cut short: its first
+    /// [`ECHO_PREFIX`] characters or more followed by `...` or `…` (a
+    /// server's shortened echo).
     pub(crate) fn apply(&self, text: &str) -> String {
         let mut out = text.to_string();
         for (form, token) in &self.forms {
-            if out.contains(form.as_str()) {
-                let shown = if *token {
-                    redact(form)
-                } else {
-                    "(redacted)".to_string()
-                };
-                out = out.replace(form.as_str(), &shown);
+            if *token {
+                if out.contains(form.as_str()) {
+                    out = out.replace(form.as_str(), &redact(form));
+                }
+            } else {
+                out = redact_echoes(&out, form);
             }
         }
         out
@@ -116,6 +118,41 @@ impl Drop for Redactor {
             std::hint::black_box(&bytes);
         }
     }
+}
+
+/// The shortest start of a secret's form that, cut off by an ellipsis, is
+/// still taken for the secret.
+const ECHO_PREFIX: usize = 12;
+
+/// `text` with `form` (in any ASCII letter case), and any start of it of
+/// [`ECHO_PREFIX`] characters or more that an ellipsis follows, replaced by
+/// `(redacted)`.
+fn redact_echoes(text: &str, form: &str) -> String {
+    let (t, f) = (text.as_bytes(), form.as_bytes());
+    let min = f.len().min(ECHO_PREFIX);
+    let mut out = String::with_capacity(text.len());
+    let (mut i, mut kept) = (0, 0);
+    while i + min <= t.len() {
+        let same = t[i..]
+            .iter()
+            .zip(f)
+            .take_while(|(a, b)| a.eq_ignore_ascii_case(b))
+            .count();
+        let rest = &text.as_bytes()[i + same..];
+        let cut = same >= min && (rest.starts_with(b"...") || rest.starts_with("…".as_bytes()));
+        // Only whole characters match (the form is text), so the ends are
+        // character boundaries.
+        if same == f.len() || cut {
+            out.push_str(&text[kept..i]);
+            out.push_str("(redacted)");
+            i += same;
+            kept = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push_str(&text[kept..]);
+    out
 }
 
 /// `text` as the inside of a JSON string (serde_json's escaping).
@@ -304,6 +341,22 @@ mod tests {
                 "x (redacted) y"
             );
         }
+        // In another letter case, and cut short by the server.
+        assert_eq!(
+            r.clean(
+                "was P+SS/W?RD&> 1 or p+ss/w?rd&> ... or p+ss/w?r…",
+                SNIPPET_CHARS
+            ),
+            "was (redacted) or (redacted)... or p+ss/w?r…"
+        );
+        let long = Redactor::new().secret("app", "Zq9vX2mK7pL4wR8tY1uB6");
+        assert_eq!(
+            long.clean(
+                "a zQ9VX2MK7PL4… b Zq9vX2mK7pL... c Zq9vX2mK7pL4wR8",
+                SNIPPET_CHARS
+            ),
+            "a (redacted)… b Zq9vX2mK7pL... c Zq9vX2mK7pL4wR8"
+        );
         // A secret holding whitespace, folded by the server or by sanitize.
         let shown = r.clean("was p+ss/w?rd&>\n1", SNIPPET_CHARS);
         assert!(!shown.contains("p+ss"), "{shown}");

@@ -1029,3 +1029,31 @@ fn a_value_under_the_wrong_key_is_not_quoted() {
         );
     }
 }
+
+/// A token endpoint echoing the secret in capitals, or cut short with an
+/// ellipsis: both are redacted (they were shown).
+#[test]
+fn a_secret_echoed_in_capitals_or_cut_short_is_redacted() {
+    let sb = Sandbox::new();
+    let upper = SECRET.to_uppercase();
+    let start = &SECRET[..SECRET.len() - 4];
+    for (message, hidden) in [
+        (format!("SECRET {upper} REFUSED"), upper.as_str()),
+        (format!("secret {start}... refused"), start),
+    ] {
+        let body = serde_json::json!({ "message": message }).to_string();
+        let server = Hostile::start(move |_, _, s| {
+            respond(s, "401 Unauthorized", &[], body.as_bytes());
+        });
+        let o = sb
+            .cmd()
+            .env("CYTOKEN_AUTH_URL", server.url("auth/v2/token"))
+            .args(["token", "--no-cache"])
+            .output()
+            .unwrap();
+        assert_status(&o, 3);
+        let err = stderr(&o);
+        assert!(!err.contains(hidden), "{err}");
+        assert!(err.contains("(redacted)"), "{err}");
+    }
+}
