@@ -35,11 +35,24 @@ pub(crate) fn region_url(region: &str) -> Result<String> {
         .find(|(code, aliases, _)| *code == wanted || aliases.contains(&wanted.as_str()))
         .map(|(_, _, host)| format!("{host}{TOKEN_PATH}"))
         .ok_or_else(|| {
-            Error::config(
-                "unknown region (the value is not shown): use one of na, apne1, au, euc1, \
-                 sae1, us-gov (or NA, APN, APS, EU, SA, GOV), or set auth_url",
-            )
+            Error::config(format!(
+                "unknown region {}: use one of na, apne1, au, euc1, sae1, us-gov (or NA, \
+                 APN, APS, EU, SA, GOV), or set auth_url",
+                shown(region)
+            ))
         })
+}
+
+/// A refused region for its message: quoted only when it looks like a
+/// mistyped region code (up to 8 letters, digits and dashes); anything else
+/// may be a value put under the wrong key, a secret say, and is not shown.
+fn shown(region: &str) -> String {
+    let r = region.trim();
+    if !r.is_empty() && r.len() <= 8 && r.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        format!("'{r}'")
+    } else {
+        "(not shown: it is not a region code)".to_string()
+    }
 }
 
 /// The multi-tenant console's host; its regions and the Protect region each
@@ -68,10 +81,11 @@ fn mtc_region(region: &str) -> Result<&'static (&'static str, &'static str)> {
         .iter()
         .find(|(r, _)| *r == wanted)
         .ok_or_else(|| {
-            Error::config(
-                "unknown multi-tenant console region (the value is not shown): use one of us, \
-                 jp, au, eu, sp, or set auth_url",
-            )
+            Error::config(format!(
+                "unknown multi-tenant console region {}: use one of us, jp, au, eu, sp, or set \
+                 auth_url",
+                shown(region)
+            ))
         })
 }
 
