@@ -6,14 +6,14 @@ use std::net::{IpAddr, ToSocketAddrs};
 use ureq::http::Uri;
 
 use crate::error::{Error, Result};
-use crate::redact::{SNIPPET_CHARS, quote_url, sanitize};
+use crate::redact::{SNIPPET_CHARS, quote_origin, sanitize};
 
 /// Validates an auth URL: `https://` always allowed; `http://` only for loopback hosts
 /// (127.0.0.0/8, `::1` / `[::1]`, localhost). A user name or password in the URL is
 /// refused: ureq would send it as Basic auth, and messages would print it.
 /// Anything else is a configuration error.
 pub(crate) fn check_auth_url(url: &str) -> Result<()> {
-    let shown = quote_url(url);
+    let shown = quote_origin(url);
     let uri: Uri = url.trim().parse().map_err(|_| {
         Error::config(format!(
             "auth_url {shown} is not a valid URL: use https://<host>/auth/v2/token"

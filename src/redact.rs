@@ -2,6 +2,8 @@
 //! every form of a secret a request carried ([`Redactor`]), token-shaped runs
 //! in server text, and text made fit for a one-line error.
 
+pub(crate) mod json;
+
 use base64::Engine as _;
 
 /// How much of a server-supplied text an error message quotes.
@@ -37,7 +39,8 @@ impl Redactor {
 
     /// The app secret, alone and as `id:secret`: plain, base64 (standard and
     /// URL-safe, with and without padding) and percent-encoded, since HTTP
-    /// Basic, a form body or a URL may carry either.
+    /// Basic, a form body or a URL may carry either; and as a JSON string
+    /// holds it (`"` and `\` escaped, `/` too or not), for text shown raw.
     pub(crate) fn secret(mut self, id: &str, secret: &str) -> Redactor {
         if secret.is_empty() {
             return self;
@@ -55,6 +58,9 @@ impl Redactor {
             self.add(percent_encode(plain, true), false);
             self.add(percent_encode(plain, false), false);
             self.add(percent_encode(plain, true).replace("%20", "+"), false);
+            let escaped = json_escaped(plain);
+            self.add(escaped.replace('/', "\\/"), false);
+            self.add(escaped, false);
             self.add(plain.to_string(), false);
         }
         self
@@ -75,17 +81,19 @@ impl Redactor {
         }
     }
 
-    /// `text` with every form replaced by its redaction.
+    /// `text` with every form replaced by its redaction. A secret's forms
+    /// are also found in any letter case, and cut short: its first
+    /// [`ECHO_PREFIX`] characters or more followed by `...` or `…` (a
+    /// server's shortened echo).
     pub(crate) fn apply(&self, text: &str) -> String {
         let mut out = text.to_string();
         for (form, token) in &self.forms {
-            if out.contains(form.as_str()) {
-                let shown = if *token {
-                    redact(form)
-                } else {
-                    "(redacted)".to_string()
-                };
-                out = out.replace(form.as_str(), &shown);
+            if *token {
+                if out.contains(form.as_str()) {
+                    out = out.replace(form.as_str(), &redact(form));
+                }
+            } else {
+                out = redact_echoes(&out, form);
             }
         }
         out
@@ -110,6 +118,50 @@ impl Drop for Redactor {
             std::hint::black_box(&bytes);
         }
     }
+}
+
+/// The shortest start of a secret's form that, cut off by an ellipsis, is
+/// still taken for the secret.
+const ECHO_PREFIX: usize = 12;
+
+/// `text` with `form` (in any ASCII letter case), and any start of it of
+/// [`ECHO_PREFIX`] characters or more that an ellipsis follows, replaced by
+/// `(redacted)`.
+fn redact_echoes(text: &str, form: &str) -> String {
+    let (t, f) = (text.as_bytes(), form.as_bytes());
+    let min = f.len().min(ECHO_PREFIX);
+    let mut out = String::with_capacity(text.len());
+    let (mut i, mut kept) = (0, 0);
+    while i + min <= t.len() {
+        let same = t[i..]
+            .iter()
+            .zip(f)
+            .take_while(|(a, b)| a.eq_ignore_ascii_case(b))
+            .count();
+        let rest = &text.as_bytes()[i + same..];
+        let cut = same >= min && (rest.starts_with(b"...") || rest.starts_with("…".as_bytes()));
+        // Only whole characters match (the form is text), so the ends are
+        // character boundaries.
+        if same == f.len() || cut {
+            out.push_str(&text[kept..i]);
+            out.push_str("(redacted)");
+            i += same;
+            kept = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push_str(&text[kept..]);
+    out
+}
+
+/// `text` as the inside of a JSON string (serde_json's escaping).
+fn json_escaped(text: &str) -> String {
+    let quoted = serde_json::to_string(text).unwrap_or_default();
+    quoted
+        .get(1..quoted.len().saturating_sub(1))
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// `text` percent-encoded as a form or URL would carry it: unreserved
@@ -223,6 +275,36 @@ pub(crate) fn quote_url(url: &str) -> String {
     quote(&stripped)
 }
 
+/// A URL the user gave, for the message that refuses it: only its
+/// `scheme://host[:port]` (the rest as `/…`), never its user part, path or
+/// query, and nothing at all when it is not a URL — a value put under the
+/// wrong key (a secret as `auth_url`) is never quoted (DESIGN §5).
+pub(crate) fn quote_origin(url: &str) -> String {
+    let parsed = url.trim().parse::<ureq::http::Uri>().ok();
+    let Some((scheme, host)) = parsed
+        .as_ref()
+        .and_then(|u| Some((u.scheme_str()?, u.host()?)))
+        .filter(|(s, h)| !s.is_empty() && !h.is_empty())
+    else {
+        return "(not shown: it is not a URL)".to_string();
+    };
+    let port = parsed
+        .as_ref()
+        .and_then(ureq::http::Uri::port_u16)
+        .map(|p| format!(":{p}"))
+        .unwrap_or_default();
+    let rest = parsed
+        .as_ref()
+        .and_then(ureq::http::Uri::path_and_query)
+        .map_or("", |pq| pq.as_str());
+    let more = if rest.is_empty() || rest == "/" {
+        ""
+    } else {
+        "/…"
+    };
+    quote(&format!("{scheme}://{host}{port}{more}"))
+}
+
 pub(crate) fn quote(text: &str) -> String {
     format!("`{}`", sanitize(text, SNIPPET_CHARS))
 }
@@ -251,6 +333,30 @@ mod tests {
             let shown = r.clean(&format!("credentials {form} refused"), SNIPPET_CHARS);
             assert_eq!(shown, "credentials (redacted) refused", "{form}");
         }
+        // As a JSON string holds it, shown raw.
+        for raw in [r#"ab\"c\\d/e"#, r#"ab\"c\\d\/e"#] {
+            let r = Redactor::new().secret("app", r#"ab"c\d/e"#);
+            assert_eq!(
+                r.clean(&format!("x {raw} y"), SNIPPET_CHARS),
+                "x (redacted) y"
+            );
+        }
+        // In another letter case, and cut short by the server.
+        assert_eq!(
+            r.clean(
+                "was P+SS/W?RD&> 1 or p+ss/w?rd&> ... or p+ss/w?r…",
+                SNIPPET_CHARS
+            ),
+            "was (redacted) or (redacted)... or p+ss/w?r…"
+        );
+        let long = Redactor::new().secret("app", "Zq9vX2mK7pL4wR8tY1uB6");
+        assert_eq!(
+            long.clean(
+                "a zQ9VX2MK7PL4… b Zq9vX2mK7pL... c Zq9vX2mK7pL4wR8",
+                SNIPPET_CHARS
+            ),
+            "a (redacted)… b Zq9vX2mK7pL... c Zq9vX2mK7pL4wR8"
+        );
         // A secret holding whitespace, folded by the server or by sanitize.
         let shown = r.clean("was p+ss/w?rd&>\n1", SNIPPET_CHARS);
         assert!(!shown.contains("p+ss"), "{shown}");

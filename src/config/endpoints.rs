@@ -70,7 +70,7 @@ pub(crate) fn resolve(
         let uri: ureq::http::Uri = auth_url.trim().parse().map_err(|_| {
             Error::config(format!(
                 "auth_url {} is not a valid URL",
-                crate::redact::quote_url(&auth_url)
+                crate::redact::quote_origin(&auth_url)
             ))
         })?;
         let scheme = uri.scheme_str().unwrap_or("https");
@@ -164,7 +164,7 @@ fn api_url(
     if url.contains(['?', '#']) {
         return Err(refuse(format!(
             "api_url {} has a query or fragment: give the API base only, e.g. https://protectapi.cylance.com/",
-            crate::redact::quote_url(&url)
+            crate::redact::quote_origin(&url)
         )));
     }
     Ok(url.trim().to_string())

@@ -339,7 +339,7 @@ impl Selection {
         } else {
             p.scopes.clone().unwrap_or_default()
         };
-        for s in &scopes {
+        for (i, s) in scopes.iter().enumerate() {
             let ok = s.split_once(':').is_some_and(|(r, a)| {
                 !r.is_empty() && !a.is_empty() && !s.contains([',', ' ', '"'])
             });
@@ -350,7 +350,9 @@ impl Selection {
                     "scopes",
                 );
                 return Err(Error::config(format!(
-                    "{from}: scope '{s}' is not of the form resource:action (e.g. device:list)"
+                    "{from}: scope number {} is not of the form resource:action (e.g. \
+                     device:list; the value is not shown)",
+                    i + 1
                 )));
             }
         }
@@ -359,9 +361,7 @@ impl Selection {
             Some(l) => l,
             None => match env.var("CYTOKEN_LIFETIME") {
                 Some(v) => v.trim().parse().map_err(|_| {
-                    Error::config(format!(
-                        "CYTOKEN_LIFETIME '{v}' is not a number of seconds: use 1..=1800"
-                    ))
+                    Error::config("CYTOKEN_LIFETIME is not a number of seconds: use 1..=1800")
                 })?,
                 None => p.lifetime.unwrap_or(MAX_LIFETIME),
             },
@@ -406,11 +406,10 @@ impl Selection {
         let min_valid = match flags.min_valid {
             Some(m) => m,
             None => match env.var("CYTOKEN_MIN_VALID") {
-                Some(v) => v.trim().parse().map_err(|_| {
-                    Error::config(format!(
-                        "CYTOKEN_MIN_VALID '{v}' is not a number of seconds"
-                    ))
-                })?,
+                Some(v) => v
+                    .trim()
+                    .parse()
+                    .map_err(|_| Error::config("CYTOKEN_MIN_VALID is not a number of seconds"))?,
                 None => p.min_valid.unwrap_or(0),
             },
         };
@@ -459,6 +458,15 @@ impl Selection {
             .as_deref()
             .map(|f| resolve_path(f, config_path.as_deref(), env));
         if let Some(ca) = &ca_file {
+            // A path that names nothing may be a value put under the wrong
+            // key: it is not quoted.
+            if !ca.exists() {
+                return Err(Error::config(format!(
+                    "{} names no file (the value is not shown): give the path of a PEM file \
+                     of CA certificates",
+                    where_("ca_file")
+                )));
+            }
             check_trusted(ca, "ca_file", env)?;
         }
         let log_file = env.var("CYTOKEN_LOG_FILE").map(PathBuf::from).or_else(|| {

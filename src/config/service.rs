@@ -36,10 +36,23 @@ pub(crate) fn region_url(region: &str) -> Result<String> {
         .map(|(_, _, host)| format!("{host}{TOKEN_PATH}"))
         .ok_or_else(|| {
             Error::config(format!(
-                "unknown region '{region}': use one of na, apne1, au, euc1, sae1, us-gov \
-                 (or NA, APN, APS, EU, SA, GOV), or set auth_url"
+                "unknown region {}: use one of na, apne1, au, euc1, sae1, us-gov (or NA, \
+                 APN, APS, EU, SA, GOV), or set auth_url",
+                shown(region)
             ))
         })
+}
+
+/// A refused region for its message: quoted only when it looks like a
+/// mistyped region code (up to 8 letters, digits and dashes); anything else
+/// may be a value put under the wrong key, a secret say, and is not shown.
+fn shown(region: &str) -> String {
+    let r = region.trim();
+    if !r.is_empty() && r.len() <= 8 && r.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        format!("'{r}'")
+    } else {
+        "(not shown: it is not a region code)".to_string()
+    }
 }
 
 /// The multi-tenant console's host; its regions and the Protect region each
@@ -69,8 +82,9 @@ fn mtc_region(region: &str) -> Result<&'static (&'static str, &'static str)> {
         .find(|(r, _)| *r == wanted)
         .ok_or_else(|| {
             Error::config(format!(
-                "unknown multi-tenant console region '{region}': use one of us, jp, au, eu, sp, \
-             or set auth_url"
+                "unknown multi-tenant console region {}: use one of us, jp, au, eu, sp, or set \
+                 auth_url",
+                shown(region)
             ))
         })
 }

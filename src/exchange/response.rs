@@ -3,12 +3,15 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use serde::Deserialize;
+use serde::de::IgnoredAny;
 use ureq::http::{HeaderMap, StatusCode};
 
 use super::{Step, Target};
 use crate::clock::{now, parse_http_date};
 use crate::config::MAX_LIFETIME;
 use crate::error::Error;
+use crate::redact::json::{self, Secs, Text};
 use crate::redact::{Redactor, SNIPPET_CHARS};
 
 /// Clock differences up to this many seconds are normal and not worth a remark.
@@ -23,19 +26,15 @@ pub(super) fn jwt_exp(token: &str) -> Option<i64> {
     if token.split('.').count() != 3 {
         return None;
     }
-    let claims: serde_json::Value = jsonwebtoken::dangerous::insecure_decode_claims(token).ok()?;
-    number_as_secs(claims.get("exp")?)
+    let claims: Expiring = jsonwebtoken::dangerous::insecure_decode_claims(token).ok()?;
+    claims.exp.0
 }
 
-/// A JSON number as whole seconds (fractions rounded down), if it is one.
-pub(super) fn number_as_secs(v: &serde_json::Value) -> Option<i64> {
-    if let Some(n) = v.as_i64() {
-        return Some(n);
-    }
-    let f = v.as_f64().filter(|f| f.is_finite())?;
-    // Saturating float-to-int conversion: absurd values clamp rather than wrap.
-    #[allow(clippy::cast_possible_truncation)]
-    Some(f.floor() as i64)
+/// The one claim read from a token.
+#[derive(Deserialize)]
+struct Expiring {
+    #[serde(default)]
+    exp: Secs,
 }
 
 /// The earliest of everything that bounds the token's life.
@@ -126,24 +125,36 @@ impl std::fmt::Display for HttpStatus {
 
 impl std::error::Error for HttpStatus {}
 
+/// The fields read from a 2xx body; every other value is skipped unread.
+#[derive(Deserialize)]
+struct Granted {
+    access_token: Option<Text>,
+    #[serde(default)]
+    expires_in: Secs,
+}
+
 /// The access token and any `expires_in` of a 2xx body, or what was wrong with it.
 pub(super) fn parse_success(
     body: &[u8],
 ) -> std::result::Result<(String, Option<i64>), &'static str> {
     // `{"access_token": …}`; the console's tenant-app step may also answer
     // the token as a JSON string or as the bare JWT.
-    let json: serde_json::Value = match serde_json::from_slice(body) {
-        Ok(v) => v,
-        Err(_) => match std::str::from_utf8(body).map(str::trim) {
-            Ok(text) if jwt_exp(text).is_some() => serde_json::Value::from(text),
+    let (token, expires_in) = if let Ok(token) = serde_json::from_slice::<String>(body) {
+        (token, None)
+    } else if let Some(granted) = json::object::<Granted>(body) {
+        match granted.access_token {
+            None => return Err("the JSON has no access_token"),
+            Some(Text(Some(token))) if !token.is_empty() => (token, granted.expires_in.0),
+            Some(_) => return Err("its access_token is not a non-empty string"),
+        }
+    } else {
+        match std::str::from_utf8(body).map(str::trim) {
+            Ok(text) if jwt_exp(text).is_some() => (text.to_string(), None),
+            Ok(_) if serde_json::from_slice::<IgnoredAny>(body).is_ok() => {
+                return Err("the JSON has no access_token");
+            }
             _ => return Err("the body is not JSON"),
-        },
-    };
-    let token = match json.get("access_token") {
-        _ if json.is_string() => json.as_str().unwrap_or_default(),
-        None => return Err("the JSON has no access_token"),
-        Some(serde_json::Value::String(s)) if !s.is_empty() => s,
-        Some(_) => return Err("its access_token is not a non-empty string"),
+        }
     };
     if token.is_empty() {
         return Err("its access_token is not a non-empty string");
@@ -153,11 +164,7 @@ pub(super) fn parse_success(
     if !token.bytes().all(|b| b.is_ascii_graphic()) {
         return Err("its access_token holds characters not allowed in a bearer token");
     }
-    let expires_in = json
-        .get("expires_in")
-        .and_then(number_as_secs)
-        .filter(|s| *s >= 0);
-    Ok((token.to_string(), expires_in))
+    Ok((token, expires_in.filter(|s| *s >= 0)))
 }
 
 /// The message for a 400, 401 or 403.
@@ -219,22 +226,18 @@ pub(super) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration
 /// The service's own explanation from an error body: its JSON `message` (or the
 /// OAuth-style `error_description` / `error`), else the start of the body. Sanitized.
 pub(super) fn service_message(body: &[u8], redactor: &Redactor) -> Option<String> {
-    if let Ok(json) = serde_json::from_slice::<serde_json::Value>(body) {
-        for key in ["message", "Message", "error_description", "error"] {
-            if let Some(m) = json.get(key).and_then(|v| v.as_str()) {
-                let m = redactor.clean(m, SNIPPET_CHARS);
-                if !m.is_empty() {
-                    return Some(m);
-                }
-            }
+    if let Some(m) = json::message(body) {
+        let m = redactor.clean(&m, SNIPPET_CHARS);
+        if !m.is_empty() {
+            return Some(m);
         }
     }
-    let text = redactor.clean(&body_text(body), SNIPPET_CHARS);
+    let text = redactor.clean(&body_text(body, redactor), SNIPPET_CHARS);
     (!text.is_empty()).then(|| format!("\"{text}\""))
 }
 
 pub(super) fn body_snippet(body: &[u8], redactor: &Redactor) -> String {
-    let text = redactor.clean(&body_text(body), SNIPPET_CHARS);
+    let text = redactor.clean(&body_text(body, redactor), SNIPPET_CHARS);
     if text.is_empty() {
         "empty".to_string()
     } else {
@@ -242,13 +245,13 @@ pub(super) fn body_snippet(body: &[u8], redactor: &Redactor) -> String {
     }
 }
 
-/// A body as text for a message: JSON is written out again, so that an
-/// escape (`\u0053`, `\/`) cannot hide a credential from the redaction.
-fn body_text(body: &[u8]) -> String {
-    match serde_json::from_slice::<serde_json::Value>(body) {
-        Ok(v) => v.to_string(),
-        Err(_) => String::from_utf8_lossy(body).into_owned(),
-    }
+/// A body as text for a message: JSON with its strings decoded and redacted
+/// one by one ([`json::render`]), so that no escape (`\u0053`, `\"`) hides a
+/// credential; anything else as it came (the [`Redactor`] knows the escaped
+/// forms too).
+fn body_text(body: &[u8], redactor: &Redactor) -> String {
+    json::render(body, redactor, 4 * SNIPPET_CHARS)
+        .unwrap_or_else(|| String::from_utf8_lossy(body).into_owned())
 }
 
 pub(super) fn content_type(headers: &HeaderMap, redactor: &Redactor) -> String {

@@ -329,3 +329,62 @@ fn a_bad_tenant_id_names_the_flag_or_variable_that_gave_it() {
     // (auth_url in the file wins over --region only within the file's layer.)
     assert!(stderr(&o).contains("--region"), "{}", stderr(&o));
 }
+
+/// A secret pasted under the wrong key (region, auth_url, api_url, scopes,
+/// ca_file, lifetime): the error names the key and where it was set, and
+/// never quotes the value.
+#[test]
+fn a_value_under_the_wrong_key_is_not_quoted() {
+    let sb = Sandbox::new();
+    const PASTED: &str = "Wr0ngK3y-Zq9vX2mK7pL4wR8tY1uB6";
+    // The variables set, the arguments, and the source the error names.
+    type Case<'a> = (&'a [(&'a str, String)], &'a [&'a str], &'a str);
+    let cases: [Case<'_>; 7] = [
+        (&[], &["--region", PASTED], "--region"),
+        (
+            &[("CYTOKEN_AUTH_URL", PASTED.to_string())],
+            &[],
+            "CYTOKEN_AUTH_URL",
+        ),
+        (
+            &[("CYTOKEN_AUTH_URL", format!("http://example.com/{PASTED}"))],
+            &[],
+            "`http://example.com/…`",
+        ),
+        (
+            &[("CYTOKEN_API_URL", format!("https://example.com/?{PASTED}"))],
+            &[],
+            "CYTOKEN_API_URL",
+        ),
+        (
+            &[("CYTOKEN_SCOPES", PASTED.to_string())],
+            &[],
+            "CYTOKEN_SCOPES",
+        ),
+        (
+            &[("CYTOKEN_LIFETIME", PASTED.to_string())],
+            &[],
+            "CYTOKEN_LIFETIME",
+        ),
+        (&[("CYTOKEN_PROFILE", "wrong".to_string())], &[], "ca_file"),
+    ];
+    sb.write_config(
+        &format!("[profiles.wrong]\nca_file = \"{PASTED}\"\n"),
+        0o600,
+    );
+    for (env, args, names) in cases {
+        let mut cmd = sb.cmd();
+        cmd.env("CYTOKEN_CONFIG", sb.config_path())
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .args(args)
+            .arg("token");
+        let o = cmd.output().unwrap();
+        assert_status(&o, 2);
+        let err = stderr(&o);
+        assert!(err.contains(names), "{env:?} {args:?}: {err}");
+        assert!(
+            !err.contains(PASTED),
+            "{env:?} {args:?} quoted the value: {err}"
+        );
+    }
+}

@@ -368,3 +368,92 @@ fn the_largest_token_accepted_is_cached() {
     }
     assert_eq!(server.requests(), 1, "every call exchanged");
 }
+
+/// A secret JSON must escape: `"` and `\`.
+const QUOTED_SECRET: &str = r#"Zq9"vX\2mK7pL4wR8tY1uB6"#;
+
+/// Every form of `secret` and each as a JSON string holds it (`\"`, `\\`).
+fn forms_and_escapes(id: &str, secret: &str) -> Vec<String> {
+    let mut all = forms(id, secret);
+    for f in all.clone() {
+        let quoted = serde_json::to_string(&f).unwrap();
+        all.push(quoted[1..quoted.len() - 1].to_string());
+    }
+    all
+}
+
+/// Token endpoints (a Cylance one and a console) refusing with the secret
+/// in a key that is not a message (`detail`), nested (`error.message`), or
+/// in a body that is not JSON but holds it JSON-escaped: the error shows the
+/// body, and the secret is cut out of it (it was shown as `Zq9\"vX\\2…`).
+#[test]
+fn a_secret_json_must_escape_is_redacted_from_any_body() {
+    let sb = Sandbox::new();
+    let escaped = serde_json::to_string(QUOTED_SECRET).unwrap();
+    let bodies = [
+        serde_json::json!({"detail": format!("app secret {QUOTED_SECRET} is not valid")}).to_string(),
+        serde_json::json!({"error": {"code": 401, "message": format!("secret {QUOTED_SECRET} refused")}})
+            .to_string(),
+        format!("<html>secret {escaped} refused</html>"),
+    ];
+    let all = forms_and_escapes(APP, QUOTED_SECRET);
+    for body in bodies {
+        let answer = body.clone();
+        let server = Hostile::start(move |_, _, s| {
+            respond(s, "401 Unauthorized", &[], answer.as_bytes());
+        });
+        for (flow, path) in [("cylance", "auth/v2/token"), ("mtc", "public/v2/us/auth")] {
+            let tenant = if flow == "mtc" {
+                String::new()
+            } else {
+                format!("tenant_id = \"{TENANT}\"\n")
+            };
+            sb.write_config(
+                &format!(
+                    "[profiles.default]\nflow = \"{flow}\"\n{tenant}app_id = \"{APP}\"\n\
+                     app_secret_env = \"THE_SECRET\"\nauth_url = \"{}\"\n",
+                    server.url(path)
+                ),
+                0o600,
+            );
+            let o = sb
+                .bare()
+                .env("THE_SECRET", QUOTED_SECRET)
+                .args(["token", "--no-cache"])
+                .output()
+                .unwrap();
+            assert_status(&o, 3);
+            let err = stderr(&o);
+            assert_no_form(&format!("{flow} stderr for {body}"), &err, &all);
+            assert!(err.contains("(redacted)"), "{flow} {body}: {err}");
+        }
+    }
+}
+
+/// A token endpoint echoing the secret in capitals, or cut short with an
+/// ellipsis: both are redacted (they were shown).
+#[test]
+fn a_secret_echoed_in_capitals_or_cut_short_is_redacted() {
+    let sb = Sandbox::new();
+    let upper = SECRET.to_uppercase();
+    let start = &SECRET[..SECRET.len() - 4];
+    for (message, hidden) in [
+        (format!("SECRET {upper} REFUSED"), upper.as_str()),
+        (format!("secret {start}... refused"), start),
+    ] {
+        let body = serde_json::json!({ "message": message }).to_string();
+        let server = Hostile::start(move |_, _, s| {
+            respond(s, "401 Unauthorized", &[], body.as_bytes());
+        });
+        let o = sb
+            .cmd()
+            .env("CYTOKEN_AUTH_URL", server.url("auth/v2/token"))
+            .args(["token", "--no-cache"])
+            .output()
+            .unwrap();
+        assert_status(&o, 3);
+        let err = stderr(&o);
+        assert!(!err.contains(hidden), "{err}");
+        assert!(err.contains("(redacted)"), "{err}");
+    }
+}

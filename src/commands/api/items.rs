@@ -9,7 +9,8 @@ use std::ops::Range;
 
 use serde::Deserialize;
 use serde::de::IgnoredAny;
-use serde_json::Value;
+
+use crate::redact::json::Count;
 
 /// A page's counts and where its items are in the body.
 #[derive(Debug, PartialEq, Eq)]
@@ -24,23 +25,19 @@ pub(super) struct ListPage {
     pub array: usize,
 }
 
-/// The fields read; the items are only validated here and found by [`items`].
+/// The fields read; the items are only validated here and found by
+/// [`items`]. A count that is not one is skipped unread ([`Count`]).
 #[derive(Deserialize)]
 struct Head {
-    page_number: Option<Value>,
-    page_size: Option<Value>,
-    total_pages: Option<Value>,
-    total_number_of_items: Option<Value>,
+    #[serde(default)]
+    page_number: Count,
+    #[serde(default)]
+    page_size: Count,
+    #[serde(default)]
+    total_pages: Count,
+    #[serde(default)]
+    total_number_of_items: Count,
     page_items: Option<IgnoredAny>,
-}
-
-/// A count as the service may send it: a number or a numeric string.
-fn count(v: Option<&Value>) -> Option<u64> {
-    match v? {
-        Value::Number(n) => n.as_u64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
 }
 
 /// Parses a list page; the error says what is missing, for the message.
@@ -52,7 +49,9 @@ pub(super) fn parse(body: &[u8]) -> Result<ListPage, String> {
     if head.page_items.is_none() {
         return Err("the answer has no page_items".into());
     }
-    let total_pages = count(head.total_pages.as_ref())
+    let total_pages = head
+        .total_pages
+        .0
         .ok_or_else(|| "the answer has no numeric total_pages".to_string())?;
     let not_array = || "page_items is not an array in a JSON object".to_string();
     let array = page_items_at(body).ok_or_else(not_array)?;
@@ -62,10 +61,10 @@ pub(super) fn parse(body: &[u8]) -> Result<ListPage, String> {
         return Err(not_array());
     }
     Ok(ListPage {
-        page_number: count(head.page_number.as_ref()),
-        page_size: count(head.page_size.as_ref()),
+        page_number: head.page_number.0,
+        page_size: head.page_size.0,
         total_pages,
-        total_items: count(head.total_number_of_items.as_ref()),
+        total_items: head.total_number_of_items.0,
         count: n,
         array,
     })

@@ -27,7 +27,7 @@ use ureq::http::{StatusCode, Uri};
 use crate::cli::api::ApiArgs;
 use crate::error::{Error, Kind, Result};
 use crate::invocation::Invocation;
-use crate::redact::{Redactor, SNIPPET_CHARS, quote_url, sanitize};
+use crate::redact::{Redactor, SNIPPET_CHARS, json, quote_url, sanitize};
 use client::{Answer, Client, Req};
 use request::Plan;
 
@@ -168,17 +168,7 @@ pub(super) fn status_error(
     body: &[u8],
     redactor: &Redactor,
 ) -> Error {
-    let message = serde_json::from_slice::<serde_json::Value>(body)
-        .ok()
-        .and_then(|v| {
-            ["message", "Message", "error_description", "error"]
-                .iter()
-                .find_map(|k| {
-                    v.get(k)
-                        .and_then(serde_json::Value::as_str)
-                        .map(str::to_owned)
-                })
-        })
+    let message = json::message(body)
         .map(|m| format!(": {}", redactor.clean(&m, SNIPPET_CHARS)))
         .unwrap_or_default();
     let hint = match status.as_u16() {

@@ -7,9 +7,10 @@
 //! for the page the writer needs next, which never waits (so the listing
 //! cannot deadlock); peak memory stays near `BUDGET + PAGE_LIMIT`. A
 //! `total_pages` that does not match `total_number_of_items` and the page
-//! size is refused before page 2. A page that still fails after retries stops the
-//! listing with its number (the array is left unclosed, so nothing downstream
-//! mistakes it for the whole list); no page is written twice.
+//! size asked for is refused before page 2 ([`check_total`]). A page that
+//! still fails after retries stops the listing with its number (the array
+//! is left unclosed, so nothing downstream mistakes it for the whole list);
+//! no page is written twice.
 
 use std::collections::BTreeMap;
 use std::io::{BufWriter, Read, Write};
@@ -35,8 +36,7 @@ const RESERVE_STEP: u64 = 1 << 20;
 const PAGE_BODY_TIMEOUT: Duration = Duration::from_secs(120);
 /// Tries of one page whose body was cut off (the status retries are the client's).
 const BODY_ATTEMPTS: u32 = 3;
-/// Without `total_number_of_items` to check it against, more pages than this
-/// is not a list cytoken can have been meant to read.
+/// More pages than this is not a list cytoken can have been meant to read.
 const MAX_PAGES: u64 = 1_000_000;
 
 /// What `--paginate` was asked for.
@@ -218,9 +218,11 @@ fn fetch(
     if !status.is_success() {
         // The budget is spent only on pages that will be written.
         release(shared, reserved);
+        // Only page 1's error body is written out; a later page's would be
+        // held, outside the budget, until the writer reaches it.
         return Err(Failure {
             error: status_error(status, &req.display(), &note, &body, &redactor),
-            body: Some(body),
+            body: (page == 1).then_some(body),
         });
     }
     let page_data = match items::parse(&body) {
@@ -246,26 +248,40 @@ fn fetch(
 }
 
 /// Refuses a `total_pages` that cannot be: it must be
-/// ceil(`total_number_of_items` / page size) (0 or 1 for an empty list), and
-/// without an item count at most [`MAX_PAGES`].
+/// ceil(`total_number_of_items` / the page size asked for) (0 or 1 for an
+/// empty list), and at most [`MAX_PAGES`] in any case. The server's own
+/// `page_size` is no measure (`page_size: 1` would vouch for any count of
+/// pages); one larger than asked is refused, one smaller named in the hint.
 fn check_total(first: &Fetched, asked_size: u32) -> Result<u64> {
     let total = first.total_pages;
-    let size = first.page_size.unwrap_or(u64::from(asked_size));
+    let size = u64::from(asked_size);
     let bad = |why: String| {
         Error::other(format!(
             "page 1: the API announced {total} pages{why}, so the listing cannot be trusted — check PATH and --page-size"
         ))
     };
+    let items_sent = first.total_items.is_some_and(|n| n > 0);
+    if let Some(theirs) = first
+        .page_size
+        .filter(|s| *s > size || (*s == 0 && items_sent))
+    {
+        return Err(bad(format!(
+            " with page_size {theirs} when {size} per page was asked for"
+        )));
+    }
+    let theirs = first
+        .page_size
+        .filter(|s| *s > 0 && *s < size)
+        .map(|s| format!("; the API pages by {s}: pass --page-size {s}"))
+        .unwrap_or_default();
     match first.total_items {
         Some(0) if total <= 1 => Ok(1),
         Some(items) if size == 0 => Err(bad(format!(" of {items} items with page_size 0"))),
         Some(items) if items.div_ceil(size) != total => Err(bad(format!(
-            " for {items} items of {size} per page (that is {} pages)",
+            " for {items} items of {size} per page (that is {} pages){theirs}",
             items.div_ceil(size)
         ))),
-        None if total > MAX_PAGES => Err(bad(format!(
-            " and no total_number_of_items; more than {MAX_PAGES} is refused"
-        ))),
+        _ if total > MAX_PAGES => Err(bad(format!("; more than {MAX_PAGES} is refused"))),
         Some(_) | None => Ok(total.max(1)),
     }
 }
@@ -519,7 +535,10 @@ mod tests {
 
     #[test]
     fn total_pages_must_match_the_items_and_the_page_size() {
-        assert_eq!(check_total(&first(3, Some(201), Some(100)), 50).unwrap(), 3);
+        assert_eq!(
+            check_total(&first(3, Some(201), Some(100)), 100).unwrap(),
+            3
+        );
         // The page size asked for when the answer has none.
         assert_eq!(check_total(&first(5, Some(201), None), 50).unwrap(), 5);
         assert_eq!(check_total(&first(0, Some(0), Some(100)), 100).unwrap(), 1);
@@ -531,8 +550,18 @@ mod tests {
             first(2, Some(0), Some(100)),
             first(1, Some(5), Some(0)),
             first(MAX_PAGES + 1, None, Some(100)),
+            // The server's own page size vouches for nothing.
+            first(5000, Some(5000), Some(1)),
+            first(MAX_PAGES + 1, Some(MAX_PAGES + 1), Some(1)),
+            first(1, Some(201), Some(201)),
         ] {
             assert!(check_total(&bad, 100).is_err(), "{}", bad.total_pages);
         }
+        let e = check_total(&first(3, Some(201), Some(100)), 200).unwrap_err();
+        assert!(
+            e.message().contains("pass --page-size 100"),
+            "{}",
+            e.message()
+        );
     }
 }
