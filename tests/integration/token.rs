@@ -12,14 +12,28 @@ use crate::support::*;
 fn spawn_many(sb: &Sandbox, n: usize, secret: &str) -> Vec<Child> {
     (0..n)
         .map(|_| {
-            sb.cmd()
-                .env("CYTOKEN_APP_SECRET", secret)
+            let mut c = sb.cmd();
+            c.env("CYTOKEN_APP_SECRET", secret)
                 .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap()
+                .stderr(Stdio::piped());
+            spawn_retrying(&mut c)
         })
         .collect()
+}
+
+/// Spawns `c`; under wine a burst of process starts can fail one with
+/// ERROR_INTERNAL_ERROR (1359), which a moment later goes through.
+fn spawn_retrying(c: &mut std::process::Command) -> Child {
+    const INTERNAL_ERROR: i32 = 1359;
+    for _ in 0..20 {
+        match c.spawn() {
+            Err(e) if cfg!(windows) && e.raw_os_error() == Some(INTERNAL_ERROR) => {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            r => return r.unwrap(),
+        }
+    }
+    panic!("{c:?}: every start failed with ERROR_INTERNAL_ERROR")
 }
 
 #[test]

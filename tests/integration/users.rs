@@ -404,8 +404,7 @@ impl Scene {
         mkdir(&scene.attacker_home, a.uid, a.gid, 0o755);
         mkdir(&scene.shared, 0, 0, 0o755);
         mkdir(&scene.shared.join("bin"), 0, 0, 0o755);
-        std::fs::copy(env!("CARGO_BIN_EXE_cytoken"), &scene.bin).unwrap();
-        set_owner(&scene.bin, 0, 0, 0o755);
+        std::fs::hard_link(shared_binary(), &scene.bin).unwrap();
         scene
     }
 
@@ -485,4 +484,33 @@ impl Drop for Scene {
             let _ = std::fs::remove_dir_all(&d);
         }
     }
+}
+
+/// The binary everyone can run: one root-owned copy per test process, which
+/// every scene links to. A copy made while other tests fork stays "Text file
+/// busy" until each child forked meanwhile has exec'd (they inherit its write
+/// descriptor); a link to a finished copy has no writer. Copies a finished
+/// test process left behind are removed.
+fn shared_binary() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let tmp = Path::new("/tmp");
+        for old in std::fs::read_dir(tmp).into_iter().flatten().flatten() {
+            let name = old.file_name().to_string_lossy().into_owned();
+            let pid = name
+                .strip_prefix("cytoken-")
+                .and_then(|r| r.strip_suffix("-bin"));
+            if pid.is_some_and(|p| p.parse::<u32>().is_ok() && !Path::new("/proc").join(p).exists())
+            {
+                let _ = std::fs::remove_dir_all(old.path());
+            }
+        }
+        let dir = tmp.join(format!("cytoken-{}-bin", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        mkdir(&dir, 0, 0, 0o755);
+        let bin = dir.join("cytoken");
+        std::fs::copy(env!("CARGO_BIN_EXE_cytoken"), &bin).unwrap();
+        set_owner(&bin, 0, 0, 0o755);
+        bin
+    })
 }
