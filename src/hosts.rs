@@ -128,6 +128,22 @@ impl Target {
     /// them), or one the hosts file (its text, asked for only then) maps to
     /// one of those: Debian's `127.0.1.1 <hostname>`, or
     /// `127.0.0.1 registry.local`, which docker then talks plain http to.
+    /// The addresses of this machine a name resolves to (empty when it does
+    /// not resolve, or only elsewhere).
+    fn resolved(&self) -> Vec<IpAddr> {
+        let bare = self.host.trim_start_matches('[').trim_end_matches(']');
+        let Ok(addrs) = std::net::ToSocketAddrs::to_socket_addrs(&(bare, self.port)) else {
+            return Vec::new();
+        };
+        let mut found = Vec::new();
+        for ip in addrs.filter_map(|a| this_machine(a.ip())) {
+            if !found.contains(&ip) {
+                found.push(ip);
+            }
+        }
+        found
+    }
+
     fn dialed(&self, hosts_file: impl FnOnce() -> String) -> Vec<IpAddr> {
         let bare = self.host.trim_start_matches('[').trim_end_matches(']');
         if let Some(ip) = address(bare) {
@@ -246,8 +262,18 @@ impl fmt::Display for Target {
 /// addresses the client dials ([`Target::dialed`]), or where the user or
 /// root does not listen on each (DESIGN §5 "Loopback peers"; Linux, see
 /// `platform::foreign_port`).
-pub(crate) fn foreign_server(target: &Target) -> Option<String> {
-    let dialed = target.dialed(platform::hosts_file);
+///
+/// With `resolve`, a name neither literal nor in the hosts file is also
+/// resolved as the client will (getaddrinfo: DNS, nss-myhostname), so a
+/// public name pointing at 127.0.0.1 (`*.lvh.me`, `127.0.0.1.nip.io`) is
+/// checked too: docker talks plain http to any registry that resolves to
+/// loopback, and git to an `http://` one; an `https://` git target is
+/// protected by its certificate, so its get pays no lookup.
+pub(crate) fn foreign_server(target: &Target, resolve: bool) -> Option<String> {
+    let mut dialed = target.dialed(platform::hosts_file);
+    if dialed.is_empty() && resolve {
+        dialed = target.resolved();
+    }
     if dialed.is_empty() {
         return None;
     }

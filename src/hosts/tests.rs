@@ -348,3 +348,19 @@ fn bad_patterns_match_nothing() {
     assert!(!names_one_host("*.h"));
     assert!(!names_one_host("bad host"));
 }
+
+/// A name is also resolved as the client resolves it (getaddrinfo): here
+/// `localhost` through the system's resolver, not the hosts-file reading of
+/// `dialed`; a name that resolves nowhere gives nothing to check.
+#[test]
+fn names_resolve_as_the_client_resolves_them() {
+    let found = https("localhost:5000").resolved();
+    assert!(
+        !found.is_empty() && found.iter().all(IpAddr::is_loopback),
+        "{found:?}"
+    );
+    assert_eq!(
+        https("no-such-host.invalid:5000").resolved(),
+        Vec::<IpAddr>::new()
+    );
+}

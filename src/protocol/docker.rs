@@ -101,7 +101,7 @@ pub(crate) fn handle(
             // docker names local registries `localhost:5000` (no scheme) and
             // talks plain http to them: the port is checked whatever the
             // scheme (DESIGN §5 "Loopback peers").
-            if let Some(why) = hosts::foreign_server(&target) {
+            if let Some(why) = hosts::foreign_server(&target, true) {
                 diag::warn(format_args!("docker: {why}; answering not found"));
                 return Outcome::NotFound;
             }

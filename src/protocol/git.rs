@@ -229,7 +229,10 @@ pub fn skip_reason(req: &Request, p: &Policy) -> Option<String> {
 /// reached with `http.sslVerify=false`).
 fn foreign_server(req: &Request) -> Option<String> {
     let scheme = Scheme::parse(req.protocol.as_deref()?)?;
-    hosts::foreign_server(&Target::new(scheme, req.host.as_deref()?)?)
+    hosts::foreign_server(
+        &Target::new(scheme, req.host.as_deref()?)?,
+        scheme == Scheme::Http,
+    )
 }
 
 /// Whether the `git_hosts` entry `pattern` covers an https request for git's

@@ -519,6 +519,7 @@ fn page_body(page: u64, size: u64, total_pages: u64, total_items: u64, items: &[
 
 /// A list page far larger than any page size asked for, as a server that
 /// announces neither its page size nor its item count sends it.
+#[cfg(target_os = "linux")]
 fn uncounted_page(page: u64, total_pages: u64, items: &[u8]) -> Vec<u8> {
     let mut b = format!(r#"{{"page_number":{page},"total_pages":{total_pages},"page_items":["#)
         .into_bytes();
