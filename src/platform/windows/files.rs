@@ -379,18 +379,7 @@ pub(crate) fn trusted_parent(dir: &Path, home: Option<&Path>) -> Result<(), Untr
         path: dir.to_path_buf(),
         why,
     };
-    let handle = open(
-        dir,
-        READ_CONTROL | FILE_READ_ATTRIBUTES | SYNCHRONIZE,
-        OPEN_EXISTING,
-        FILE_FLAG_BACKUP_SEMANTICS,
-        None,
-    )
-    .map_err(|_| bad(Why::NotDir))?;
-    let meta = handle.metadata().map_err(|_| bad(Why::NotDir))?;
-    if !meta.is_dir() {
-        return Err(bad(Why::NotDir));
-    }
+    let (handle, meta) = open_to_inspect(dir).ok_or_else(|| bad(Why::NotDir))?;
     let a = access(&handle, &meta).map_err(|_| bad(Why::Unverifiable))?;
     if let Owner::Other(rid) = a.owner {
         return Err(bad(Why::Owner(rid)));
@@ -558,6 +547,22 @@ fn ancestors_trusted(path: &Path, home: Option<&Path>) -> Result<(), Untrusted> 
     Ok(())
 }
 
+/// The directory `dir` opened to read its owner and access list (links
+/// followed: the walk checks what they lead to), with its metadata; `None`
+/// when it cannot be opened or is not a directory.
+fn open_to_inspect(dir: &Path) -> Option<(File, std::fs::Metadata)> {
+    let handle = open(
+        dir,
+        READ_CONTROL | FILE_READ_ATTRIBUTES | SYNCHRONIZE,
+        OPEN_EXISTING,
+        FILE_FLAG_BACKUP_SEMANTICS,
+        None,
+    )
+    .ok()?;
+    let meta = handle.metadata().ok()?;
+    meta.is_dir().then_some((handle, meta))
+}
+
 fn check_dirs_above(path: &Path, homes: &[PathBuf]) -> Result<(), Untrusted> {
     let home = homes.iter().find(|h| path.starts_with(h));
     for dir in path
@@ -569,17 +574,7 @@ fn check_dirs_above(path: &Path, homes: &[PathBuf]) -> Result<(), Untrusted> {
             path: dir.to_path_buf(),
             why,
         };
-        let handle = open(
-            dir,
-            READ_CONTROL | FILE_READ_ATTRIBUTES | SYNCHRONIZE,
-            OPEN_EXISTING,
-            FILE_FLAG_BACKUP_SEMANTICS,
-            None,
-        )
-        .map_err(|_| bad(Why::NotDir))?;
-        if !handle.metadata().map_err(|_| bad(Why::NotDir))?.is_dir() {
-            return Err(bad(Why::NotDir));
-        }
+        let (handle, _) = open_to_inspect(dir).ok_or_else(|| bad(Why::NotDir))?;
         let (owner, grants) = security(handle.as_raw_handle())
             .map_err(|_| bad(Why::Unverifiable))?
             .classify();

@@ -329,6 +329,19 @@ fn install_helpers_refuses_a_binary_others_can_replace() {
 /// can change: the attacker puts their CA there and runs a TLS endpoint, and
 /// the victim's signed auth token must never reach it. The same rule as
 /// `ca_file`; `check` says which roots are in use.
+/// `check --offline` as the victim with `var` set to `value` fails its
+/// trust-roots line, naming the variable.
+fn assert_check_fails_the_roots(scene: &Scene, url: &str, var: &str, value: &Path) {
+    let mut c = scene.victim();
+    selection(&mut c, url)
+        .env(var, value)
+        .args(["check", "--offline"]);
+    let o = run(c);
+    assert_status(&o, 2);
+    let line = check_line(&o, "trust roots");
+    assert!(line.starts_with("FAIL") && line.contains(var), "{line}");
+}
+
 #[test]
 fn ssl_cert_file_and_dir_others_can_change_are_refused() {
     let scene = Scene::new("f4p-roots");
@@ -375,14 +388,7 @@ fn ssl_cert_file_and_dir_others_can_change_are_refused() {
         assert!(stdout(&o).is_empty());
         assert_eq!(trap.requests(), 0, "{var}: the auth token reached the trap");
 
-        let mut c = scene.victim();
-        selection(&mut c, &trap.url())
-            .env(var, value)
-            .args(["check", "--offline"]);
-        let o = run(c);
-        assert_status(&o, 2);
-        let line = check_line(&o, "trust roots");
-        assert!(line.starts_with("FAIL") && line.contains(var), "{line}");
+        assert_check_fails_the_roots(&scene, &trap.url(), var, value);
     }
 
     // The victim's own private bundle is used, and `check` names it.
@@ -753,14 +759,7 @@ fn missing_ssl_cert_file_or_dir_is_refused_and_a_cert_dir_is_read_through_its_ch
             "{var}: {e}"
         );
         assert_eq!(trap.requests(), 0, "{var}: the auth token reached the trap");
-        let mut c = scene.victim();
-        selection(&mut c, &trap.url())
-            .env(var, value)
-            .args(["check", "--offline"]);
-        let o = run(c);
-        assert_status(&o, 2);
-        let line = check_line(&o, "trust roots");
-        assert!(line.starts_with("FAIL") && line.contains(var), "{line}");
+        assert_check_fails_the_roots(&scene, &trap.url(), var, value);
     }
 
     // The victim's private cert dir: the trap's CA in it is trusted (the
