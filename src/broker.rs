@@ -2,6 +2,9 @@
 //! then the per-key lock, a re-read, and one exchange for everyone waiting.
 //!
 //! Front-ends call only this module; they never touch the cache or the exchange.
+//! The broker never names a flow: it asks the selection's ([`TokenFlow`]) for
+//! its prerequisite, its request and the reading of the answer, and sends the
+//! request through the [`Transport`] it is handed.
 
 use std::cell::OnceCell;
 use std::time::{Duration, Instant};
@@ -10,13 +13,12 @@ use sha2::{Digest, Sha256};
 
 use crate::cache::{Cache, Entry, Failure, Found, Handout, Key};
 use crate::clock::{Clock, SystemClock};
-use crate::config::Mtc;
 use crate::config::Selection;
+use crate::diag;
 use crate::error::{Error, Kind, Result};
-use crate::exchange::{Endpoint, Exchanged};
-use crate::flow::{cylance, mtc};
+use crate::exchange::{Endpoint, Exchanged, Http, Transport};
+use crate::flow::{Ask, TokenFlow};
 use crate::secret::Secret;
-use crate::{diag, exchange};
 
 /// How long a 400/401/403 is remembered for a key, so callers queued behind a
 /// failing refresh get the same answer instead of each hitting the endpoint.
@@ -86,6 +88,8 @@ pub(crate) struct Broker<'a> {
     sel: &'a Selection,
     cache_use: CacheUse,
     clock: &'a dyn Clock,
+    /// Sends the flow's requests (the HTTP stack, or a test's fake).
+    transport: &'a dyn Transport,
     cache: Cache,
     /// The secret, read at most once per process.
     secret: OnceCell<Secret>,
@@ -95,19 +99,22 @@ pub(crate) struct Broker<'a> {
 
 impl<'a> Broker<'a> {
     pub(crate) fn new(sel: &'a Selection, cache_use: CacheUse) -> Broker<'a> {
-        Broker::with_clock(sel, cache_use, &SystemClock)
+        Broker::with(sel, cache_use, &SystemClock, &Http)
     }
 
-    /// A broker whose "now" is `clock`'s (tests move it to any moment).
-    pub(crate) fn with_clock(
+    /// A broker whose "now" is `clock`'s and whose requests go through
+    /// `transport` (tests move the clock to any moment and script the answers).
+    pub(crate) fn with(
         sel: &'a Selection,
         cache_use: CacheUse,
         clock: &'a dyn Clock,
+        transport: &'a dyn Transport,
     ) -> Broker<'a> {
         Broker {
             sel,
             cache_use,
             clock,
+            transport,
             cache: Cache::of(sel),
             secret: OnceCell::new(),
             key: OnceCell::new(),
@@ -397,58 +404,67 @@ impl<'a> Broker<'a> {
         result
     }
 
-    /// A tenant's token from the console (`flow = "mtc"`): the console's own
-    /// token comes from its own broker — cached once for every tenant, one
-    /// exchange for all of them — and a 401 for it (revoked) replaces it once
-    /// through compare-and-invalidate, then asks again.
-    fn tenant_token(
-        &self,
-        tenant: &str,
-        console: &str,
-        endpoint: &Endpoint,
-        secret: &Secret,
-    ) -> Result<Exchanged> {
-        let console_sel = mtc::console_selection(self.sel);
-        // --force-refresh is about the tenant's token; the console's is
-        // replaced only when the console refuses it.
+    /// One exchange of the selection's flow. A flow with a prerequisite
+    /// (a tenant's, the console's token) gets that token from a broker of its
+    /// own selection, cached under its own key (one exchange for every flow
+    /// that needs it), and when the endpoint refuses it (401), it is replaced
+    /// once through compare-and-invalidate, then asked again.
+    fn exchange(&self, secret: &Secret) -> Result<Exchanged> {
+        let flow = self.sel.flow.steps();
+        let Some(first) = flow.prerequisite() else {
+            return self.ask(flow, secret, None);
+        };
+        let first = Selection {
+            flow: first,
+            ..self.sel.clone()
+        };
+        // --force-refresh is about this flow's token; the prerequisite's is
+        // replaced only when the endpoint refuses it.
         let use_ = match self.cache_use {
             CacheUse::Refresh => CacheUse::Use,
             other => other,
         };
-        let console_broker = Broker::with_clock(&console_sel, use_, self.clock);
-        let endpoint = Endpoint {
-            auth_url: mtc::tenant_url(console, tenant),
-            ..endpoint.clone()
-        };
-        let cap = self.clock.now().saturating_add(self.sel.lifetime);
-        let ask = |bearer: &str| {
-            exchange::exchange_call(&endpoint, &mut || {
-                Ok((mtc::tenant_call(bearer, self.sel, secret), cap))
-            })
-        };
-        let bearer = console_broker.token()?;
-        let answer = match ask(&bearer.access_token) {
+        let first_broker = Broker::with(&first, use_, self.clock, self.transport);
+        let bearer = first_broker.token()?;
+        match self.ask(flow, secret, Some(&bearer.access_token)) {
             Err(e) if e.kind() == Kind::Rejected(401) => {
-                diag::log(1, "the console refused its token; replacing it once");
-                let fresh = console_broker.replace(&bearer.access_token)?;
-                ask(&fresh.access_token)
+                diag::log(
+                    1,
+                    "the token the request carried was refused; replacing it once",
+                );
+                let fresh = first_broker.replace(&bearer.access_token)?;
+                self.ask(flow, secret, Some(&fresh.access_token))
             }
             other => other,
+        }
+    }
+
+    /// Sends the flow's request (a fresh one per attempt) and reads the answer.
+    fn ask(
+        &self,
+        flow: &dyn TokenFlow,
+        secret: &Secret,
+        bearer: Option<&str>,
+    ) -> Result<Exchanged> {
+        let endpoint = Endpoint {
+            auth_url: flow.url(),
+            ca_file: self.sel.ca_file.clone(),
+            timeout: self.sel.timeout,
+            connect_timeout: self.sel.timeout.min(Duration::from_secs(5)),
+            max_token: crate::cache::MAX_TOKEN,
         };
-        answer.map_err(|e| {
-            if exchange::http_status(&e) == Some(404) {
-                Error::rejected(
-                    404,
-                    format!(
-                        "the multi-tenant console does not know tenant {tenant} (404): check \
-                         the tenant id (the venueTenantId in the console) and that this \
-                         partner app manages it"
-                    ),
-                )
-            } else {
-                e
-            }
-        })
+        let mut requested_exp = 0;
+        let answer = self.transport.send(&endpoint, &mut || {
+            let ask = Ask {
+                secret,
+                bearer,
+                now: self.clock.now(),
+            };
+            let (call, exp) = flow.call(&ask)?;
+            requested_exp = exp;
+            Ok(call)
+        })?;
+        flow.read(&answer, requested_exp, self.clock.now())
     }
 
     /// Whether a recorded rejection was for the secret this caller has: one
@@ -498,30 +514,9 @@ impl<'a> Broker<'a> {
     fn exchange_and_store(&self, key: Option<&Key>, current: Option<&Entry>) -> Result<Token> {
         let start = Instant::now();
         let secret = self.secret()?;
-        let endpoint = Endpoint {
-            auth_url: self.sel.auth_url.clone(),
-            ca_file: self.sel.ca_file.clone(),
-            timeout: self.sel.timeout,
-            connect_timeout: self.sel.timeout.min(Duration::from_secs(5)),
-            max_token: crate::cache::MAX_TOKEN,
-        };
-        let result = match &self.sel.mtc {
-            None => {
-                let mut mint = || cylance::call(self.sel, secret, self.clock.now());
-                exchange::exchange_call(&endpoint, &mut mint)
-            }
-            Some(Mtc { tenant: None, .. }) => {
-                let cap = self.clock.now().saturating_add(self.sel.lifetime);
-                exchange::exchange_call(&endpoint, &mut || {
-                    Ok((mtc::console_call(self.sel, secret), cap))
-                })
-            }
-            Some(Mtc {
-                tenant: Some(tenant),
-                console,
-            }) => self.tenant_token(tenant, console, &endpoint, secret),
-        };
-        diag::step(start, format_args!("exchange with {}", self.sel.auth_url));
+        let result = self.exchange(secret);
+        let facts = self.sel.flow.facts();
+        diag::step(start, format_args!("exchange with {}", facts.auth_url));
         let now = self.clock.now();
         match result {
             Ok(Exchanged {
@@ -534,10 +529,10 @@ impl<'a> Broker<'a> {
                     expires_at,
                     obtained_at: now,
                     profile: self.sel.profile.clone(),
-                    tenant_id: self.sel.tenant_id.clone(),
-                    app_id: self.sel.app_id.clone(),
-                    auth_url: self.sel.auth_url.clone(),
-                    scopes: self.sel.scopes.clone(),
+                    tenant_id: facts.tenant_id.to_string(),
+                    app_id: facts.app_id.to_string(),
+                    auth_url: facts.auth_url.to_string(),
+                    scopes: facts.scopes.to_vec(),
                     key: String::new(),
                 };
                 let life = expires_at.saturating_sub(now);

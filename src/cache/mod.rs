@@ -26,7 +26,8 @@ pub(crate) use files::hex;
 use files::{read_in, temp_name, write_atomic_in, write_new_in};
 pub use handout::Handout;
 
-use crate::config::{ScopeFormat, Selection};
+use crate::config::Selection;
+use crate::flow::Field;
 use crate::platform;
 use crate::secret::{Secret, SecretSource};
 
@@ -264,33 +265,11 @@ impl Cache {
             h.update((value.len() as u64).to_le_bytes());
             h.update(value);
         };
-        field("auth_url", sel.auth_url.as_bytes());
-        field("tenant_id", sel.tenant_id.as_bytes());
-        field("app_id", sel.app_id.as_bytes());
-        field("issuer", sel.issuer.as_bytes());
-        // Lists are hashed element by element, each length-prefixed, so no
-        // separator inside an element can make two lists collide.
-        field("scopes", &list_bytes(&sel.scopes));
-        let fmt = match sel.scope_format {
-            ScopeFormat::List => "list",
-            ScopeFormat::String => "string",
-        };
-        field("scope_format", fmt.as_bytes());
-        field("source", sel.source.as_deref().unwrap_or("").as_bytes());
-        field(
-            "flow",
-            if sel.mtc.is_some() {
-                b"mtc"
-            } else {
-                b"cylance"
-            },
-        );
-        field(
-            "extra_claims",
-            serde_json::to_string(&sel.extra_claims)
-                .unwrap_or_default()
-                .as_bytes(),
-        );
+        // What shapes the token is the flow's to say (each flow's `key`).
+        sel.flow.steps().key(&mut |name, value| match value {
+            Field::Text(text) => field(name, text.as_bytes()),
+            Field::List(items) => field(name, &list_bytes(items)),
+        });
         match secret {
             Some(s) => field("secret_hmac", &self.secret_hmac(s)?),
             None => {

@@ -2,6 +2,7 @@
 
 use super::handout::HANDOUT_LOG_MAX;
 use super::*;
+use crate::config::ScopeFormat;
 use crate::platform::testing::{mode, set_mode, symlink};
 use crate::secret::SecretSource;
 use std::io::Write;
@@ -59,13 +60,13 @@ fn key_is_stable_and_changes_with_secret_and_shape() {
         .name;
     assert_ne!(k1, k2, "a rotated secret must not reuse the entry");
     let mut other = sel.clone();
-    other.scopes = vec!["device:list".into()];
+    other.flow.cylance_mut().scopes = vec!["device:list".into()];
     assert_ne!(k1, cache.key(&other, Some(&s1)).unwrap().name);
     let mut other = sel.clone();
-    other.scope_format = ScopeFormat::String;
+    other.flow.cylance_mut().scope_format = ScopeFormat::String;
     assert_ne!(k1, cache.key(&other, Some(&s1)).unwrap().name);
     let mut other = sel.clone();
-    other.tenant_id = "t2".into();
+    other.flow.cylance_mut().tenant_id = "t2".into();
     assert_ne!(k1, cache.key(&other, Some(&s1)).unwrap().name);
     let mut other = sel.clone();
     other.secret = SecretSource::Command(vec!["pass".into()]);
@@ -96,7 +97,7 @@ fn write_read_round_trip_and_modes() {
     assert_eq!(mode(&key.entry), 0o600);
     // Renamed under another key, the same file is not trusted there.
     let mut other_sel = selection(&cache.dir);
-    other_sel.scopes = vec!["policy:read".into()];
+    other_sel.flow.cylance_mut().scopes = vec!["policy:read".into()];
     let other = cache.key(&other_sel, None).unwrap();
     std::fs::copy(&key.entry, &other.entry).unwrap();
     assert!(matches!(
@@ -315,4 +316,50 @@ fn failures_expire() {
     assert_eq!(cache.failure(&key, 100), None);
     cache.clear_failure(&key);
     assert_eq!(cache.failure(&key, 0), None);
+}
+
+/// The keys of existing caches stay what they were: these names were those
+/// of cytoken before the flows became types (the key hashes the same fields,
+/// in the same order, for each flow).
+#[test]
+fn key_names_are_those_existing_caches_hold() {
+    use crate::flow::{Flow, mtc};
+    let dir = tempfile::tempdir().unwrap();
+    let cache = Cache::new(&dir.path().join("c"));
+    let name = |sel: &Selection| cache.key(sel, None).unwrap().name;
+    let sel = Selection::for_test("https://protectapi.cylance.com/auth/v2/token", &cache.dir);
+    assert_eq!(name(&sel), "03c4fefdabaaf395a681d1f6f47f346e");
+    let mut full = sel.clone();
+    let c = full.flow.cylance_mut();
+    c.scopes = vec!["device:list".into(), "policy:read".into()];
+    c.scope_format = ScopeFormat::String;
+    c.source = Some("ci-host".into());
+    c.issuer = "http://other".into();
+    c.extra_claims
+        .insert("env".into(), serde_json::Value::from("prod"));
+    assert_eq!(name(&full), "9d80ed7c31845ef40e27eabaa17b5c32");
+    let console = mtc::Console {
+        auth_url: "https://api-admin.cylance.com/public/v2/us/auth".into(),
+        app_id: "a".into(),
+        api: "https://api-admin.cylance.com/public/v2/us/".into(),
+        lifetime: 1800,
+    };
+    let own = Selection {
+        flow: Flow::MtcConsole(console.clone()),
+        ..sel.clone()
+    };
+    assert_eq!(name(&own), "81fd2de5baab24872b8ed42e060b4b1c");
+    let tenant = Selection {
+        flow: Flow::MtcTenant(mtc::Tenant {
+            console,
+            tenant_id: "tenant-7".into(),
+        }),
+        ..sel.clone()
+    };
+    assert_eq!(name(&tenant), "a44d7b2e578ac2f8ece25fabfdd5234c");
+    let command = Selection {
+        secret: SecretSource::Command(vec!["pass".into(), "show".into()]),
+        ..sel
+    };
+    assert_eq!(name(&command), "b069037ec49691d8494dd390015a9b9a");
 }

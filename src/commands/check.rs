@@ -126,24 +126,25 @@ fn check_config(inv: &Invocation, r: &mut Report) -> Option<Selection> {
     }
     match inv.selection() {
         Ok(sel) => {
+            let facts = sel.flow.facts();
             r.ok(
                 "profile",
                 format_args!(
                     "'{}': tenant {}, app {}",
-                    sel.profile, sel.tenant_id, sel.app_id
+                    sel.profile, facts.tenant_id, facts.app_id
                 ),
             );
             r.ok(
                 "endpoint",
                 format_args!(
                     "{} (scopes: {}; lifetime {} s, refresh margin {} s)",
-                    sel.auth_url,
-                    if sel.scopes.is_empty() {
+                    facts.auth_url,
+                    if facts.scopes.is_empty() {
                         "none".into()
                     } else {
-                        sel.scopes.join(",")
+                        facts.scopes.join(",")
                     },
-                    sel.lifetime,
+                    facts.lifetime,
                     sel.refresh_margin
                 ),
             );

@@ -53,6 +53,9 @@ fn steps(
     };
     // No variables and no config file: the demo never depends on the user's.
     let sel = Selection::resolve_without_file(&flags, Secret::new(secret.into()), &Env::none())?;
+    let Some(flow) = sel.flow.cylance() else {
+        return Err(Error::other("the demo's selection is not a Cylance one"));
+    };
 
     out(
         w,
@@ -60,17 +63,17 @@ fn steps(
             "cytoken demo — the whole flow against a strict loopback token endpoint\n\n\
          1. selection\n   endpoint  {}\n   tenant    {}\n   app       {}\n   scopes    {}\n   \
          lifetime  {} s (refresh margin {} s)\n\n",
-            sel.auth_url,
-            sel.tenant_id,
-            sel.app_id,
-            sel.scopes.join(", "),
-            sel.lifetime,
+            flow.auth_url,
+            flow.tenant_id,
+            flow.app_id,
+            flow.scopes.join(", "),
+            flow.lifetime,
             sel.refresh_margin
         ),
     )?;
 
     let now = clock::now();
-    let claims = cylance::claims(&sel, now);
+    let claims = cylance::claims(flow, now);
     out(
         w,
         format_args!(

@@ -21,13 +21,19 @@ pub(crate) fn token(inv: &Invocation, format: Format, w: &mut dyn Write) -> Resu
 /// endpoint will check, readable without base64url tricks).
 pub(crate) fn auth_token(inv: &Invocation, claims: bool, w: &mut dyn Write) -> Result<i32> {
     let sel = inv.selection()?;
+    let Some(flow) = sel.flow.cylance() else {
+        return Err(Error::config(
+            "auth-token signs the Cylance flow's auth token; this profile's flow = \"mtc\" \
+             sends none (use `cytoken token`)",
+        ));
+    };
     let now = clock::now();
     if claims {
-        let text = serde_json::to_string_pretty(&cylance::claims(&sel, now))
+        let text = serde_json::to_string_pretty(&cylance::claims(flow, now))
             .map_err(|e| Error::other(format!("cannot encode the claims: {e}")))?;
         return out(w, format_args!("{text}\n"));
     }
     let secret = sel.resolve_secret()?;
-    let (tok, _) = cylance::sign(&sel, &secret, now)?;
+    let (tok, _) = cylance::sign(flow, &secret, now)?;
     out(w, format_args!("{tok}\n"))
 }

@@ -26,17 +26,9 @@ pub(crate) use sources::{SECRET_VAR, is_var_name};
 use sources::{check_trusted, resolve_path, secret_source};
 
 use crate::error::{Error, Result};
+pub use crate::flow::cylance::ScopeFormat;
+use crate::flow::{cylance, mtc};
 use crate::secret::{Secret, SecretSource};
-
-/// How `scp` is encoded in the auth token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ScopeFormat {
-    /// A JSON array, as in the vendor's example (default).
-    List,
-    /// A comma-delimited string, as in the vendor's claims table.
-    String,
-}
 
 /// How tokens are obtained (profile key `flow`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -47,15 +39,6 @@ pub enum Flow {
     /// The multi-tenant console (MSSPs, DESIGN §11): a client-credentials
     /// grant, then a tenant's token from `tenants/tenant-app/<tenant>`.
     Mtc,
-}
-
-/// The multi-tenant console side of a `flow = "mtc"` selection.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Mtc {
-    /// The console's API base (its token URL without `auth`).
-    pub(crate) console: String,
-    /// The tenant whose token is wanted; `None`: the console's own token.
-    pub(crate) tenant: Option<String>,
 }
 
 /// Which git credential form to answer with (DESIGN §4).
@@ -90,10 +73,9 @@ pub(crate) struct Selection {
     pub profile: String,
     /// The config file the profile came from, if any.
     pub config_path: Option<PathBuf>,
-    pub tenant_id: String,
-    pub app_id: String,
+    /// How tokens are obtained, and everything that shapes them.
+    pub flow: crate::flow::Flow,
     pub secret: SecretSource,
-    pub auth_url: String,
     /// The API base of `cytoken api` (`CYTOKEN_API_URL` > `api_url` > the
     /// origin of `auth_url`), held to the auth_url policy.
     pub api_url: String,
@@ -101,20 +83,11 @@ pub(crate) struct Selection {
     /// one's own with a tenant and no `api_url` would send that console's
     /// tenant token to the production Protect host (exit 2 with this).
     pub api_url_refusal: Option<String>,
-    /// Set for `flow = "mtc"`.
-    pub mtc: Option<Mtc>,
-    pub scopes: Vec<String>,
-    pub scope_format: ScopeFormat,
-    pub lifetime: i64,
-    /// The `src` claim, when set (flag > environment > profile).
-    pub source: Option<String>,
     /// A token is handed out only while it stays valid this many seconds.
     pub min_valid: i64,
     /// Effective margin: never more than half the lifetime, so a short lifetime
     /// still yields a token that is served from the cache for a while.
     pub refresh_margin: i64,
-    pub issuer: String,
-    pub extra_claims: serde_json::Map<String, serde_json::Value>,
     pub username: String,
     pub git_auth: GitAuth,
     pub git_hosts: Option<Vec<String>>,
@@ -323,10 +296,7 @@ impl Selection {
             endpoints.api_url,
             endpoints.api_url_refusal,
         );
-        let mtc = endpoints.console.map(|console| Mtc {
-            console,
-            tenant: mtc_tenant,
-        });
+        let console = endpoints.console;
 
         let scopes = if !flags.scopes.is_empty() {
             flags.scopes.clone()
@@ -486,23 +456,44 @@ impl Selection {
 
         let cache_dir = cache_dir(flags, env)?;
 
+        // The console's flows send none of the Cylance claims (checked all
+        // the same, above).
+        let flow = match console {
+            None => crate::flow::Flow::Cylance(cylance::Cylance {
+                auth_url,
+                tenant_id,
+                app_id,
+                scopes,
+                scope_format: p.scope_format.unwrap_or(ScopeFormat::List),
+                lifetime,
+                source,
+                issuer: p.issuer.clone().unwrap_or_else(|| DEFAULT_ISSUER.into()),
+                extra_claims,
+            }),
+            Some(api) => {
+                let console = mtc::Console {
+                    auth_url,
+                    app_id,
+                    api,
+                    lifetime,
+                };
+                match mtc_tenant {
+                    None => crate::flow::Flow::MtcConsole(console),
+                    Some(tenant_id) => {
+                        crate::flow::Flow::MtcTenant(mtc::Tenant { console, tenant_id })
+                    }
+                }
+            }
+        };
+
         Ok(Selection {
             profile: profile_name.to_string(),
-            tenant_id,
-            app_id,
+            flow,
             secret,
-            auth_url,
             api_url,
             api_url_refusal,
-            mtc,
-            scopes,
-            scope_format: p.scope_format.unwrap_or(ScopeFormat::List),
-            lifetime,
-            source,
             min_valid,
             refresh_margin,
-            issuer: p.issuer.clone().unwrap_or_else(|| DEFAULT_ISSUER.into()),
-            extra_claims,
             username: p
                 .username
                 .clone()

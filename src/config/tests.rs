@@ -51,30 +51,30 @@ fn precedence_flag_over_env_over_profile_over_default() {
     let mut flags = flags_with(&cfg);
     let s = Selection::resolve(&flags, &env).unwrap();
     assert_eq!(s.profile, "prod");
-    assert_eq!(s.tenant_id, "tenant-env"); // env beats profile
-    assert_eq!(s.app_id, "app-file"); // profile beats default
-    assert_eq!(s.lifetime, 600);
+    assert_eq!(s.flow.facts().tenant_id, "tenant-env"); // env beats profile
+    assert_eq!(s.flow.facts().app_id, "app-file"); // profile beats default
+    assert_eq!(s.flow.facts().lifetime, 600);
     assert_eq!(
-        s.auth_url,
+        s.flow.facts().auth_url,
         "https://protectapi-euc1.cylance.com/auth/v2/token"
     );
-    assert_eq!(s.issuer, DEFAULT_ISSUER); // default
+    assert_eq!(s.flow.cylance().unwrap().issuer, DEFAULT_ISSUER); // default
     assert_eq!(s.refresh_margin, 300);
     flags.tenant_id = Some("tenant-flag".into());
     flags.lifetime = Some(120);
     flags.region = Some("EU".into());
     let s = Selection::resolve(&flags, &env).unwrap();
-    assert_eq!(s.tenant_id, "tenant-flag");
-    assert_eq!(s.lifetime, 120);
+    assert_eq!(s.flow.facts().tenant_id, "tenant-flag");
+    assert_eq!(s.flow.facts().lifetime, 120);
     assert_eq!(
         s.refresh_margin, 60,
         "margin is capped at half the lifetime"
     );
     flags.profile = Some("other".into());
     let s = Selection::resolve(&flags, &env).unwrap();
-    assert_eq!(s.app_id, "a2");
+    assert_eq!(s.flow.facts().app_id, "a2");
     assert_eq!(
-        s.auth_url,
+        s.flow.facts().auth_url,
         "https://protectapi-euc1.cylance.com/auth/v2/token"
     );
 }
@@ -143,7 +143,12 @@ fn endpoint_precedence_is_by_layer_then_auth_url_over_region() {
         0o600,
     );
     let url = |flags: Flags, env: &[(&str, &str)]| {
-        Selection::resolve(&flags, &env_of(env)).unwrap().auth_url
+        Selection::resolve(&flags, &env_of(env))
+            .unwrap()
+            .flow
+            .facts()
+            .auth_url
+            .to_string()
     };
     let base = flags_with(&cfg);
     assert_eq!(
@@ -225,8 +230,8 @@ fn environment_only_selection_without_config_file() {
     )
     .unwrap();
     assert_eq!(s.secret, SecretSource::Env("CYTOKEN_APP_SECRET".into()));
-    assert_eq!(s.scopes, vec!["device:list", "policy:read"]);
-    assert_eq!(s.auth_url, "http://127.0.0.1:9/auth/v2/token");
+    assert_eq!(s.flow.facts().scopes, vec!["device:list", "policy:read"]);
+    assert_eq!(s.flow.facts().auth_url, "http://127.0.0.1:9/auth/v2/token");
 }
 
 #[test]
@@ -434,28 +439,30 @@ fn mtc_regions_endpoints_and_an_optional_tenant() {
     flags.profile = Some("mssp".into());
     let s = Selection::resolve(&flags, &env_of(&[])).unwrap();
     assert_eq!(
-        s.auth_url,
+        s.flow.facts().auth_url,
         "https://api-admin.cylance.com/public/v2/eu/auth"
     );
     // The console's own token: the console's API.
     assert_eq!(s.api_url, "https://api-admin.cylance.com/public/v2/eu/");
-    let m = s.mtc.unwrap();
-    assert_eq!(m.console, "https://api-admin.cylance.com/public/v2/eu/");
-    assert_eq!(m.tenant, None);
+    let crate::flow::Flow::MtcConsole(m) = &s.flow else {
+        panic!("{:?}", s.flow)
+    };
+    assert_eq!(m.api, "https://api-admin.cylance.com/public/v2/eu/");
     // A tenant's token: its Protect region (eu → euc1).
     flags.tenant_id = Some("7e000000-0000-4000-8000-000000000001".into());
     let s = Selection::resolve(&flags, &env_of(&[])).unwrap();
     assert_eq!(s.api_url, "https://protectapi-euc1.cylance.com/");
     assert_eq!(
-        s.mtc.unwrap().tenant.as_deref(),
-        Some("7e000000-0000-4000-8000-000000000001")
+        s.flow.facts().tenant_id,
+        "7e000000-0000-4000-8000-000000000001"
     );
+    assert!(matches!(s.flow, crate::flow::Flow::MtcTenant(_)));
     // Default region us; an unknown one names the console's regions.
     for (region, host) in [("us", "us"), ("JP", "jp"), ("au", "au"), ("sp", "sp")] {
         flags.region = Some(region.into());
         let s = Selection::resolve(&flags, &env_of(&[])).unwrap();
         assert_eq!(
-            s.auth_url,
+            s.flow.facts().auth_url,
             format!("https://api-admin.cylance.com/public/v2/{host}/auth")
         );
     }

@@ -1,6 +1,9 @@
-//! The token exchange: POSTs a freshly signed auth token to the token endpoint,
-//! retries what is worth retrying within one time budget, and turns every failure into
-//! a typed error that names the cause and the fix without a secret or a whole token.
+//! The token exchange: sends a flow's request ([`Call`]: method, headers, body)
+//! to the token endpoint, retries what is worth retrying within one time budget,
+//! and hands back the endpoint's final [`Answer`] for the flow to read; every
+//! failure on the way is a typed error that names the cause and the fix without
+//! a secret or a whole token. [`Transport`] puts it behind a trait, so the
+//! broker is tested with a fake.
 //!
 //! This module is only reached on a cache miss: the HTTP client, the proxy settings
 //! and the TLS trust store are all built inside [`exchange_call`], never at start-up, so
@@ -16,12 +19,14 @@ use std::time::{Duration, Instant};
 use ureq::Agent;
 use ureq::http::{HeaderMap, StatusCode, Uri};
 
+#[cfg(test)]
 use crate::clock::now;
 use crate::endpoint::check_auth_url;
 use crate::error::{Error, Result};
 use crate::redact::{Redactor, SNIPPET_CHARS, quote_url, sanitize};
 use agent::build_agent;
-use response::{classify, expiry, retriable_status, status_text};
+pub(crate) use response::{Answer, Hints};
+use response::{classify, retriable_status, status_text};
 
 /// Where and how to reach the token endpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,28 +104,44 @@ const BODY_LIMIT: u64 = 1 << 20;
 const BACKOFF_BASE: Duration = Duration::from_millis(250);
 
 /// [`exchange_call`] of plain auth tokens, for the tests: `mint` returns a
-/// freshly signed auth token and its `exp` (epoch s) per attempt.
+/// freshly signed auth token and its `exp` (epoch s) per attempt; the answer
+/// is read with the Cylance flow's words.
 #[cfg(test)]
 pub(crate) fn exchange(
     endpoint: &Endpoint,
     mint: &mut dyn FnMut() -> Result<(String, i64)>,
 ) -> Result<Exchanged> {
-    exchange_call(endpoint, &mut || {
-        mint().map(|(token, exp)| (Call::auth_token(&token), exp))
-    })
+    let mut requested = 0;
+    let answer = exchange_call(endpoint, &mut || {
+        let (token, exp) = mint()?;
+        requested = exp;
+        Ok(Call::post(
+            "application/json; charset=utf-8",
+            serde_json::json!({ "auth_token": token }).to_string(),
+        )
+        .redacting_token(&token))
+    })?;
+    answer.read(requested, now(), &crate::flow::cylance::HINTS)
 }
 
-/// The HTTP status behind an exchange error, when the endpoint answered one
-/// cytoken did not expect.
-pub(crate) fn http_status(e: &Error) -> Option<u16> {
-    std::error::Error::source(e)?
-        .downcast_ref::<response::HttpStatus>()
-        .map(|s| s.0)
+/// How a flow's requests are sent: [`Http`], or a fake in tests. `mint` gives
+/// the call of each attempt; the answer is the endpoint's last, unread.
+pub(crate) trait Transport: Sync {
+    fn send(&self, endpoint: &Endpoint, mint: &mut dyn FnMut() -> Result<Call>) -> Result<Answer>;
 }
 
-/// One request to a token endpoint: the Cylance auth-token POST, or a step
-/// of the multi-tenant console's flow (DESIGN §11). Its `Debug` never shows
-/// the credential.
+/// The real transport: [`exchange_call`].
+pub(crate) struct Http;
+
+impl Transport for Http {
+    fn send(&self, endpoint: &Endpoint, mint: &mut dyn FnMut() -> Result<Call>) -> Result<Answer> {
+        exchange_call(endpoint, mint)
+    }
+}
+
+/// One request to a token endpoint, as a flow builds it: the method, the
+/// `Authorization` header, the body, and what to redact from the answer. The
+/// URL is the [`Endpoint`]'s. Its `Debug` never shows the credential.
 pub(crate) struct Call {
     put: bool,
     /// Content type and body.
@@ -134,41 +155,45 @@ pub(crate) struct Call {
 }
 
 impl Call {
-    /// `POST {"auth_token": token}` (the Cylance User API).
-    pub(crate) fn auth_token(token: &str) -> Call {
+    /// `POST` of `body` as `content_type`.
+    pub(crate) fn post(content_type: &'static str, body: String) -> Call {
         Call {
             put: false,
-            body: Some((
-                "application/json; charset=utf-8",
-                serde_json::json!({ "auth_token": token }).to_string(),
-            )),
+            body: Some((content_type, body)),
             authorization: None,
-            redactor: Redactor::new().token(token),
+            redactor: Redactor::new(),
         }
     }
 
-    /// `POST` of form fields with HTTP Basic `user:password` (the console's
-    /// client-credentials grant).
-    pub(crate) fn basic_form(user: &str, password: &str, form: &str) -> Call {
-        use base64::Engine as _;
-        let blob = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
-        Call {
-            put: false,
-            body: Some(("application/x-www-form-urlencoded", form.to_string())),
-            authorization: Some(format!("Basic {blob}")),
-            redactor: Redactor::new().secret(user, password),
-        }
-    }
-
-    /// `PUT` with no body and `Authorization: Bearer token` (the console's
-    /// tenant-app step).
-    pub(crate) fn bearer_put(token: &str) -> Call {
+    /// `PUT` with no body.
+    pub(crate) fn put() -> Call {
         Call {
             put: true,
             body: None,
-            authorization: Some(format!("Bearer {token}")),
-            redactor: Redactor::new().token(token),
+            authorization: None,
+            redactor: Redactor::new(),
         }
+    }
+
+    /// With HTTP Basic `user:password`; the password is redacted from the answer.
+    pub(crate) fn basic(mut self, user: &str, password: &str) -> Call {
+        use base64::Engine as _;
+        let blob = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+        self.authorization = Some(format!("Basic {blob}"));
+        self.redactor = self.redactor.secret(user, password);
+        self
+    }
+
+    /// With `Authorization: Bearer token`; the token is redacted from the answer.
+    pub(crate) fn bearer(mut self, token: &str) -> Call {
+        self.authorization = Some(format!("Bearer {token}"));
+        self.redacting_token(token)
+    }
+
+    /// Also redacts `token` (one the body carries) from the answer.
+    pub(crate) fn redacting_token(mut self, token: &str) -> Call {
+        self.redactor = self.redactor.token(token);
+        self
     }
 
     /// Also redacts every form of the app secret from the answer: a server
@@ -177,6 +202,12 @@ impl Call {
     pub(crate) fn redacting_secret(mut self, app_id: &str, secret: &str) -> Call {
         self.redactor = self.redactor.secret(app_id, secret);
         self
+    }
+
+    /// The `Authorization` header value, for tests.
+    #[cfg(test)]
+    pub(crate) fn authorization(&self) -> Option<&str> {
+        self.authorization.as_deref()
     }
 }
 
@@ -189,20 +220,17 @@ impl std::fmt::Debug for Call {
     }
 }
 
-/// Exchanges a credential for an access token: `mint` gives the call of each
-/// attempt (each needs a fresh one: the service rejects a replayed `jti`) and
-/// the latest expiry it may have (the access token's own `exp` and any
-/// `expires_in` only shorten it).
+/// Sends the calls `mint` gives (one per attempt: each needs a fresh one, the
+/// service rejects a replayed `jti`) until the endpoint gives an answer that
+/// is not worth retrying, and returns that answer, unread.
 ///
-/// Errors: [`crate::error::Kind::Rejected`] for 400/401/403, [`crate::error::Kind::Unavailable`] for network
-/// failures, timeouts, redirects, 5xx/429 after retries and malformed responses
-/// (a token longer than [`Endpoint::max_token`] among them),
-/// [`crate::error::Kind::Config`] for an unusable `auth_url`, `ca_file` or proxy variable, and
-/// whatever `mint` returns.
+/// Errors: [`crate::error::Kind::Unavailable`] for network failures, timeouts,
+/// redirects and 5xx/429 after retries, [`crate::error::Kind::Config`] for an
+/// unusable `auth_url`, `ca_file` or proxy variable, and whatever `mint` returns.
 pub(crate) fn exchange_call(
     endpoint: &Endpoint,
-    mint: &mut dyn FnMut() -> Result<(Call, i64)>,
-) -> Result<Exchanged> {
+    mint: &mut dyn FnMut() -> Result<Call>,
+) -> Result<Answer> {
     // Checked again here, not only in the config, so that no caller can ever send an
     // auth token over plain http across the network.
     check_auth_url(&endpoint.auth_url)?;
@@ -232,6 +260,7 @@ pub(crate) fn exchange_call(
         https,
         tls_note: tls_note.as_deref(),
         via: via.as_deref().unwrap_or_default(),
+        max_token: endpoint.max_token,
     };
 
     let mut attempts = 0;
@@ -241,40 +270,9 @@ pub(crate) fn exchange_call(
             return Err(target.timed_out());
         }
         attempts += 1;
-        let (call, requested_exp) = mint()?;
-        let (cause, retry_after) = match attempt(&ctx, &call, remaining) {
-            Step::Done {
-                access_token,
-                expires_in,
-                clock_skew,
-            } => {
-                if access_token.len() > endpoint.max_token {
-                    return Err(Error::unavailable(format!(
-                        "token endpoint {} answered an access token of {} bytes, more than the {} KiB cytoken accepts (and can cache) \
-                         — check that auth_url is the token endpoint",
-                        target.display,
-                        access_token.len(),
-                        endpoint.max_token >> 10
-                    )));
-                }
-                let now = now();
-                // Never later than the requested exp (see `expiry`); a time
-                // already past is no token at all, however it came about (a
-                // far-past exp would otherwise look fresh forever once stored).
-                let expires_at = expiry(requested_exp, &access_token, expires_in, now);
-                if expires_at <= now {
-                    return Err(Error::unavailable(format!(
-                        "token endpoint {} answered an access token that has already expired \
-                         — check the server's clock, and that auth_url is the token endpoint",
-                        target.display
-                    )));
-                }
-                return Ok(Exchanged {
-                    access_token,
-                    expires_at,
-                    clock_skew,
-                });
-            }
+        let call = mint()?;
+        let (cause, retry_after) = match attempt(&ctx, call, remaining) {
+            Step::Answered(answer) => return Ok(answer),
             Step::Fail(e) => return Err(e),
             Step::Retry { cause, retry_after } => (cause, retry_after),
         };
@@ -349,15 +347,14 @@ struct Ctx<'a> {
     /// ` via proxy host:port` when a proxy is used, else empty: a refused or
     /// unreachable proxy must not read as a refused token endpoint.
     via: &'a str,
+    /// See [`Endpoint::max_token`]; the answer carries it to its reader.
+    max_token: usize,
 }
 
 /// What one attempt came to.
 enum Step {
-    Done {
-        access_token: String,
-        expires_in: Option<i64>,
-        clock_skew: Option<i64>,
-    },
+    /// An answer the flow reads: a 2xx, or a status a retry would not change.
+    Answered(Answer),
     Retry {
         cause: String,
         retry_after: Option<Duration>,
@@ -366,7 +363,7 @@ enum Step {
 }
 
 /// One POST and the classification of its outcome.
-fn attempt(ctx: &Ctx<'_>, call: &Call, remaining: Duration) -> Step {
+fn attempt(ctx: &Ctx<'_>, call: Call, remaining: Duration) -> Step {
     let mut request = if call.put {
         ctx.agent.put(ctx.uri.clone())
     } else {
@@ -401,7 +398,7 @@ fn attempt(ctx: &Ctx<'_>, call: &Call, remaining: Duration) -> Step {
         Err(e) if retriable_status(status) && !is_fatal_read_error(&e) => Vec::new(),
         Err(e) => return transport_failure(ctx, e, &call.redactor),
     };
-    classify(ctx.target, status, &headers, &body, &call.redactor)
+    classify(ctx, status, headers, body, call.redactor)
 }
 
 fn is_fatal_read_error(e: &ureq::Error) -> bool {

@@ -1,5 +1,6 @@
-//! Reading the token endpoint's answer: the access token and its expiry, or a
-//! rejection, retry or failure that names the cause and the fix.
+//! Reading the token endpoint's answer: a retry, or the [`Answer`] a flow
+//! reads (the access token and its expiry, or a refusal that names the cause
+//! and the fix in the flow's words, its [`Hints`]).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -7,10 +8,9 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use ureq::http::{HeaderMap, StatusCode};
 
-use super::{Step, Target};
+use super::{Ctx, Exchanged, Step};
 use crate::clock::{now, parse_http_date};
-use crate::config::MAX_LIFETIME;
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::redact::json::{self, Secs, Text};
 use crate::redact::{Redactor, SNIPPET_CHARS};
 
@@ -58,62 +58,197 @@ pub(super) fn retriable_status(status: StatusCode) -> bool {
     status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS
 }
 
-/// Turns a complete response into a step.
+/// Turns a complete response into a step: a retry for a 5xx or 429, else
+/// the answer, for the flow to read.
 pub(super) fn classify(
-    target: &Target,
+    ctx: &Ctx<'_>,
     status: StatusCode,
-    headers: &HeaderMap,
-    body: &[u8],
-    redactor: &Redactor,
+    headers: HeaderMap,
+    body: Vec<u8>,
+    redactor: Redactor,
 ) -> Step {
-    if status.is_success() {
-        return match parse_success(body) {
-            Ok((access_token, expires_in)) => Step::Done {
-                access_token,
-                expires_in,
-                clock_skew: clock_skew(headers, now()),
-            },
-            Err(what) => Step::Fail(Error::unavailable(format!(
-                "token endpoint {} answered {} but {what} (content-type {}; body {}) — check that auth_url is the token endpoint",
-                target.display,
-                status_text(status),
-                content_type(headers, redactor),
-                body_snippet(body, redactor)
-            ))),
+    if retriable_status(status) {
+        let mut cause = status_text(status);
+        if let Some(m) = service_message(&body, &redactor) {
+            cause = format!("{cause} ({m})");
+        }
+        return Step::Retry {
+            cause,
+            retry_after: headers
+                .get(ureq::http::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| parse_retry_after(v, SystemTime::now())),
         };
     }
-    match status.as_u16() {
-        400 | 401 | 403 => Step::Fail(rejection(status, headers, body, redactor)),
-        _ if retriable_status(status) => {
-            let mut cause = status_text(status);
-            if let Some(m) = service_message(body, redactor) {
-                cause = format!("{cause} ({m})");
-            }
-            Step::Retry {
-                cause,
-                retry_after: headers
-                    .get(ureq::http::header::RETRY_AFTER)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| parse_retry_after(v, SystemTime::now())),
-            }
-        }
-        _ => {
-            let detail = service_message(body, redactor)
-                .map(|m| format!(": {m}"))
-                .unwrap_or_default();
-            Step::Fail(Error::unavailable(format!(
-                "token endpoint {} answered {}{detail} — the auth_url is probably wrong (the Cylance token endpoint is https://protectapi[-region].cylance.com/auth/v2/token; check region or auth_url)",
-                target.display,
-                status_text(status)
-            ))
-            .with_source(HttpStatus(status.as_u16())))
-        }
+    Step::Answered(Answer {
+        status,
+        headers,
+        body,
+        target: ctx.target.display.clone(),
+        redactor,
+        max_token: ctx.max_token,
+    })
+}
+
+/// A flow's words for what its endpoint may answer: what it sent, and the
+/// fix for each refusal. Each flow has its own (`flow/*.rs`).
+#[derive(Debug)]
+pub(crate) struct Hints {
+    /// What the endpoint refused, as in "rejected the auth token".
+    pub(crate) refused: &'static str,
+    /// The fix after a 400.
+    pub(crate) bad_request: &'static str,
+    /// The fix after a 401.
+    pub(crate) unauthorized: &'static str,
+    /// The fix after a 403.
+    pub(crate) forbidden: &'static str,
+    /// The fix after any other status the endpoint should never give (a
+    /// wrong URL, most likely).
+    pub(crate) unexpected: &'static str,
+}
+
+/// The token endpoint's final answer (anything but a retried 5xx or 429 or
+/// a redirect), unread: the flow that sent the call reads it.
+pub(crate) struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+    /// The endpoint as messages name it (no userinfo, no query).
+    target: String,
+    /// Every form of what the call carried, cut out of every message.
+    redactor: Redactor,
+    /// See [`super::Endpoint::max_token`].
+    max_token: usize,
+}
+
+impl std::fmt::Debug for Answer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Answer")
+            .field("status", &self.status)
+            .field("target", &self.target)
+            .finish_non_exhaustive()
     }
 }
 
-/// The HTTP status an unexpected answer had, kept as the error's source so a
-/// caller that knows what the status means there (the console's 404 for an
-/// unknown tenant) can say so.
+impl Answer {
+    /// An answer of `status` with `body`, as a fake transport gives it.
+    #[cfg(test)]
+    pub(crate) fn for_test(status: u16, body: &str) -> Answer {
+        Answer {
+            status: StatusCode::from_u16(status).unwrap_or(StatusCode::IM_A_TEAPOT),
+            headers: HeaderMap::new(),
+            body: body.as_bytes().to_vec(),
+            target: "fake://token".into(),
+            redactor: Redactor::new(),
+            max_token: crate::cache::MAX_TOKEN,
+        }
+    }
+
+    /// The HTTP status.
+    pub(crate) fn status(&self) -> u16 {
+        self.status.as_u16()
+    }
+
+    /// The usual reading: a 2xx is the token ([`Answer::granted`]), a 400,
+    /// 401 or 403 a refusal, anything else a wrong endpoint, both said in
+    /// the flow's words (`hints`).
+    pub(crate) fn read(&self, requested_exp: i64, now: i64, hints: &Hints) -> Result<Exchanged> {
+        match self.status.as_u16() {
+            _ if self.status.is_success() => self.granted(requested_exp, now),
+            400 | 401 | 403 => Err(self.rejection(hints)),
+            _ => Err(self.unexpected(hints)),
+        }
+    }
+
+    /// The access token of a 2xx answer and when it stops being usable: the
+    /// earliest of `requested_exp`, the token's own `exp` and any
+    /// `expires_in` (counted from `now`). A token too long to cache, or
+    /// already expired, is a malformed answer.
+    pub(crate) fn granted(&self, requested_exp: i64, now: i64) -> Result<Exchanged> {
+        let (access_token, expires_in) = parse_success(&self.body).map_err(|what| {
+            Error::unavailable(format!(
+                "token endpoint {} answered {} but {what} (content-type {}; body {}) — check that auth_url is the token endpoint",
+                self.target,
+                status_text(self.status),
+                content_type(&self.headers, &self.redactor),
+                body_snippet(&self.body, &self.redactor)
+            ))
+        })?;
+        if access_token.len() > self.max_token {
+            return Err(Error::unavailable(format!(
+                "token endpoint {} answered an access token of {} bytes, more than the {} KiB cytoken accepts (and can cache) \
+                 — check that auth_url is the token endpoint",
+                self.target,
+                access_token.len(),
+                self.max_token >> 10
+            )));
+        }
+        // Never later than the requested exp (see `expiry`); a time already
+        // past is no token at all, however it came about (a far-past exp
+        // would otherwise look fresh forever once stored).
+        let expires_at = expiry(requested_exp, &access_token, expires_in, now);
+        if expires_at <= now {
+            return Err(Error::unavailable(format!(
+                "token endpoint {} answered an access token that has already expired \
+                 — check the server's clock, and that auth_url is the token endpoint",
+                self.target
+            )));
+        }
+        Ok(Exchanged {
+            access_token,
+            expires_at,
+            clock_skew: clock_skew(&self.headers, crate::clock::now()),
+        })
+    }
+
+    /// The message for a 400, 401 or 403, with the fix from `hints`.
+    pub(crate) fn rejection(&self, hints: &Hints) -> Error {
+        let code = self.status.as_u16();
+        let mut message = format!(
+            "token endpoint rejected {} ({})",
+            hints.refused,
+            status_text(self.status)
+        );
+        if let Some(m) = service_message(&self.body, &self.redactor) {
+            message.push_str(": ");
+            message.push_str(&m);
+        }
+        message.push_str(" — ");
+        message.push_str(match code {
+            400 => hints.bad_request,
+            403 => hints.forbidden,
+            _ => hints.unauthorized,
+        });
+        if code == 401
+            && let Some(skew) = clock_skew(&self.headers, now())
+            && skew.abs() > CLOCK_SKEW_TOLERANCE
+        {
+            let side = if skew > 0 { "ahead" } else { "behind" };
+            message.push_str(&format!(
+                "; the local clock differs from the server's by {} s ({side}) — fix the system clock (e.g. enable NTP)",
+                skew.abs()
+            ));
+        }
+        Error::rejected(code, message)
+    }
+
+    /// The message for a status the endpoint should never give, with the
+    /// fix from `hints`.
+    pub(crate) fn unexpected(&self, hints: &Hints) -> Error {
+        let detail = service_message(&self.body, &self.redactor)
+            .map(|m| format!(": {m}"))
+            .unwrap_or_default();
+        Error::unavailable(format!(
+            "token endpoint {} answered {}{detail} — {}",
+            self.target,
+            status_text(self.status),
+            hints.unexpected
+        ))
+        .with_source(HttpStatus(self.status.as_u16()))
+    }
+}
+
+/// The HTTP status an unexpected answer had, kept as the error's source.
 #[derive(Debug)]
 pub(crate) struct HttpStatus(pub(crate) u16);
 
@@ -165,43 +300,6 @@ pub(super) fn parse_success(
         return Err("its access_token holds characters not allowed in a bearer token");
     }
     Ok((token, expires_in.filter(|s| *s >= 0)))
-}
-
-/// The message for a 400, 401 or 403.
-pub(super) fn rejection(
-    status: StatusCode,
-    headers: &HeaderMap,
-    body: &[u8],
-    redactor: &Redactor,
-) -> Error {
-    let code = status.as_u16();
-    let mut message = format!(
-        "token endpoint rejected the auth token ({})",
-        status_text(status)
-    );
-    if let Some(m) = service_message(body, redactor) {
-        message.push_str(": ");
-        message.push_str(&m);
-    }
-    message.push_str(" — ");
-    message.push_str(&match code {
-        400 => format!(
-            "the auth token is malformed or its lifetime exceeds the service's {MAX_LIFETIME} s limit; check lifetime and extra_claims"
-        ),
-        403 => "the requested scopes are not allowed for this app; check scopes against the app's permissions in the console".to_string(),
-        _ => "check app_id, tenant_id and the app secret, and that region or auth_url matches the tenant".to_string(),
-    });
-    if code == 401
-        && let Some(skew) = clock_skew(headers, now())
-        && skew.abs() > CLOCK_SKEW_TOLERANCE
-    {
-        let side = if skew > 0 { "ahead" } else { "behind" };
-        message.push_str(&format!(
-            "; the local clock differs from the server's by {} s ({side}) — fix the system clock (e.g. enable NTP)",
-            skew.abs()
-        ));
-    }
-    Error::rejected(code, message)
 }
 
 /// Local clock minus the server's, in seconds, from the response's `Date` header.

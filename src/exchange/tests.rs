@@ -1,6 +1,6 @@
 //! Unit tests of the parent module.
 
-use super::response::{clock_skew, jwt_exp, parse_retry_after};
+use super::response::{clock_skew, expiry, jwt_exp, parse_retry_after};
 use super::*;
 use crate::clock::parse_http_date;
 use crate::endpoint::check_auth_url;

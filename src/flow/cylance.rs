@@ -1,16 +1,124 @@
-//! The auth token: the claim set the service expects, signed HS256 with the app
-//! secret (the first half of the token flow).
+//! The Cylance User API flow (DESIGN §1): an auth token (the claim set the
+//! service expects, signed HS256 with the app secret) POSTed as JSON, and the
+//! access token read from the answer.
 
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::config::{ScopeFormat, Selection};
+use super::{Ask, Facts, Field, TokenFlow};
 use crate::error::{Error, Result};
-use crate::exchange::Call;
+use crate::exchange::{Answer, Call, Exchanged, Hints};
 use crate::secret::Secret;
 
+/// How `scp` is encoded in the auth token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ScopeFormat {
+    /// A JSON array, as in the vendor's example (default).
+    List,
+    /// A comma-delimited string, as in the vendor's claims table.
+    String,
+}
+
+/// A Cylance selection: where the auth token goes and every claim it carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Cylance {
+    pub(crate) auth_url: String,
+    pub(crate) tenant_id: String,
+    pub(crate) app_id: String,
+    pub(crate) scopes: Vec<String>,
+    pub(crate) scope_format: ScopeFormat,
+    /// Seconds between `iat` and `exp` (1..=1800, checked by the config).
+    pub(crate) lifetime: i64,
+    /// The `src` claim, when set.
+    pub(crate) source: Option<String>,
+    pub(crate) issuer: String,
+    pub(crate) extra_claims: Map<String, Value>,
+}
+
+/// The service's refusals, and what to fix for each. The 400 names the
+/// service's limit, `config::MAX_LIFETIME` (a test holds them equal).
+pub(crate) const HINTS: Hints = Hints {
+    refused: "the auth token",
+    bad_request: "the auth token is malformed or its lifetime exceeds the service's 1800 s \
+                  limit; check lifetime and extra_claims",
+    unauthorized: "check app_id, tenant_id and the app secret, and that region or auth_url \
+                   matches the tenant",
+    forbidden: "the requested scopes are not allowed for this app; check scopes against the \
+                app's permissions in the console",
+    unexpected: "the auth_url is probably wrong (the Cylance token endpoint is \
+                 https://protectapi[-region].cylance.com/auth/v2/token; check region or auth_url)",
+};
+
+impl TokenFlow for Cylance {
+    fn key(&self, out: &mut dyn FnMut(&'static str, Field<'_>)) {
+        let Cylance {
+            auth_url,
+            tenant_id,
+            app_id,
+            scopes,
+            scope_format,
+            // Not part of the key: it only bounds how long the token lives,
+            // and the broker serves a token by its actual expiry.
+            lifetime: _,
+            source,
+            issuer,
+            extra_claims,
+        } = self;
+        out("auth_url", Field::Text(auth_url));
+        out("tenant_id", Field::Text(tenant_id));
+        out("app_id", Field::Text(app_id));
+        out("issuer", Field::Text(issuer));
+        out("scopes", Field::List(scopes));
+        let format = match scope_format {
+            ScopeFormat::List => "list",
+            ScopeFormat::String => "string",
+        };
+        out("scope_format", Field::Text(format));
+        out("source", Field::Text(source.as_deref().unwrap_or("")));
+        out("flow", Field::Text("cylance"));
+        out(
+            "extra_claims",
+            Field::Text(&serde_json::to_string(extra_claims).unwrap_or_default()),
+        );
+    }
+
+    fn facts(&self) -> Facts<'_> {
+        Facts {
+            auth_url: &self.auth_url,
+            tenant_id: &self.tenant_id,
+            app_id: &self.app_id,
+            scopes: &self.scopes,
+            lifetime: self.lifetime,
+        }
+    }
+
+    fn url(&self) -> String {
+        self.auth_url.clone()
+    }
+
+    /// A freshly signed auth token (a fresh `jti`: the service rejects a
+    /// replay). The service knows the secret, so its answer is redacted of
+    /// the secret as well as of the token.
+    fn call(&self, ask: &Ask<'_>) -> Result<(Call, i64)> {
+        let (token, exp) = sign(self, ask.secret, ask.now)?;
+        let call = Call::post(
+            "application/json; charset=utf-8",
+            serde_json::json!({ "auth_token": token }).to_string(),
+        )
+        .redacting_token(&token)
+        .redacting_secret(&self.app_id, ask.secret.expose());
+        Ok((call, exp))
+    }
+
+    fn read(&self, answer: &Answer, requested_exp: i64, now: i64) -> Result<Exchanged> {
+        answer.read(requested_exp, now, &HINTS)
+    }
+}
+
 /// The claims of one auth token, in the form the service documents.
-pub(crate) fn claims(sel: &Selection, now: i64) -> Map<String, Value> {
+pub(crate) fn claims(sel: &Cylance, now: i64) -> Map<String, Value> {
     // Extra claims first: config validation already refused reserved names, and
     // inserting the required claims last makes them win regardless.
     let mut c = sel.extra_claims.clone();
@@ -38,7 +146,7 @@ pub(crate) fn claims(sel: &Selection, now: i64) -> Map<String, Value> {
 }
 
 /// Signs a fresh auth token for `sel` at time `now`; returns it with its `exp`.
-pub(crate) fn sign(sel: &Selection, secret: &Secret, now: i64) -> Result<(String, i64)> {
+pub(crate) fn sign(sel: &Cylance, secret: &Secret, now: i64) -> Result<(String, i64)> {
     let claims = claims(sel, now);
     let exp = now.saturating_add(sel.lifetime);
     // Deliberately no error detail from the crypto layer: it could echo key material.
@@ -49,35 +157,28 @@ pub(crate) fn sign(sel: &Selection, secret: &Secret, now: i64) -> Result<(String
     Ok((token, exp))
 }
 
-/// The exchange of one freshly signed auth token; the service knows the
-/// secret, so its answer is redacted of the secret as well as of the token.
-pub(crate) fn call(sel: &Selection, secret: &Secret, now: i64) -> Result<(Call, i64)> {
-    let (token, exp) = sign(sel, secret, now)?;
-    Ok((
-        Call::auth_token(&token).redacting_secret(&sel.app_id, secret.expose()),
-        exp,
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Selection;
     use jsonwebtoken::{DecodingKey, Validation};
-    use std::path::Path;
 
-    fn selection(format: ScopeFormat, scopes: &[&str]) -> Selection {
-        let mut s = Selection::for_test("http://127.0.0.1:1/auth/v2/token", Path::new("/x"));
-        s.tenant_id = "tenant-1".into();
-        s.app_id = "app-1".into();
-        s.lifetime = 600;
-        s.scopes = scopes
-            .iter()
-            .map(std::string::ToString::to_string)
-            .collect();
-        s.scope_format = format;
-        s.extra_claims.insert("env".into(), Value::from("prod"));
-        s
+    fn selection(format: ScopeFormat, scopes: &[&str]) -> Cylance {
+        let mut extra_claims = Map::new();
+        extra_claims.insert("env".into(), Value::from("prod"));
+        Cylance {
+            auth_url: "http://127.0.0.1:1/auth/v2/token".into(),
+            tenant_id: "tenant-1".into(),
+            app_id: "app-1".into(),
+            scopes: scopes
+                .iter()
+                .map(std::string::ToString::to_string)
+                .collect(),
+            scope_format: format,
+            lifetime: 600,
+            source: None,
+            issuer: crate::config::DEFAULT_ISSUER.into(),
+            extra_claims,
+        }
     }
 
     #[test]
@@ -134,5 +235,113 @@ mod tests {
         assert_eq!(a["scp"], "a:b,c:d");
         let sel = selection(ScopeFormat::List, &[]);
         assert!(!claims(&sel, 1).contains_key("scp"));
+    }
+
+    /// Every field but `lifetime` shapes the key: changed one at a time,
+    /// each gives other key material. The destructuring names every field
+    /// (no `..`), so a new one does not compile here until it is listed,
+    /// and a name bound but not used below is an unused variable (CI denies
+    /// warnings).
+    #[test]
+    fn every_field_but_the_lifetime_shapes_the_key() {
+        let base = selection(ScopeFormat::List, &["a:b"]);
+        let material = |c: &Cylance| super::super::Flow::Cylance(c.clone()).material();
+        let Cylance {
+            auth_url,
+            tenant_id,
+            app_id,
+            scopes,
+            scope_format,
+            lifetime,
+            source,
+            issuer,
+            extra_claims,
+        } = base.clone();
+        let mut claims = extra_claims;
+        claims.insert("more".into(), Value::from(1));
+        let changed = [
+            (
+                "auth_url",
+                Cylance {
+                    auth_url: format!("{auth_url}x"),
+                    ..base.clone()
+                },
+            ),
+            (
+                "tenant_id",
+                Cylance {
+                    tenant_id: format!("{tenant_id}x"),
+                    ..base.clone()
+                },
+            ),
+            (
+                "app_id",
+                Cylance {
+                    app_id: format!("{app_id}x"),
+                    ..base.clone()
+                },
+            ),
+            (
+                "scopes",
+                Cylance {
+                    scopes: [scopes, vec!["c:d".into()]].concat(),
+                    ..base.clone()
+                },
+            ),
+            (
+                "scope_format",
+                Cylance {
+                    scope_format: match scope_format {
+                        ScopeFormat::List => ScopeFormat::String,
+                        ScopeFormat::String => ScopeFormat::List,
+                    },
+                    ..base.clone()
+                },
+            ),
+            (
+                "source",
+                Cylance {
+                    source: Some(format!("{source:?}x")),
+                    ..base.clone()
+                },
+            ),
+            (
+                "issuer",
+                Cylance {
+                    issuer: format!("{issuer}x"),
+                    ..base.clone()
+                },
+            ),
+            (
+                "extra_claims",
+                Cylance {
+                    extra_claims: claims,
+                    ..base.clone()
+                },
+            ),
+        ];
+        for (field, other) in &changed {
+            assert_ne!(other, &base, "{field} was not changed");
+            assert_ne!(
+                material(other),
+                material(&base),
+                "{field} is not in the key"
+            );
+        }
+        let longer = Cylance {
+            lifetime: lifetime / 2,
+            ..base.clone()
+        };
+        assert_eq!(
+            material(&longer),
+            material(&base),
+            "the lifetime is not in the key"
+        );
+    }
+
+    #[test]
+    fn the_400_hint_names_the_services_limit() {
+        let limit = format!("{} s limit", crate::config::MAX_LIFETIME);
+        assert!(HINTS.bad_request.contains(&limit), "{}", HINTS.bad_request);
     }
 }

@@ -207,8 +207,8 @@ fn answer_shapes() {
 
 fn selection(emu: &Emulator, cache: &std::path::Path, hosts: Option<&[&str]>) -> Selection {
     let mut sel = Selection::for_test(&emu.url(), cache);
-    sel.tenant_id = TENANT.into();
-    sel.app_id = APP.into();
+    sel.flow.cylance_mut().tenant_id = TENANT.into();
+    sel.flow.cylance_mut().app_id = APP.into();
     sel.secret = SecretSource::Inline(Secret::new(SECRET.into()));
     sel.docker_hosts = hosts.map(|h| h.iter().map(std::string::ToString::to_string).collect());
     sel
