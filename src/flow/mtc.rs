@@ -143,8 +143,11 @@ impl TokenFlow for Tenant {
     /// The tenant-app request, with the console's token. The console knows
     /// the app secret: its answer is redacted of it too.
     fn call(&self, ask: &Ask<'_>) -> Result<(Call, i64)> {
+        let bearer = ask
+            .bearer
+            .ok_or_else(|| Error::other("the tenant-app request needs the console's token"))?;
         let call = Call::put()
-            .bearer(ask.bearer.unwrap_or_default())
+            .bearer(bearer)
             .redacting_secret(&self.console.app_id, ask.secret.expose());
         Ok((call, ask.now.saturating_add(self.console.lifetime)))
     }
