@@ -3,10 +3,11 @@
 //! and docker.
 //!
 //! The arrows run one way, downward (HACKING.md draws them): [`app`] →
-//! {`commands`, `protocol`} → `broker` → {`flow`, `exchange`, `cache`} →
-//! {`config`, `secret`, `endpoint`, `hosts`, `env`} → `diag` → `platform` →
-//! {`error`, `clock`, `redact`}. Nothing imports `app`; front-ends never
-//! import each other or a command module. Every module is private to the
+//! {`commands`, `protocol`} → `broker` → `cache` → `config` → `flow` (the
+//! selection holds its flow) → {`exchange`, `secret`} → {`endpoint`,
+//! `hosts`, `env`} → `diag` → `platform` → {`error`, `clock`, `redact`}.
+//! Nothing imports `app`; front-ends never import each other or a command
+//! module. Every module is private to the
 //! crate; the [`testing`] surface is for the integration tests and fuzz
 //! targets only.
 
