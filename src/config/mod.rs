@@ -470,20 +470,15 @@ impl Selection {
                 issuer: p.issuer.clone().unwrap_or_else(|| DEFAULT_ISSUER.into()),
                 extra_claims,
             }),
-            Some(api) => {
-                let console = mtc::Console {
+            Some(api) => mtc::flow(
+                mtc::Console {
                     auth_url,
                     app_id,
                     api,
                     lifetime,
-                };
-                match mtc_tenant {
-                    None => crate::flow::Flow::MtcConsole(console),
-                    Some(tenant_id) => {
-                        crate::flow::Flow::MtcTenant(mtc::Tenant { console, tenant_id })
-                    }
-                }
-            }
+                },
+                mtc_tenant,
+            ),
         };
 
         Ok(Selection {

@@ -33,6 +33,14 @@ pub(crate) struct Tenant {
     pub(crate) tenant_id: String,
 }
 
+/// The console's flow: its own token, or with `tenant` that tenant's.
+pub(crate) fn flow(console: Console, tenant: Option<String>) -> Flow {
+    match tenant {
+        None => Flow::MtcConsole(console),
+        Some(tenant_id) => Flow::MtcTenant(Tenant { console, tenant_id }),
+    }
+}
+
 /// The console refusing its grant.
 const CONSOLE_HINTS: Hints = Hints {
     refused: "the client credentials",
