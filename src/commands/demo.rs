@@ -65,7 +65,7 @@ fn steps(
             sel.app_id,
             sel.scopes.join(", "),
             sel.lifetime,
-            sel.refresh_margin
+            sel.cache_policy.refresh_margin
         ),
     )?;
 

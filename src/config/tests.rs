@@ -59,7 +59,7 @@ fn precedence_flag_over_env_over_profile_over_default() {
         "https://protectapi-euc1.cylance.com/auth/v2/token"
     );
     assert_eq!(s.issuer, DEFAULT_ISSUER); // default
-    assert_eq!(s.refresh_margin, 300);
+    assert_eq!(s.cache_policy.refresh_margin, 300);
     flags.tenant_id = Some("tenant-flag".into());
     flags.lifetime = Some(120);
     flags.region = Some("EU".into());
@@ -67,7 +67,7 @@ fn precedence_flag_over_env_over_profile_over_default() {
     assert_eq!(s.tenant_id, "tenant-flag");
     assert_eq!(s.lifetime, 120);
     assert_eq!(
-        s.refresh_margin, 60,
+        s.cache_policy.refresh_margin, 60,
         "margin is capped at half the lifetime"
     );
     flags.profile = Some("other".into());
