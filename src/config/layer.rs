@@ -42,9 +42,9 @@ impl Origins {
     }
 }
 
-/// How a value's origin is named in a message: the flag, the variable, or
-/// the file, profile and key (`<file> [profiles.<name>] <key>`; the key alone
-/// when there is no file). Formatted only when shown.
+/// How a value's origin is named in a message: the flag, the variable, the
+/// file, profile and key (`<file> [profiles.<name>] <key>`; the key alone
+/// when there is no file), or `the default <key>`. Formatted only when shown.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Named<'a> {
     pub(crate) origin: Origin,
@@ -55,15 +55,24 @@ pub(crate) struct Named<'a> {
 
 impl fmt::Display for Named<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let key = match self.origin {
-            Origin::Flag(name) | Origin::Var(name) => return f.write_str(name),
-            Origin::Profile(key) => key,
-            Origin::Default => self.key,
-        };
-        match self.file {
-            Some(path) => write!(f, "{} [profiles.{}] {key}", path.display(), self.profile),
-            None => f.write_str(key),
+        match self.origin {
+            Origin::Flag(name) | Origin::Var(name) => f.write_str(name),
+            Origin::Profile(key) => in_profile(f, key, self.file, self.profile),
+            Origin::Default => write!(f, "the default {}", self.key),
         }
+    }
+}
+
+/// `<file> [profiles.<name>] <key>`, or the key alone when there is no file.
+fn in_profile(
+    f: &mut fmt::Formatter<'_>,
+    key: &str,
+    file: Option<&Path>,
+    profile: &str,
+) -> fmt::Result {
+    match file {
+        Some(path) => write!(f, "{} [profiles.{profile}] {key}", path.display()),
+        None => f.write_str(key),
     }
 }
 
@@ -104,7 +113,13 @@ impl<'a> Layers<'a> {
 
     /// The file, profile and key (for a key only the profile can set).
     pub(crate) fn in_profile(&self, key: &str) -> String {
-        self.named(Origin::Default, key).to_string()
+        struct InProfile<'k>(&'k str, Option<&'k Path>, &'k str);
+        impl fmt::Display for InProfile<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                in_profile(f, self.0, self.1, self.2)
+            }
+        }
+        InProfile(key, self.file, self.profile).to_string()
     }
 
     fn named<'k>(&'k self, origin: Origin, key: &'k str) -> Named<'k> {

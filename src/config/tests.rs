@@ -486,3 +486,31 @@ fn the_known_keys_are_the_schemas() {
     known.sort();
     assert_eq!(schema, known);
 }
+
+#[test]
+fn each_value_keeps_where_it_came_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(dir.path(), BASIC, 0o644);
+    let in_file = |key: &str| format!("{} [profiles.prod] {key}", cfg.display());
+    let mut flags = flags_with(&cfg);
+    flags.lifetime = Some(600);
+    let env = env_of(&[("CYTOKEN_APP_ID", "app-env")]);
+    let s = Selection::resolve(&flags, &env).unwrap();
+    let origin = |key: &str| s.origin(key).map(|o| o.to_string());
+    assert_eq!(origin("lifetime").as_deref(), Some("--lifetime"));
+    assert_eq!(origin("app_id").as_deref(), Some("CYTOKEN_APP_ID"));
+    assert_eq!(origin("tenant_id"), Some(in_file("tenant_id")));
+    assert_eq!(origin("secret"), Some(in_file("app_secret_env")));
+    assert_eq!(origin("auth_url"), Some(in_file("region")));
+    assert_eq!(origin("cache_dir").as_deref(), Some("--cache-dir"));
+    assert_eq!(origin("timeout").as_deref(), Some("the default timeout"));
+    assert_eq!(origin("source"), None, "no value, no origin");
+
+    let env = env_of(&[("CYTOKEN_APP_SECRET", "s"), ("CYTOKEN_REGION", "au")]);
+    let s = Selection::resolve(&flags_with(&cfg), &env).unwrap();
+    assert_eq!(
+        s.origin("secret").unwrap().to_string(),
+        "CYTOKEN_APP_SECRET"
+    );
+    assert_eq!(s.origin("auth_url").unwrap().to_string(), "CYTOKEN_REGION");
+}
