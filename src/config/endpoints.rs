@@ -105,60 +105,96 @@ pub(crate) fn resolve(
             })
         }
         Flow::Mtc => {
-            let console = auth_url
-                .trim()
-                .strip_suffix("auth")
-                .filter(|b| b.ends_with('/'))
-                .ok_or_else(|| {
-                    Error::config(format!(
-                        "{}: with flow = \"mtc\" the token URL must end in /auth (the \
-                         console's API is the same prefix), e.g. \
-                         https://api-admin.cylance.com/public/v2/us/auth",
-                        source("auth_url")
-                    ))
-                })?
-                .to_string();
-            // The console's token works against the console; a tenant's
-            // token against its Protect region.
-            let default = if tenant.is_some() {
-                let protect =
-                    region_url(mtc_protect_region(&region).map_err(|e| in_source("region", e))?)?;
-                protect
-                    .strip_suffix(super::service::TOKEN_PATH)
-                    .map_or_else(|| protect.clone(), |host| format!("{host}/"))
-            } else {
-                console.clone()
-            };
-            // A console of its own (a test or staging console) with the
-            // production Protect host as its tenants' API: a token of that
-            // console must never reach production, so `api` needs api_url.
-            let api_url_given = env.var("CYTOKEN_API_URL").is_some() || p.api_url.is_some();
-            let custom = || {
-                explicit_url
-                    && !MTC_REGION_NAMES
-                        .iter()
-                        .any(|r| mtc_auth_url(r).is_ok_and(|u| u == auth_url.trim()))
-            };
-            let api_url_refusal = (tenant.is_some() && !api_url_given && custom()).then(|| {
-                format!(
-                    "{} names a console of its own ({}) and no api_url is set, so the tenant's \
-                     API base would be the production Protect host of region '{region}': set \
-                     api_url in the profile (or CYTOKEN_API_URL) to that console's tenant API",
-                    source("auth_url"),
-                    crate::redact::quote_url(&auth_url)
-                )
-            });
-            let (api_url, api_from) = api_url(env, p, &default, where_)?;
-            Ok(Endpoints {
-                api_url,
+            let ends = Ends {
                 auth_url,
-                console: Some(console),
-                api_url_refusal,
+                region,
+                explicit_url,
                 auth_from,
-                api_from,
-            })
+            };
+            mtc(ends, env, p, tenant, where_, &source)
         }
     }
+}
+
+/// The token endpoint as resolved, before the API base.
+struct Ends {
+    auth_url: String,
+    region: String,
+    /// Whether a layer gave `auth_url` (not a region).
+    explicit_url: bool,
+    auth_from: Origin,
+}
+
+/// The console's endpoints: its API base, and the tenants' API base (the
+/// tenant's Protect region, or `api_url`). `source` names where a key's
+/// value came from.
+fn mtc(
+    ends: Ends,
+    env: &Env,
+    p: &Profile,
+    tenant: Option<&str>,
+    where_: &dyn Fn(&str) -> String,
+    source: &dyn Fn(&str) -> String,
+) -> Result<Endpoints> {
+    let Ends {
+        auth_url,
+        region,
+        explicit_url,
+        auth_from,
+    } = ends;
+    let in_source =
+        |key: &str, e: Error| Error::config(format!("{}: {}", source(key), e.message()));
+    let console = auth_url
+        .trim()
+        .strip_suffix("auth")
+        .filter(|b| b.ends_with('/'))
+        .ok_or_else(|| {
+            Error::config(format!(
+                "{}: with flow = \"mtc\" the token URL must end in /auth (the \
+                 console's API is the same prefix), e.g. \
+                 https://api-admin.cylance.com/public/v2/us/auth",
+                source("auth_url")
+            ))
+        })?
+        .to_string();
+    // The console's token works against the console; a tenant's
+    // token against its Protect region.
+    let default = if tenant.is_some() {
+        let protect = region_url(mtc_protect_region(&region).map_err(|e| in_source("region", e))?)?;
+        protect
+            .strip_suffix(super::service::TOKEN_PATH)
+            .map_or_else(|| protect.clone(), |host| format!("{host}/"))
+    } else {
+        console.clone()
+    };
+    // A console of its own (a test or staging console) with the
+    // production Protect host as its tenants' API: a token of that
+    // console must never reach production, so `api` needs api_url.
+    let api_url_given = env.var("CYTOKEN_API_URL").is_some() || p.api_url.is_some();
+    let custom = || {
+        explicit_url
+            && !MTC_REGION_NAMES
+                .iter()
+                .any(|r| mtc_auth_url(r).is_ok_and(|u| u == auth_url.trim()))
+    };
+    let api_url_refusal = (tenant.is_some() && !api_url_given && custom()).then(|| {
+        format!(
+            "{} names a console of its own ({}) and no api_url is set, so the tenant's \
+             API base would be the production Protect host of region '{region}': set \
+             api_url in the profile (or CYTOKEN_API_URL) to that console's tenant API",
+            source("auth_url"),
+            crate::redact::quote_url(&auth_url)
+        )
+    });
+    let (api_url, api_from) = api_url(env, p, &default, where_)?;
+    Ok(Endpoints {
+        api_url,
+        auth_url,
+        console: Some(console),
+        api_url_refusal,
+        auth_from,
+        api_from,
+    })
 }
 
 /// The API base and where it came from: `CYTOKEN_API_URL` > the profile's

@@ -1,5 +1,6 @@
 //! Configuration: the TOML file, `CYTOKEN_*` environment and flags merged into one
-//! validated [`Selection`] (flag > environment > profile > default).
+//! validated [`Selection`] (flag > environment > profile > default, one rule
+//! for every key: [`layer`]; the keys: [`merge`]).
 //!
 //! Everything that can be wrong with a selection is caught here, before any network
 //! call, and reported as a configuration error (exit 2) with the file, the key
@@ -164,8 +165,9 @@ impl Selection {
     }
 
     /// Where `key`'s value came from, as an error names it: the flag, the
-    /// variable, or the file, profile and key (`secret`: the variable or the
-    /// profile key that gave the secret). `None` when it has no value.
+    /// variable, the file, profile and key, or the default (`secret`: the
+    /// variable or the profile key that gave the secret; `auth_url`: the
+    /// `auth_url` or `region` that named it). `None` when it has no value.
     pub(crate) fn origin<'a>(&'a self, key: &'a str) -> Option<Named<'a>> {
         Some(Named {
             origin: self.origins.get(key)?,
