@@ -34,11 +34,10 @@ impl Origins {
         self.0.iter().find(|(k, _)| *k == key).map(|(_, o)| *o)
     }
 
+    /// Each key is resolved, so recorded, once per selection.
     fn set(&mut self, key: &'static str, origin: Origin) {
-        match self.0.iter_mut().find(|(k, _)| *k == key) {
-            Some(slot) => slot.1 = origin,
-            None => self.0.push((key, origin)),
-        }
+        debug_assert!(self.get(key).is_none(), "{key} recorded twice");
+        self.0.push((key, origin));
     }
 }
 
