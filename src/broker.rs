@@ -165,9 +165,10 @@ impl<'a> Broker<'a> {
         let life = e.expires_at.saturating_sub(e.obtained_at).max(0);
         let margin = self
             .sel
+            .cache_policy
             .refresh_margin
             .min(life / 2)
-            .max(self.sel.min_valid.min(life));
+            .max(self.sel.cache_policy.min_valid.min(life));
         e.expires_at.saturating_sub(margin)
     }
 
@@ -342,7 +343,7 @@ impl<'a> Broker<'a> {
     /// The slow path: lock, re-read, exchange if still needed, store.
     fn refresh(&self, key: &Key, rejected: Option<&str>) -> Result<Token> {
         let wait_start = Instant::now();
-        let (guard, timed_out) = match self.cache.lock(key, self.sel.lock_timeout) {
+        let (guard, timed_out) = match self.cache.lock(key, self.sel.cache_policy.lock_timeout) {
             Ok(Some(g)) => (Some(g), false),
             Ok(None) => (None, true),
             Err(e) => {
@@ -386,7 +387,7 @@ impl<'a> Broker<'a> {
         if timed_out {
             // Someone has held the lock past our bounded wait (stopped, or a very
             // slow endpoint): a token that still works beats waiting forever.
-            let held = self.sel.lock_timeout.as_secs();
+            let held = self.sel.cache_policy.lock_timeout.as_secs();
             if let Some(e) = usable {
                 diag::warn(format_args!(
                     "another cytoken process has held the cache lock for over {held} s; \
@@ -448,9 +449,9 @@ impl<'a> Broker<'a> {
     ) -> Result<Exchanged> {
         let endpoint = Endpoint {
             auth_url: flow.url(),
-            ca_file: self.sel.ca_file.clone(),
-            timeout: self.sel.timeout,
-            connect_timeout: self.sel.timeout.min(Duration::from_secs(5)),
+            ca_file: self.sel.transport.ca_file.clone(),
+            timeout: self.sel.transport.timeout,
+            connect_timeout: self.sel.transport.timeout.min(Duration::from_secs(5)),
             max_token: crate::cache::MAX_TOKEN,
         };
         let mut requested_exp = 0;
@@ -536,11 +537,11 @@ impl<'a> Broker<'a> {
                     key: String::new(),
                 };
                 let life = expires_at.saturating_sub(now);
-                if self.sel.min_valid > 0 && life <= self.sel.min_valid {
+                if self.sel.cache_policy.min_valid > 0 && life <= self.sel.cache_policy.min_valid {
                     diag::warn(format_args!(
                         "the token endpoint granted a token valid for {life} s, not the \
                          {} s min_valid asks for; it is handed out anyway",
-                        self.sel.min_valid
+                        self.sel.cache_policy.min_valid
                     ));
                 }
                 if let Some(key) = key {

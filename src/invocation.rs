@@ -56,7 +56,7 @@ impl Invocation {
         let sel = Selection::resolve(&self.flags, &self.env)?;
         // The profile's log file, once known (CYTOKEN_LOG_FILE was opened at
         // start, so errors in the selection itself are logged too).
-        if let Some(path) = &sel.log_file
+        if let Some(path) = &sel.front_end.log_file
             && self.env.var("CYTOKEN_LOG_FILE").is_none()
         {
             diag::set_log_file(path, self.env.home_dir().as_deref());
@@ -64,11 +64,13 @@ impl Invocation {
         diag::step(
             start,
             format_args!(
-                "config: profile '{}' from {}",
+                "config: profile '{}' from {}; the secret from {}",
                 sel.profile,
                 sel.config_path
                     .as_ref()
-                    .map_or_else(|| "the environment".into(), |p| p.display().to_string())
+                    .map_or_else(|| "the environment".into(), |p| p.display().to_string()),
+                sel.origin("secret")
+                    .map_or_else(String::new, |o| o.to_string())
             ),
         );
         Ok(sel)

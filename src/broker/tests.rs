@@ -176,7 +176,7 @@ impl World {
     }
 
     fn cache(&self) -> Cache {
-        Cache::new(&self.sel.cache_dir)
+        Cache::new(&self.sel.cache_policy.cache_dir)
     }
 
     fn entry(&self) -> Option<Entry> {
@@ -190,7 +190,7 @@ impl World {
 /// The cache key a broker uses for `sel`.
 fn key_of(sel: &Selection) -> Key {
     let material = sel.secret.fingerprint_material(&sel.env).unwrap();
-    Cache::new(&sel.cache_dir)
+    Cache::new(&sel.cache_policy.cache_dir)
         .key(sel, material.as_ref())
         .unwrap()
 }
@@ -388,7 +388,7 @@ fn the_margin_is_capped_at_half_the_tokens_life() {
             lifetime: 100,
             prerequisite: None,
         });
-        s.refresh_margin = 300;
+        s.cache_policy.refresh_margin = 300;
     });
     let first = w.token().unwrap();
     assert_eq!(first.expires_at, w.t0 + 100);
@@ -425,7 +425,7 @@ fn a_server_granting_less_than_asked_still_yields_cache_hits() {
 
 #[test]
 fn lock_timeout_serves_a_valid_token_or_exchanges_without_the_lock() {
-    let w = World::with(|s| s.lock_timeout = Duration::from_millis(300));
+    let w = World::with(|s| s.cache_policy.lock_timeout = Duration::from_millis(300));
     let first = w.token().unwrap();
     let key = w.key();
     let _held = w.cache().lock(&key, Duration::ZERO).unwrap().expect("lock");
@@ -434,7 +434,7 @@ fn lock_timeout_serves_a_valid_token_or_exchanges_without_the_lock() {
     w.advance(LIFE - MARGIN + 1);
     let start = Instant::now();
     let t = w.token().unwrap();
-    assert!(start.elapsed() >= w.sel.lock_timeout);
+    assert!(start.elapsed() >= w.sel.cache_policy.lock_timeout);
     assert!(t.cached);
     assert_eq!(t.access_token, first.access_token);
     assert_eq!(t.refresh_at, w.now() + 60);
@@ -444,7 +444,7 @@ fn lock_timeout_serves_a_valid_token_or_exchanges_without_the_lock() {
     w.advance(MARGIN);
     let start = Instant::now();
     let t = w.token().unwrap();
-    assert!(start.elapsed() >= w.sel.lock_timeout);
+    assert!(start.elapsed() >= w.sel.cache_policy.lock_timeout);
     assert!(!t.cached);
     assert_ne!(t.access_token, first.access_token);
     assert_eq!(w.requests(), 2);

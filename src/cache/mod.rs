@@ -116,7 +116,7 @@ impl Cache {
     pub fn of(sel: &Selection) -> Cache {
         Cache {
             // Never `dir/`: every open and create below must see a link as one.
-            dir: platform::plain_path(&sel.cache_dir),
+            dir: platform::plain_path(&sel.cache_policy.cache_dir),
             home: sel.env.home_dir(),
             held: Arc::default(),
         }

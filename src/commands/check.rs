@@ -145,7 +145,7 @@ fn check_config(inv: &Invocation, r: &mut Report) -> Option<Selection> {
                         facts.scopes.join(",")
                     },
                     facts.lifetime,
-                    sel.refresh_margin
+                    sel.cache_policy.refresh_margin
                 ),
             );
             Some(sel)
@@ -178,13 +178,13 @@ fn check_selection(sel: &Selection, cache_use: CacheUse, offline: bool, r: &mut 
         ),
         Err(e) => r.fail("secret", e),
     }
-    if let Some(ca) = &sel.ca_file {
+    if let Some(ca) = &sel.transport.ca_file {
         match std::fs::metadata(ca) {
             Ok(_) => r.ok("ca_file", ca.display()),
             Err(e) => r.fail("ca_file", Error::config(format!("{}: {e}", ca.display()))),
         }
     }
-    match crate::exchange::trust_roots(sel.ca_file.as_deref()) {
+    match crate::exchange::trust_roots(sel.transport.ca_file.as_deref()) {
         Ok(roots) => r.ok("trust roots", roots),
         Err(e) => r.fail("trust roots", e),
     }
@@ -197,14 +197,17 @@ fn check_selection(sel: &Selection, cache_use: CacheUse, offline: bool, r: &mut 
                 Ok(()) => {
                     r.ok(
                         "cache dir",
-                        format_args!("{} (private, writable)", sel.cache_dir.display()),
+                        format_args!(
+                            "{} (private, writable)",
+                            sel.cache_policy.cache_dir.display()
+                        ),
                     );
                 }
                 Err(e) => r.warn(
                     "cache dir",
                     format_args!(
                         "{} is not writable ({e}): tokens will not be cached",
-                        sel.cache_dir.display()
+                        sel.cache_policy.cache_dir.display()
                     ),
                 ),
             },
@@ -212,7 +215,7 @@ fn check_selection(sel: &Selection, cache_use: CacheUse, offline: bool, r: &mut 
                 "cache dir",
                 format_args!(
                     "{} unusable ({e}): tokens will not be cached",
-                    sel.cache_dir.display()
+                    sel.cache_policy.cache_dir.display()
                 ),
             ),
         }

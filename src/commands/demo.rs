@@ -68,7 +68,7 @@ fn steps(
             flow.app_id,
             flow.scopes.join(", "),
             flow.lifetime,
-            sel.refresh_margin
+            sel.cache_policy.refresh_margin
         ),
     )?;
 

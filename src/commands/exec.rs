@@ -46,14 +46,14 @@ pub(crate) fn run(inv: &Invocation, env_name: &str, argv: &[OsString]) -> Result
         ));
     };
     let sel = inv.selection()?;
-    if sel.secret_vars.iter().any(|v| v == env_name) {
+    if sel.front_end.secret_vars.iter().any(|v| v == env_name) {
         return Err(Error::usage(format!(
             "--env {env_name} names the variable the app secret is read from; pick another \
              name such as {DEFAULT_ENV}"
         )));
     }
     let tok = Broker::new(&sel, inv.cache_use).token()?;
-    let cmd = command(program, rest, env_name, &tok, &sel.secret_vars);
+    let cmd = command(program, rest, env_name, &tok, &sel.front_end.secret_vars);
     diag::log(
         1,
         format_args!(

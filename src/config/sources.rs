@@ -3,17 +3,20 @@
 
 use std::path::{Path, PathBuf};
 
+use super::layer::Origin;
 use super::{Env, Profile};
 use crate::error::{Error, Result};
 use crate::platform;
 use crate::secret::{SecretSource, check_private};
 
+/// The one secret source and where it came from (`CYTOKEN_APP_SECRET`, or
+/// the profile key that names it).
 pub(super) fn secret_source(
     p: &Profile,
     env: &Env,
     config_path: Option<&Path>,
     where_: &dyn Fn(&str) -> String,
-) -> Result<SecretSource> {
+) -> Result<(SecretSource, Origin)> {
     let mut sources = Vec::new();
     if let Some(s) = &p.app_secret {
         sources.push(("app_secret", SecretSource::Inline(s.clone())));
@@ -81,10 +84,13 @@ pub(super) fn secret_source(
     }
     // The environment outranks the profile, as for every other setting.
     if env.var(SECRET_VAR).is_some() {
-        return Ok(SecretSource::Env(SECRET_VAR.into()));
+        return Ok((
+            SecretSource::Env(SECRET_VAR.into()),
+            Origin::Var(SECRET_VAR),
+        ));
     }
     match sources.pop() {
-        Some((_, s)) => Ok(s),
+        Some((key, s)) => Ok((s, Origin::Profile(key))),
         None => Err(Error::config(format!(
             "no app secret: set CYTOKEN_APP_SECRET, or add one of app_secret_command, \
              app_secret_keyring, app_secret_file, app_secret_env or app_secret to {}",

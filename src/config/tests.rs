@@ -59,7 +59,7 @@ fn precedence_flag_over_env_over_profile_over_default() {
         "https://protectapi-euc1.cylance.com/auth/v2/token"
     );
     assert_eq!(s.flow.cylance().unwrap().issuer, DEFAULT_ISSUER); // default
-    assert_eq!(s.refresh_margin, 300);
+    assert_eq!(s.cache_policy.refresh_margin, 300);
     flags.tenant_id = Some("tenant-flag".into());
     flags.lifetime = Some(120);
     flags.region = Some("EU".into());
@@ -67,7 +67,7 @@ fn precedence_flag_over_env_over_profile_over_default() {
     assert_eq!(s.flow.facts().tenant_id, "tenant-flag");
     assert_eq!(s.flow.facts().lifetime, 120);
     assert_eq!(
-        s.refresh_margin, 60,
+        s.cache_policy.refresh_margin, 60,
         "margin is capped at half the lifetime"
     );
     flags.profile = Some("other".into());
@@ -492,4 +492,32 @@ fn the_known_keys_are_the_schemas() {
     let mut known: Vec<String> = super::file::KEYS.iter().map(|k| (*k).to_string()).collect();
     known.sort();
     assert_eq!(schema, known);
+}
+
+#[test]
+fn each_value_keeps_where_it_came_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(dir.path(), BASIC, 0o644);
+    let in_file = |key: &str| format!("{} [profiles.prod] {key}", cfg.display());
+    let mut flags = flags_with(&cfg);
+    flags.lifetime = Some(600);
+    let env = env_of(&[("CYTOKEN_APP_ID", "app-env")]);
+    let s = Selection::resolve(&flags, &env).unwrap();
+    let origin = |key: &str| s.origin(key).map(|o| o.to_string());
+    assert_eq!(origin("lifetime").as_deref(), Some("--lifetime"));
+    assert_eq!(origin("app_id").as_deref(), Some("CYTOKEN_APP_ID"));
+    assert_eq!(origin("tenant_id"), Some(in_file("tenant_id")));
+    assert_eq!(origin("secret"), Some(in_file("app_secret_env")));
+    assert_eq!(origin("auth_url"), Some(in_file("region")));
+    assert_eq!(origin("cache_dir").as_deref(), Some("--cache-dir"));
+    assert_eq!(origin("timeout").as_deref(), Some("the default timeout"));
+    assert_eq!(origin("source"), None, "no value, no origin");
+
+    let env = env_of(&[("CYTOKEN_APP_SECRET", "s"), ("CYTOKEN_REGION", "au")]);
+    let s = Selection::resolve(&flags_with(&cfg), &env).unwrap();
+    assert_eq!(
+        s.origin("secret").unwrap().to_string(),
+        "CYTOKEN_APP_SECRET"
+    );
+    assert_eq!(s.origin("auth_url").unwrap().to_string(), "CYTOKEN_REGION");
 }

@@ -82,8 +82,8 @@ pub(crate) fn handle(
                 Ok(s) => s,
                 Err(e) => return failed(&e),
             };
-            if !hosts::allowed(sel.docker_hosts.as_deref(), &target) {
-                let why = if sel.docker_hosts.is_none() {
+            if !hosts::allowed(sel.front_end.docker_hosts.as_deref(), &target) {
+                let why = if sel.front_end.docker_hosts.is_none() {
                     "is plain http to another machine: list it in docker_hosts as it is \
                      written here to send it a token anyway"
                 } else if target.scheme == Scheme::Http {
@@ -106,7 +106,11 @@ pub(crate) fn handle(
                 return Outcome::NotFound;
             }
             match Broker::new(&sel, cache_use).token() {
-                Ok(t) => Outcome::Answer(credentials_json(&server, &sel.username, &t.access_token)),
+                Ok(t) => Outcome::Answer(credentials_json(
+                    &server,
+                    &sel.front_end.username,
+                    &t.access_token,
+                )),
                 Err(e) => failed(&e),
             }
         }
@@ -131,7 +135,7 @@ pub(crate) fn handle(
                 Ok(s) => s,
                 Err(e) => return failed(&e),
             };
-            if !hosts::allowed(sel.docker_hosts.as_deref(), &target) {
+            if !hosts::allowed(sel.front_end.docker_hosts.as_deref(), &target) {
                 return Outcome::Done;
             }
             match Broker::new(&sel, cache_use).clear() {
@@ -156,7 +160,10 @@ pub(crate) fn handle(
         // Like the upstream helpers, `list` and `version` read no input: run by hand
         // they must not wait for a stdin nobody writes.
         "list" => match selection() {
-            Ok(sel) => Outcome::Answer(list_json(sel.docker_hosts.as_deref(), &sel.username)),
+            Ok(sel) => Outcome::Answer(list_json(
+                sel.front_end.docker_hosts.as_deref(),
+                &sel.front_end.username,
+            )),
             Err(e) => failed(&e),
         },
         "version" => Outcome::Answer(format!("cytoken {}\n", env!("CARGO_PKG_VERSION"))),

@@ -157,9 +157,9 @@ pub struct Policy<'a> {
 impl<'a> Policy<'a> {
     pub(crate) fn of(sel: &'a Selection) -> Policy<'a> {
         Policy {
-            username: &sel.username,
-            git_auth: sel.git_auth,
-            git_hosts: sel.git_hosts.as_deref(),
+            username: &sel.front_end.username,
+            git_auth: sel.front_end.git_auth,
+            git_hosts: sel.front_end.git_hosts.as_deref(),
         }
     }
 }

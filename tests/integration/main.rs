@@ -37,6 +37,7 @@ mod invariants;
 mod keyring;
 #[cfg(unix)]
 mod kube;
+mod layering;
 mod log;
 mod mtc;
 mod properties;

@@ -36,7 +36,7 @@ const RESPONSE_TIMEOUT: Duration = Duration::from_secs(60);
 /// headers included), before it counts as stalled: the profile's `timeout`.
 /// Per read, so a long answer that keeps coming is never cut.
 fn idle_timeout(sel: &Selection) -> Duration {
-    sel.timeout
+    sel.transport.timeout
 }
 /// A token past its refresh time (served stale after a failed exchange) is
 /// asked for again at most this often.
@@ -112,8 +112,8 @@ impl Client {
     /// A client for the API base `base` (already checked by the config).
     pub(super) fn new(sel: Selection, cache_use: CacheUse, base: &Uri) -> Result<Client> {
         let (agent, tls_note, via) = crate::exchange::api_agent(
-            sel.ca_file.as_deref(),
-            sel.timeout.min(Duration::from_secs(5)),
+            sel.transport.ca_file.as_deref(),
+            sel.transport.timeout.min(Duration::from_secs(5)),
             base,
         )?;
         Ok(Client {

@@ -210,7 +210,8 @@ fn selection(emu: &Emulator, cache: &std::path::Path, hosts: Option<&[&str]>) ->
     sel.flow.cylance_mut().tenant_id = TENANT.into();
     sel.flow.cylance_mut().app_id = APP.into();
     sel.secret = SecretSource::Inline(Secret::new(SECRET.into()));
-    sel.docker_hosts = hosts.map(|h| h.iter().map(std::string::ToString::to_string).collect());
+    sel.front_end.docker_hosts =
+        hosts.map(|h| h.iter().map(std::string::ToString::to_string).collect());
     sel
 }
 
