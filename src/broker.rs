@@ -436,7 +436,7 @@ impl<'a> Broker<'a> {
             other => other,
         };
         answer.map_err(|e| {
-            if exchange::http_status(&e) == Some(404) {
+            if e.status() == Some(404) {
                 Error::rejected(
                     404,
                     format!(

@@ -77,7 +77,9 @@ fn read_config(path: &Path, home: Option<&Path>) -> Result<String> {
 }
 
 fn cannot_read(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
-    move |e| Error::config(format!("cannot read config file {}: {e}", path.display()))
+    move |e| {
+        Error::config(format!("cannot read config file {}: {e}", path.display())).with_source(e)
+    }
 }
 
 /// Opens a config file and checks it can be trusted (see [`read_config`]):

@@ -110,14 +110,6 @@ pub(crate) fn exchange(
     })
 }
 
-/// The HTTP status behind an exchange error, when the endpoint answered one
-/// cytoken did not expect.
-pub(crate) fn http_status(e: &Error) -> Option<u16> {
-    std::error::Error::source(e)?
-        .downcast_ref::<response::HttpStatus>()
-        .map(|s| s.0)
-}
-
 /// One request to a token endpoint: the Cylance auth-token POST, or a step
 /// of the multi-tenant console's flow (DESIGN §11). Its `Debug` never shows
 /// the credential.

@@ -106,24 +106,10 @@ pub(super) fn classify(
                 target.display,
                 status_text(status)
             ))
-            .with_source(HttpStatus(status.as_u16())))
+            .with_status(status.as_u16()))
         }
     }
 }
-
-/// The HTTP status an unexpected answer had, kept as the error's source so a
-/// caller that knows what the status means there (the console's 404 for an
-/// unknown tenant) can say so.
-#[derive(Debug)]
-pub(crate) struct HttpStatus(pub(crate) u16);
-
-impl std::fmt::Display for HttpStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "HTTP {}", self.0)
-    }
-}
-
-impl std::error::Error for HttpStatus {}
 
 /// The fields read from a 2xx body; every other value is skipped unread.
 #[derive(Deserialize)]
