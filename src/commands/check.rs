@@ -183,7 +183,7 @@ fn check_selection(sel: &Selection, cache_use: CacheUse, offline: bool, r: &mut 
             Err(e) => r.fail("ca_file", Error::config(format!("{}: {e}", ca.display()))),
         }
     }
-    match crate::exchange::trust_roots(sel.ca_file.as_deref()) {
+    match crate::http::trust_roots(sel.ca_file.as_deref()) {
         Ok(roots) => r.ok("trust roots", roots),
         Err(e) => r.fail("trust roots", e),
     }

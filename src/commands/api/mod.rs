@@ -26,13 +26,11 @@ use ureq::http::{StatusCode, Uri};
 
 use crate::cli::api::ApiArgs;
 use crate::error::{Error, Kind, Result};
+use crate::http::MESSAGE_BYTES;
 use crate::invocation::Invocation;
 use crate::redact::{Redactor, SNIPPET_CHARS, json, quote_url, sanitize};
 use client::{Answer, Client, Req};
 use request::Plan;
-
-/// Bytes of an error body kept for its message (the body itself is streamed).
-const MESSAGE_BYTES: usize = 64 << 10;
 
 pub(crate) fn run(inv: &Invocation, args: &ApiArgs, w: &mut dyn Write) -> Result<i32> {
     let plan = Plan::from_args(args, &mut std::io::stdin())?;
