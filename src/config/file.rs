@@ -365,6 +365,8 @@ fn secret_key_shape(key: &str) -> &'static str {
 
 /// Parses config text; `path` only names the file in errors.
 pub fn parse_file(text: &str, path: &Path) -> Result<ConfigFile> {
+    // The TOML error is not kept as the cause: its text quotes the file's
+    // line, which may hold a credential; its message and line are enough.
     toml::from_str(text).map_err(|e| {
         let line = e
             .span()
