@@ -14,7 +14,7 @@ use ureq::http::{HeaderMap, StatusCode, Uri};
 
 use crate::clock::now;
 use crate::endpoint::check_auth_url;
-use crate::error::{Error, Result};
+use crate::error::{Context as _, Error, Kind, Result};
 use crate::http::retry::Attempts;
 use crate::http::{Agent, BODY_LIMIT};
 use crate::redact::{Redactor, SNIPPET_CHARS, quote_url, sanitize};
@@ -161,12 +161,16 @@ pub(crate) fn exchange_call(
     // Checked again here, not only in the config, so that no caller can ever send an
     // auth token over plain http across the network.
     check_auth_url(&endpoint.auth_url)?;
-    let uri: Uri = endpoint.auth_url.trim().parse().map_err(|_| {
-        Error::config(format!(
-            "auth_url {} is not a valid URL",
-            quote_url(&endpoint.auth_url)
-        ))
-    })?;
+    let uri: Uri = endpoint
+        .auth_url
+        .trim()
+        .parse()
+        .context(Kind::Config, |_| {
+            format!(
+                "auth_url {} is not a valid URL",
+                quote_url(&endpoint.auth_url)
+            )
+        })?;
     let target = Target::new(&uri, endpoint.timeout);
     let started = Instant::now();
     let deadline = started.checked_add(endpoint.timeout).ok_or_else(|| {

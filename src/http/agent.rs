@@ -98,7 +98,8 @@ fn proxy_from_env() -> Result<Option<ureq::Proxy>> {
     }) else {
         return Ok(None);
     };
-    // The value may hold proxy credentials, so the message names only the variable.
+    // The value may hold proxy credentials, so the message names only the
+    // variable, and the parse error (which could quote it) is not kept.
     let bad = || {
         Error::config(format!(
             "{name} is not a valid proxy URL (expected http://[user:password@]host:port)"
