@@ -29,3 +29,31 @@ pub fn read_bounded(input: impl std::io::Read) -> Result<Vec<u8>> {
     }
     Ok(buf)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader whose every read fails.
+    struct Broken;
+
+    impl std::io::Read for Broken {
+        fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("device gone"))
+        }
+    }
+
+    /// A request over the bound is the client's fault ([`Kind::Malformed`]);
+    /// one that cannot be read keeps the read's error as its cause.
+    #[test]
+    fn an_oversized_request_is_malformed_and_a_failed_read_keeps_its_cause() {
+        let big = vec![b'a'; usize::try_from(MAX_REQUEST).unwrap() + 1];
+        let e = read_bounded(big.as_slice()).unwrap_err();
+        assert_eq!(e.kind(), Kind::Malformed);
+        assert_eq!(read_bounded(&big[1..]).unwrap().len(), big.len() - 1);
+
+        let e = read_bounded(Broken).unwrap_err();
+        assert_eq!(e.kind(), Kind::Other);
+        assert_eq!(e.chain(), vec!["device gone".to_string()]);
+    }
+}
