@@ -49,9 +49,22 @@ pub fn run(mut args: Vec<OsString>) -> i32 {
         // say to anyone, as with other filters (ripgrep, cat).
         Err(e) if broken_pipe(&e) => 0,
         Err(e) => {
-            eprintln!("cytoken: error: {e}");
-            diag::error(&e);
+            report(&e);
             e.exit_code()
+        }
+    }
+}
+
+/// The error on stderr: one line, then with `-v` each cause on its own
+/// indented `caused by:` line (see [`Error::chain`]; the log file gets the
+/// same lines).
+fn report(e: &Error) {
+    eprintln!("cytoken: error: {e}");
+    diag::error(e);
+    if diag::enabled(1) {
+        for cause in e.chain() {
+            eprintln!("  caused by: {cause}");
+            diag::error(format_args!("  caused by: {cause}"));
         }
     }
 }

@@ -20,6 +20,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Instant;
 
+use crate::error::{Context as _, Error, Kind, Result};
 use crate::platform::{self, Owner};
 
 static LEVEL: AtomicU8 = AtomicU8::new(0);
@@ -82,14 +83,15 @@ pub fn set_log_file(path: &Path, home: Option<&Path>) {
 /// Checks the log's directory (see `platform::trusted_parent`: the user's or
 /// root's, writable by no one else, or a sticky `/tmp` right above the log),
 /// then opens the log in it.
-fn open_log(path: &Path, home: Option<&Path>) -> Result<Sink, String> {
+fn open_log(path: &Path, home: Option<&Path>) -> Result<Sink> {
     // Absolute first: the directory of a bare `cytoken.log` is the current
     // one, which must pass the same check.
-    let path = platform::plain_path(&std::path::absolute(path).map_err(|e| e.to_string())?);
+    let path =
+        platform::plain_path(&std::path::absolute(path).context(Kind::Other, ToString::to_string)?);
     let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
-        return Err("it names no file".into());
+        return Err(Error::other("it names no file"));
     };
-    let dir = platform::open_parent(dir, home).map_err(|e| e.to_string())?;
+    let dir = platform::open_parent(dir, home).map_err(|e| Error::other(e.to_string()))?;
     let name = name.to_os_string();
     let file = open_in(&dir, &name)?;
     Ok(Sink { file, dir, name })
@@ -97,12 +99,16 @@ fn open_log(path: &Path, home: Option<&Path>) -> Result<Sink, String> {
 
 /// Opens (creating it) the log `name` in its checked directory: it must be
 /// a private regular file of ours with one name.
-fn open_in(dir: &platform::Dir, name: &OsStr) -> Result<File, String> {
-    let file = dir.open_append(name).map_err(|e| e.to_string())?;
-    let meta = file.metadata().map_err(|e| e.to_string())?;
-    let access = platform::access(&file, &meta).map_err(|e| e.to_string())?;
+fn open_in(dir: &platform::Dir, name: &OsStr) -> Result<File> {
+    let file = dir
+        .open_append(name)
+        .context(Kind::Other, ToString::to_string)?;
+    let meta = file.metadata().context(Kind::Other, ToString::to_string)?;
+    let access = platform::access(&file, &meta).context(Kind::Other, ToString::to_string)?;
     if !meta.is_file() || access.owner != Owner::Me || access.others_write || access.links != 1 {
-        return Err("it is not a private regular file of yours with one name".into());
+        return Err(Error::other(
+            "it is not a private regular file of yours with one name",
+        ));
     }
     Ok(file)
 }

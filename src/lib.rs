@@ -30,6 +30,7 @@ mod error;
 mod exchange;
 mod flow;
 mod hosts;
+mod http;
 mod invocation;
 mod output;
 mod platform;

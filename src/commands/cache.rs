@@ -22,6 +22,7 @@ fn cache_error(dir: &Path, done: &str) -> impl Fn(std::io::Error) -> Error {
                  CYTOKEN_CACHE_DIR at a directory of yours only you can write",
                 dir.display()
             ))
+            .with_source(e)
         } else {
             Error::other(format!("cache: {e}")).with_source(e)
         }

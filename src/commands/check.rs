@@ -9,7 +9,7 @@ use crate::broker::{Broker, CacheUse};
 use crate::cache::Cache;
 use crate::clock::{self, rfc3339};
 use crate::config::{self, Selection};
-use crate::error::{Error, Result};
+use crate::error::{Context as _, Error, Kind, Result};
 use crate::invocation::Invocation;
 use crate::output::out;
 use crate::platform;
@@ -95,7 +95,7 @@ fn check_config(inv: &Invocation, r: &mut Report) -> Option<Selection> {
         // selected profile's part of a large file.
         Some(p) if p.exists() => match config::load_file(p, inv.env().home_dir().as_deref())
             .and_then(|_| {
-                platform::access_path(p).map_err(|e| Error::config(format!("{}: {e}", p.display())))
+                platform::access_path(p).context(Kind::Config, |e| format!("{}: {e}", p.display()))
             }) {
             Err(e) => {
                 file_error = Some(e.message().to_string());
@@ -184,7 +184,7 @@ fn check_selection(sel: &Selection, cache_use: CacheUse, offline: bool, r: &mut 
             Err(e) => r.fail("ca_file", Error::config(format!("{}: {e}", ca.display()))),
         }
     }
-    match crate::exchange::trust_roots(sel.transport.ca_file.as_deref()) {
+    match crate::http::trust_roots(sel.transport.ca_file.as_deref()) {
         Ok(roots) => r.ok("trust roots", roots),
         Err(e) => r.fail("trust roots", e),
     }

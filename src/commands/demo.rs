@@ -12,7 +12,7 @@ use crate::broker::{Broker, CacheUse};
 use crate::cache::Cache;
 use crate::clock::{self, rfc3339};
 use crate::config::{Env, Flags, Selection};
-use crate::error::{Error, Result};
+use crate::error::{Context as _, Error, Kind, Result};
 use crate::flow::cylance;
 use crate::output::{cache_table, out};
 use crate::platform;
@@ -134,7 +134,7 @@ fn steps(
 
     out(w, format_args!("7. cache list (never the token)\n"))?;
     let cache = Cache::new(cache_dir);
-    let entries = cache.list().map_err(|e| Error::other(e.to_string()))?;
+    let entries = cache.list().context(Kind::Other, ToString::to_string)?;
     out(
         w,
         format_args!("{}\n", indent(&cache_table(&entries, &[], clock::now()))),

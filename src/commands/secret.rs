@@ -14,7 +14,7 @@ use crate::broker::{Broker, CacheUse};
 use crate::cli::SecretCommand;
 use crate::config;
 use crate::diag;
-use crate::error::{Error, Result};
+use crate::error::{Context as _, Error, Kind, Result};
 use crate::invocation::Invocation;
 use crate::secret::keyring::{self, MAX_SECRET};
 use crate::secret::{Secret, SecretSource};
@@ -172,11 +172,11 @@ fn ask_twice(profile: &str, name: &str) -> Result<Secret> {
     let ask = |prompt: String| -> Result<Secret> {
         rpassword::prompt_password(prompt)
             .map(Secret::new)
-            .map_err(|e| {
-                Error::usage(format!(
+            .context(Kind::Usage, |e| {
+                format!(
                     "cannot read the secret from the terminal ({e}): pipe it in on one line \
                      instead, e.g. `pass show cylance/prod | cytoken secret set`"
-                ))
+                )
             })
     };
     let first = ask(format!(
@@ -203,9 +203,12 @@ fn first_line(input: impl Read) -> Result<Secret> {
     let all = Secret::new(String::from_utf8(bytes).map_err(|e| {
         let mut bytes = e.into_bytes();
         bytes.fill(0);
+        // Not kept as the cause: it holds the bytes read, the secret.
         Error::usage("stdin is not UTF-8 text: give the secret as text on one line")
     })?);
-    read.map_err(|e| Error::usage(format!("cannot read the secret from stdin: {e}")))?;
+    read.context(Kind::Usage, |e| {
+        format!("cannot read the secret from stdin: {e}")
+    })?;
     let line = all.expose().split('\n').next().unwrap_or("");
     let secret = Secret::new(line.strip_suffix('\r').unwrap_or(line).to_string());
     if secret.expose().trim().is_empty() {

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use crate::broker::Broker;
 use crate::clock;
-use crate::error::{Error, Result};
+use crate::error::{Context as _, Error, Kind, Result};
 use crate::flow::cylance;
 use crate::invocation::Invocation;
 use crate::output::{Format, out, write_token};
@@ -30,7 +30,7 @@ pub(crate) fn auth_token(inv: &Invocation, claims: bool, w: &mut dyn Write) -> R
     let now = clock::now();
     if claims {
         let text = serde_json::to_string_pretty(&cylance::claims(flow, now))
-            .map_err(|e| Error::other(format!("cannot encode the claims: {e}")))?;
+            .context(Kind::Other, |e| format!("cannot encode the claims: {e}"))?;
         return out(w, format_args!("{text}\n"));
     }
     let secret = sel.resolve_secret()?;

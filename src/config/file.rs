@@ -77,7 +77,9 @@ fn read_config(path: &Path, home: Option<&Path>) -> Result<String> {
 }
 
 fn cannot_read(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
-    move |e| Error::config(format!("cannot read config file {}: {e}", path.display()))
+    move |e| {
+        Error::config(format!("cannot read config file {}: {e}", path.display())).with_source(e)
+    }
 }
 
 /// Opens a config file and checks it can be trusted (see [`read_config`]):
@@ -363,6 +365,8 @@ fn secret_key_shape(key: &str) -> &'static str {
 
 /// Parses config text; `path` only names the file in errors.
 pub fn parse_file(text: &str, path: &Path) -> Result<ConfigFile> {
+    // The TOML error is not kept as the cause: its text quotes the file's
+    // line, which may hold a credential; its message and line are enough.
     toml::from_str(text).map_err(|e| {
         let line = e
             .span()

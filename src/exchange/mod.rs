@@ -9,22 +9,19 @@
 //! and the TLS trust store are all built inside [`exchange_call`], never at start-up, so
 //! the hot path (a cached token) pays for none of it.
 
-mod agent;
-pub(crate) use agent::trust_roots;
-mod loopback;
 mod response;
 
 use std::time::{Duration, Instant};
 
-use ureq::Agent;
 use ureq::http::{HeaderMap, StatusCode, Uri};
 
 #[cfg(test)]
 use crate::clock::now;
 use crate::endpoint::check_auth_url;
-use crate::error::{Error, Result};
+use crate::error::{Context as _, Error, Kind, Result};
+use crate::http::retry::Attempts;
+use crate::http::{Agent, BODY_LIMIT};
 use crate::redact::{Redactor, SNIPPET_CHARS, quote_url, sanitize};
-use agent::build_agent;
 pub(crate) use response::{Answer, Hints};
 use response::{classify, retriable_status, status_text};
 
@@ -68,40 +65,6 @@ impl std::fmt::Debug for Exchanged {
             .finish()
     }
 }
-
-/// The HTTP client of `cytoken api` for the API base `uri`: the exchange's
-/// proxy, trust roots (`ca_file`), connect timeout and no-redirect policy (a
-/// redirect would carry the bearer token elsewhere), plain http only for a
-/// loopback base. Also a note for TLS errors and ` via proxy host:port`.
-pub(crate) fn api_agent(
-    ca_file: Option<&std::path::Path>,
-    connect_timeout: Duration,
-    uri: &Uri,
-) -> Result<(Agent, Option<String>, Option<String>)> {
-    let endpoint = Endpoint {
-        auth_url: uri.to_string(),
-        ca_file: ca_file.map(std::path::Path::to_path_buf),
-        timeout: connect_timeout,
-        connect_timeout,
-        // No token is read from an API answer.
-        max_token: 0,
-    };
-    let https = uri
-        .scheme_str()
-        .is_some_and(|s| s.eq_ignore_ascii_case("https"));
-    build_agent(&endpoint, uri, https)
-}
-
-/// At most this many POSTs per exchange: enough to ride out a blip, few enough that
-/// a hundred callers with a broken endpoint cannot hammer it.
-const MAX_ATTEMPTS: u32 = 3;
-
-/// Response bodies are read up to this size: a token response is a few KiB, and an
-/// unbounded read would let a hostile or broken endpoint exhaust our memory.
-const BODY_LIMIT: u64 = 1 << 20;
-
-/// First back-off step; doubled per attempt, with ±50 % jitter.
-const BACKOFF_BASE: Duration = Duration::from_millis(250);
 
 /// [`exchange_call`] of plain auth tokens, for the tests: `mint` returns a
 /// freshly signed auth token and its `exp` (epoch s) per attempt; the answer
@@ -234,12 +197,16 @@ pub(crate) fn exchange_call(
     // Checked again here, not only in the config, so that no caller can ever send an
     // auth token over plain http across the network.
     check_auth_url(&endpoint.auth_url)?;
-    let uri: Uri = endpoint.auth_url.trim().parse().map_err(|_| {
-        Error::config(format!(
-            "auth_url {} is not a valid URL",
-            quote_url(&endpoint.auth_url)
-        ))
-    })?;
+    let uri: Uri = endpoint
+        .auth_url
+        .trim()
+        .parse()
+        .context(Kind::Config, |_| {
+            format!(
+                "auth_url {} is not a valid URL",
+                quote_url(&endpoint.auth_url)
+            )
+        })?;
     let target = Target::new(&uri, endpoint.timeout);
     let started = Instant::now();
     let deadline = started.checked_add(endpoint.timeout).ok_or_else(|| {
@@ -248,36 +215,30 @@ pub(crate) fn exchange_call(
             secs(endpoint.timeout)
         ))
     })?;
-    let https = uri
-        .scheme_str()
-        .is_some_and(|s| s.eq_ignore_ascii_case("https"));
-    let (agent, tls_note, via) = build_agent(endpoint, &uri, https)?;
+    let agent = Agent::new(&uri, endpoint.ca_file.as_deref(), endpoint.connect_timeout)?;
     let ctx = Ctx {
         agent: &agent,
         uri: &uri,
         target: &target,
         connect_timeout: endpoint.connect_timeout,
-        https,
-        tls_note: tls_note.as_deref(),
-        via: via.as_deref().unwrap_or_default(),
         max_token: endpoint.max_token,
     };
 
-    let mut attempts = 0;
+    let mut attempts = Attempts::default();
     loop {
         let remaining = deadline.saturating_duration_since(Instant::now());
         if remaining.is_zero() {
             return Err(target.timed_out());
         }
-        attempts += 1;
         let call = mint()?;
         let (cause, retry_after) = match attempt(&ctx, call, remaining) {
             Step::Answered(answer) => return Ok(answer),
             Step::Fail(e) => return Err(e),
             Step::Retry { cause, retry_after } => (cause, retry_after),
         };
-        let tried = plural(attempts, "attempt");
-        if attempts >= MAX_ATTEMPTS {
+        let again = attempts.fail();
+        let tried = plural(attempts.failed(), "attempt");
+        if !again {
             return Err(Error::unavailable(format!(
                 "token endpoint {} unavailable after {tried}: {cause}",
                 target.display
@@ -285,7 +246,7 @@ pub(crate) fn exchange_call(
         }
         let (wait, why) = match retry_after {
             Some(d) => (d, "the server asked to wait"),
-            None => (backoff(attempts), "the next retry is due in"),
+            None => (attempts.backoff(), "the next retry is due in"),
         };
         // The budget is a promise to the caller (and to the lock waiters queued behind
         // it): never sleep past it, give up with the real cause instead.
@@ -341,12 +302,6 @@ struct Ctx<'a> {
     uri: &'a Uri,
     target: &'a Target,
     connect_timeout: Duration,
-    https: bool,
-    /// Said after a TLS failure when the trust store is not the usual one.
-    tls_note: Option<&'a str>,
-    /// ` via proxy host:port` when a proxy is used, else empty: a refused or
-    /// unreachable proxy must not read as a refused token endpoint.
-    via: &'a str,
     /// See [`Endpoint::max_token`]; the answer carries it to its reader.
     max_token: usize,
 }
@@ -365,9 +320,9 @@ enum Step {
 /// One POST and the classification of its outcome.
 fn attempt(ctx: &Ctx<'_>, call: Call, remaining: Duration) -> Step {
     let mut request = if call.put {
-        ctx.agent.put(ctx.uri.clone())
+        ctx.agent.ureq.put(ctx.uri.clone())
     } else {
-        ctx.agent.post(ctx.uri.clone())
+        ctx.agent.ureq.post(ctx.uri.clone())
     };
     if let Some(value) = &call.authorization {
         request = request.header("Authorization", value);
@@ -415,7 +370,8 @@ fn transport_failure(ctx: &Ctx<'_>, e: ureq::Error, redactor: &Redactor) -> Step
     use ureq::Timeout as T;
     let target = ctx.target;
     let host = &target.host;
-    let via = ctx.via;
+    let via = &ctx.agent.via;
+    let https = ctx.agent.https;
     let retry = |cause: String| Step::Retry {
         cause: redactor.apply(&cause),
         retry_after: None,
@@ -432,12 +388,12 @@ fn transport_failure(ctx: &Ctx<'_>, e: ureq::Error, redactor: &Redactor) -> Step
         // rustls reports handshake failures (an untrusted certificate, a non-TLS
         // peer, an alert) as InvalidData io errors. They will not heal on a retry, and
         // retrying would only hide the cause: fail now, with the fix.
-        ureq::Error::Io(io) if ctx.https && io.kind() == std::io::ErrorKind::InvalidData => {
+        ureq::Error::Io(io) if https && io.kind() == std::io::ErrorKind::InvalidData => {
             Step::Fail(tls_failure(ctx, &io, redactor))
         }
         // The loopback connector's refusal (another user accepted): a retry
         // would only knock on the same door.
-        ureq::Error::Io(io) if !ctx.https && io.kind() == std::io::ErrorKind::PermissionDenied => {
+        ureq::Error::Io(io) if !https && io.kind() == std::io::ErrorKind::PermissionDenied => {
             Step::Fail(Error::config(format!("{}: {io}", target.display)))
         }
         ureq::Error::Io(io) => {
@@ -479,12 +435,10 @@ fn transport_failure(ctx: &Ctx<'_>, e: ureq::Error, redactor: &Redactor) -> Step
 }
 
 fn tls_failure(ctx: &Ctx<'_>, cause: &dyn std::fmt::Display, redactor: &Redactor) -> Error {
-    let host = &ctx.target.host;
-    let note = ctx.tls_note.map(|n| format!(" ({n})")).unwrap_or_default();
-    Error::unavailable(format!(
-        "TLS connection to {host} failed: {}{note} — if {host} (or a TLS-inspecting proxy) uses a private CA, add its certificate with ca_file",
-        redactor.clean(&cause.to_string(), 200)
-    ))
+    Error::unavailable(
+        ctx.agent
+            .tls_failure(&ctx.target.host, &redactor.clean(&cause.to_string(), 200)),
+    )
 }
 
 fn redirect_error(
@@ -513,15 +467,6 @@ fn redirect_error(
         target.display,
         status_text(status)
     ))
-}
-
-/// Back-off before attempt `failed + 1`: 250 ms × 2^(failed-1), ±50 % jitter so that
-/// many processes failing together do not retry in lock-step.
-fn backoff(failed: u32) -> Duration {
-    let step = BACKOFF_BASE.saturating_mul(1 << failed.saturating_sub(1).min(16));
-    let bytes = uuid::Uuid::new_v4().into_bytes();
-    let r = f64::from(u16::from_le_bytes([bytes[0], bytes[1]])) / f64::from(u16::MAX);
-    step.mul_f64(0.5 + r)
 }
 
 fn secs(d: Duration) -> String {

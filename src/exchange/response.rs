@@ -2,7 +2,7 @@
 //! reads (the access token and its expiry, or a refusal that names the cause
 //! and the fix in the flow's words, its [`Hints`]).
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -74,10 +74,7 @@ pub(super) fn classify(
         }
         return Step::Retry {
             cause,
-            retry_after: headers
-                .get(ureq::http::header::RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| parse_retry_after(v, SystemTime::now())),
+            retry_after: crate::http::retry::retry_after(&headers, SystemTime::now()),
         };
     }
     Step::Answered(Answer {
@@ -244,21 +241,9 @@ impl Answer {
             status_text(self.status),
             hints.unexpected
         ))
-        .with_source(HttpStatus(self.status.as_u16()))
+        .with_status(self.status.as_u16())
     }
 }
-
-/// The HTTP status an unexpected answer had, kept as the error's source.
-#[derive(Debug)]
-pub(crate) struct HttpStatus(pub(crate) u16);
-
-impl std::fmt::Display for HttpStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "HTTP {}", self.0)
-    }
-}
-
-impl std::error::Error for HttpStatus {}
 
 /// The fields read from a 2xx body; every other value is skipped unread.
 #[derive(Deserialize)]
@@ -306,19 +291,6 @@ pub(super) fn parse_success(
 pub(super) fn clock_skew(headers: &HeaderMap, now: i64) -> Option<i64> {
     let date = headers.get(ureq::http::header::DATE)?.to_str().ok()?;
     Some(now.saturating_sub(parse_http_date(date)?))
-}
-
-/// Parses `Retry-After`: delta-seconds or an HTTP date (a date in the past means now).
-pub(super) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
-    let value = value.trim();
-    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        // Anything too long for u64 is "far beyond any budget" anyway.
-        return Some(Duration::from_secs(value.parse().unwrap_or(u64::MAX)));
-    }
-    let at = parse_http_date(value)?;
-    let now = now.duration_since(UNIX_EPOCH).ok()?.as_secs();
-    let at = u64::try_from(at).unwrap_or(0);
-    Some(Duration::from_secs(at.saturating_sub(now)))
 }
 
 /// The service's own explanation from an error body: its JSON `message` (or the

@@ -1,6 +1,6 @@
 //! Unit tests of the parent module.
 
-use super::response::{clock_skew, expiry, jwt_exp, parse_retry_after};
+use super::response::{clock_skew, expiry, jwt_exp};
 use super::*;
 use crate::clock::parse_http_date;
 use crate::endpoint::check_auth_url;
@@ -10,7 +10,6 @@ use cytoken_emulator::{Emulator, Fault, ISSUER};
 use serde_json::{Value, json};
 use std::io::Write;
 use std::net::TcpListener;
-use std::time::UNIX_EPOCH;
 
 fn jwt(exp: i64) -> String {
     let claims = serde_json::json!({ "sub": "app", "exp": exp, "iat": exp - 60 });
@@ -86,28 +85,6 @@ fn jwt_exp_reads_real_tokens_only() {
 }
 
 #[test]
-fn retry_after_forms() {
-    let now = UNIX_EPOCH + Duration::from_secs(784_111_777); // Sun, 06 Nov 1994 08:49:37 GMT
-    assert_eq!(
-        parse_retry_after("120", now),
-        Some(Duration::from_secs(120))
-    );
-    assert_eq!(parse_retry_after(" 0 ", now), Some(Duration::ZERO));
-    assert_eq!(
-        parse_retry_after("Sun, 06 Nov 1994 08:50:07 GMT", now),
-        Some(Duration::from_secs(30))
-    );
-    assert_eq!(
-        parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now),
-        Some(Duration::ZERO)
-    );
-    assert_eq!(parse_retry_after("soon", now), None);
-    assert_eq!(parse_retry_after("-5", now), None);
-    assert_eq!(parse_retry_after("", now), None);
-    assert!(parse_retry_after("99999999999999999999999", now).is_some());
-}
-
-#[test]
 fn http_dates_and_clock_skew() {
     assert_eq!(
         parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
@@ -119,17 +96,6 @@ fn http_dates_and_clock_skew() {
         "Sun, 06 Nov 1994 08:49:37 GMT".parse().expect("header"),
     );
     assert_eq!(clock_skew(&headers, 784_111_777 + 600), Some(600));
-}
-
-#[test]
-fn backoff_is_jittered_around_the_base() {
-    for failed in 1..=3u32 {
-        let nominal = BACKOFF_BASE * (1 << (failed - 1));
-        for _ in 0..20 {
-            let d = backoff(failed);
-            assert!(d >= nominal / 2 && d <= nominal * 3 / 2, "{d:?}");
-        }
-    }
 }
 
 #[test]

@@ -88,8 +88,8 @@ impl fmt::Debug for Request {
 
 /// Reads and parses git's request, at most [`super::MAX_REQUEST`] bytes.
 pub fn read_request(input: impl Read) -> Result<Request> {
-    let buf =
-        super::read_bounded(input).map_err(|m| Error::other(format!("git-credential: {m}")))?;
+    let buf = super::read_bounded(input)
+        .map_err(|m| Error::new(m.kind(), format!("git-credential: {m}")).with_source(m))?;
     parse_request(&buf)
 }
 
@@ -109,17 +109,17 @@ pub fn parse_request(bytes: &[u8]) -> Result<Request> {
             break;
         }
         if raw.contains(&0) {
-            return Err(Error::other(format!(
+            return Err(Error::malformed(format!(
                 "git-credential: request line {n} contains a NUL byte; refusing the request"
             )));
         }
         let line = std::str::from_utf8(raw).map_err(|_| {
-            Error::other(format!(
+            Error::malformed(format!(
                 "git-credential: request line {n} is not valid UTF-8; refusing the request"
             ))
         })?;
         let Some((key, value)) = line.split_once('=') else {
-            return Err(Error::other(format!(
+            return Err(Error::malformed(format!(
                 "git-credential: request line {n} is not key=value; refusing the request"
             )));
         };

@@ -88,7 +88,7 @@ pub(super) fn run_secret_command(
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
-        .map_err(|e| fail(format!("could not start ({e})")))?;
+        .map_err(|e| fail(format!("could not start ({e})")).with_source(e))?;
     // Windows starts it suspended: its tree is bounded (a job object) before it runs.
     let tree =
         platform::Tree::start(&mut child).map_err(|e| fail(format!("could not start ({e})")))?;

@@ -14,7 +14,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::env::Env;
-use crate::error::{Error, Result};
+use crate::error::{Context as _, Error, Kind, Result};
 use crate::platform;
 
 /// The app secret. Its `Debug` never shows it and its memory is overwritten when
@@ -130,8 +130,9 @@ pub(crate) fn read_capped(file: std::fs::File, max: u64) -> std::io::Result<Stri
 /// Refuses a file readable by group or others, as ssh does with private keys: a
 /// secret anyone on the machine can read is a leaked secret.
 pub(crate) fn check_private(path: &Path, what: &str) -> Result<()> {
-    let access = platform::access_path(path)
-        .map_err(|e| Error::config(format!("cannot read {what} {}: {e}", path.display())))?;
+    let access = platform::access_path(path).context(Kind::Config, |e| {
+        format!("cannot read {what} {}: {e}", path.display())
+    })?;
     if access.group_or_other {
         return Err(Error::config(format!(
             "{what} {} holds the app secret but is readable by others ({access}): run {}",
@@ -168,6 +169,7 @@ fn read_secret_file(path: &Path, env: &Env) -> Result<String> {
             "cannot read app_secret_file {}: {e}",
             path.display()
         ))
+        .with_source(e)
     };
     let file = platform::open_trusted(path, env.home_dir().as_deref()).map_err(|e| match e {
         platform::OpenTrusted::Io(e) => cannot(e),

@@ -23,6 +23,7 @@ mod demo;
 #[cfg(unix)]
 mod docker;
 mod docs;
+mod errors;
 mod exchange;
 #[cfg(unix)]
 mod exec;

@@ -1,24 +1,25 @@
-//! Sending one API request with the profile's bearer token: the exchange's
-//! HTTP client (proxy, trust roots, no redirects), retries (429 honouring
-//! `Retry-After` within a budget; 5xx and connection failures for idempotent
-//! methods, 3 attempts at most), and after a 401 one replacement of the token
-//! through the broker's compare-and-invalidate, shared by every thread.
+//! Sending one API request with the profile's bearer token: the HTTP stack
+//! the exchange uses too ([`crate::http`]: proxy, trust roots, no redirects,
+//! the retry budget and `Retry-After`), retries (429 honouring `Retry-After`
+//! within a budget; 5xx and connection failures for idempotent methods, 3
+//! attempts at most), and after a 401 one replacement of the token through
+//! the broker's compare-and-invalidate, shared by every thread.
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
-use ureq::http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
-use ureq::http::{HeaderMap, Method, Request, Response, Uri};
-use ureq::{Agent, Body};
+use ureq::Body;
+use ureq::http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use ureq::http::{Method, Request, Response, Uri};
 
 use crate::broker::{Broker, CacheUse};
 use crate::config::Selection;
 use crate::error::{Error, Result};
+use crate::http::Agent;
+use crate::http::retry::{Attempts, retry_after};
 use crate::redact::{Redactor, SNIPPET_CHARS, sanitize};
 use crate::{clock, diag};
 
-/// At most this many tries of one request for 5xx and connection failures.
-const MAX_ATTEMPTS: u32 = 3;
 /// At most this many waits after a 429, for one request.
 const MAX_RATE_LIMITED: u32 = 8;
 /// The longest one request waits in total after 429s; a `Retry-After` beyond
@@ -26,9 +27,6 @@ const MAX_RATE_LIMITED: u32 = 8;
 pub(super) const RATE_BUDGET: Duration = Duration::from_secs(60);
 /// The wait after a 429 without `Retry-After`.
 const RATE_DEFAULT: Duration = Duration::from_secs(1);
-/// First back-off step after a 5xx or connection failure; doubled per
-/// attempt, ±50 % jitter.
-const BACKOFF_BASE: Duration = Duration::from_millis(250);
 /// How long the API may take to start answering one request, in all (each
 /// silence within it is also bounded by [`idle_timeout`]).
 const RESPONSE_TIMEOUT: Duration = Duration::from_secs(60);
@@ -97,8 +95,6 @@ pub(super) struct Client {
     /// No request starts before this: a 429 pauses every worker, not only the
     /// one that got it.
     calm_until: Mutex<Option<Instant>>,
-    tls_note: Option<String>,
-    via: String,
     host: String,
     /// See [`idle_timeout`].
     pub(super) idle: Duration,
@@ -111,10 +107,10 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Client {
     /// A client for the API base `base` (already checked by the config).
     pub(super) fn new(sel: Selection, cache_use: CacheUse, base: &Uri) -> Result<Client> {
-        let (agent, tls_note, via) = crate::exchange::api_agent(
+        let agent = Agent::new(
+            base,
             sel.transport.ca_file.as_deref(),
             sel.transport.timeout.min(Duration::from_secs(5)),
-            base,
         )?;
         Ok(Client {
             agent,
@@ -127,8 +123,6 @@ impl Client {
                 asked: None,
             }),
             calm_until: Mutex::new(None),
-            tls_note,
-            via: via.unwrap_or_default(),
         })
     }
 
@@ -202,7 +196,7 @@ impl Client {
     /// (exit 4 for the network, 2/3/4 from the broker for the token).
     pub(super) fn send(&self, req: &Req<'_>) -> Result<Answer> {
         let mut token = self.bearer()?;
-        let mut failed = 0u32;
+        let mut attempts = Attempts::default();
         let mut limited = 0u32;
         let mut waited = Duration::ZERO;
         let mut replaced = false;
@@ -214,8 +208,9 @@ impl Client {
                 Err(e) => {
                     diag::step(start, format_args!("api {} failed", req.display()));
                     let (retry, cause) = self.transport(e);
-                    failed += 1;
-                    if !retry || !req.idempotent() || failed >= MAX_ATTEMPTS {
+                    let again = attempts.fail();
+                    if !retry || !req.idempotent() || !again {
+                        let failed = attempts.failed();
                         let tries = if failed > 1 {
                             format!(" after {failed} attempts")
                         } else {
@@ -226,7 +221,7 @@ impl Client {
                             req.display()
                         )));
                     }
-                    std::thread::sleep(backoff(failed));
+                    std::thread::sleep(attempts.backoff());
                 }
                 Ok(response) => {
                     let status = response.status().as_u16();
@@ -238,7 +233,8 @@ impl Client {
                         continue;
                     }
                     if status == 429 {
-                        let wait = retry_after(response.headers()).unwrap_or(RATE_DEFAULT);
+                        let wait = retry_after(response.headers(), SystemTime::now())
+                            .unwrap_or(RATE_DEFAULT);
                         // Saturating: the server's number may be anything.
                         let after = waited.saturating_add(wait);
                         if limited < MAX_RATE_LIMITED && after <= RATE_BUDGET {
@@ -263,17 +259,17 @@ impl Client {
                             redactor: Redactor::new().token(&token),
                         });
                     }
-                    if (500..=599).contains(&status)
-                        && req.idempotent()
-                        && failed + 1 < MAX_ATTEMPTS
-                    {
-                        failed += 1;
+                    // Counted on a copy: a 5xx the budget has no room for is
+                    // answered, not counted.
+                    let mut next = attempts;
+                    if (500..=599).contains(&status) && req.idempotent() && next.fail() {
+                        attempts = next;
                         drop(response);
-                        std::thread::sleep(backoff(failed));
+                        std::thread::sleep(attempts.backoff());
                         continue;
                     }
-                    let note = if failed > 0 {
-                        format!(" after {} attempts", failed + 1)
+                    let note = if attempts.failed() > 0 {
+                        format!(" after {} attempts", attempts.failed() + 1)
                     } else {
                         String::new()
                     };
@@ -322,18 +318,19 @@ impl Client {
     ) -> std::result::Result<Response<Body>, ureq::Error> {
         let request = self
             .agent
+            .ureq
             .configure_request(request)
             .timeout_recv_response(Some(RESPONSE_TIMEOUT))
             .timeout_per_read(Some(self.idle))
             .timeout_recv_body(body_timeout)
             .build();
-        self.agent.run(request)
+        self.agent.ureq.run(request)
     }
 
     /// Whether a transport failure is worth another try, and its cause in words.
     pub(super) fn transport(&self, e: ureq::Error) -> (bool, String) {
         use ureq::Timeout as T;
-        let (host, via) = (&self.host, &self.via);
+        let (host, via) = (&self.host, &self.agent.via);
         match e {
             ureq::Error::Timeout(T::Connect | T::Resolve) => {
                 (true, format!("connecting to {host}{via} timed out"))
@@ -379,65 +376,6 @@ impl Client {
     }
 
     fn tls(&self, cause: &dyn std::fmt::Display) -> String {
-        let host = &self.host;
-        let note = self
-            .tls_note
-            .as_deref()
-            .map(|n| format!(" ({n})"))
-            .unwrap_or_default();
-        format!(
-            "TLS connection to {host} failed: {}{note} — if {host} (or a TLS-inspecting proxy) uses a private CA, add its certificate with ca_file",
-            sanitize(&cause.to_string(), 200)
-        )
-    }
-}
-
-/// `Retry-After`: delta-seconds or an HTTP date (past means now).
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let at = clock::parse_http_date(value)?;
-    Some(Duration::from_secs(
-        u64::try_from(at.saturating_sub(clock::now())).unwrap_or(0),
-    ))
-}
-
-/// Back-off before attempt `failed + 1`: 250 ms × 2^(failed-1), ±50 % jitter so
-/// that many workers failing together do not retry in lock-step.
-fn backoff(failed: u32) -> Duration {
-    let step = BACKOFF_BASE.saturating_mul(1 << failed.saturating_sub(1).min(16));
-    let bytes = uuid::Uuid::new_v4().into_bytes();
-    let r = f64::from(u16::from_le_bytes([bytes[0], bytes[1]])) / f64::from(u16::MAX);
-    step.mul_f64(0.5 + r)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn retry_after_takes_seconds_or_a_date() {
-        let mut h = HeaderMap::new();
-        assert_eq!(retry_after(&h), None);
-        h.insert(RETRY_AFTER, HeaderValue::from_static("3"));
-        assert_eq!(retry_after(&h), Some(Duration::from_secs(3)));
-        h.insert(
-            RETRY_AFTER,
-            HeaderValue::from_static("Sun, 06 Nov 1994 08:49:37 GMT"),
-        );
-        assert_eq!(retry_after(&h), Some(Duration::ZERO));
-        h.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
-        assert_eq!(retry_after(&h), None);
-    }
-
-    #[test]
-    fn backoff_grows_with_jitter() {
-        for n in 1..=3 {
-            let step = BACKOFF_BASE * (1 << (n - 1));
-            let b = backoff(n);
-            assert!(b >= step / 2 && b <= step * 3 / 2, "{n}: {b:?}");
-        }
+        self.agent.tls_failure(&self.host, &cause.to_string())
     }
 }

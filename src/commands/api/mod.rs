@@ -25,14 +25,12 @@ use std::sync::Arc;
 use ureq::http::{StatusCode, Uri};
 
 use crate::cli::api::ApiArgs;
-use crate::error::{Error, Kind, Result};
+use crate::error::{Context as _, Error, Kind, Result};
+use crate::http::MESSAGE_BYTES;
 use crate::invocation::Invocation;
 use crate::redact::{Redactor, SNIPPET_CHARS, json, quote_url, sanitize};
 use client::{Answer, Client, Req};
 use request::Plan;
-
-/// Bytes of an error body kept for its message (the body itself is streamed).
-const MESSAGE_BYTES: usize = 64 << 10;
 
 pub(crate) fn run(inv: &Invocation, args: &ApiArgs, w: &mut dyn Write) -> Result<i32> {
     let plan = Plan::from_args(args, &mut std::io::stdin())?;
@@ -40,11 +38,9 @@ pub(crate) fn run(inv: &Invocation, args: &ApiArgs, w: &mut dyn Write) -> Result
     if let Some(why) = &sel.api_url_refusal {
         return Err(Error::config(why.clone()));
     }
-    let base: Uri = sel.api_url.parse().map_err(|_| {
-        Error::config(format!(
-            "api_url {} is not a valid URL",
-            quote_url(&sel.api_url)
-        ))
+    // The cause names what is wrong, never the URL (which may hold userinfo).
+    let base: Uri = sel.api_url.parse().context(Kind::Config, |_| {
+        format!("api_url {} is not a valid URL", quote_url(&sel.api_url))
     })?;
     let uri = request::url(&sel.api_url, &plan.path, &plan.query)?;
     let client = Client::new(sel, inv.cache_use, &base)?;

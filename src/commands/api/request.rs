@@ -10,7 +10,7 @@ use ureq::http::header::{HeaderName, HeaderValue};
 use ureq::http::{Method, Uri};
 
 use crate::cli::api::ApiArgs;
-use crate::error::{Error, Result};
+use crate::error::{Context as _, Error, Kind, Result};
 use crate::redact::{SNIPPET_CHARS, quote, quote_url, sanitize};
 
 /// Largest `--input` body read: far above any Cylance API request, and the
@@ -305,11 +305,8 @@ fn is_absolute(path: &str) -> bool {
 /// origin. Any other origin is refused (exit 2): the bearer token is for the
 /// profile's API, never for whatever host a PATH names.
 pub(super) fn url(api_base: &str, path: &str, query: &[(String, String)]) -> Result<Uri> {
-    let base: Uri = api_base.parse().map_err(|_| {
-        Error::config(format!(
-            "api_url {} is not a valid URL",
-            quote_url(api_base)
-        ))
+    let base: Uri = api_base.parse().context(Kind::Config, |_| {
+        format!("api_url {} is not a valid URL", quote_url(api_base))
     })?;
     let origin = Origin::of(&base)
         .ok_or_else(|| Error::config(format!("api_url {} has no host", quote_url(api_base))))?;
@@ -334,11 +331,11 @@ pub(super) fn url(api_base: &str, path: &str, query: &[(String, String)]) -> Res
         text.push('=');
         text.push_str(&encode(v));
     }
-    let uri: Uri = text.parse().map_err(|_| {
-        Error::usage(format!(
+    let uri: Uri = text.parse().context(Kind::Usage, |_| {
+        format!(
             "PATH {} does not make a valid URL: percent-encode spaces and non-ASCII characters",
             quote(path)
-        ))
+        )
     })?;
     let userinfo = uri.authority().is_some_and(|a| a.as_str().contains('@'));
     match Origin::of(&uri) {

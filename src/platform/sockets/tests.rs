@@ -6,6 +6,16 @@ fn ip(text: &str) -> IpAddr {
     text.parse().unwrap()
 }
 
+/// The sockets on `port` at `addr`, but those in TIME_WAIT: tests running
+/// alongside may hold the same port number on another address, or leave a
+/// closed connection behind on it.
+fn bound_at(port: u16, addr: &str) -> Vec<Bound> {
+    const TIME_WAIT: u8 = 6;
+    let mut found = bound(port);
+    found.retain(|b| b.addr == ip(addr) && b.state != TIME_WAIT);
+    found
+}
+
 /// Every socket bound to the port is found with its owner, in any state:
 /// our listener, the end it accepted, the client end whose local port it
 /// is, on IPv4 and IPv6 loopback. Only a listener on the dialed address
@@ -16,7 +26,7 @@ fn sockets_bound_to_a_port_are_found_in_any_state() {
     for (bind, to) in [("127.0.0.1:0", "127.0.0.1"), ("[::1]:0", "::1")] {
         let listener = std::net::TcpListener::bind(bind).expect(bind);
         let port = listener.local_addr().unwrap().port();
-        let found = bound(port);
+        let found = bound_at(port, to);
         assert_eq!(found.len(), 1, "{bind}: {found:?}");
         assert_eq!(
             (found[0].addr, found[0].state, found[0].uid),
@@ -37,14 +47,14 @@ fn sockets_bound_to_a_port_are_found_in_any_state() {
         let (accepted, _) = listener.accept().unwrap();
         drop(listener);
         // The accepted end alone: found, but proves nothing.
-        let found = bound(port);
+        let found = bound_at(port, to);
         assert_eq!(found.len(), 1, "{bind}: {found:?}");
         assert_eq!((found[0].state, found[0].uid), (TCP_ESTABLISHED, euid()));
         assert_eq!(foreign_port(&[ip(to)], port), Some(Stranger::Unknown));
         // The client end, on its own (ephemeral) port: found, proves
         // nothing either.
         let ephemeral = client.local_addr().unwrap().port();
-        let found = bound(ephemeral);
+        let found = bound_at(ephemeral, to);
         assert_eq!(found.len(), 1, "{bind}: {found:?}");
         assert_eq!((found[0].state, found[0].uid), (TCP_ESTABLISHED, euid()));
         assert_eq!(foreign_port(&[ip(to)], ephemeral), Some(Stranger::Unknown));

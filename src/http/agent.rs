@@ -1,60 +1,65 @@
-//! The per-exchange HTTP client: proxy from the environment, system trust roots
-//! (or `SSL_CERT_FILE`/`SSL_CERT_DIR`, held to the `ca_file` rule) plus
-//! `ca_file`, no redirects, bounded connects.
+//! Building the HTTP client ([`super::Agent`]): proxy from the environment,
+//! system trust roots (or `SSL_CERT_FILE`/`SSL_CERT_DIR`, held to the
+//! `ca_file` rule) plus `ca_file`, no redirects, bounded connects.
 
 use std::path::{Path, PathBuf};
 
-use ureq::Agent;
+use std::time::Duration;
+
 use ureq::http::Uri;
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig, TlsProvider};
 
-use super::Endpoint;
 use crate::endpoint::is_loopback_host;
-use crate::error::{Error, Result};
+use crate::error::{Context as _, Error, Kind, Result};
 use crate::platform;
 use crate::redact::{SNIPPET_CHARS, sanitize};
 
-/// Builds the per-exchange HTTP client; also returns a note to add to TLS errors (see
-/// [`root_certs`]) and the proxy in use, for messages.
-pub(super) fn build_agent(
-    endpoint: &Endpoint,
+/// Builds the client for `uri` (see [`super::Agent`]), with the note to add
+/// to TLS errors (see [`root_certs`]) and the proxy in use, for messages.
+pub(super) fn build(
     uri: &Uri,
     https: bool,
-) -> Result<(Agent, Option<String>, Option<String>)> {
+    ca_file: Option<&Path>,
+    connect_timeout: Duration,
+) -> Result<super::Agent> {
     let host = uri.host().unwrap_or_default();
-    // Loopback endpoints are reached directly: routing them through a proxy would at
-    // best fail and at worst hand a clear-text auth token to the proxy.
+    // Loopback hosts are reached directly: routing them through a proxy would at
+    // best fail and at worst hand a clear-text credential to the proxy.
     let proxy = if is_loopback_host(host) {
         None
     } else {
         proxy_from_env()?
     };
     // Host and port only: the proxy URL may carry credentials.
-    let via = proxy.as_ref().filter(|p| !p.is_no_proxy(uri)).map(|p| {
-        format!(
-            " via proxy {}:{}",
-            sanitize(p.host(), SNIPPET_CHARS),
-            p.port()
-        )
-    });
+    let via = proxy
+        .as_ref()
+        .filter(|p| !p.is_no_proxy(uri))
+        .map(|p| {
+            format!(
+                " via proxy {}:{}",
+                sanitize(p.host(), SNIPPET_CHARS),
+                p.port()
+            )
+        })
+        .unwrap_or_default();
     let mut tls = TlsConfig::builder().provider(TlsProvider::Rustls);
     let mut note = None;
     // The trust store costs a file read and parse: only https endpoints pay for it
     // (ca_file has nothing to verify on plain loopback http).
     if https {
-        let (roots, why) = root_certs(endpoint.ca_file.as_deref())?;
+        let (roots, why) = root_certs(ca_file)?;
         tls = tls.root_certs(roots);
         note = why;
     }
-    let config = Agent::config_builder()
-        // A redirect would carry the auth token to wherever the Location points.
+    let config = ureq::Agent::config_builder()
+        // A redirect would carry the credential to wherever the Location points.
         .max_redirects(0)
         // Read 4xx/5xx bodies ourselves: the service explains rejections there.
         .http_status_as_error(false)
         // Once an https endpoint, never downgraded to http by anything in between.
         .https_only(https)
-        .timeout_resolve(Some(endpoint.connect_timeout))
-        .timeout_connect(Some(endpoint.connect_timeout))
+        .timeout_resolve(Some(connect_timeout))
+        .timeout_connect(Some(connect_timeout))
         // `cytoken api --jobs 16` keeps 16 requests in flight to one host: keep
         // their connections (and TLS sessions) for the next page.
         .max_idle_connections_per_host(16)
@@ -64,15 +69,20 @@ pub(super) fn build_agent(
         .tls_config(tls.build())
         .build();
     let agent = if !https && is_loopback_host(host) {
-        Agent::with_parts(
+        ureq::Agent::with_parts(
             config,
             super::loopback::connector(),
             ureq::unversioned::resolver::DefaultResolver::default(),
         )
     } else {
-        Agent::new_with_config(config)
+        ureq::Agent::new_with_config(config)
     };
-    Ok((agent, note, via))
+    Ok(super::Agent {
+        ureq: agent,
+        https,
+        tls_note: note,
+        via,
+    })
 }
 
 /// The proxy for an https endpoint: `ALL_PROXY` or `HTTPS_PROXY` (either case), with
@@ -88,7 +98,8 @@ fn proxy_from_env() -> Result<Option<ureq::Proxy>> {
     }) else {
         return Ok(None);
     };
-    // The value may hold proxy credentials, so the message names only the variable.
+    // The value may hold proxy credentials, so the message names only the
+    // variable, and the parse error (which could quote it) is not kept.
     let bad = || {
         Error::config(format!(
             "{name} is not a valid proxy URL (expected http://[user:password@]host:port)"
@@ -223,8 +234,9 @@ fn read_root_dir(
             )));
         }
     }
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| refused(format!("it cannot be listed ({e}): {}", root_fix(CERT_DIR))))?;
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        refused(format!("it cannot be listed ({e}): {}", root_fix(CERT_DIR))).with_source(e)
+    })?;
     for entry in entries.flatten() {
         let path = entry.path();
         // Opened once (never blocking on a FIFO), then checked and read
@@ -333,8 +345,9 @@ fn root_certs(ca_file: Option<&Path>) -> Result<(RootCerts, Option<String>)> {
 
 fn read_ca_file(path: &Path) -> Result<Vec<Certificate<'static>>> {
     let shown = path.display();
-    let pem = std::fs::read(path)
-        .map_err(|e| Error::config(format!("cannot read ca_file {shown}: {e}")))?;
+    let pem = std::fs::read(path).context(Kind::Config, |e| {
+        format!("cannot read ca_file {shown}: {e}")
+    })?;
     let mut certs = Vec::new();
     for item in ureq::tls::parse_pem(&pem) {
         match item {
