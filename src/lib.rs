@@ -35,6 +35,7 @@ mod platform;
 mod protocol;
 mod redact;
 mod secret;
+mod source;
 
 pub use app::run;
 
@@ -47,13 +48,16 @@ pub use platform::main_args;
 pub mod testing {
     pub use crate::clock::now;
     pub mod broker {
-        pub use crate::broker::Token;
+        pub use crate::source::Token;
     }
     pub mod cache {
         pub use crate::cache::{Distrust, Entry, Failure, Found, Handout, decode};
     }
     pub mod config {
         pub use crate::config::{ConfigFile, GitAuth, KEYS, Profile, load_selected, parse_file};
+    }
+    pub mod secret {
+        pub use crate::secret::Secret;
     }
     pub mod protocol {
         pub use crate::protocol::{docker, git, kube};

@@ -20,6 +20,7 @@ use crate::clock::now;
 use crate::endpoint::check_auth_url;
 use crate::error::{Error, Result};
 use crate::redact::{Redactor, SNIPPET_CHARS, quote_url, sanitize};
+use crate::secret::Secret;
 use agent::build_agent;
 use response::{classify, expiry, retriable_status, status_text};
 
@@ -42,26 +43,15 @@ pub(crate) struct Endpoint {
 }
 
 /// The outcome of a successful exchange.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Exchanged {
     /// The access token, to be sent as `Authorization: Bearer <token>`.
-    pub access_token: String,
+    pub access_token: Secret,
     /// When the token stops being usable, in epoch seconds: the earliest of the
     /// requested expiry, the access token's own `exp` and any `expires_in`.
     pub expires_at: i64,
     /// Local clock minus the server's (from its `Date` header), in seconds.
     pub clock_skew: Option<i64>,
-}
-
-// A hand-written Debug so that `{:?}` of a result can never print a usable token.
-impl std::fmt::Debug for Exchanged {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Exchanged")
-            .field("access_token", &crate::redact::redact(&self.access_token))
-            .field("expires_at", &self.expires_at)
-            .field("clock_skew", &self.clock_skew)
-            .finish()
-    }
 }
 
 /// The HTTP client of `cytoken api` for the API base `uri`: the exchange's
@@ -248,12 +238,13 @@ pub(crate) fn exchange_call(
                 expires_in,
                 clock_skew,
             } => {
-                if access_token.len() > endpoint.max_token {
+                let access_token = Secret::new(access_token);
+                if access_token.expose().len() > endpoint.max_token {
                     return Err(Error::unavailable(format!(
                         "token endpoint {} answered an access token of {} bytes, more than the {} KiB cytoken accepts (and can cache) \
                          — check that auth_url is the token endpoint",
                         target.display,
-                        access_token.len(),
+                        access_token.expose().len(),
                         endpoint.max_token >> 10
                     )));
                 }
@@ -261,7 +252,7 @@ pub(crate) fn exchange_call(
                 // Never later than the requested exp (see `expiry`); a time
                 // already past is no token at all, however it came about (a
                 // far-past exp would otherwise look fresh forever once stored).
-                let expires_at = expiry(requested_exp, &access_token, expires_in, now);
+                let expires_at = expiry(requested_exp, access_token.expose(), expires_in, now);
                 if expires_at <= now {
                     return Err(Error::unavailable(format!(
                         "token endpoint {} answered an access token that has already expired \

@@ -15,6 +15,7 @@ use crate::broker::{Broker, CacheUse};
 use crate::config::Selection;
 use crate::error::{Error, Result};
 use crate::redact::{Redactor, SNIPPET_CHARS, sanitize};
+use crate::secret::Secret;
 use crate::{clock, diag};
 
 /// At most this many tries of one request for 5xx and connection failures.
@@ -84,7 +85,7 @@ pub(super) struct Answer {
 
 /// The token in use and when it was last asked for.
 struct Held {
-    token: Option<(String, i64)>,
+    token: Option<(Secret, i64)>,
     asked: Option<Instant>,
 }
 
@@ -141,7 +142,7 @@ impl Client {
     }
 
     /// The token to send: the one held, unless it is due for refresh.
-    pub(super) fn bearer(&self) -> Result<String> {
+    pub(super) fn bearer(&self) -> Result<Secret> {
         let mut held = lock(&self.held);
         if let Some((token, refresh_at)) = &held.token {
             let due =
@@ -165,10 +166,10 @@ impl Client {
     /// lock for every thread, and through the broker's compare-and-invalidate
     /// for every process: whoever comes second gets the first one's new token,
     /// so any number of callers cause one exchange.
-    fn replace(&self, rejected: &str) -> Result<String> {
+    fn replace(&self, rejected: &str) -> Result<Secret> {
         let mut held = lock(&self.held);
         if let Some((token, _)) = &held.token
-            && token != rejected
+            && token.expose() != rejected
         {
             return Ok(token.clone());
         }
@@ -209,7 +210,7 @@ impl Client {
         loop {
             self.wait_calm();
             let start = Instant::now();
-            let result = self.attempt(req, &token);
+            let result = self.attempt(req, token.expose());
             match result {
                 Err(e) => {
                     diag::step(start, format_args!("api {} failed", req.display()));
@@ -234,7 +235,7 @@ impl Client {
                     if status == 401 && !replaced {
                         replaced = true;
                         drop(response);
-                        token = self.replace(&token)?;
+                        token = self.replace(token.expose())?;
                         continue;
                     }
                     if status == 429 {
@@ -260,7 +261,7 @@ impl Client {
                         return Ok(Answer {
                             response,
                             note,
-                            redactor: Redactor::new().token(&token),
+                            redactor: Redactor::new().token(token.expose()),
                         });
                     }
                     if (500..=599).contains(&status)
@@ -280,7 +281,7 @@ impl Client {
                     return Ok(Answer {
                         response,
                         note,
-                        redactor: Redactor::new().token(&token),
+                        redactor: Redactor::new().token(token.expose()),
                     });
                 }
             }
