@@ -139,3 +139,26 @@ pub(crate) mod fake {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_shows_everything_but_the_token() {
+        let t = Token {
+            access_token: "eyJhbGciOiJIUzI1NiJ9.handed-out.sig".into(),
+            expires_at: 1_700_001_800,
+            refresh_at: 1_700_001_500,
+            cached: true,
+            clock_skew: Some(-3),
+        };
+        let d = format!("{t:?}");
+        assert!(!d.contains("handed-out"), "{d}");
+        assert_eq!(
+            d,
+            "Token { access_token: REDACTED, expires_at: 1700001800, refresh_at: 1700001500, \
+             cached: true, clock_skew: Some(-3) }"
+        );
+    }
+}
