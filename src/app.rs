@@ -3,13 +3,18 @@
 //! command or front-end, and every error turned into one line on stderr and an
 //! exit status. Nothing imports this module.
 
+use std::cell::OnceCell;
 use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
 
 use clap::Parser;
 
+use crate::broker::Broker;
 use crate::cli::{Cli, Command};
+use crate::config::Selection;
 use crate::error::{Error, Result};
 use crate::invocation::Invocation;
+use crate::source::TokenSource;
 use crate::{commands, diag, platform, protocol};
 
 /// Runs cytoken with `args` (argv including the program name); returns the exit status.
@@ -108,38 +113,17 @@ fn dispatch(cli: Cli) -> Result<i32> {
     }
     let inv = Invocation::new(&cli.global);
     let stdout = &mut std::io::stdout().lock();
-    let selection = || inv.selection();
     match cli.command {
         None => commands::token::token(&inv, cli.token.format, stdout),
         Some(Command::Token(t)) => commands::token::token(&inv, t.format, stdout),
         Some(Command::AuthToken { claims }) => commands::token::auth_token(&inv, claims, stdout),
-        Some(Command::GitCredential { action }) => protocol::git::run(
-            &action,
-            std::io::stdin().lock(),
-            selection,
-            inv.cache_use,
-            stdout,
-        ),
-        Some(Command::ExecCredential) => {
-            let info = match std::env::var("KUBERNETES_EXEC_INFO") {
-                Ok(v) => Some(v),
-                Err(std::env::VarError::NotPresent) => None,
-                Err(std::env::VarError::NotUnicode(_)) => {
-                    return Err(Error::usage(
-                        "KUBERNETES_EXEC_INFO is not valid UTF-8: it must be the ExecCredential \
-                         JSON client-go sends",
-                    ));
-                }
-            };
-            protocol::kube::run(info.as_deref(), selection, inv.cache_use, stdout)
+        Some(Command::GitCredential { action }) => {
+            front_end(protocol::git::run, &action, &inv, stdout)
         }
-        Some(Command::DockerCredential { action }) => Ok(protocol::docker::run(
-            &action,
-            std::io::stdin().lock(),
-            selection,
-            inv.cache_use,
-            stdout,
-        )),
+        Some(Command::ExecCredential) => front_end(protocol::kube::run, "", &inv, stdout),
+        Some(Command::DockerCredential { action }) => {
+            front_end(protocol::docker::run, &action, &inv, stdout)
+        }
         Some(Command::Exec { env, command }) => commands::exec::run(&inv, &env, &command),
         Some(Command::Cache(c)) => commands::cache::run(&inv, &c, stdout),
         Some(Command::Check { offline }) => commands::check::run(&inv, offline, stdout),
@@ -159,6 +143,65 @@ fn dispatch(cli: Cli) -> Result<i32> {
         Some(Command::InstallHelpers { dir }) => {
             commands::install_helpers::run(dir.as_deref(), stdout)
         }
+    }
+}
+
+/// Runs a protocol front-end on this process's stdin, environment and
+/// stdout, for the invocation's profile.
+fn front_end(
+    run: protocol::Run,
+    action: &str,
+    inv: &Invocation,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    let selection = OnceCell::new();
+    let profile = Resolved {
+        inv,
+        selection: &selection,
+        broker: OnceCell::new(),
+    };
+    run(protocol::Call {
+        action,
+        input: &mut std::io::stdin().lock(),
+        env: inv.env(),
+        at_terminal: || std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
+        profile: &profile,
+        out,
+    })
+}
+
+/// A front-end's profile: the invocation's selection, resolved on first use,
+/// and one broker for it.
+struct Resolved<'a> {
+    inv: &'a Invocation,
+    /// Outside the struct, so the broker can borrow it.
+    selection: &'a OnceCell<Selection>,
+    broker: OnceCell<Broker<'a>>,
+}
+
+impl<'a> Resolved<'a> {
+    fn resolve(&self) -> Result<&'a Selection> {
+        if let Some(sel) = self.selection.get() {
+            return Ok(sel);
+        }
+        let sel = self.inv.selection()?;
+        Ok(self.selection.get_or_init(|| sel))
+    }
+}
+
+impl protocol::Profile for Resolved<'_> {
+    fn selection(&self) -> Result<&Selection> {
+        self.resolve()
+    }
+
+    fn tokens(&self) -> Result<&dyn TokenSource> {
+        if let Some(broker) = self.broker.get() {
+            return Ok(broker);
+        }
+        let sel = self.resolve()?;
+        Ok(self
+            .broker
+            .get_or_init(|| Broker::new(sel, self.inv.cache_use)))
     }
 }
 

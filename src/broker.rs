@@ -19,6 +19,7 @@ use crate::error::{Error, Kind, Result};
 use crate::exchange::{Endpoint, Exchanged, Http, Transport};
 use crate::flow::{Ask, TokenFlow};
 use crate::secret::Secret;
+use crate::source::{Parent, Token, TokenSource};
 
 /// How long a 400/401/403 is remembered for a key, so callers queued behind a
 /// failing refresh get the same answer instead of each hitting the endpoint.
@@ -40,40 +41,6 @@ pub(crate) enum CacheUse {
     /// Skip the cached token (and a recorded failure), mint a new one, store
     /// it (`--force-refresh`).
     Refresh,
-}
-
-/// A token handed to a front-end. Its `Debug` redacts the token.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Token {
-    pub access_token: String,
-    /// Epoch seconds when the token itself expires.
-    pub expires_at: i64,
-    /// Epoch seconds after which cytoken stops handing it out (expiry − margin).
-    pub refresh_at: i64,
-    /// Whether it came from the cache rather than a fresh exchange.
-    pub cached: bool,
-    /// After a fresh exchange: local clock minus the server's, in seconds.
-    pub clock_skew: Option<i64>,
-}
-
-impl std::fmt::Debug for Token {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Token")
-            .field("access_token", &crate::redact::redact(&self.access_token))
-            .field("expires_at", &self.expires_at)
-            .field("refresh_at", &self.refresh_at)
-            .field("cached", &self.cached)
-            .field("clock_skew", &self.clock_skew)
-            .finish()
-    }
-}
-
-/// The process a token is handed to, for [`Broker::token_for_parent`]: its pid
-/// and, where the OS tells it, its start time (a pid alone can be recycled).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Parent {
-    pub pid: u32,
-    pub started: Option<u64>,
 }
 
 /// A fingerprint that recognises a token without storing it: the first 64 bits
@@ -256,7 +223,7 @@ impl<'a> Broker<'a> {
         };
         let now = self.clock.now();
         let started = parent.started.unwrap_or(0);
-        let fp = token_fingerprint(&token.access_token);
+        let fp = token_fingerprint(token.access_token.expose());
         let previous = match self.cache.handout(key, parent.pid, started) {
             Found::Ok(h) => Some(h),
             Found::Missing => None,
@@ -279,14 +246,14 @@ impl<'a> Broker<'a> {
                     parent.pid
                 ),
             );
-            self.replace(&token.access_token)?
+            self.replace(token.access_token.expose())?
         } else {
             token
         };
         let handout = Handout {
             pid: parent.pid,
             started,
-            token_fp: token_fingerprint(&token.access_token),
+            token_fp: token_fingerprint(token.access_token.expose()),
             until: token.refresh_at,
             replaced: reask
                 || previous
@@ -316,7 +283,7 @@ impl<'a> Broker<'a> {
         // read and the removal is never thrown away.
         let _guard = self.cache.lock(key, INVALIDATE_LOCK_WAIT).ok().flatten();
         match self.read(key) {
-            Some(e) if e.access_token == token => {
+            Some(e) if e.access_token.expose() == token => {
                 self.cache.remove_entry(key).map_err(|e| {
                     Error::other(format!(
                         "cannot remove cache entry {}: {e}",
@@ -362,9 +329,9 @@ impl<'a> Broker<'a> {
         // A token the caller reported as rejected is never served as a fallback.
         let usable = current
             .as_ref()
-            .filter(|e| e.expires_at > now && Some(e.access_token.as_str()) != rejected);
+            .filter(|e| e.expires_at > now && Some(e.access_token.expose().as_str()) != rejected);
         if let Some(e) = &current {
-            let replaced = rejected.is_some_and(|r| r != e.access_token);
+            let replaced = rejected.is_some_and(|r| r != e.access_token.expose());
             let fresh = self.stale_at(e) > now;
             // Another process refreshed while we waited for the lock. A
             // replacement of a rejected token is taken only while fresh: one
@@ -427,14 +394,14 @@ impl<'a> Broker<'a> {
         };
         let first_broker = Broker::with(&first, use_, self.clock, self.transport);
         let bearer = first_broker.token()?;
-        match self.ask(flow, secret, Some(&bearer.access_token)) {
+        match self.ask(flow, secret, Some(bearer.access_token.expose())) {
             Err(e) if e.kind() == Kind::Rejected(401) => {
                 diag::log(
                     1,
                     "the token the request carried was refused; replacing it once",
                 );
-                let fresh = first_broker.replace(&bearer.access_token)?;
-                self.ask(flow, secret, Some(&fresh.access_token))
+                let fresh = first_broker.replace(bearer.access_token.expose())?;
+                self.ask(flow, secret, Some(fresh.access_token.expose()))
             }
             other => other,
         }
@@ -586,6 +553,22 @@ impl<'a> Broker<'a> {
             }
             Err(e) => Err(e),
         }
+    }
+}
+
+/// The broker is the front-ends' token source.
+impl TokenSource for Broker<'_> {
+    fn token(&self) -> Result<Token> {
+        Broker::token(self)
+    }
+    fn token_for_parent(&self, parent: Parent) -> Result<Token> {
+        Broker::token_for_parent(self, parent)
+    }
+    fn invalidate_if_current(&self, token: &str) -> Result<bool> {
+        Broker::invalidate(self, token)
+    }
+    fn clear(&self) -> Result<bool> {
+        Broker::clear(self)
     }
 }
 

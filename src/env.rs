@@ -58,6 +58,15 @@ impl Env {
         }
     }
 
+    /// A variable's value as the OS holds it (`None` when unset), for a caller
+    /// that tells "not UTF-8" from "unset".
+    pub(crate) fn get_os(&self, name: &str) -> Option<std::ffi::OsString> {
+        match &self.fixed {
+            None => std::env::var_os(name),
+            Some(f) => f.vars.get(name).map(Into::into),
+        }
+    }
+
     /// A variable's value, with an empty value treated as unset.
     pub(crate) fn var(&self, name: &str) -> Option<String> {
         self.get(name).filter(|v| !v.is_empty())

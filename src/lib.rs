@@ -37,6 +37,7 @@ mod platform;
 mod protocol;
 mod redact;
 mod secret;
+mod source;
 
 pub use app::run;
 
@@ -49,13 +50,16 @@ pub use platform::main_args;
 pub mod testing {
     pub use crate::clock::now;
     pub mod broker {
-        pub use crate::broker::Token;
+        pub use crate::source::Token;
     }
     pub mod cache {
         pub use crate::cache::{Distrust, Entry, Failure, Found, Handout, decode};
     }
     pub mod config {
         pub use crate::config::{ConfigFile, GitAuth, KEYS, Profile, load_selected, parse_file};
+    }
+    pub mod secret {
+        pub use crate::secret::Secret;
     }
     pub mod protocol {
         pub use crate::protocol::{docker, git, kube};

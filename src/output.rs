@@ -6,10 +6,10 @@ use std::io::Write;
 
 use clap::ValueEnum;
 
-use crate::broker::Token;
 use crate::cache::{Entry, Failure, Found};
 use crate::clock::rfc3339;
 use crate::error::{Error, Result};
+use crate::source::Token;
 
 /// The shapes of `cytoken token --format`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
@@ -36,14 +36,14 @@ pub(crate) fn out(w: &mut dyn Write, args: std::fmt::Arguments) -> Result<i32> {
 /// Prints a token in one of the `token --format` shapes.
 pub(crate) fn write_token(tok: &Token, format: Format, now: i64, w: &mut dyn Write) -> Result<i32> {
     match format {
-        Format::Raw => out(w, format_args!("{}\n", tok.access_token)),
+        Format::Raw => out(w, format_args!("{}\n", tok.access_token.expose())),
         Format::Header => out(
             w,
-            format_args!("Authorization: Bearer {}\n", tok.access_token),
+            format_args!("Authorization: Bearer {}\n", tok.access_token.expose()),
         ),
         Format::Json => {
             let v = serde_json::json!({
-                "access_token": tok.access_token,
+                "access_token": tok.access_token.expose(),
                 "token_type": "Bearer",
                 "expires_at": rfc3339(tok.expires_at),
                 "expires_in": tok.expires_at.saturating_sub(now).max(0),

@@ -34,7 +34,7 @@ fuzz_target!(|data: &[u8]| {
 fn check_credential(u: &mut Unstructured) -> Result<()> {
     let api = *u.choose(&[ApiVersion::V1, ApiVersion::V1beta1])?;
     let token = Token {
-        access_token: u.arbitrary()?,
+        access_token: u.arbitrary::<String>()?.into(),
         expires_at: u.arbitrary()?,
         refresh_at: u.arbitrary()?,
         cached: u.arbitrary()?,

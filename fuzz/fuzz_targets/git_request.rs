@@ -63,7 +63,7 @@ fn check_answer(u: &mut Unstructured) -> Result<()> {
     let hosts: Option<Vec<String>> = u.arbitrary()?;
     let default_user: String = u.arbitrary()?;
     let token = Token {
-        access_token: u.arbitrary()?,
+        access_token: u.arbitrary::<String>()?.into(),
         expires_at: u.arbitrary()?,
         refresh_at: u.arbitrary()?,
         cached: u.arbitrary()?,

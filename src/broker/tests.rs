@@ -211,7 +211,7 @@ fn first_call_exchanges_and_stores_then_a_second_is_a_hit() {
     let w = World::new();
     let first = w.token().unwrap();
     assert!(!first.cached);
-    assert_eq!(first.access_token, "tok-1");
+    assert_eq!(first.access_token.expose(), "tok-1");
     assert_eq!(first.expires_at, w.t0 + LIFE);
     assert_eq!(first.refresh_at, w.t0 + LIFE - MARGIN);
     let e = w.entry().expect("the token is cached");
@@ -413,7 +413,7 @@ fn a_server_granting_less_than_asked_still_yields_cache_hits() {
     ));
     let first = w.token().unwrap();
     assert!(!first.cached);
-    assert_eq!(first.access_token, "opaque-short-lived");
+    assert_eq!(first.access_token.expose(), "opaque-short-lived");
     assert_eq!(first.expires_at, w.t0 + 100);
     assert_eq!(first.refresh_at, first.expires_at - 50);
     w.advance(40);
@@ -474,7 +474,7 @@ fn a_waiter_takes_the_token_another_process_stored_under_the_lock() {
         w.token().unwrap()
     });
     assert!(t.cached);
-    assert_eq!(t.access_token, "refreshed-elsewhere");
+    assert_eq!(t.access_token.expose(), "refreshed-elsewhere");
     assert_eq!(w.requests(), 1);
 }
 
@@ -606,7 +606,7 @@ fn replace_does_not_exchange_when_another_process_already_replaced() {
     let rejected = w.token().unwrap();
     let replacement = w
         .broker(CacheUse::Use)
-        .replace(&rejected.access_token)
+        .replace(rejected.access_token.expose())
         .unwrap();
     assert!(!replacement.cached);
     assert_ne!(replacement.access_token, rejected.access_token);
@@ -615,7 +615,7 @@ fn replace_does_not_exchange_when_another_process_already_replaced() {
     // A late report that the first token was rejected: already replaced.
     let again = w
         .broker(CacheUse::Use)
-        .replace(&rejected.access_token)
+        .replace(rejected.access_token.expose())
         .unwrap();
     assert!(again.cached);
     assert_eq!(again.access_token, replacement.access_token);
@@ -624,7 +624,7 @@ fn replace_does_not_exchange_when_another_process_already_replaced() {
     // A report that the replacement was rejected does replace it.
     let third = w
         .broker(CacheUse::Use)
-        .replace(&replacement.access_token)
+        .replace(replacement.access_token.expose())
         .unwrap();
     assert!(!third.cached);
     assert_ne!(third.access_token, replacement.access_token);
@@ -639,10 +639,13 @@ fn replace_never_hands_out_a_stale_or_expired_replacement() {
     for later in [LIFE - MARGIN, LIFE] {
         let w = World::new();
         let a = w.token().unwrap();
-        let b = w.broker(CacheUse::Use).replace(&a.access_token).unwrap();
+        let b = w.broker(CacheUse::Use).replace(a.access_token.expose()).unwrap();
         assert_eq!(w.requests(), 2);
         w.advance(later);
-        let t = w.broker(CacheUse::Use).replace(&a.access_token).unwrap();
+        let t = w
+            .broker(CacheUse::Use)
+            .replace(a.access_token.expose())
+            .unwrap();
         assert!(t.expires_at > w.now(), "an expired token was handed out");
         assert_ne!(t.access_token, b.access_token, "{later} s later");
         assert!(!t.cached);
@@ -658,7 +661,7 @@ fn a_rejected_token_is_never_served_as_a_fallback() {
     w.down(1);
     let e = w
         .broker(CacheUse::Use)
-        .replace(&a.access_token)
+        .replace(a.access_token.expose())
         .unwrap_err();
     assert_eq!(e.exit_code(), 4);
     assert_eq!(w.requests(), 2);
@@ -679,14 +682,22 @@ fn invalidate_drops_the_entry_only_if_it_still_holds_that_token() {
     assert!(w.token().unwrap().cached);
     assert_eq!(w.requests(), 1);
 
-    assert!(w.broker(CacheUse::Use).invalidate(&a.access_token).unwrap());
+    assert!(
+        w.broker(CacheUse::Use)
+            .invalidate(a.access_token.expose())
+            .unwrap()
+    );
     assert!(w.entry().is_none());
     let b = w.token().unwrap();
     assert!(!b.cached);
     assert_eq!(w.requests(), 2);
 
     // A stale report about `a` leaves the newer `b` alone.
-    assert!(!w.broker(CacheUse::Use).invalidate(&a.access_token).unwrap());
+    assert!(
+        !w.broker(CacheUse::Use)
+            .invalidate(a.access_token.expose())
+            .unwrap()
+    );
     assert_eq!(w.entry().unwrap().access_token, b.access_token);
 }
 
@@ -748,7 +759,7 @@ fn a_refused_prerequisite_is_replaced_once() {
         .say(Say::Status(200, r#"{"access_token":"console-1"}"#));
     w.refuse(1);
     let token = w.broker_of(&tenant_a, CacheUse::Use).token().unwrap();
-    assert_eq!(token.access_token, "tok-4");
+    assert_eq!(token.access_token.expose(), "tok-4");
     let sent = w.net.sent();
     assert_eq!(sent.len(), 4);
     assert_eq!(sent[1].1.as_deref(), Some("Bearer console-1"));
@@ -795,7 +806,7 @@ fn the_real_exchange_mints_stores_and_serves() {
     let broker = || Broker::with(&sel, CacheUse::Use, &clock, &Http);
     let first = broker().token().unwrap();
     assert!(!first.cached);
-    assert!(emu.verify_access_token(&first.access_token));
+    assert!(emu.verify_access_token(first.access_token.expose()));
     assert_eq!(first.expires_at, clock.now() + LIFE);
     let second = broker().token().unwrap();
     assert!(second.cached);

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::files::{MAX_FILE, write_atomic_in};
 use super::{Cache, Distrust, Found, Key, file_name, read_json};
+use crate::secret::Secret;
 
 /// The largest access token cytoken accepts from a token endpoint: what an
 /// entry file holds, since a token the cache cannot read back would be
@@ -20,11 +21,10 @@ use super::{Cache, Distrust, Found, Key, file_name, read_json};
 pub(crate) const MAX_TOKEN: usize = 16 << 10;
 const _: () = assert!(4 * MAX_TOKEN as u64 <= MAX_FILE);
 
-/// A cached access token and the non-secret facts `cache list` shows. Its
-/// `Debug` redacts the token.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A cached access token and the non-secret facts `cache list` shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
-    pub access_token: String,
+    pub access_token: Secret,
     pub expires_at: i64,
     pub obtained_at: i64,
     pub profile: String,
@@ -38,22 +38,6 @@ pub struct Entry {
     /// read-only one) never swaps tokens. Set by [`Cache::write`].
     #[serde(default)]
     pub key: String,
-}
-
-impl std::fmt::Debug for Entry {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Entry")
-            .field("access_token", &crate::redact::redact(&self.access_token))
-            .field("expires_at", &self.expires_at)
-            .field("obtained_at", &self.obtained_at)
-            .field("profile", &self.profile)
-            .field("tenant_id", &self.tenant_id)
-            .field("app_id", &self.app_id)
-            .field("auth_url", &self.auth_url)
-            .field("scopes", &self.scopes)
-            .field("key", &self.key)
-            .finish()
-    }
 }
 
 /// A recorded failure (a 400/401/403, or an unreachable endpoint), so queued

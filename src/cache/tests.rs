@@ -363,3 +363,17 @@ fn key_names_are_those_existing_caches_hold() {
     };
     assert_eq!(name(&command), "b069037ec49691d8494dd390015a9b9a");
 }
+
+#[test]
+fn an_entry_shows_no_token_and_stores_it_as_a_plain_string() {
+    let e = entry("eyJhbGciOiJIUzI1NiJ9.entry-token.sig");
+    let d = format!("{e:?}");
+    assert!(
+        !d.contains("entry-token") && d.contains("access_token: REDACTED"),
+        "{d}"
+    );
+    // The file format is the bare string, as before the token had a type.
+    let json = serde_json::to_value(&e).unwrap();
+    assert_eq!(json["access_token"], "eyJhbGciOiJIUzI1NiJ9.entry-token.sig");
+    assert_eq!(serde_json::from_value::<Entry>(json).unwrap(), e);
+}

@@ -267,7 +267,7 @@ fn check_selection(sel: &Selection, cache_use: CacheUse, offline: bool, r: &mut 
                 "exchange",
                 format_args!(
                     "got {} in {} ms, expires {}",
-                    redact(&t.access_token),
+                    redact(t.access_token.expose()),
                     start.elapsed().as_millis(),
                     rfc3339(t.expires_at)
                 ),

@@ -90,7 +90,7 @@ fn steps(
         format_args!(
             "3. exchange: POST {{\"auth_token\": …}} → {{\"access_token\": …}}\n   got {} in {:.1} ms, \
          expires {}; endpoint requests so far: {}\n\n",
-            redact(&first.access_token),
+            redact(first.access_token.expose()),
             ms(t),
             rfc3339(first.expires_at),
             emu.requests()
@@ -112,7 +112,7 @@ fn steps(
         ),
     )?;
 
-    let accepted = emu.verify_access_token(&second.access_token);
+    let accepted = emu.verify_access_token(second.access_token.expose());
     out(
         w,
         format_args!("5. the API accepts the token as Authorization: Bearer: {accepted}\n\n"),

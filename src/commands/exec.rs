@@ -16,12 +16,13 @@
 use std::ffi::OsString;
 use std::process::Command;
 
-use crate::broker::{Broker, Token};
+use crate::broker::Broker;
 use crate::clock::rfc3339;
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::invocation::Invocation;
 use crate::platform;
+use crate::source::Token;
 
 /// Where the token goes unless `--env` says otherwise.
 pub(crate) const DEFAULT_ENV: &str = "CYTOKEN_ACCESS_TOKEN";
@@ -59,7 +60,7 @@ pub(crate) fn run(inv: &Invocation, env_name: &str, argv: &[OsString]) -> Result
         format_args!(
             "exec {} with {env_name}={} and {EXPIRES_ENV}={}",
             program.to_string_lossy(),
-            crate::redact::redact(&tok.access_token),
+            crate::redact::redact(tok.access_token.expose()),
             rfc3339(tok.expires_at)
         ),
     );
@@ -114,7 +115,7 @@ pub(crate) fn command(
     for var in secret_vars {
         cmd.env_remove(var);
     }
-    cmd.env(env_name, &tok.access_token)
+    cmd.env(env_name, tok.access_token.expose())
         .env(EXPIRES_ENV, rfc3339(tok.expires_at));
     cmd
 }
@@ -218,7 +219,10 @@ mod tests {
         assert_eq!(
             envs(&cmd),
             [
-                ("CYTOKEN_ACCESS_TOKEN".into(), Some(tok().access_token)),
+                (
+                    "CYTOKEN_ACCESS_TOKEN".into(),
+                    Some(tok().access_token.expose().clone())
+                ),
                 ("CYTOKEN_APP_SECRET".into(), None),
                 (
                     "CYTOKEN_EXPIRES_AT".into(),
@@ -247,7 +251,7 @@ mod tests {
                     "CYTOKEN_EXPIRES_AT".into(),
                     Some("2026-01-01T00:00:00Z".into())
                 ),
-                ("MY_TOKEN".into(), Some(tok().access_token)),
+                ("MY_TOKEN".into(), Some(tok().access_token.expose().clone())),
             ]
         );
     }

@@ -22,6 +22,7 @@ use crate::error::{Context as _, Error, Kind, Result};
 use crate::http::retry::Attempts;
 use crate::http::{Agent, BODY_LIMIT};
 use crate::redact::{Redactor, SNIPPET_CHARS, quote_url, sanitize};
+use crate::secret::Secret;
 pub(crate) use response::{Answer, Hints};
 use response::{classify, retriable_status, status_text};
 
@@ -44,26 +45,15 @@ pub(crate) struct Endpoint {
 }
 
 /// The outcome of a successful exchange.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Exchanged {
     /// The access token, to be sent as `Authorization: Bearer <token>`.
-    pub access_token: String,
+    pub access_token: Secret,
     /// When the token stops being usable, in epoch seconds: the earliest of the
     /// requested expiry, the access token's own `exp` and any `expires_in`.
     pub expires_at: i64,
     /// Local clock minus the server's (from its `Date` header), in seconds.
     pub clock_skew: Option<i64>,
-}
-
-// A hand-written Debug so that `{:?}` of a result can never print a usable token.
-impl std::fmt::Debug for Exchanged {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Exchanged")
-            .field("access_token", &crate::redact::redact(&self.access_token))
-            .field("expires_at", &self.expires_at)
-            .field("clock_skew", &self.clock_skew)
-            .finish()
-    }
 }
 
 /// [`exchange_call`] of plain auth tokens, for the tests: `mint` returns a

@@ -192,7 +192,7 @@ impl Answer {
             )));
         }
         Ok(Exchanged {
-            access_token,
+            access_token: crate::secret::Secret::new(access_token),
             expires_at,
             clock_skew: clock_skew(&self.headers, crate::clock::now()),
         })

@@ -211,11 +211,11 @@ fn happy_path_takes_the_earliest_expiry() {
     let (result, minted) = run(&emu.url(), TEN_S, now + 1800);
     let got = result.expect("exchange");
     assert_eq!(minted.len(), 1);
-    assert!(emu.verify_access_token(&got.access_token));
+    assert!(emu.verify_access_token(got.access_token.expose()));
     assert_eq!((emu.requests(), emu.issued()), (1, 1));
     assert_eq!(got.expires_at, now + 1800, "{got:?}");
     assert!(got.clock_skew.is_some_and(|s| s.abs() <= 2), "{got:?}");
-    assert!(!format!("{got:?}").contains(&got.access_token));
+    assert!(!format!("{got:?}").contains(got.access_token.expose()));
 
     let req = emu.last_request().expect("a request");
     assert_eq!(
@@ -243,7 +243,7 @@ fn happy_path_takes_the_earliest_expiry() {
     let (result, minted) = run(&emu.url(), TEN_S, now + 1800);
     let got = result.expect("exchange");
     assert_eq!(minted.len(), 1);
-    assert_eq!(got.access_token, access);
+    assert_eq!(got.access_token.expose(), &access);
     assert!((now + 899..=now + 902).contains(&got.expires_at), "{got:?}");
     assert!(!format!("{got:?}").contains(&access));
 }
@@ -349,7 +349,7 @@ fn service_unavailable_then_success_mints_twice() {
     emu.push_fault(Fault::status(503, ""));
     let (result, minted) = run(&emu.url(), TEN_S, now() + 1800);
     let got = result.expect("exchange");
-    assert!(emu.verify_access_token(&got.access_token));
+    assert!(emu.verify_access_token(got.access_token.expose()));
     assert_eq!(minted.len(), 2);
     assert_eq!((emu.requests(), emu.issued()), (2, 1));
     // Each attempt carried its own, freshly minted auth token.

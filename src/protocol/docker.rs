@@ -24,11 +24,11 @@ use std::io::{Read, Write};
 
 use serde::Serialize;
 
-use crate::broker::{Broker, CacheUse};
-use crate::config::Selection;
+use super::{Call, Profile};
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::hosts::{self, Scheme, Target};
+use crate::source::TokenSource;
 
 /// The exact line docker-credential-helpers use for "no credentials here"; docker
 /// compares the helper's output with it verbatim.
@@ -47,27 +47,24 @@ pub enum Outcome {
     Failed(String),
 }
 
-/// Runs one docker credential helper action. Returns the exit status; all output,
-/// errors included, goes to `out`.
-pub(crate) fn run(
-    action: &str,
-    input: impl Read,
-    selection: impl FnOnce() -> Result<Selection>,
-    cache_use: CacheUse,
-    out: impl Write,
-) -> i32 {
-    finish(&handle(action, input, selection, cache_use), out)
+/// Runs one docker credential helper action (the front-end signature,
+/// [`super::Run`]). All output, errors included, goes to `call.out`, so the
+/// result is always the exit status, never an `Err`.
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "the one front-end signature, which the others need fallible"
+)]
+pub(crate) fn run(call: Call<'_>) -> Result<i32> {
+    Ok(finish(
+        &handle(call.action, call.input, call.profile),
+        call.out,
+    ))
 }
 
 /// Performs `action`. The selection is resolved only by the actions that need it,
 /// so `store`, `version` and a request docker could never get an answer to work
 /// even with a broken config.
-pub(crate) fn handle(
-    action: &str,
-    input: impl Read,
-    selection: impl FnOnce() -> Result<Selection>,
-    cache_use: CacheUse,
-) -> Outcome {
+pub(crate) fn handle(action: &str, input: &mut dyn Read, profile: &dyn Profile) -> Outcome {
     match action {
         "get" => {
             let server = match read_request(input) {
@@ -78,7 +75,7 @@ pub(crate) fn handle(
                 diag::log(1, "docker: not a server URL; answering not found");
                 return Outcome::NotFound;
             };
-            let sel = match selection() {
+            let sel = match profile.selection() {
                 Ok(s) => s,
                 Err(e) => return failed(&e),
             };
@@ -105,11 +102,11 @@ pub(crate) fn handle(
                 diag::warn(format_args!("docker: {why}; answering not found"));
                 return Outcome::NotFound;
             }
-            match Broker::new(&sel, cache_use).token() {
+            match profile.tokens().and_then(TokenSource::token) {
                 Ok(t) => Outcome::Answer(credentials_json(
                     &server,
                     &sel.front_end.username,
-                    &t.access_token,
+                    t.access_token.expose(),
                 )),
                 Err(e) => failed(&e),
             }
@@ -131,14 +128,14 @@ pub(crate) fn handle(
             let Some(target) = Target::from_url(&server) else {
                 return Outcome::Done;
             };
-            let sel = match selection() {
+            let sel = match profile.selection() {
                 Ok(s) => s,
                 Err(e) => return failed(&e),
             };
             if !hosts::allowed(sel.front_end.docker_hosts.as_deref(), &target) {
                 return Outcome::Done;
             }
-            match Broker::new(&sel, cache_use).clear() {
+            match profile.tokens().and_then(TokenSource::clear) {
                 Ok(removed) => {
                     diag::log(
                         1,
@@ -159,7 +156,7 @@ pub(crate) fn handle(
         }
         // Like the upstream helpers, `list` and `version` read no input: run by hand
         // they must not wait for a stdin nobody writes.
-        "list" => match selection() {
+        "list" => match profile.selection() {
             Ok(sel) => Outcome::Answer(list_json(
                 sel.front_end.docker_hosts.as_deref(),
                 &sel.front_end.username,

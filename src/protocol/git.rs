@@ -5,20 +5,22 @@
 //! The work is split so everything but the broker call is pure and tested
 //! in-process: [`parse_request`] turns git's bytes into a [`Request`],
 //! [`skip_reason`] decides whether this profile answers at all, and [`answer`] maps
-//! (request, token, [`Policy`]) to the lines git reads back.
+//! (request, token, [`Policy`]) to the lines git reads back; one rule
+//! (`valid`) refuses what must never be in a line, read or written.
 //!
 //! git ignores a helper's exit status, so a failure prints nothing on stdout (an
 //! answer is written whole or not at all) and the reason on stderr (via main).
 
-use std::fmt;
-use std::io::{Read, Write};
+use std::io::Read;
 
-use crate::broker::{Broker, CacheUse, Token};
+use super::{Call, Profile};
 use crate::config::{GitAuth, Selection};
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::hosts::{self, Scheme, Target};
 use crate::output::out;
+use crate::secret::Secret;
+use crate::source::Token;
 
 /// What git asks the helper to do. git's older names are aliases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,16 +46,17 @@ impl Action {
 }
 
 /// git's request: the attributes this helper uses. Unknown keys are dropped, as
-/// git's own helpers do, so newer gits can add attributes freely.
-#[derive(Default, Clone, PartialEq, Eq)]
+/// git's own helpers do, so newer gits can add attributes freely. A password
+/// or credential (sent on `erase`) is a token, never shown.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Request {
     pub protocol: Option<String>,
     pub host: Option<String>,
     pub path: Option<String>,
     pub username: Option<String>,
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     pub authtype: Option<String>,
-    pub credential: Option<String>,
+    pub credential: Option<Secret>,
     /// `capability[]` values, in order (git ≥ 2.46 sends `authtype`, `state`).
     pub capabilities: Vec<String>,
     /// `wwwauth[]` values, in order: the server's `WWW-Authenticate` headers.
@@ -64,25 +67,6 @@ impl Request {
     /// Whether git said it understands `authtype`/`credential` answers.
     pub fn has_capability(&self, name: &str) -> bool {
         self.capabilities.iter().any(|c| c == name)
-    }
-}
-
-// A hand-written Debug: a request can carry a password or credential (on
-// `erase`), and neither may reach a log line or a test failure message whole.
-impl fmt::Debug for Request {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let secret = |v: &Option<String>| v.as_deref().map(crate::redact::redact);
-        f.debug_struct("Request")
-            .field("protocol", &self.protocol)
-            .field("host", &self.host)
-            .field("path", &self.path)
-            .field("username", &self.username)
-            .field("password", &secret(&self.password))
-            .field("authtype", &self.authtype)
-            .field("credential", &secret(&self.credential))
-            .field("capabilities", &self.capabilities)
-            .field("wwwauth", &self.wwwauth)
-            .finish()
     }
 }
 
@@ -108,7 +92,7 @@ pub fn parse_request(bytes: &[u8]) -> Result<Request> {
         if raw.is_empty() {
             break;
         }
-        if raw.contains(&0) {
+        if !valid(raw, Direction::Request) {
             return Err(Error::malformed(format!(
                 "git-credential: request line {n} contains a NUL byte; refusing the request"
             )));
@@ -130,9 +114,9 @@ pub fn parse_request(bytes: &[u8]) -> Result<Request> {
             "host" => req.host = Some(value),
             "path" => req.path = Some(value),
             "username" => req.username = Some(value),
-            "password" => req.password = Some(value),
+            "password" => req.password = Some(Secret::new(value)),
             "authtype" => req.authtype = Some(value),
-            "credential" => req.credential = Some(value),
+            "credential" => req.credential = Some(Secret::new(value)),
             "capability[]" => req.capabilities.push(value),
             "wwwauth[]" => req.wwwauth.push(value),
             // Includes `url=`: git splits URLs into protocol/host/path before it
@@ -177,7 +161,7 @@ impl<'a> Policy<'a> {
 ///   text (the matching rules: [`crate::hosts`]).
 ///
 /// Who holds a loopback port is asked of the machine, not decided here (see
-/// `foreign_server` below, which `run` asks before minting).
+/// `foreign_server` below, which `get` asks before minting).
 pub fn skip_reason(req: &Request, p: &Policy) -> Option<String> {
     let Some(protocol) = req.protocol.as_deref() else {
         return Some("the request names no protocol".into());
@@ -233,13 +217,6 @@ fn foreign_server(req: &Request) -> Option<String> {
         &Target::new(scheme, req.host.as_deref()?)?,
         scheme == Scheme::Http,
     )
-}
-
-/// Whether the `git_hosts` entry `pattern` covers an https request for git's
-/// `host` attribute `host` (`name`, `name:port`, `[v6]`, `[v6]:port`), by the
-/// rules of [`crate::hosts`].
-pub fn host_matches(pattern: &str, host: &str) -> bool {
-    Target::new(Scheme::Https, host).is_some_and(|t| hosts::matches(pattern, &t))
 }
 
 /// Whether a `WWW-Authenticate` value offers the Bearer scheme. One header may
@@ -314,7 +291,7 @@ pub fn answer(
         Form::Bearer => vec![
             ("capability[]", "authtype".to_owned()),
             ("authtype", "Bearer".to_owned()),
-            ("credential", token.access_token.clone()),
+            ("credential", token.access_token.expose().clone()),
             // Ephemeral: git must not hand a short-lived token to storing helpers.
             ("ephemeral", "1".to_owned()),
             ("password_expiry_utc", expiry),
@@ -327,16 +304,13 @@ pub fn answer(
                 .unwrap_or(p.username);
             vec![
                 ("username", username.to_owned()),
-                ("password", token.access_token.clone()),
+                ("password", token.access_token.expose().clone()),
                 ("password_expiry_utc", expiry),
             ]
         }
     };
     for (key, value) in &lines {
-        // A LF or NUL would end or cut the value in git's reader and let the rest
-        // be read as other attributes; a CR could be stripped or, in older gits,
-        // split the line. Such a value is never legitimate: refuse the answer.
-        if value.contains(['\n', '\r', '\0']) {
+        if !valid(value.as_bytes(), Direction::Answer) {
             return Err(Error::other(format!(
                 "git-credential: the {key} value contains a line break or NUL byte; not \
                  answering"
@@ -344,6 +318,30 @@ pub fn answer(
         }
     }
     Ok(Some(lines))
+}
+
+/// Which way a `key=value` line travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    /// From git: a request line, its LF already split off.
+    Request,
+    /// To git: a key or value of an answer.
+    Answer,
+}
+
+/// The one rule for the bytes of a `key=value` line, read from git or written
+/// to it (as gix-credentials' `validate` serves its decoder and its encoder).
+/// A NUL cuts a value in git's reader and a LF ends it, and the rest would be
+/// read as other attributes: neither is legitimate either way. A CR is refused
+/// in an answer (git strips one, and older gits split the line at it); in a
+/// request it is data, never a line break (CVE-2024-52006), kept in the value
+/// for [`skip_reason`] to refuse in a host.
+fn valid(bytes: &[u8], direction: Direction) -> bool {
+    let refused: &[u8] = match direction {
+        Direction::Request => b"\n\0",
+        Direction::Answer => b"\n\r\0",
+    };
+    !bytes.iter().any(|b| refused.contains(b))
 }
 
 /// Renders answer lines as git reads them.
@@ -357,80 +355,95 @@ pub fn render(lines: &[(&str, String)]) -> String {
     })
 }
 
-/// Runs the helper for `action`, reading git's request from `input` and writing
-/// the answer (if any) to `out`. Returns the exit status; git ignores it.
-pub(crate) fn run(
-    action: &str,
-    input: impl Read,
-    selection: impl FnOnce() -> Result<Selection>,
-    cache_use: CacheUse,
-    mut w: impl Write,
-) -> Result<i32> {
-    let Some(action) = Action::parse(action) else {
+/// Runs the helper (the front-end signature, [`super::Run`]): `call.action`
+/// and git's request on `call.input`, the answer (if any) on `call.out`.
+/// Returns the exit status; git ignores it.
+pub(crate) fn run(call: Call<'_>) -> Result<i32> {
+    let Some(action) = Action::parse(call.action) else {
         // git may grow new actions; a helper ignores what it does not know, without
         // even reading its config.
         diag::log(
             1,
-            format_args!("git-credential: ignoring unknown action '{action}'"),
+            format_args!("git-credential: ignoring unknown action '{}'", call.action),
         );
         return Ok(0);
     };
-    if action == Action::Store {
+    match action {
         // Tokens are minted on demand and cached by cytoken itself: there is
-        // nothing for git to store.
-        return Ok(0);
+        // nothing for git to store, so neither the request nor the config is read.
+        Action::Store => Ok(0),
+        Action::Get => get(call),
+        Action::Erase => erase(call),
     }
+}
+
+/// git's request, and the profile's policy, when this profile answers it.
+fn answerable<'a>(
+    input: &mut dyn Read,
+    profile: &'a dyn Profile,
+) -> Result<Option<(Request, Policy<'a>)>> {
     let req = read_request(input)?;
-    let sel = selection()?;
-    let policy = Policy::of(&sel);
+    let policy = Policy::of(profile.selection()?);
     if let Some(why) = skip_reason(&req, &policy) {
         diag::log(1, format_args!("git-credential: not answering: {why}"));
-        return Ok(0);
+        return Ok(None);
     }
-    if action == Action::Get
-        && let Some(why) = foreign_server(&req)
-    {
+    Ok(Some((req, policy)))
+}
+
+/// `get`: the token, as the form git and the server take.
+fn get(call: Call<'_>) -> Result<i32> {
+    let Call {
+        input,
+        profile,
+        out: w,
+        ..
+    } = call;
+    let Some((req, policy)) = answerable(input, profile)? else {
+        return Ok(0);
+    };
+    if let Some(why) = foreign_server(&req) {
         diag::warn(format_args!("git-credential: not answering: {why}"));
         return Ok(0);
     }
-    let broker = Broker::new(&sel, cache_use);
-    match action {
-        Action::Get => {
-            let token = broker.token()?;
-            match answer(&req, &token, &policy)? {
-                Some(lines) => {
-                    diag::log(
-                        1,
-                        format_args!(
-                            "git-credential: answering with a {:?} credential",
-                            form(&req, &policy)
-                        ),
-                    );
-                    out(&mut w, format_args!("{}", render(&lines)))
-                }
-                None => Ok(0),
-            }
+    let token = profile.tokens()?.token()?;
+    match answer(&req, &token, &policy)? {
+        Some(lines) => {
+            diag::log(
+                1,
+                format_args!(
+                    "git-credential: answering with a {:?} credential",
+                    form(&req, &policy)
+                ),
+            );
+            out(w, format_args!("{}", render(&lines)))
         }
-        Action::Erase => {
-            // Compare-and-invalidate: the server refused this credential. Drop the
-            // cached entry only if it still holds it, so a late `erase` from one
-            // git never throws away a newer token another process minted.
-            for rejected in [&req.credential, &req.password].into_iter().flatten() {
-                if broker.invalidate(rejected)? {
-                    diag::log(
-                        1,
-                        format_args!(
-                            "git-credential: dropped the cached token {} the server refused",
-                            crate::redact::redact(rejected)
-                        ),
-                    );
-                    break;
-                }
-            }
-            Ok(0)
-        }
-        Action::Store => Ok(0),
+        None => Ok(0),
     }
+}
+
+/// `erase`: the server refused the credential git sent. Compare-and-invalidate:
+/// the cached entry is dropped only if it still holds it, so a late `erase`
+/// from one git never throws away a newer token another process minted.
+fn erase(call: Call<'_>) -> Result<i32> {
+    let Call { input, profile, .. } = call;
+    let Some((req, _)) = answerable(input, profile)? else {
+        return Ok(0);
+    };
+    let tokens = profile.tokens()?;
+    for rejected in [&req.credential, &req.password].into_iter().flatten() {
+        if tokens.invalidate_if_current(rejected.expose())? {
+            diag::log(
+                1,
+                format_args!(
+                    "git-credential: dropped the cached token {} the server refused",
+                    crate::redact::redact(rejected.expose())
+                ),
+            );
+            break;
+        }
+    }
+    Ok(0)
 }
 
 #[cfg(test)]

@@ -1,25 +1,24 @@
 //! client-go / kubectl exec credential plugin (`cytoken exec-credential`): reads
-//! `KUBERNETES_EXEC_INFO`, asks the broker for a token for the calling kubectl,
+//! `KUBERNETES_EXEC_INFO`, asks its token source for a token for the calling kubectl,
 //! and answers one `ExecCredential` object in the apiVersion it was asked in.
 //!
 //! kubectl keeps the credential only in memory and runs the plugin again for every
 //! command, and once more (with identical input) after the API server answered
 //! 401. The plugin cannot see the 401, so it recognises the re-ask instead: the
 //! broker remembers which parent process it handed which token to (see
-//! [`Broker::token_for_parent`]).
-
-use std::io::{IsTerminal, Write};
+//! [`crate::source::TokenSource::token_for_parent`]).
 
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::broker::{Broker, CacheUse, Parent, Token};
+use super::Call;
 use crate::clock::rfc3339;
-use crate::config::Selection;
+use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::output::out;
 use crate::platform;
 use crate::protocol::MAX_REQUEST;
+use crate::source::{Parent, Token};
 
 const V1: &str = "client.authentication.k8s.io/v1";
 const V1BETA1: &str = "client.authentication.k8s.io/v1beta1";
@@ -40,39 +39,55 @@ impl ApiVersion {
     }
 }
 
-/// Runs the plugin: `exec_info` is `KUBERNETES_EXEC_INFO` (None when unset).
-/// Writes the credential to `out` only once the token is in hand, so every error
-/// leaves stdout empty (client-go discards it anyway on a non-zero exit, and
-/// shows stderr to the user).
-pub(crate) fn run(
-    exec_info: Option<&str>,
-    selection: impl FnOnce() -> Result<Selection>,
-    cache_use: CacheUse,
-    mut w: impl Write,
-) -> Result<i32> {
+/// Runs the plugin (the front-end signature, [`super::Run`]): its request is
+/// `KUBERNETES_EXEC_INFO` in `call.env`; it takes no action and reads no
+/// stdin. Writes the credential to `call.out` only once the token is in hand,
+/// so every error leaves stdout empty (client-go discards it anyway on a
+/// non-zero exit, and shows stderr to the user).
+pub(crate) fn run(call: Call<'_>) -> Result<i32> {
+    let Call {
+        env,
+        at_terminal,
+        profile,
+        out: w,
+        ..
+    } = call;
     // The request is checked before anything else, so a misconfigured kubeconfig
     // is reported as such without reading a secret or touching the network.
-    let api = parse_exec_info(exec_info)?;
-    let sel = selection()?;
-    let broker = Broker::new(&sel, cache_use);
+    let exec_info = exec_info(env)?;
+    let api = parse_exec_info(exec_info.as_deref())?;
+    let tokens = profile.tokens()?;
     // client-go always sets KUBERNETES_EXEC_INFO (even in interactive mode,
     // where stdin and stderr are the user's terminal). Without it, on a
     // terminal, a person is typing `cytoken exec-credential`: a second call
     // is not kubectl re-asking after a 401, so the re-ask rule does not apply.
-    let by_hand =
-        exec_info.is_none() && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let by_hand = exec_info.is_none() && at_terminal();
     let token = if by_hand {
         crate::diag::log(
             1,
             "exec-credential: run from a terminal, so a repeated call is not taken as \
              kubectl re-asking after a 401",
         );
-        broker.token()?
+        tokens.token()?
     } else {
-        broker.token_for_parent(parent())?
+        tokens.token_for_parent(parent())?
     };
     let answer = credential(api, &token)?;
-    out(&mut w, format_args!("{answer}\n"))
+    out(w, format_args!("{answer}\n"))
+}
+
+/// `KUBERNETES_EXEC_INFO`, `None` when unset.
+fn exec_info(env: &Env) -> Result<Option<String>> {
+    env.get_os("KUBERNETES_EXEC_INFO")
+        .map(|v| {
+            v.into_string().map_err(|_| {
+                Error::usage(
+                    "KUBERNETES_EXEC_INFO is not valid UTF-8: it must be the ExecCredential \
+                     JSON client-go sends",
+                )
+            })
+        })
+        .transpose()
 }
 
 /// The apiVersion to answer in. Absent variable: v1beta1, the version
@@ -172,7 +187,7 @@ pub fn credential(api: ApiVersion, token: &Token) -> Result<String> {
         kind: "ExecCredential",
         api_version: api.as_str(),
         status: Status {
-            token: &token.access_token,
+            token: token.access_token.expose(),
             expiration_timestamp: rfc3339(token.refresh_at),
         },
     };
@@ -189,7 +204,10 @@ fn parent() -> Parent {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::broker::{Broker, CacheUse};
     use crate::config::Selection;
+    use crate::protocol::testing::{self, Broken, Given};
+    use crate::source::fake::{Asked, Fake};
     use cytoken_emulator::Emulator;
 
     fn token() -> Token {
@@ -282,6 +300,81 @@ mod tests {
         assert_eq!(p, parent());
     }
 
+    /// Runs the plugin with `KUBERNETES_EXEC_INFO` set to `info` (unset for
+    /// `None`), at a terminal or not, against `fake`.
+    fn exec_credential(fake: &Fake, info: Option<&str>, at_terminal: bool) -> Result<String> {
+        let sel = testing::selection();
+        let profile = Given {
+            sel: &sel,
+            source: fake,
+        };
+        let vars: Vec<(&str, &str)> = info
+            .map(|v| ("KUBERNETES_EXEC_INFO", v))
+            .into_iter()
+            .collect();
+        let mut out = Vec::new();
+        run(Call {
+            action: "",
+            input: &mut &b""[..],
+            env: &Env::fixed(&vars),
+            at_terminal: if at_terminal { || true } else { || false },
+            profile: &profile,
+            out: &mut out,
+        })?;
+        Ok(String::from_utf8(out).unwrap())
+    }
+
+    #[test]
+    fn a_repeated_ask_goes_to_the_source_as_a_reask_by_the_parent() {
+        let fake = Fake::default();
+        let info = format!(r#"{{"kind":"ExecCredential","apiVersion":"{V1}"}}"#);
+        let first = exec_credential(&fake, Some(&info), true).unwrap();
+        assert!(first.contains(r#""token":"tok-1""#), "{first}");
+        assert!(first.contains(V1) && first.ends_with("}\n"), "{first}");
+        // kubectl runs the plugin again after a 401: the same parent asks,
+        // and the source replaces the token it was handed.
+        let second = exec_credential(&fake, Some(&info), true).unwrap();
+        assert!(second.contains(r#""token":"tok-2""#), "{second}");
+        assert_eq!(
+            *fake.asked.borrow(),
+            [
+                Asked::TokenForParent(parent()),
+                Asked::TokenForParent(parent())
+            ]
+        );
+        // Without the variable, not at a terminal, it is still kubectl (an
+        // old client-go): the re-ask rule applies, in v1beta1.
+        let old = exec_credential(&fake, None, false).unwrap();
+        assert!(old.contains(V1BETA1) && old.contains("tok-3"), "{old}");
+        assert_eq!(fake.asked.borrow().len(), 3);
+    }
+
+    #[test]
+    fn by_hand_at_a_terminal_asks_for_a_plain_token() {
+        let fake = Fake::default();
+        for _ in 0..2 {
+            let out = exec_credential(&fake, None, true).unwrap();
+            assert!(out.contains(r#""token":"tok-1""#), "{out}");
+        }
+        assert_eq!(*fake.asked.borrow(), [Asked::Token, Asked::Token]);
+    }
+
+    #[test]
+    fn a_bad_request_is_refused_before_the_profile_is_read() {
+        let vars = [("KUBERNETES_EXEC_INFO", "{}")];
+        let (status, out) = testing::run(
+            run,
+            "",
+            b"",
+            &Env::fixed(&vars),
+            &Broken("the config must not be read"),
+        );
+        let e = status.unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().contains(r#"no "kind""#), "{e}");
+        assert!(out.is_empty());
+    }
+
     /// A selection for a fresh cache dir and a fresh loopback emulator.
     fn setup() -> (tempfile::TempDir, Emulator, Selection) {
         let dir = tempfile::tempdir().unwrap();
@@ -325,7 +418,10 @@ mod tests {
             .unwrap();
         let log = std::fs::read_to_string(log).unwrap();
         assert_eq!(log.lines().count(), 5, "one record per client: {log}");
-        assert!(!log.contains(&first.access_token), "token in the record");
+        assert!(
+            !log.contains(first.access_token.expose()),
+            "token in the record"
+        );
 
         // The same process asking again for the token it holds: a 401 re-ask.
         let second = broker.token_for_parent(kubectl(101)).unwrap();

@@ -66,7 +66,7 @@ pub(super) fn run_secret_command(
     argv: &[String],
     budget: Duration,
     home: Option<&Path>,
-) -> Result<String> {
+) -> Result<Secret> {
     use std::io::BufRead;
     let checked = check_program(&argv[0], home)?;
     let cmd = argv.join(" ");
@@ -126,12 +126,11 @@ pub(super) fn run_secret_command(
             Err(e) => return Err(fail(format!("could not be waited for ({e})"))),
         }
     };
-    let first = line.trim_end_matches(['\n', '\r']).to_string();
-    drop(Secret::new(line));
+    let first = Secret::new(line).map(|l| l.trim_end_matches(['\n', '\r']).to_string());
     if !status.success() {
         return Err(fail(format!("failed ({status})")));
     }
-    if first.is_empty() {
+    if first.expose().is_empty() {
         return Err(fail("printed nothing".into()));
     }
     Ok(first)

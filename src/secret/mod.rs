@@ -1,51 +1,21 @@
-//! The app secret ([`Secret`]: zeroed on drop, never shown) and where it comes
-//! from ([`SecretSource`]): an environment variable, a private file, a
-//! command, or an inline value in a private config file.
+//! The app secret and where it comes from ([`SecretSource`]): an environment
+//! variable, a private file, a command, the OS keyring, or an inline value in a
+//! private config file; held, as every token is, in a [`Secret`] (zeroed on
+//! drop, never shown).
 
 mod command;
 pub(crate) use command::resolve_program;
 pub(crate) mod keyring;
+mod wrapper;
+pub use wrapper::Secret;
 
-use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde::Deserialize;
-
 use crate::env::Env;
 use crate::error::{Context as _, Error, Kind, Result};
 use crate::platform;
-
-/// The app secret. Its `Debug` never shows it and its memory is overwritten when
-/// dropped, so it cannot reach a log line or linger after use.
-#[derive(Clone, PartialEq, Eq, Deserialize)]
-#[serde(transparent)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(s: String) -> Secret {
-        Secret(s)
-    }
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(…)")
-    }
-}
-
-impl Drop for Secret {
-    fn drop(&mut self) {
-        let mut bytes = std::mem::take(&mut self.0).into_bytes();
-        bytes.fill(0);
-        // Keep the zeroing from being optimised away as a dead store.
-        std::hint::black_box(&bytes);
-    }
-}
 
 /// Where the app secret comes from. Exactly one per selection.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,22 +59,21 @@ impl SecretSource {
     /// Reads the secret. `budget` bounds an `app_secret_command`: a password
     /// manager waiting for a prompt nobody answers must not hang git or kubectl.
     pub fn resolve(&self, budget: Duration, env: &Env) -> Result<Secret> {
-        let raw = match self {
-            SecretSource::Env(var) => env.get(var).ok_or_else(|| {
+        let secret = match self {
+            SecretSource::Env(var) => Secret::new(env.get(var).ok_or_else(|| {
                 Error::config(format!(
                     "the app secret variable {} is not set or not valid UTF-8: export it, \
                      or configure app_secret_file or app_secret_command",
                     shown_var(var)
                 ))
-            })?,
+            })?),
             SecretSource::File(path) => read_secret_file(path, env)?,
             SecretSource::Command(argv) => {
                 command::run_secret_command(argv, budget, env.home_dir().as_deref())?
             }
-            SecretSource::Inline(s) => s.expose().to_string(),
-            SecretSource::Keyring(name) => keyring::get(name)?.expose().to_string(),
+            SecretSource::Inline(s) => s.clone(),
+            SecretSource::Keyring(name) => keyring::get(name)?,
         };
-        let secret = Secret::new(raw);
         if secret.expose().trim().is_empty() {
             return Err(Error::config(format!(
                 "the app secret from {} is empty: put the application's secret there",
@@ -163,7 +132,7 @@ fn shown_var(name: &str) -> String {
 /// Reads `app_secret_file`: a trusted path (whoever can swap it chooses the
 /// key our tokens are signed with, and sees what we send) that only we can
 /// read.
-fn read_secret_file(path: &Path, env: &Env) -> Result<String> {
+fn read_secret_file(path: &Path, env: &Env) -> Result<Secret> {
     let cannot = |e: std::io::Error| {
         Error::config(format!(
             "cannot read app_secret_file {}: {e}",
@@ -180,8 +149,6 @@ fn read_secret_file(path: &Path, env: &Env) -> Result<String> {
         )),
     })?;
     check_private(path, "app_secret_file")?;
-    let s = read_capped(file, 64 * 1024).map_err(cannot)?;
-    let trimmed = s.trim_end_matches(['\n', '\r']).to_string();
-    drop(Secret::new(s)); // overwrite the untrimmed copy
-    Ok(trimmed)
+    let text = Secret::new(read_capped(file, 64 * 1024).map_err(cannot)?);
+    Ok(text.map(|s| s.trim_end_matches(['\n', '\r']).to_string()))
 }

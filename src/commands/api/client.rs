@@ -18,6 +18,7 @@ use crate::error::{Error, Result};
 use crate::http::Agent;
 use crate::http::retry::{Attempts, retry_after};
 use crate::redact::{Redactor, SNIPPET_CHARS, sanitize};
+use crate::secret::Secret;
 use crate::{clock, diag};
 
 /// At most this many waits after a 429, for one request.
@@ -82,7 +83,7 @@ pub(super) struct Answer {
 
 /// The token in use and when it was last asked for.
 struct Held {
-    token: Option<(String, i64)>,
+    token: Option<(Secret, i64)>,
     asked: Option<Instant>,
 }
 
@@ -135,7 +136,7 @@ impl Client {
     }
 
     /// The token to send: the one held, unless it is due for refresh.
-    pub(super) fn bearer(&self) -> Result<String> {
+    pub(super) fn bearer(&self) -> Result<Secret> {
         let mut held = lock(&self.held);
         if let Some((token, refresh_at)) = &held.token {
             let due =
@@ -159,10 +160,10 @@ impl Client {
     /// lock for every thread, and through the broker's compare-and-invalidate
     /// for every process: whoever comes second gets the first one's new token,
     /// so any number of callers cause one exchange.
-    fn replace(&self, rejected: &str) -> Result<String> {
+    fn replace(&self, rejected: &str) -> Result<Secret> {
         let mut held = lock(&self.held);
         if let Some((token, _)) = &held.token
-            && token != rejected
+            && token.expose() != rejected
         {
             return Ok(token.clone());
         }
@@ -203,7 +204,7 @@ impl Client {
         loop {
             self.wait_calm();
             let start = Instant::now();
-            let result = self.attempt(req, &token);
+            let result = self.attempt(req, token.expose());
             match result {
                 Err(e) => {
                     diag::step(start, format_args!("api {} failed", req.display()));
@@ -229,7 +230,7 @@ impl Client {
                     if status == 401 && !replaced {
                         replaced = true;
                         drop(response);
-                        token = self.replace(&token)?;
+                        token = self.replace(token.expose())?;
                         continue;
                     }
                     if status == 429 {
@@ -256,7 +257,7 @@ impl Client {
                         return Ok(Answer {
                             response,
                             note,
-                            redactor: Redactor::new().token(&token),
+                            redactor: Redactor::new().token(token.expose()),
                         });
                     }
                     // Counted on a copy: a 5xx the budget has no room for is
@@ -276,7 +277,7 @@ impl Client {
                     return Ok(Answer {
                         response,
                         note,
-                        redactor: Redactor::new().token(&token),
+                        redactor: Redactor::new().token(token.expose()),
                     });
                 }
             }

@@ -1,8 +1,13 @@
 //! Unit tests of the docker credential helper (`super`).
 
 use super::*;
+use crate::broker::{Broker, CacheUse};
+use crate::config::Selection;
+use crate::env::Env;
 use crate::protocol::MAX_REQUEST;
+use crate::protocol::testing::{self, Broken, Given};
 use crate::secret::{Secret, SecretSource};
+use crate::source::fake::{Asked, Fake};
 use cytoken_emulator::Emulator;
 
 const TENANT: &str = "3f0c2a9e-1b7d-4c55-9a0e-6d1f2b3c4d5e";
@@ -215,13 +220,24 @@ fn selection(emu: &Emulator, cache: &std::path::Path, hosts: Option<&[&str]>) ->
     sel
 }
 
+/// Runs `action` on `input` for `sel` through a broker of its own, as one
+/// docker invocation does.
+fn handle_with(sel: &Selection, action: &str, input: &str) -> Outcome {
+    let broker = Broker::new(sel, CacheUse::Use);
+    let profile = Given {
+        sel,
+        source: &broker,
+    };
+    handle(action, &mut input.as_bytes(), &profile)
+}
+
 #[test]
 fn get_erase_get_in_process() {
     let emu = Emulator::start().unwrap();
     emu.register_app(TENANT, APP, SECRET);
     let dir = tempfile::tempdir().unwrap();
     let sel = selection(&emu, dir.path(), Some(&["registry.example.com"]));
-    let get = |input: &str| handle("get", input.as_bytes(), || Ok(sel.clone()), CacheUse::Use);
+    let get = |input: &str| handle_with(&sel, "get", input);
 
     let Outcome::Answer(a) = get("https://registry.example.com/v2/\n") else {
         panic!()
@@ -242,26 +258,20 @@ fn get_erase_get_in_process() {
     // store is a no-op; erase of another registry keeps the token.
     let store = r#"{"ServerURL":"registry.example.com","Username":"u","Secret":"p"}"#;
     assert_eq!(
-        handle("store", store.as_bytes(), || unreachable!(), CacheUse::Use),
+        handle(
+            "store",
+            &mut store.as_bytes(),
+            &Broken("store must not read the config")
+        ),
         Outcome::Done
     );
     assert_eq!(
-        handle(
-            "erase",
-            &b"other.example.com"[..],
-            || Ok(sel.clone()),
-            CacheUse::Use
-        ),
+        handle_with(&sel, "erase", "other.example.com"),
         Outcome::Done
     );
     assert!(matches!(get("registry.example.com"), Outcome::Answer(b) if b.contains(&first)));
     assert_eq!(
-        handle(
-            "erase",
-            &b"registry.example.com\n"[..],
-            || Ok(sel.clone()),
-            CacheUse::Use
-        ),
+        handle_with(&sel, "erase", "registry.example.com\n"),
         Outcome::Done
     );
     let Outcome::Answer(b) = get("registry.example.com") else {
@@ -273,7 +283,7 @@ fn get_erase_get_in_process() {
     );
     assert_eq!(emu.requests(), 2);
 
-    let list = handle("list", &b""[..], || Ok(sel.clone()), CacheUse::Use);
+    let list = handle_with(&sel, "list", "");
     assert_eq!(
         list,
         Outcome::Answer("{\"registry.example.com\":\"x-access-token\"}\n".into())
@@ -286,12 +296,7 @@ fn failures_are_one_line_without_secrets() {
     emu.register_app(TENANT, APP, "another-secret-entirely");
     let dir = tempfile::tempdir().unwrap();
     let sel = selection(&emu, dir.path(), None);
-    let o = handle(
-        "get",
-        &b"registry.example.com"[..],
-        || Ok(sel.clone()),
-        CacheUse::Use,
-    );
+    let o = handle_with(&sel, "get", "registry.example.com");
     let Outcome::Failed(m) = &o else {
         panic!("{o:?}")
     };
@@ -300,23 +305,73 @@ fn failures_are_one_line_without_secrets() {
         "{m}"
     );
 
-    let cfg = || Err(Error::config("no tenant_id for profile 'default':\nset it"));
-    let o = handle("get", &b"registry.example.com"[..], cfg, CacheUse::Use);
+    let cfg = Broken("no tenant_id for profile 'default':\nset it");
+    let o = handle("get", &mut &b"registry.example.com"[..], &cfg);
     assert_eq!(
         o,
         Outcome::Failed("cytoken: error: no tenant_id for profile 'default': set it".into())
     );
     assert!(matches!(
-        handle("list", &b""[..], cfg, CacheUse::Use),
+        handle("list", &mut &b""[..], &cfg),
         Outcome::Failed(_)
     ));
 
-    let o = handle("fetch", &b""[..], cfg, CacheUse::Use);
+    let o = handle("fetch", &mut &b""[..], &cfg);
     let Outcome::Failed(m) = o else { panic!() };
     assert!(m.contains("unknown credential action `fetch`"), "{m}");
-    let o = handle("version", &b""[..], cfg, CacheUse::Use);
+    let o = handle("version", &mut &b""[..], &cfg);
     assert_eq!(
         o,
         Outcome::Answer(format!("cytoken {}\n", env!("CARGO_PKG_VERSION")))
+    );
+}
+
+#[test]
+fn get_and_erase_through_a_fake_source() {
+    let fake = Fake::default();
+    let mut sel = testing::selection();
+    sel.front_end.docker_hosts = Some(vec!["registry.example.com".into()]);
+    let profile = Given {
+        sel: &sel,
+        source: &fake,
+    };
+    let env = Env::fixed(&[]);
+    let docker = |action: &str, input: &str| {
+        let (status, out) = testing::run(run, action, input.as_bytes(), &env, &profile);
+        (status.unwrap(), out)
+    };
+    assert_eq!(
+        docker("get", "registry.example.com\n"),
+        (
+            0,
+            "{\"ServerURL\":\"registry.example.com\",\"Username\":\"x-access-token\",\
+             \"Secret\":\"tok-1\"}\n"
+                .into()
+        )
+    );
+    assert_eq!(*fake.asked.borrow(), [Asked::Token]);
+    // A registry outside docker_hosts: not found, and no token asked for.
+    assert_eq!(
+        docker("get", "other.example.com"),
+        (1, format!("{NOT_FOUND}\n"))
+    );
+    assert_eq!(docker("erase", "other.example.com"), (0, String::new()));
+    assert_eq!(fake.asked.borrow().len(), 1);
+    // erase of the registry drops the cached token, whichever it is.
+    assert_eq!(docker("erase", "registry.example.com"), (0, String::new()));
+    assert_eq!(fake.asked.borrow()[1..], [Asked::Clear]);
+    let (status, out) = docker("get", "https://registry.example.com/v2/");
+    assert_eq!(status, 0);
+    assert!(out.contains("\"Secret\":\"tok-2\""), "{out}");
+    // A failing source is one line on stdout, exit 1.
+    let failing = Fake::failing("the app secret is empty");
+    let profile = Given {
+        sel: &sel,
+        source: &failing,
+    };
+    let (status, out) = testing::run(run, "get", b"registry.example.com", &env, &profile);
+    assert_eq!(
+        (status.unwrap(), out.as_str()),
+        (1, "cytoken: error: the app secret is empty\n")
     );
 }

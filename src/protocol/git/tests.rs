@@ -1,7 +1,10 @@
 //! Unit tests of the git credential helper (`super`).
 
 use super::*;
+use crate::env::Env;
 use crate::protocol::MAX_REQUEST;
+use crate::protocol::testing::{self, Broken, Given};
+use crate::source::fake::{Asked, Fake};
 
 const TOKEN: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln";
 
@@ -25,6 +28,11 @@ fn policy() -> Policy<'static> {
 
 fn parse(s: &str) -> Request {
     parse_request(s.as_bytes()).unwrap()
+}
+
+/// A token-holding attribute as a test compares it.
+fn exposed(v: Option<&Secret>) -> Option<&str> {
+    v.map(|s| s.expose().as_str())
 }
 
 fn get(input: &str, p: &Policy) -> Option<String> {
@@ -74,7 +82,7 @@ fn crlf_lone_cr_and_last_line() {
     // Only one trailing CR is stripped.
     assert_eq!(r.host.as_deref(), Some("h\r"));
     // A last line without LF counts; the value keeps its own `=`.
-    assert_eq!(r.password.as_deref(), Some("p=q"));
+    assert_eq!(exposed(r.password.as_ref()), Some("p=q"));
     // A CR-only line is a blank line after stripping: the request ends there.
     let r = parse("protocol=https\r\n\r\nhost=late\n");
     assert_eq!(r.host, None);
@@ -134,12 +142,15 @@ fn oversized_input_is_refused() {
 
 #[test]
 fn debug_redacts_secrets() {
-    let r = parse("password=hunter2-secret-value\ncredential=eyJsecret-bearer-value\n");
+    let r = parse("password=hunter2-secret-value\ncredential=eyJsecret-bearer-value\nhost=h\n");
     let d = format!("{r:?}");
     assert!(
         !d.contains("hunter2-secret-value") && !d.contains("secret-bearer"),
         "{d}"
     );
+    // The rest is shown, the two token-holding attributes as REDACTED.
+    assert!(d.contains("host: Some(\"h\")"), "{d}");
+    assert_eq!(d.matches("Some(REDACTED)").count(), 2, "{d}");
 }
 
 #[test]
@@ -149,7 +160,7 @@ fn basic_answer_round_trips() {
     // What git reads back is what was meant: the same parser sees it.
     let back = parse(&out);
     assert_eq!(back.username.as_deref(), Some("x-access-token"));
-    assert_eq!(back.password.as_deref(), Some(TOKEN));
+    assert_eq!(exposed(back.password.as_ref()), Some(TOKEN));
     assert!(!out.contains("url="));
 }
 
@@ -173,7 +184,7 @@ fn bearer_needs_the_capability_and_an_offer() {
     let out = get(both, &p).unwrap();
     assert_eq!(out, BEARER);
     let back = parse(&out);
-    assert_eq!(back.credential.as_deref(), Some(TOKEN));
+    assert_eq!(exposed(back.credential.as_ref()), Some(TOKEN));
     assert_eq!(back.authtype.as_deref(), Some("Bearer"));
     assert_eq!(back.password, None);
     // Capability but a Basic-only server (git 2.47 always sends the capability).
@@ -385,35 +396,101 @@ fn unknown_action_and_store_need_no_config_or_input() {
     }
     // A selection that cannot be resolved, as with a config path that
     // does not exist.
-    let broken = || {
-        Err(Error::config(
-            "config file /nonexistent/cytoken.toml does not exist",
-        ))
-    };
+    let broken = Broken("config file /nonexistent/cytoken.toml does not exist");
+    let env = Env::fixed(&[]);
     for action in ["capability", "list", "store", "approve"] {
         let mut out = Vec::new();
-        assert_eq!(
-            run(action, Unreadable, broken, CacheUse::Use, &mut out).unwrap(),
-            0,
-            "{action}"
-        );
+        let status = run(Call {
+            action,
+            input: &mut Unreadable,
+            env: &env,
+            at_terminal: || false,
+            profile: &broken,
+            out: &mut out,
+        });
+        assert_eq!(status.unwrap(), 0, "{action}");
         assert!(out.is_empty());
     }
     // get reads the request first: a bad request fails before the config.
-    let mut out = Vec::new();
-    let e = run("get", &b"junk\n"[..], broken, CacheUse::Use, &mut out).unwrap_err();
+    let (status, out) = testing::run(run, "get", b"junk\n", &env, &broken);
+    let e = status.unwrap_err();
     assert!(e.to_string().contains("key=value"), "{e}");
     assert!(out.is_empty());
     // A request this profile never answers still needs the selection (its
     // git_hosts); a broken selection is an error with nothing on stdout.
-    let e = run(
-        "get",
-        &b"protocol=https\nhost=h\n"[..],
-        broken,
-        CacheUse::Use,
-        &mut out,
-    )
-    .unwrap_err();
-    assert_eq!(e.exit_code(), 2, "{e}");
+    let (status, out) = testing::run(run, "get", b"protocol=https\nhost=h\n", &env, &broken);
+    assert_eq!(status.unwrap_err().exit_code(), 2);
     assert!(out.is_empty());
+}
+
+/// Runs the helper for `action` on `request` against a fake token source.
+fn with_fake(fake: &Fake, action: &str, request: &str) -> String {
+    let sel = testing::selection();
+    let profile = Given {
+        sel: &sel,
+        source: fake,
+    };
+    let (status, out) = testing::run(run, action, request.as_bytes(), &Env::fixed(&[]), &profile);
+    assert_eq!(status.unwrap(), 0, "{action}: {request}");
+    out
+}
+
+#[test]
+fn get_answers_the_source_token() {
+    let fake = Fake::default();
+    let out = with_fake(&fake, "get", "protocol=https\nhost=git.example.com\n");
+    assert_eq!(
+        out,
+        "username=x-access-token\npassword=tok-1\npassword_expiry_utc=2000001500\n"
+    );
+    assert_eq!(*fake.asked.borrow(), [Asked::Token]);
+    // A request this profile does not answer never asks for a token.
+    let out = with_fake(&fake, "fill", "protocol=smtp\nhost=mail.example.com\n");
+    assert_eq!(out, "");
+    assert_eq!(fake.asked.borrow().len(), 1);
+}
+
+#[test]
+fn erase_invalidates_only_the_token_git_sends() {
+    let fake = Fake::default();
+    // An erase naming another token leaves the current one in place.
+    let out = with_fake(&fake, "erase", "protocol=https\nhost=h\npassword=tok-old\n");
+    assert_eq!(out, "");
+    assert_eq!(*fake.asked.borrow(), [Asked::Invalidate("tok-old".into())]);
+    assert_eq!(fake.current(), "tok-1");
+    // The credential, then the password, is offered until one was current.
+    let out = with_fake(
+        &fake,
+        "reject",
+        "protocol=https\nhost=h\ncredential=tok-1\npassword=tok-1\n",
+    );
+    assert_eq!(out, "");
+    assert_eq!(
+        fake.asked.borrow()[1..],
+        [Asked::Invalidate("tok-1".into())]
+    );
+    assert_eq!(fake.current(), "tok-2");
+    // An erase for a host this profile does not answer touches nothing.
+    with_fake(
+        &fake,
+        "erase",
+        "protocol=https\nhost=h:99999\npassword=tok-2\n",
+    );
+    assert_eq!(fake.asked.borrow().len(), 2);
+    // A failing source is an error, with nothing on stdout.
+    let failing = Fake::failing("no secret");
+    let sel = testing::selection();
+    let profile = Given {
+        sel: &sel,
+        source: &failing,
+    };
+    let (status, out) = testing::run(
+        run,
+        "get",
+        b"protocol=https\nhost=h\n",
+        &Env::fixed(&[]),
+        &profile,
+    );
+    assert_eq!(status.unwrap_err().to_string(), "no secret");
+    assert_eq!(out, "");
 }
