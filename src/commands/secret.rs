@@ -40,14 +40,7 @@ pub(crate) fn run(
     let store = keyring::store_name();
     match c {
         SecretCommand::Set { .. } => {
-            let secret = if std::io::stdin().is_terminal() {
-                // Find out whether the store works before asking for the
-                // secret twice.
-                keyring::exists(&name)?;
-                ask_twice(&profile, &name)?
-            } else {
-                first_line(input)?
-            };
+            let secret = read_new(&profile, &name, input)?;
             keyring::set(&name, &secret)?;
             eprintln!(
                 "cytoken: stored the app secret of profile '{profile}' as keyring entry \
@@ -165,6 +158,20 @@ fn no_keyring_key(profile: &str, path: &Path, p: &config::Profile) -> Error {
          run this again",
         path.display()
     ))
+}
+
+/// The new secret for keyring entry `name`: typed at the terminal without
+/// echo (twice), or the first line of `input` when stdin is not a terminal;
+/// never from argv. `cytoken init` stores a keyring secret through this too.
+pub(crate) fn read_new(profile: &str, name: &str, input: impl Read) -> Result<Secret> {
+    if std::io::stdin().is_terminal() {
+        // Find out whether the store works before asking for the secret
+        // twice.
+        keyring::exists(name)?;
+        ask_twice(profile, name)
+    } else {
+        first_line(input)
+    }
 }
 
 /// The secret typed at the terminal, without echo, twice.
