@@ -305,7 +305,7 @@ pub struct InitArgs {
 
 #[derive(Debug, PartialEq, Eq, Subcommand)]
 pub enum SetupCommand {
-    /// credential.https://HOST.helper entries in the global git config
+    /// `credential.https://HOST.helper` entries in the global git config
     Git {
         /// A host (host, host:port or http://host:port) [default: the profiles' git_hosts]
         #[arg(long = "host", value_name = "HOST")]

@@ -157,7 +157,11 @@ impl<R: BufRead> Ask<'_, R> {
 /// Every value, from its flag or asked for, and checked.
 fn gather(inv: &Invocation, a: &InitArgs, ask: &mut Ask<impl BufRead>) -> Result<Answers> {
     let f = &inv.flags;
-    let profile = given(f.profile.as_deref(), check_profile_name)?.map_or_else(
+    let named = f
+        .profile
+        .clone()
+        .or_else(|| inv.env().var("CYTOKEN_PROFILE"));
+    let profile = given(named.as_deref(), check_profile_name)?.map_or_else(
         || ask.value("-p", "Profile name", Some("default"), check_profile_name),
         Ok,
     )?;
@@ -298,6 +302,11 @@ fn secret_at(a: &InitArgs, profile: &str, ask: &mut Ask<impl BufRead>) -> Result
         SecretAt::Env(e.clone())
     } else {
         let flags = "--secret-keyring, --secret-command, --secret-file or --secret-env";
+        if !ask.terminal {
+            return Err(Error::usage(format!(
+                "missing {flags}: without a terminal every value of `cytoken init` is a flag"
+            )));
+        }
         let kind = ask.value(
             flags,
             "Where does the app secret live (keyring, command, file or env)",
@@ -444,9 +453,24 @@ fn edit(
     fill(table, answers);
     let default = a.default || (first && doc.get("default_profile").is_none() && name != "default");
     if default {
-        doc.insert("default_profile", value(name));
+        set_keeping_comments(doc.as_table_mut(), "default_profile", name);
     }
     Ok((doc.to_string(), replaced, default))
+}
+
+/// Sets `key` to `v`, keeping the comments around an existing value (on its
+/// line, and above its key).
+fn set_keeping_comments(t: &mut Table, key: &str, v: &str) {
+    match t.get_mut(key).and_then(Item::as_value_mut) {
+        Some(old) => {
+            let decor = old.decor().clone();
+            *old = v.into();
+            *old.decor_mut() = decor;
+        }
+        None => {
+            t.insert(key, value(v));
+        }
+    }
 }
 
 /// The profile's keys, in the order a person would write them.
