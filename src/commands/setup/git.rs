@@ -47,23 +47,23 @@ pub(super) fn run(
         let url = format!("{}://{host}", if *https { "https" } else { "http" });
         let key = format!("credential.{url}.helper");
         let current = get_all(&key)?;
-        plan.push((key.clone(), step(&key, &current, &helper, remove)?, url));
+        plan.push((key.clone(), step(&key, &current, &helper, remove)?));
     }
     let mut text = String::new();
-    for (key, step, url) in &plan {
+    for (key, step) in &plan {
         match step {
             Step::Unchanged => text.push_str(&format!("unchanged {key} = '' then '{helper}'\n")),
             Step::Absent => text.push_str(&format!("unchanged {key} (not set)\n")),
             Step::Add | Step::Replace => {
                 if *step == Step::Replace {
-                    unset(key, url)?;
+                    unset(key)?;
                 }
                 tool_ok(git().args(["config", "--global", key, ""]))?;
                 tool_ok(git().args(["config", "--global", "--add", key, &helper]))?;
                 text.push_str(&format!("set {key} = '' then '{helper}'\n"));
             }
             Step::Remove => {
-                unset(key, url)?;
+                unset(key)?;
                 text.push_str(&format!("removed {key}\n"));
             }
         }
@@ -144,22 +144,10 @@ fn get_all(key: &str) -> Result<Vec<String>> {
     Ok(values)
 }
 
-/// Removes `key`, and its `credential.<url>` section once nothing else is in
-/// it (git leaves an empty section header behind).
-fn unset(key: &str, url: &str) -> Result<()> {
-    tool_ok(git().args(["config", "--global", "--unset-all", key]))?;
-    let section = format!("credential.{url}");
-    let out =
-        super::run_tool(git().args(["config", "--global", "--null", "--name-only", "--list"]))?;
-    let prefix = format!("{section}.");
-    let left = String::from_utf8_lossy(&out.stdout)
-        .split('\0')
-        .any(|k| k.starts_with(&prefix));
-    if !left {
-        // Gone already when git removed it with the last key.
-        let _ = super::run_tool(git().args(["config", "--global", "--remove-section", &section]));
-    }
-    Ok(())
+/// Removes every value of `key` (git drops the `credential.<url>` section
+/// with its last key, so the file is as before the setup).
+fn unset(key: &str) -> Result<()> {
+    tool_ok(git().args(["config", "--global", "--unset-all", key])).map(drop)
 }
 
 #[cfg(test)]
