@@ -206,3 +206,41 @@ fn a_keyring_that_cannot_be_reached_writes_no_profile() {
         .status(2);
     assert!(!sb.config_path().exists());
 }
+
+/// On a terminal (util-linux `script` makes one) every missing value is
+/// asked for, a default taken on an empty line, and a bad id asked again.
+#[cfg(target_os = "linux")]
+#[test]
+fn on_a_terminal_init_asks_for_what_is_missing() {
+    let sb = Sandbox::new();
+    let answers = format!("lab\n\nnot-a-uuid\n{TENANT}\n{APP}\neuc1\nenv\nLAB_SECRET\n");
+    let line = format!("{} init --offline", env!("CARGO_BIN_EXE_cytoken"));
+    let mut script = sb.bare_as(std::path::Path::new("script"));
+    script
+        .env("SHELL", "/bin/sh")
+        .env("LAB_SECRET", SECRET)
+        .args(["-qfec", &line, "/dev/null"]);
+    let o = feed(script, answers.as_bytes());
+    let tty = stdout(&o);
+    assert_status(&o, 0);
+    for prompt in [
+        "Profile name [default]: ",
+        "Flow (cylance or mtc) [cylance]: ",
+        "the tenant id `not-a-uuid` is not a UUID",
+        "Region [na]: ",
+        "Variable holding the secret: ",
+        "added profile 'lab'",
+        "all checks passed",
+    ] {
+        assert!(tty.contains(prompt), "{prompt:?} in {tty}");
+    }
+    assert!(!tty.contains(SECRET));
+    let text = std::fs::read_to_string(sb.config_path()).unwrap();
+    assert_eq!(
+        text,
+        format!(
+            "default_profile = \"lab\"\n\n[profiles.lab]\ntenant_id = \"{TENANT}\"\n\
+             app_id = \"{APP}\"\nregion = \"euc1\"\napp_secret_env = \"LAB_SECRET\"\n"
+        )
+    );
+}
