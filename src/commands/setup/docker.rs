@@ -112,6 +112,12 @@ pub(super) fn run(
         )?;
         text.push_str(&format!("in {}\n", path.display()));
     }
+    if profile.is_some() && !remove {
+        text.push_str(
+            "note: docker passes no arguments to a helper, so not -p either: cytoken answers \
+             these registries with the profile their docker_hosts select\n",
+        );
+    }
     if !remove {
         let args: Vec<String> = hosts
             .iter()
