@@ -97,6 +97,9 @@ pub(crate) fn run(
         cache_dir: inv.flags.cache_dir.clone(),
         ..Global::default()
     });
+    if let SecretAt::Keyring(name) = &answers.secret {
+        super::secret::forget_cached_token(&check, name);
+    }
     super::check::run(&check, a.offline, w)
 }
 

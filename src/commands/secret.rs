@@ -233,7 +233,7 @@ fn first_line(input: impl Read) -> Result<Secret> {
 /// A token minted with the old value must not outlive a new one or a delete:
 /// the cache is keyed by the entry's name, not its value, so a hit would
 /// never notice (a cache hit never opens the store).
-fn forget_cached_token(inv: &Invocation, name: &str) {
+pub(crate) fn forget_cached_token(inv: &Invocation, name: &str) {
     let Ok(sel) = inv.selection() else {
         return; // an incomplete profile has never minted a token
     };
