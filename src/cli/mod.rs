@@ -401,6 +401,8 @@ mod tests {
             (vec!["cytoken", "install-helpers"], "install-helpers"),
             (vec!["cytoken", "cache", "list"], "cache"),
             (vec!["cytoken", "api", "devices/v2"], "api"),
+            (vec!["cytoken", "init", "--offline"], "init"),
+            (vec!["cytoken", "setup", "git", "--remove"], "setup"),
         ] {
             let cli = Cli::try_parse_from(args).unwrap();
             let got = cli.command.unwrap().name();
