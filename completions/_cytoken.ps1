@@ -55,6 +55,8 @@ Register-ArgumentCompleter -Native -CommandName 'cytoken' -ScriptBlock {
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to standard output')
             [CompletionResult]::new('api', 'api', [CompletionResultType]::ParameterValue, 'Call the Cylance API with the token: one request, or every page of a list')
             [CompletionResult]::new('secret', 'secret', [CompletionResultType]::ParameterValue, 'Store or remove the profile''s app secret in the OS keyring')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Add or replace a profile in the config file (asks on a terminal for what is missing)')
+            [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Wire git, docker or kubectl to cytoken (--remove undoes it)')
             [CompletionResult]::new('install-helpers', 'install-helpers', [CompletionResultType]::ParameterValue, 'Create the git-credential-cytoken and docker-credential-cytoken helpers')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -500,6 +502,149 @@ Register-ArgumentCompleter -Native -CommandName 'cytoken' -ScriptBlock {
         'cytoken;secret;help;help' {
             break
         }
+        'cytoken;init' {
+            [CompletionResult]::new('--flow', '--flow', [CompletionResultType]::ParameterName, 'Token flow: cylance (a tenant''s API app) or mtc (the multi-tenant console)')
+            [CompletionResult]::new('--secret-keyring', '--secret-keyring', [CompletionResultType]::ParameterName, 'Keep the secret in the OS keyring under this entry name (it is asked for, or read from stdin)')
+            [CompletionResult]::new('--secret-command', '--secret-command', [CompletionResultType]::ParameterName, 'Run this command (and its arguments) for the secret')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the secret from this file')
+            [CompletionResult]::new('--secret-env', '--secret-env', [CompletionResultType]::ParameterName, 'Read the secret from this environment variable')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [env: CYTOKEN_CACHE_DIR]')
+            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]')
+            [CompletionResult]::new('--auth-url', '--auth-url', [CompletionResultType]::ParameterName, 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]')
+            [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]')
+            [CompletionResult]::new('--min-valid', '--min-valid', [CompletionResultType]::ParameterName, 'Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]')
+            [CompletionResult]::new('--default', '--default', [CompletionResultType]::ParameterName, 'Make it the default profile')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace the profile if it exists')
+            [CompletionResult]::new('--offline', '--offline', [CompletionResultType]::ParameterName, 'Do not contact the token endpoint afterwards (the check runs offline)')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the cache')
+            [CompletionResult]::new('--force-refresh', '--force-refresh', [CompletionResultType]::ParameterName, 'Skip the cached token, mint a new one and store it')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cytoken;setup' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [env: CYTOKEN_CACHE_DIR]')
+            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]')
+            [CompletionResult]::new('--auth-url', '--auth-url', [CompletionResultType]::ParameterName, 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]')
+            [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]')
+            [CompletionResult]::new('--min-valid', '--min-valid', [CompletionResultType]::ParameterName, 'Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the cache')
+            [CompletionResult]::new('--force-refresh', '--force-refresh', [CompletionResultType]::ParameterName, 'Skip the cached token, mint a new one and store it')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('git', 'git', [CompletionResultType]::ParameterValue, '`credential.https://HOST.helper` entries in the global git config')
+            [CompletionResult]::new('docker', 'docker', [CompletionResultType]::ParameterValue, 'credHelpers entries in $DOCKER_CONFIG/config.json (~/.docker/config.json)')
+            [CompletionResult]::new('kubectl', 'kubectl', [CompletionResultType]::ParameterValue, 'A kubeconfig user running `cytoken -p NAME exec-credential`')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cytoken;setup;git' {
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'A host (host, host:port or http://host:port) [default: the profiles'' git_hosts]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [env: CYTOKEN_CACHE_DIR]')
+            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]')
+            [CompletionResult]::new('--auth-url', '--auth-url', [CompletionResultType]::ParameterName, 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]')
+            [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]')
+            [CompletionResult]::new('--min-valid', '--min-valid', [CompletionResultType]::ParameterName, 'Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]')
+            [CompletionResult]::new('--remove', '--remove', [CompletionResultType]::ParameterName, 'Remove the entries instead')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the cache')
+            [CompletionResult]::new('--force-refresh', '--force-refresh', [CompletionResultType]::ParameterName, 'Skip the cached token, mint a new one and store it')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cytoken;setup;docker' {
+            [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'A registry (host or host:port) [default: the profiles'' docker_hosts]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [env: CYTOKEN_CACHE_DIR]')
+            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]')
+            [CompletionResult]::new('--auth-url', '--auth-url', [CompletionResultType]::ParameterName, 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]')
+            [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]')
+            [CompletionResult]::new('--min-valid', '--min-valid', [CompletionResultType]::ParameterName, 'Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]')
+            [CompletionResult]::new('--remove', '--remove', [CompletionResultType]::ParameterName, 'Remove the entries instead')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the cache')
+            [CompletionResult]::new('--force-refresh', '--force-refresh', [CompletionResultType]::ParameterName, 'Skip the cached token, mint a new one and store it')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cytoken;setup;kubectl' {
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The kubeconfig user''s name [default: cytoken-PROFILE]')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'The kubeconfig file [default: KUBECONFIG, else ~/.kube/config]')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [env: CYTOKEN_CACHE_DIR]')
+            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]')
+            [CompletionResult]::new('--auth-url', '--auth-url', [CompletionResultType]::ParameterName, 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]')
+            [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]')
+            [CompletionResult]::new('--min-valid', '--min-valid', [CompletionResultType]::ParameterName, 'Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]')
+            [CompletionResult]::new('--remove', '--remove', [CompletionResultType]::ParameterName, 'Remove the user instead')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the cache')
+            [CompletionResult]::new('--force-refresh', '--force-refresh', [CompletionResultType]::ParameterName, 'Skip the cached token, mint a new one and store it')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'cytoken;setup;help' {
+            [CompletionResult]::new('git', 'git', [CompletionResultType]::ParameterValue, '`credential.https://HOST.helper` entries in the global git config')
+            [CompletionResult]::new('docker', 'docker', [CompletionResultType]::ParameterValue, 'credHelpers entries in $DOCKER_CONFIG/config.json (~/.docker/config.json)')
+            [CompletionResult]::new('kubectl', 'kubectl', [CompletionResultType]::ParameterValue, 'A kubeconfig user running `cytoken -p NAME exec-credential`')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cytoken;setup;help;git' {
+            break
+        }
+        'cytoken;setup;help;docker' {
+            break
+        }
+        'cytoken;setup;help;kubectl' {
+            break
+        }
+        'cytoken;setup;help;help' {
+            break
+        }
         'cytoken;install-helpers' {
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
@@ -535,6 +680,8 @@ Register-ArgumentCompleter -Native -CommandName 'cytoken' -ScriptBlock {
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to standard output')
             [CompletionResult]::new('api', 'api', [CompletionResultType]::ParameterValue, 'Call the Cylance API with the token: one request, or every page of a list')
             [CompletionResult]::new('secret', 'secret', [CompletionResultType]::ParameterValue, 'Store or remove the profile''s app secret in the OS keyring')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Add or replace a profile in the config file (asks on a terminal for what is missing)')
+            [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Wire git, docker or kubectl to cytoken (--remove undoes it)')
             [CompletionResult]::new('install-helpers', 'install-helpers', [CompletionResultType]::ParameterValue, 'Create the git-credential-cytoken and docker-credential-cytoken helpers')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -596,6 +743,24 @@ Register-ArgumentCompleter -Native -CommandName 'cytoken' -ScriptBlock {
             break
         }
         'cytoken;help;secret;delete' {
+            break
+        }
+        'cytoken;help;init' {
+            break
+        }
+        'cytoken;help;setup' {
+            [CompletionResult]::new('git', 'git', [CompletionResultType]::ParameterValue, '`credential.https://HOST.helper` entries in the global git config')
+            [CompletionResult]::new('docker', 'docker', [CompletionResultType]::ParameterValue, 'credHelpers entries in $DOCKER_CONFIG/config.json (~/.docker/config.json)')
+            [CompletionResult]::new('kubectl', 'kubectl', [CompletionResultType]::ParameterValue, 'A kubeconfig user running `cytoken -p NAME exec-credential`')
+            break
+        }
+        'cytoken;help;setup;git' {
+            break
+        }
+        'cytoken;help;setup;docker' {
+            break
+        }
+        'cytoken;help;setup;kubectl' {
             break
         }
         'cytoken;help;install-helpers' {

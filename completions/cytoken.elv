@@ -52,6 +52,8 @@ set edit:completion:arg-completer[cytoken] = {|@words|
             cand man 'Print the man page (roff) to standard output'
             cand api 'Call the Cylance API with the token: one request, or every page of a list'
             cand secret 'Store or remove the profile''s app secret in the OS keyring'
+            cand init 'Add or replace a profile in the config file (asks on a terminal for what is missing)'
+            cand setup 'Wire git, docker or kubectl to cytoken (--remove undoes it)'
             cand install-helpers 'Create the git-credential-cytoken and docker-credential-cytoken helpers'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -469,6 +471,139 @@ set edit:completion:arg-completer[cytoken] = {|@words|
         }
         &'cytoken;secret;help;help'= {
         }
+        &'cytoken;init'= {
+            cand --flow 'Token flow: cylance (a tenant''s API app) or mtc (the multi-tenant console)'
+            cand --secret-keyring 'Keep the secret in the OS keyring under this entry name (it is asked for, or read from stdin)'
+            cand --secret-command 'Run this command (and its arguments) for the secret'
+            cand --secret-file 'Read the secret from this file'
+            cand --secret-env 'Read the secret from this environment variable'
+            cand -p 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --profile 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --config 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]'
+            cand --cache-dir 'Cache directory [env: CYTOKEN_CACHE_DIR]'
+            cand --tenant-id 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]'
+            cand --app-id 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]'
+            cand --region 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]'
+            cand --auth-url 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]'
+            cand --scope 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]'
+            cand --lifetime 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]'
+            cand --source 'The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]'
+            cand --min-valid 'Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]'
+            cand --default 'Make it the default profile'
+            cand --force 'Replace the profile if it exists'
+            cand --offline 'Do not contact the token endpoint afterwards (the check runs offline)'
+            cand --no-cache 'Neither read nor write the cache'
+            cand --force-refresh 'Skip the cached token, mint a new one and store it'
+            cand -v 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand --verbose 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cytoken;setup'= {
+            cand -p 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --profile 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --config 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]'
+            cand --cache-dir 'Cache directory [env: CYTOKEN_CACHE_DIR]'
+            cand --tenant-id 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]'
+            cand --app-id 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]'
+            cand --region 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]'
+            cand --auth-url 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]'
+            cand --scope 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]'
+            cand --lifetime 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]'
+            cand --source 'The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]'
+            cand --min-valid 'Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]'
+            cand --no-cache 'Neither read nor write the cache'
+            cand --force-refresh 'Skip the cached token, mint a new one and store it'
+            cand -v 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand --verbose 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand git '`credential.https://HOST.helper` entries in the global git config'
+            cand docker 'credHelpers entries in $DOCKER_CONFIG/config.json (~/.docker/config.json)'
+            cand kubectl 'A kubeconfig user running `cytoken -p NAME exec-credential`'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cytoken;setup;git'= {
+            cand --host 'A host (host, host:port or http://host:port) [default: the profiles'' git_hosts]'
+            cand -p 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --profile 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --config 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]'
+            cand --cache-dir 'Cache directory [env: CYTOKEN_CACHE_DIR]'
+            cand --tenant-id 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]'
+            cand --app-id 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]'
+            cand --region 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]'
+            cand --auth-url 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]'
+            cand --scope 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]'
+            cand --lifetime 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]'
+            cand --source 'The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]'
+            cand --min-valid 'Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]'
+            cand --remove 'Remove the entries instead'
+            cand --no-cache 'Neither read nor write the cache'
+            cand --force-refresh 'Skip the cached token, mint a new one and store it'
+            cand -v 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand --verbose 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cytoken;setup;docker'= {
+            cand --registry 'A registry (host or host:port) [default: the profiles'' docker_hosts]'
+            cand -p 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --profile 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --config 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]'
+            cand --cache-dir 'Cache directory [env: CYTOKEN_CACHE_DIR]'
+            cand --tenant-id 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]'
+            cand --app-id 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]'
+            cand --region 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]'
+            cand --auth-url 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]'
+            cand --scope 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]'
+            cand --lifetime 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]'
+            cand --source 'The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]'
+            cand --min-valid 'Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]'
+            cand --remove 'Remove the entries instead'
+            cand --no-cache 'Neither read nor write the cache'
+            cand --force-refresh 'Skip the cached token, mint a new one and store it'
+            cand -v 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand --verbose 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cytoken;setup;kubectl'= {
+            cand --user 'The kubeconfig user''s name [default: cytoken-PROFILE]'
+            cand --kubeconfig 'The kubeconfig file [default: KUBECONFIG, else ~/.kube/config]'
+            cand -p 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --profile 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --config 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]'
+            cand --cache-dir 'Cache directory [env: CYTOKEN_CACHE_DIR]'
+            cand --tenant-id 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]'
+            cand --app-id 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]'
+            cand --region 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]'
+            cand --auth-url 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]'
+            cand --scope 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]'
+            cand --lifetime 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]'
+            cand --source 'The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]'
+            cand --min-valid 'Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]'
+            cand --remove 'Remove the user instead'
+            cand --no-cache 'Neither read nor write the cache'
+            cand --force-refresh 'Skip the cached token, mint a new one and store it'
+            cand -v 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand --verbose 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'cytoken;setup;help'= {
+            cand git '`credential.https://HOST.helper` entries in the global git config'
+            cand docker 'credHelpers entries in $DOCKER_CONFIG/config.json (~/.docker/config.json)'
+            cand kubectl 'A kubeconfig user running `cytoken -p NAME exec-credential`'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cytoken;setup;help;git'= {
+        }
+        &'cytoken;setup;help;docker'= {
+        }
+        &'cytoken;setup;help;kubectl'= {
+        }
+        &'cytoken;setup;help;help'= {
+        }
         &'cytoken;install-helpers'= {
             cand -p 'Profile in the config file [env: CYTOKEN_PROFILE]'
             cand --profile 'Profile in the config file [env: CYTOKEN_PROFILE]'
@@ -503,6 +638,8 @@ set edit:completion:arg-completer[cytoken] = {|@words|
             cand man 'Print the man page (roff) to standard output'
             cand api 'Call the Cylance API with the token: one request, or every page of a list'
             cand secret 'Store or remove the profile''s app secret in the OS keyring'
+            cand init 'Add or replace a profile in the config file (asks on a terminal for what is missing)'
+            cand setup 'Wire git, docker or kubectl to cytoken (--remove undoes it)'
             cand install-helpers 'Create the git-credential-cytoken and docker-credential-cytoken helpers'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -546,6 +683,19 @@ set edit:completion:arg-completer[cytoken] = {|@words|
         &'cytoken;help;secret;set'= {
         }
         &'cytoken;help;secret;delete'= {
+        }
+        &'cytoken;help;init'= {
+        }
+        &'cytoken;help;setup'= {
+            cand git '`credential.https://HOST.helper` entries in the global git config'
+            cand docker 'credHelpers entries in $DOCKER_CONFIG/config.json (~/.docker/config.json)'
+            cand kubectl 'A kubeconfig user running `cytoken -p NAME exec-credential`'
+        }
+        &'cytoken;help;setup;git'= {
+        }
+        &'cytoken;help;setup;docker'= {
+        }
+        &'cytoken;help;setup;kubectl'= {
         }
         &'cytoken;help;install-helpers'= {
         }

@@ -140,6 +140,10 @@ fn dispatch(cli: Cli) -> Result<i32> {
         Some(Command::Secret(c)) => {
             commands::secret::run(&inv, &c, std::io::stdin().lock(), stdout)
         }
+        Some(Command::Init(args)) => {
+            commands::init::run(&inv, &args, std::io::stdin().lock(), stdout)
+        }
+        Some(Command::Setup(c)) => commands::setup::run(&inv, &c, stdout),
         Some(Command::InstallHelpers { dir }) => {
             commands::install_helpers::run(dir.as_deref(), stdout)
         }

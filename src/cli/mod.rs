@@ -198,6 +198,25 @@ pub enum Command {
     /// Store or remove the profile's app secret in the OS keyring
     #[command(subcommand)]
     Secret(SecretCommand),
+    /// Add or replace a profile in the config file (asks on a terminal for what is missing)
+    #[command(
+        after_help = "Without a terminal every value is a flag; a missing one is exit 2.\n\
+        -p, --tenant-id, --app-id, --region, --auth-url and --scope (repeat) give the profile's\n\
+        values; the secret is never a flag: --secret-keyring stores it (typed, or one line of\n\
+        stdin) in the OS keyring.\n\n\
+        Examples:\n  cytoken init\n  \
+        pass show cylance/prod | cytoken init -p prod --tenant-id <uuid> --app-id <uuid> \\\n    \
+        --region na --secret-keyring cylance-prod --default"
+    )]
+    Init(InitArgs),
+    /// Wire git, docker or kubectl to cytoken (--remove undoes it)
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  cytoken setup git --host git.example.com\n  \
+        cytoken setup docker --registry registry.example.com\n  cytoken -p prod setup kubectl\n  \
+        cytoken setup git --remove"
+    )]
+    Setup(SetupCommand),
     /// Create the git-credential-cytoken and docker-credential-cytoken helpers
     #[command(
         after_help = "Examples:\n  cytoken install-helpers\n  cytoken install-helpers ~/.local/bin"
@@ -227,6 +246,8 @@ impl Command {
             Command::Api(_) => "api",
             Command::Secret(_) => "secret",
             Command::InstallHelpers { .. } => "install-helpers",
+            Command::Init(_) => "init",
+            Command::Setup(_) => "setup",
         }
     }
 }
@@ -250,6 +271,70 @@ pub enum SecretCommand {
     },
     /// Remove the profile's secret from the keyring
     Delete,
+}
+
+/// `init`'s own options; the profile's name, ids, region, auth URL and scopes
+/// are the global options of the same names.
+#[derive(Debug, Default, PartialEq, Eq, Args)]
+pub struct InitArgs {
+    /// Token flow: cylance (a tenant's API app) or mtc (the multi-tenant console)
+    #[arg(long, value_name = "FLOW", value_parser = ["cylance", "mtc"])]
+    pub flow: Option<String>,
+    /// Keep the secret in the OS keyring under this entry name (it is asked for, or read from stdin)
+    #[arg(long, value_name = "NAME", group = "secret_source")]
+    pub secret_keyring: Option<String>,
+    /// Run this command (and its arguments) for the secret
+    #[arg(long, value_name = "CMD", num_args = 1.., group = "secret_source")]
+    pub secret_command: Option<Vec<String>>,
+    /// Read the secret from this file
+    #[arg(long, value_name = "PATH", group = "secret_source")]
+    pub secret_file: Option<PathBuf>,
+    /// Read the secret from this environment variable
+    #[arg(long, value_name = "NAME", group = "secret_source")]
+    pub secret_env: Option<String>,
+    /// Make it the default profile
+    #[arg(long)]
+    pub default: bool,
+    /// Replace the profile if it exists
+    #[arg(long)]
+    pub force: bool,
+    /// Do not contact the token endpoint afterwards (the check runs offline)
+    #[arg(long)]
+    pub offline: bool,
+}
+
+#[derive(Debug, PartialEq, Eq, Subcommand)]
+pub enum SetupCommand {
+    /// `credential.https://HOST.helper` entries in the global git config
+    Git {
+        /// A host (host, host:port or http://host:port) [default: the profiles' git_hosts]
+        #[arg(long = "host", value_name = "HOST")]
+        hosts: Vec<String>,
+        /// Remove the entries instead
+        #[arg(long)]
+        remove: bool,
+    },
+    /// credHelpers entries in $DOCKER_CONFIG/config.json (~/.docker/config.json)
+    Docker {
+        /// A registry (host or host:port) [default: the profiles' docker_hosts]
+        #[arg(long = "registry", value_name = "HOST")]
+        registries: Vec<String>,
+        /// Remove the entries instead
+        #[arg(long)]
+        remove: bool,
+    },
+    /// A kubeconfig user running `cytoken -p NAME exec-credential`
+    Kubectl {
+        /// The kubeconfig user's name [default: cytoken-PROFILE]
+        #[arg(long, value_name = "NAME")]
+        user: Option<String>,
+        /// The kubeconfig file [default: KUBECONFIG, else ~/.kube/config]
+        #[arg(long, value_name = "PATH")]
+        kubeconfig: Option<PathBuf>,
+        /// Remove the user instead
+        #[arg(long)]
+        remove: bool,
+    },
 }
 
 #[derive(Debug, PartialEq, Eq, Subcommand)]
@@ -316,6 +401,8 @@ mod tests {
             (vec!["cytoken", "install-helpers"], "install-helpers"),
             (vec!["cytoken", "cache", "list"], "cache"),
             (vec!["cytoken", "api", "devices/v2"], "api"),
+            (vec!["cytoken", "init", "--offline"], "init"),
+            (vec!["cytoken", "setup", "git", "--remove"], "setup"),
         ] {
             let cli = Cli::try_parse_from(args).unwrap();
             let got = cli.command.unwrap().name();

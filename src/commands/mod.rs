@@ -7,6 +7,8 @@ pub(crate) mod check;
 pub(crate) mod demo;
 pub(crate) mod docs;
 pub(crate) mod exec;
+pub(crate) mod init;
 pub(crate) mod install_helpers;
 pub(crate) mod secret;
+pub(crate) mod setup;
 pub(crate) mod token;

@@ -40,14 +40,7 @@ pub(crate) fn run(
     let store = keyring::store_name();
     match c {
         SecretCommand::Set { .. } => {
-            let secret = if std::io::stdin().is_terminal() {
-                // Find out whether the store works before asking for the
-                // secret twice.
-                keyring::exists(&name)?;
-                ask_twice(&profile, &name)?
-            } else {
-                first_line(input)?
-            };
+            let secret = read_new(&profile, &name, input)?;
             keyring::set(&name, &secret)?;
             eprintln!(
                 "cytoken: stored the app secret of profile '{profile}' as keyring entry \
@@ -167,6 +160,20 @@ fn no_keyring_key(profile: &str, path: &Path, p: &config::Profile) -> Error {
     ))
 }
 
+/// The new secret for keyring entry `name`: typed at the terminal without
+/// echo (twice), or the first line of `input` when stdin is not a terminal;
+/// never from argv. `cytoken init` stores a keyring secret through this too.
+pub(crate) fn read_new(profile: &str, name: &str, input: impl Read) -> Result<Secret> {
+    if std::io::stdin().is_terminal() {
+        // Find out whether the store works before asking for the secret
+        // twice.
+        keyring::exists(name)?;
+        ask_twice(profile, name)
+    } else {
+        first_line(input)
+    }
+}
+
 /// The secret typed at the terminal, without echo, twice.
 fn ask_twice(profile: &str, name: &str) -> Result<Secret> {
     let ask = |prompt: String| -> Result<Secret> {
@@ -229,7 +236,7 @@ fn first_line(input: impl Read) -> Result<Secret> {
 /// A token minted with the old value must not outlive a new one or a delete:
 /// the cache is keyed by the entry's name, not its value, so a hit would
 /// never notice (a cache hit never opens the store).
-fn forget_cached_token(inv: &Invocation, name: &str) {
+pub(crate) fn forget_cached_token(inv: &Invocation, name: &str) {
     let Ok(sel) = inv.selection() else {
         return; // an incomplete profile has never minted a token
     };

@@ -31,6 +31,7 @@ mod exec;
 mod git;
 // A misbehaving loopback server the api and exchange tests drive.
 mod hostile;
+mod init;
 #[cfg(unix)]
 mod install_helpers;
 mod invariants;
@@ -47,6 +48,8 @@ mod protocols;
 // is type-checked in CI).
 #[cfg(target_os = "linux")]
 mod security;
+#[cfg(unix)]
+mod setup;
 mod support;
 mod token;
 // The second local user the security tests play (useradd, chown): Linux only.

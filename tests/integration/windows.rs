@@ -23,6 +23,10 @@ const COMPILED_OUT: &[(&str, &str)] = &[
     ),
     ("kube", "needs kubectl: no kubectl for Windows here"),
     (
+        "setup",
+        "drives git and kubectl themselves (no git or kubectl for Windows here) and Unix modes",
+    ),
+    (
         "docker, exec",
         "uses std::os::unix (signals, exec replacing the process); the docker helper and \
          exec are covered here in windows.rs",
