@@ -4,10 +4,13 @@
 usage: report.py WORKDIR
 
 Reads hyperfine.json (the side-by-side hyperfine run, commands named by the
-keys below), hyperfine-real.json (the realistic-config run: real_true,
-real_floor, token_real; it runs without the CYTOKEN_* selection, so apart) and
-where present rss.json, stampede.json, probe.json, notes.txt. Every ratio is
-between two cases of the same run.
+keys below), hyperfine-real.json (the realistic-config run of issue 22:
+real_true, real_floor, token_real, ec_real and git_real with their wrappers'
+own costs real_fp_true and real_sf_true; it runs without the CYTOKEN_*
+selection, so apart) and where present rss.json (minor faults and peak RSS),
+instructions.txt (callgrind totals), elf.jsonl (binary sizes and relocations),
+stampede.json, probe.json, notes.txt. Every ratio is between two cases of the
+same run.
 Missing cases (a skipped peer) are left out of the table; their skip line is in
 notes.txt. Always exits 0 once the files parse: a missed target is a result."""
 import json
@@ -46,7 +49,11 @@ LABEL = {
     "python": "`bench/cylance_example.py` (PyJWT + requests)",
     "real_true": "`/bin/true` (realistic-config run)",
     "real_floor": "floor (realistic-config run)",
-    "token_real": "`cytoken token`, cached, realistic config (3 profiles, `app_secret_command`)",
+    "token_real": "`cytoken token`, cached, realistic config",
+    "ec_real": "`cytoken exec-credential`, cached, realistic config (fresh parent)",
+    "real_fp_true": "`fresh-parent /bin/true` (realistic-config run)",
+    "git_real": "`cytoken git-credential get`, cached, realistic config (stdin-from)",
+    "real_sf_true": "`stdin-from REQUEST /bin/true` (realistic-config run)",
 }
 
 
@@ -102,17 +109,16 @@ timed("gke_direct")
 timed("fp_true", "true")
 timed("cold", "python", 20, faster=True)
 timed("python")
-timed("real_true")
-timed("real_floor", "real_true")
-timed("token_real", "real_true")
-timed("token_real", "real_floor", label=LABEL["token_real"] + ", against the floor")
 
-rss = load("rss.json")
-if rss:
-    def kib(v):
-        return f"{v} KiB"
+rss = load("rss.json") or {}
 
-    t, tr = rss["token"], rss["true"]
+
+def kib(v):
+    return f"{v} KiB"
+
+
+if "token" in rss and "true" in rss:
+    t, tr = rss["token"]["rss"], rss["true"]["rss"]
     peak = max(t)
     add(
         f"peak RSS, `cytoken token`, cached ({len(t)} runs)",
@@ -124,22 +130,10 @@ if rss:
         "< 4096 KiB (max)",
         "pass" if peak < 4096 else "**FAIL**",
     )
-    if "exec_credential" in rss:
-        e = rss["exec_credential"]
-        add(
-            f"peak RSS, `cytoken exec-credential`, cached ({len(e)} runs)",
-            kib(int(statistics.median(e))),
-            kib(min(e)),
-            kib(max(e)),
-        )
-    if "gke" in rss:
-        g = rss["gke"]
-        add(
-            f"peak RSS, `gke-gcloud-auth-plugin`, cached ({len(g)} runs)",
-            kib(int(statistics.median(g))),
-            kib(min(g)),
-            kib(max(g)),
-        )
+for key, what in (("exec_credential", "`cytoken exec-credential`"), ("gke", "`gke-gcloud-auth-plugin`")):
+    if key in rss:
+        e = rss[key]["rss"]
+        add(f"peak RSS, {what}, cached ({len(e)} runs)", kib(int(statistics.median(e))), kib(min(e)), kib(max(e)))
 
 st = load("stampede.json")
 if st:
@@ -170,13 +164,79 @@ print("|---|---:|---:|---:|---|---:|---|---|")
 for r in rows:
     print("| " + " | ".join(r) + " |")
 
+# The realistic config (issue 22): each cached call beside the floor and
+# /bin/true of the same run, with its instructions, faults, RSS and targets.
+instr = {}
+p = os.path.join(W, "instructions.txt")
+if os.path.exists(p):
+    for line in open(p):
+        k, _, v = line.partition(" ")
+        if v.strip().isdigit():
+            instr[k] = int(v)
+
+
+def wall(key):
+    """Median wall time; a wrapped case with its wrapper's own cost taken out."""
+    wrapper = {"ec_real": "real_fp_true", "git_real": "real_sf_true"}.get(key)
+    if key not in real or (wrapper and wrapper not in real):
+        return None
+    m = real[key]["median"]
+    return m - real[wrapper]["median"] + real["real_true"]["median"] if wrapper else m
+
+
+def verdict(ok):
+    return "pass" if ok else "**FAIL**"
+
+
+if real:
+    print("\n### Cached calls, realistic config (issue 22)\n")
+    print("| case | wall (median) | × floor | × `/bin/true` | instructions | minor faults | peak RSS | targets (≤ 1.25× floor, ≤ 1.2× true, ≤ 170k instr., ≤ 80 faults, ≤ 2 MiB) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    tr, fl = wall("real_true"), wall("real_floor")
+    for key, label in (("real_true", "`/bin/true`"), ("real_floor", "floor (`bench/floor.c`)"),
+                       ("token_real", "`cytoken token`"), ("ec_real", "`cytoken exec-credential` (fresh parent)"),
+                       ("git_real", "`cytoken git-credential get`")):
+        w = wall(key)
+        cells = [label, ms(w) if w is not None else "—",
+                 f"{w / fl:.2f}×" if w and fl else "—", f"{w / tr:.2f}×" if w and tr else "—"]
+        n = instr.get(key)
+        cells.append(f"{n:,}" if n else "—")
+        r = rss.get(key)
+        f_med = int(statistics.median(r["faults"])) if r else None
+        m_max = max(r["rss"]) if r else None
+        cells.append(str(f_med) if r else "—")
+        cells.append(kib(m_max) if r else "—")
+        if key in ("token_real", "ec_real", "git_real") and w and fl and tr and n and r:
+            ok = w / fl <= 1.25 and w / tr <= 1.2 and n <= 170_000 and f_med <= 80 and m_max <= 2048
+            cells.append(verdict(ok))
+        else:
+            cells.append("—")
+        print("| " + " | ".join(cells) + " |")
+    print("\nWall times of the wrapped cases have the wrapper's own cost taken out"
+          " (X ≈ wrapper X − wrapper /bin/true + /bin/true); instructions are one call"
+          " under callgrind; faults the median and RSS the maximum of the GNU time runs.")
+
+elf = []
+p = os.path.join(W, "elf.jsonl")
+if os.path.exists(p):
+    elf = [json.loads(line) for line in open(p) if line.strip()]
+if elf:
+    print("\n| binary | size | `.text` | relative relocations | target |")
+    print("|---|---:|---:|---:|---|")
+    for e in elf:
+        tgt = "—"
+        if e["name"] == "cytoken":
+            tgt = f"≤ 5 MB: {verdict(e['size'] <= 5_000_000)}"
+        print(f"| {e['name']} | {e['size']:,} B ({e['size'] / 1048576:.2f} MiB) |"
+              f" {e['text']:,} B ({e['text'] / 1048576:.2f} MiB) | {e['relative']:,} | {tgt} |")
+
 runs = ", ".join(f"{k} {len(r['times'])}" for k, r in hf.items() if k not in real)
 if runs:
     print(f"\nhyperfine runs per case: {runs}.")
 if real:
     runs = ", ".join(f"{k} {len(r['times'])}" for k, r in real.items())
-    print(f"Realistic-config run (a second hyperfine run, without the CYTOKEN_* variables,"
-          f" which outrank a profile): {runs}.")
+    print(f"Realistic-config run (a second hyperfine run, in the realistic world:"
+          f" no CYTOKEN_* variables, which outrank a profile): {runs}.")
 
 if all(k in hf for k in ("true", "fp_true", "ec_fp", "gke_fp")):
     # fresh-parent X costs (fresh-parent /bin/true) − /bin/true + X.

@@ -1,5 +1,6 @@
-//! The committed completions and man page must equal what the binary generates,
-//! so they never drift from the real command line.
+//! The binary must print the committed completions and man page (it embeds
+//! them; src/commands/docs.rs's unit test checks they equal what clap
+//! generates from the real command line).
 
 use std::path::Path;
 
@@ -22,9 +23,8 @@ fn assert_committed(file: &str, args: &[&str]) {
     let committed = std::fs::read(&path).unwrap_or_default();
     assert!(
         committed == generated(args),
-        "{file} differs from `cytoken {}`: regenerate it with \
-         `cargo run -- {} > {file}` and commit",
-        args.join(" "),
+        "{file} differs from `cytoken {}`: regenerate the committed files with \
+         `cargo test --lib commands::docs::tests::regenerate -- --ignored`, rebuild and commit",
         args.join(" ")
     );
 }
