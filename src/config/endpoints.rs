@@ -129,8 +129,16 @@ pub(crate) fn resolve(
                     crate::redact::quote_url(&auth_url)
                 )
             });
+            // `api_url` (and `CYTOKEN_API_URL`) is the tenants' API base, as
+            // the refusal above says: the console's own token only ever goes
+            // to the console it came from (its `tenants/list`), whatever it is.
+            let api_url = if tenant.is_some() {
+                api_url(env, p, &default, where_)?
+            } else {
+                default
+            };
             Ok(Endpoints {
-                api_url: api_url(env, p, &default, where_)?,
+                api_url,
                 auth_url,
                 console: Some(console),
                 api_url_refusal,

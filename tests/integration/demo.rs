@@ -46,7 +46,7 @@ fn demo_serve_prints_working_variables() {
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut vars = Vec::new();
     let start = Instant::now();
-    while vars.len() < 5 && start.elapsed() < Duration::from_secs(10) {
+    while vars.len() < 2 && start.elapsed() < Duration::from_secs(10) {
         let Some(Ok(line)) = lines.next() else { break };
         if let Some(kv) = line.strip_prefix("export ") {
             let (k, v) = kv.split_once('=').unwrap();
@@ -54,18 +54,9 @@ fn demo_serve_prints_working_variables() {
         }
     }
     let names: Vec<&str> = vars.iter().map(|(k, _)| k.as_str()).collect();
-    assert_eq!(
-        names,
-        [
-            "CYTOKEN_AUTH_URL",
-            "CYTOKEN_TENANT_ID",
-            "CYTOKEN_APP_ID",
-            "CYTOKEN_APP_SECRET",
-            "CYTOKEN_CACHE_DIR"
-        ]
-    );
+    assert_eq!(names, ["CYTOKEN_CONFIG", "CYTOKEN_CACHE_DIR"]);
     let mut cmd = s.bare();
-    for (k, v) in vars.iter().filter(|(k, _)| k != "CYTOKEN_CACHE_DIR") {
+    for (k, v) in &vars {
         cmd.env(k, v);
     }
     let o = cmd.arg("token").output().unwrap();

@@ -1,0 +1,201 @@
+//! `demo --serve` as a user meets it: the printed lines evaluated, the
+//! printed commands run word for word, the Cylance flow and the
+//! multi-tenant console (the `demo` and `mssp` profiles of the config it
+//! writes), the API lists behind them, and its skewed clock.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Output, Stdio};
+
+use crate::support::*;
+
+/// A running `demo --serve` and what it printed.
+struct Served {
+    child: Child,
+    /// The `export NAME=VALUE` lines, in order.
+    vars: Vec<(String, String)>,
+    /// The commands of its `#   cytoken …` lines, as words.
+    commands: Vec<Vec<String>>,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Served {
+    /// The binary with the printed lines evaluated, as a shell would.
+    fn cmd(&self, sb: &Sandbox) -> Command {
+        let mut c = sb.bare();
+        // The demo's files go in the sandbox's private runtime dir.
+        c.env("XDG_RUNTIME_DIR", runtime_dir(sb));
+        for (k, v) in &self.vars {
+            c.env(k, v);
+        }
+        c
+    }
+
+    fn run(&self, sb: &Sandbox, args: &[&str]) -> Output {
+        self.cmd(sb).args(args).output().unwrap()
+    }
+
+    fn var(&self, name: &str) -> &str {
+        &self
+            .vars
+            .iter()
+            .find(|(k, _)| k == name)
+            .unwrap_or_else(|| panic!("no export {name} in {:?}", self.vars))
+            .1
+    }
+}
+
+fn runtime_dir(sb: &Sandbox) -> std::path::PathBuf {
+    let dir = sb.home.path().join("run");
+    if !dir.exists() {
+        std::fs::create_dir(&dir).unwrap();
+        chmod(&dir, 0o700);
+    }
+    dir
+}
+
+/// Starts `demo --serve` with `extra` arguments and reads what it prints up
+/// to its last export line.
+fn serve(sb: &Sandbox, extra: &[&str]) -> Served {
+    let mut child = sb
+        .bare()
+        .env("XDG_RUNTIME_DIR", runtime_dir(sb))
+        .args(["demo", "--serve", "--listen", "127.0.0.1:0"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    // The server prints its lines at once, then waits; a dead server ends
+    // the lines.
+    let mut vars = Vec::new();
+    let mut commands = Vec::new();
+    for line in lines {
+        let line = line.unwrap();
+        if let Some(cmd) = line.strip_prefix("#   cytoken ") {
+            commands.push(cmd.split_whitespace().map(String::from).collect());
+        }
+        if let Some(kv) = line.strip_prefix("export ") {
+            let (k, v) = kv.split_once('=').unwrap();
+            vars.push((k.to_string(), v.to_string()));
+            if k == "CYTOKEN_CACHE_DIR" {
+                break;
+            }
+        }
+    }
+    let served = Served {
+        child,
+        vars,
+        commands,
+    };
+    assert!(
+        !served.vars.is_empty(),
+        "demo --serve printed no export line"
+    );
+    served
+}
+
+/// The tenant ids of a `tenants/list` page on stdout.
+fn tenant_ids(o: &Output) -> Vec<String> {
+    let page: serde_json::Value = serde_json::from_str(&stdout(o)).unwrap();
+    page["page_items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("not a list page: {}", stdout(o)))
+        .iter()
+        .map(|t| t["venueTenantId"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Every command the demo prints works as printed, with only its two
+/// export lines: the Cylance flow by default, then the console's tenant
+/// list and a tenant's devices through the `mssp` profile.
+#[test]
+fn every_printed_command_works_word_for_word() {
+    let sb = Sandbox::new();
+    let served = serve(&sb, &[]);
+    let names: Vec<&str> = served.vars.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(names, ["CYTOKEN_CONFIG", "CYTOKEN_CACHE_DIR"]);
+    let printed: Vec<String> = served.commands.iter().map(|c| c.join(" ")).collect();
+    for want in ["-p mssp api tenants/list", "-p mssp check", "token"] {
+        assert!(printed.iter().any(|c| c == want), "{want} in {printed:?}");
+    }
+    assert!(
+        printed
+            .iter()
+            .any(|c| c.starts_with("-p mssp --tenant-id ") && c.ends_with(" api devices/v2")),
+        "{printed:?}"
+    );
+    for words in &served.commands {
+        let o = served.cmd(&sb).args(words).output().unwrap();
+        assert_status(&o, 0);
+        assert_no_secret(&o);
+    }
+    // The tenants the console lists are the ones a tenant's call can use.
+    let o = served.run(&sb, &["-p", "mssp", "api", "tenants/list"]);
+    assert_status(&o, 0);
+    let tenants = tenant_ids(&o);
+    assert_eq!(tenants.len(), 3, "{}", stdout(&o));
+    let o = served.run(
+        &sb,
+        &[
+            "-p",
+            "mssp",
+            "--tenant-id",
+            &tenants[2],
+            "api",
+            "devices/v2",
+        ],
+    );
+    assert_status(&o, 0);
+    assert!(stdout(&o).contains("\"page_items\""), "{}", stdout(&o));
+    // A tenant the console does not manage is refused by the console.
+    let o = served.run(
+        &sb,
+        &[
+            "-p",
+            "mssp",
+            "--tenant-id",
+            "7e000000-0000-4000-8000-0000000000ff",
+            "api",
+            "devices/v2",
+        ],
+    );
+    assert_ne!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+/// The config is the demo's own: private (0600 in a 0700 dir of its own),
+/// its secrets beside it in private files and never printed, and a config
+/// the user already has is left as it was.
+#[cfg(unix)]
+#[test]
+fn the_config_is_private_and_never_the_users() {
+    let sb = Sandbox::new();
+    let mine = "# mine\n[profiles.default]\napp_id = \"x\"\n";
+    let user_config = sb.write_config(mine, 0o600);
+    let served = serve(&sb, &[]);
+    let config = std::path::Path::new(served.var("CYTOKEN_CONFIG"));
+    assert_ne!(config, user_config);
+    assert!(config.starts_with(runtime_dir(&sb)), "{}", config.display());
+    assert_eq!(mode_of(config) & 0o777, 0o600);
+    let dir = config.parent().unwrap();
+    assert_eq!(mode_of(dir) & 0o777, 0o700);
+    for secret in ["demo.secret", "mssp.secret"] {
+        assert_eq!(mode_of(&dir.join(secret)) & 0o777, 0o600, "{secret}");
+    }
+    let text = std::fs::read_to_string(config).unwrap();
+    assert!(text.contains("[profiles.demo]") && text.contains("[profiles.mssp]"));
+    assert!(text.contains("flow = \"mtc\""), "{text}");
+    assert_eq!(std::fs::read_to_string(&user_config).unwrap(), mine);
+    // `check` of each profile finds the file private and everything working.
+    for profile in ["demo", "mssp"] {
+        let o = served.run(&sb, &["-p", profile, "check"]);
+        assert_status(&o, 0);
+        assert!(stdout(&o).contains("(private, mode 600)"), "{}", stdout(&o));
+    }
+}
