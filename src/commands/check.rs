@@ -126,27 +126,9 @@ fn check_config(inv: &Invocation, r: &mut Report) -> Option<Selection> {
     }
     match inv.selection() {
         Ok(sel) => {
-            r.ok(
-                "profile",
-                format_args!(
-                    "'{}': tenant {}, app {}",
-                    sel.profile, sel.tenant_id, sel.app_id
-                ),
-            );
-            r.ok(
-                "endpoint",
-                format_args!(
-                    "{} (scopes: {}; lifetime {} s, refresh margin {} s)",
-                    sel.auth_url,
-                    if sel.scopes.is_empty() {
-                        "none".into()
-                    } else {
-                        sel.scopes.join(",")
-                    },
-                    sel.lifetime,
-                    sel.refresh_margin
-                ),
-            );
+            let (profile, endpoint) = describe(&sel);
+            r.ok("profile", profile);
+            r.ok("endpoint", endpoint);
             Some(sel)
         }
         // The same mistake the config file line already showed: once is enough.
@@ -155,6 +137,56 @@ fn check_config(inv: &Invocation, r: &mut Report) -> Option<Selection> {
             r.fail("profile", e);
             None
         }
+    }
+}
+
+/// The `profile` and `endpoint` lines, in the words of the flow the
+/// profile uses: a console's grant has no tenant, scopes or lifetime of
+/// cytoken's choosing.
+fn describe(sel: &Selection) -> (String, String) {
+    let Some(mtc) = &sel.mtc else {
+        return (
+            format!(
+                "'{}': tenant {}, app {}",
+                sel.profile, sel.tenant_id, sel.app_id
+            ),
+            format!(
+                "{} (scopes: {}; lifetime {} s, refresh margin {} s)",
+                sel.auth_url,
+                if sel.scopes.is_empty() {
+                    "none".into()
+                } else {
+                    sel.scopes.join(",")
+                },
+                sel.lifetime,
+                sel.refresh_margin
+            ),
+        );
+    };
+    let grant = format!(
+        "console grant at {} (client credentials, scope api; refresh margin {} s)",
+        sel.auth_url, sel.refresh_margin
+    );
+    match &mtc.tenant {
+        None => (
+            format!(
+                "'{}': multi-tenant console, partner app {}; the console's own token \
+                 (--tenant-id for a tenant's)",
+                sel.profile, sel.app_id
+            ),
+            format!("{grant}; API {}", sel.api_url),
+        ),
+        Some(tenant) => (
+            format!(
+                "'{}': multi-tenant console, partner app {}, tenant {tenant}",
+                sel.profile, sel.app_id
+            ),
+            format!(
+                "{grant}, then {}; tenant API {}",
+                crate::flow::mtc::tenant_url(&mtc.console, tenant),
+                sel.api_url
+            ),
+        ),
     }
 }
 

@@ -21,7 +21,7 @@ use crate::endpoint::check_auth_url;
 use crate::error::{Error, Result};
 use crate::redact::{Redactor, SNIPPET_CHARS, quote_url, sanitize};
 use agent::build_agent;
-use response::{classify, expiry, retriable_status, status_text};
+use response::{Presented, classify, expiry, retriable_status, status_text};
 
 /// Where and how to reach the token endpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,6 +123,8 @@ pub(crate) fn http_status(e: &Error) -> Option<u16> {
 /// the credential.
 pub(crate) struct Call {
     put: bool,
+    /// The credential it presents, for the message of a rejection.
+    presents: Presented,
     /// Content type and body.
     body: Option<(&'static str, String)>,
     /// The `Authorization` header value.
@@ -138,6 +140,7 @@ impl Call {
     pub(crate) fn auth_token(token: &str) -> Call {
         Call {
             put: false,
+            presents: Presented::AuthToken,
             body: Some((
                 "application/json; charset=utf-8",
                 serde_json::json!({ "auth_token": token }).to_string(),
@@ -154,6 +157,7 @@ impl Call {
         let blob = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
         Call {
             put: false,
+            presents: Presented::ClientCredentials,
             body: Some(("application/x-www-form-urlencoded", form.to_string())),
             authorization: Some(format!("Basic {blob}")),
             redactor: Redactor::new().secret(user, password),
@@ -165,6 +169,7 @@ impl Call {
     pub(crate) fn bearer_put(token: &str) -> Call {
         Call {
             put: true,
+            presents: Presented::ConsoleToken,
             body: None,
             authorization: Some(format!("Bearer {token}")),
             redactor: Redactor::new().token(token),
@@ -401,7 +406,7 @@ fn attempt(ctx: &Ctx<'_>, call: &Call, remaining: Duration) -> Step {
         Err(e) if retriable_status(status) && !is_fatal_read_error(&e) => Vec::new(),
         Err(e) => return transport_failure(ctx, e, &call.redactor),
     };
-    classify(ctx.target, status, &headers, &body, &call.redactor)
+    classify(ctx.target, status, &headers, &body, call)
 }
 
 fn is_fatal_read_error(e: &ureq::Error) -> bool {

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use ureq::http::{HeaderMap, StatusCode};
 
-use super::{Step, Target};
+use super::{Call, Step, Target};
 use crate::clock::{now, parse_http_date};
 use crate::config::MAX_LIFETIME;
 use crate::error::Error;
@@ -64,8 +64,9 @@ pub(super) fn classify(
     status: StatusCode,
     headers: &HeaderMap,
     body: &[u8],
-    redactor: &Redactor,
+    call: &Call,
 ) -> Step {
+    let redactor = &call.redactor;
     if status.is_success() {
         return match parse_success(body) {
             Ok((access_token, expires_in)) => Step::Done {
@@ -83,7 +84,7 @@ pub(super) fn classify(
         };
     }
     match status.as_u16() {
-        400 | 401 | 403 => Step::Fail(rejection(status, headers, body, redactor)),
+        400 | 401 | 403 => Step::Fail(rejection(status, headers, body, call.presents, redactor)),
         _ if retriable_status(status) => {
             let mut cause = status_text(status);
             if let Some(m) = service_message(body, redactor) {
@@ -167,30 +168,65 @@ pub(super) fn parse_success(
     Ok((token, expires_in.filter(|s| *s >= 0)))
 }
 
+/// What a token request presents: its rejection names it, and the fix that
+/// goes with it (a console's grant has no tenant and no auth token).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Presented {
+    /// The Cylance flow's signed auth token.
+    AuthToken,
+    /// The multi-tenant console's client-credentials grant (app id and
+    /// secret as HTTP Basic).
+    ClientCredentials,
+    /// The console's own token, asking for a tenant's (tenant-app).
+    ConsoleToken,
+}
+
+impl Presented {
+    /// Who refused what, for "… rejected …".
+    fn rejected(self) -> &'static str {
+        match self {
+            Presented::AuthToken => "token endpoint rejected the auth token",
+            Presented::ClientCredentials => {
+                "the console's token endpoint rejected the app's client credentials"
+            }
+            Presented::ConsoleToken => {
+                "the console rejected its own token when asked for the tenant's (tenant-app)"
+            }
+        }
+    }
+
+    /// The fix for a rejection with this status.
+    fn fix(self, code: u16) -> String {
+        match (self, code) {
+            (Presented::AuthToken, 400) => format!(
+                "the auth token is malformed or its lifetime exceeds the service's {MAX_LIFETIME} s limit; check lifetime and extra_claims"
+            ),
+            (Presented::AuthToken, 403) => "the requested scopes are not allowed for this app; check scopes against the app's permissions in the console".to_string(),
+            (Presented::AuthToken, _) => "check app_id, tenant_id and the app secret, and that region or auth_url matches the tenant".to_string(),
+            (Presented::ClientCredentials, 400) => "the console refused the grant (grant_type=client_credentials&scope=api); check that auth_url is the console's token URL, e.g. https://api-admin.cylance.com/public/v2/us/auth".to_string(),
+            (Presented::ClientCredentials, _) => "check the partner app's app_id and secret, and that region or auth_url is its console's".to_string(),
+            (Presented::ConsoleToken, 403) => "the partner app may not act for this tenant; check its permissions in the console".to_string(),
+            (Presented::ConsoleToken, _) => "the console token was refused (revoked or expired); `--force-refresh` asks the console for a new one".to_string(),
+        }
+    }
+}
+
 /// The message for a 400, 401 or 403.
 pub(super) fn rejection(
     status: StatusCode,
     headers: &HeaderMap,
     body: &[u8],
+    presented: Presented,
     redactor: &Redactor,
 ) -> Error {
     let code = status.as_u16();
-    let mut message = format!(
-        "token endpoint rejected the auth token ({})",
-        status_text(status)
-    );
+    let mut message = format!("{} ({})", presented.rejected(), status_text(status));
     if let Some(m) = service_message(body, redactor) {
         message.push_str(": ");
         message.push_str(&m);
     }
     message.push_str(" — ");
-    message.push_str(&match code {
-        400 => format!(
-            "the auth token is malformed or its lifetime exceeds the service's {MAX_LIFETIME} s limit; check lifetime and extra_claims"
-        ),
-        403 => "the requested scopes are not allowed for this app; check scopes against the app's permissions in the console".to_string(),
-        _ => "check app_id, tenant_id and the app secret, and that region or auth_url matches the tenant".to_string(),
-    });
+    message.push_str(&presented.fix(code));
     if code == 401
         && let Some(skew) = clock_skew(headers, now())
         && skew.abs() > CLOCK_SKEW_TOLERANCE

@@ -199,3 +199,94 @@ fn the_config_is_private_and_never_the_users() {
         assert!(stdout(&o).contains("(private, mode 600)"), "{}", stdout(&o));
     }
 }
+
+/// `check` of the `mssp` profile speaks of the console flow: a partner
+/// app, the console's own token or a tenant's, the grant and tenant-app
+/// URLs; never an empty tenant or the auth token's scopes and lifetime.
+#[test]
+fn check_of_the_mssp_profile_speaks_of_the_console_flow() {
+    let sb = Sandbox::new();
+    let served = serve(&sb, &[]);
+    let o = served.run(&sb, &["-p", "mssp", "check"]);
+    assert_status(&o, 0);
+    let out = stdout(&o);
+    for line in [
+        "multi-tenant console",
+        "the console's own token",
+        "console grant at ",
+    ] {
+        assert!(out.contains(line), "{line}: {out}");
+    }
+    for wrong in ["tenant ,", "scopes:", "lifetime"] {
+        assert!(!out.contains(wrong), "{wrong}: {out}");
+    }
+    let tenant = "7e000000-0000-4000-8000-0000000000b2";
+    let o = served.run(&sb, &["-p", "mssp", "--tenant-id", tenant, "check"]);
+    assert_status(&o, 0);
+    let out = stdout(&o);
+    assert!(out.contains(&format!("tenant {tenant}")), "{out}");
+    assert!(
+        out.contains(&format!("tenants/tenant-app/{tenant}")),
+        "{out}"
+    );
+    // The Cylance profile keeps its own words.
+    let o = served.run(&sb, &["check"]);
+    assert_status(&o, 0);
+    assert!(stdout(&o).contains("'demo': tenant 0"), "{}", stdout(&o));
+}
+
+/// A wrong secret for the console is the console refusing the app's client
+/// credentials, with the fix for them: never "the auth token", and never
+/// tenant_id (the console's grant has none).
+#[test]
+fn a_refused_console_grant_names_the_client_credentials() {
+    let sb = Sandbox::new();
+    let served = serve(&sb, &[]);
+    for args in [
+        &["-p", "mssp", "--no-cache", "token"][..],
+        &["-p", "mssp", "check"][..],
+    ] {
+        let o = served
+            .cmd(&sb)
+            .env("CYTOKEN_APP_SECRET", "not-the-secret")
+            .args(args)
+            .output()
+            .unwrap();
+        assert_status(&o, 3);
+        let text = format!("{}{}", stdout(&o), stderr(&o));
+        assert!(
+            text.contains("rejected the app's client credentials")
+                && text.contains("partner app's app_id and secret"),
+            "{args:?}: {text}"
+        );
+        assert!(
+            !text.contains("auth token") && !text.contains("tenant_id"),
+            "{args:?}: {text}"
+        );
+    }
+}
+
+/// `auth-token` has nothing to sign for a console profile: a clear exit 2
+/// naming the flow, never claims with an empty `tid`.
+#[test]
+fn auth_token_of_a_console_profile_says_there_is_none() {
+    let sb = Sandbox::new();
+    let served = serve(&sb, &[]);
+    for args in [
+        &["-p", "mssp", "auth-token"][..],
+        &["-p", "mssp", "auth-token", "--claims"][..],
+    ] {
+        let o = served.run(&sb, args);
+        assert_status(&o, 2);
+        assert!(stdout(&o).is_empty(), "{args:?}: {}", stdout(&o));
+        assert!(
+            stderr(&o).contains("flow = \"mtc\"") && stderr(&o).contains("-p mssp token"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+    // The Cylance profile still signs one.
+    let o = served.run(&sb, &["auth-token", "--claims"]);
+    assert_status(&o, 0);
+    assert!(stdout(&o).contains("\"tid\""), "{}", stdout(&o));
+}
