@@ -290,3 +290,192 @@ fn auth_token_of_a_console_profile_says_there_is_none() {
     assert_status(&o, 0);
     assert!(stdout(&o).contains("\"tid\""), "{}", stdout(&o));
 }
+
+/// One page of `list` (two items) through `api`, as JSON.
+fn first_page(served: &Served, sb: &Sandbox, profile: &[&str], list: &str) -> serde_json::Value {
+    let mut args = profile.to_vec();
+    args.extend(["api", list, "-f", "page_size=2"]);
+    let o = served.run(sb, &args);
+    assert_status(&o, 0);
+    serde_json::from_str(&stdout(&o)).unwrap()
+}
+
+/// Every list the demo serves has the service's page shape and its items
+/// the guide's fields, for the Cylance profile and for a console tenant;
+/// `--paginate` gathers every page.
+#[test]
+fn the_lists_have_the_services_page_and_item_shapes() {
+    let sb = Sandbox::new();
+    let served = serve(&sb, &[]);
+    let tenant = [
+        "-p",
+        "mssp",
+        "--tenant-id",
+        "7e000000-0000-4000-8000-0000000000c3",
+    ];
+    let lists: [(&str, &[&str]); 5] = [
+        ("devices/v2", &["id", "name", "state", "policy"]),
+        (
+            "policies/v2",
+            &[
+                "policy_id",
+                "name",
+                "device_count",
+                "zone_count",
+                "date_added",
+            ],
+        ),
+        (
+            "users/v2",
+            &[
+                "id",
+                "tenant_id",
+                "email",
+                "first_name",
+                "role_type",
+                "role_name",
+            ],
+        ),
+        (
+            "zones/v2",
+            &["id", "name", "criticality", "policy_id", "update_type"],
+        ),
+        (
+            "threats/v2",
+            &["name", "sha256", "md5", "cylance_score", "classification"],
+        ),
+    ];
+    for profile in [&[][..], &tenant[..]] {
+        for (list, fields) in lists {
+            let page = first_page(&served, &sb, profile, list);
+            for key in [
+                "page_number",
+                "page_size",
+                "total_pages",
+                "total_number_of_items",
+            ] {
+                assert!(page[key].is_u64(), "{list} {key}: {page}");
+            }
+            let items = page["page_items"].as_array().unwrap();
+            assert_eq!(items.len(), 2, "{list}: {page}");
+            for field in fields {
+                assert!(items[0].get(field).is_some(), "{list} {field}: {page}");
+            }
+            let mut args = profile.to_vec();
+            args.extend(["api", "--paginate", "--page-size", "2", list]);
+            let o = served.run(&sb, &args);
+            assert_status(&o, 0);
+            let all: Vec<serde_json::Value> = serde_json::from_str(&stdout(&o)).unwrap();
+            assert_eq!(
+                all.len() as u64,
+                page["total_number_of_items"].as_u64().unwrap(),
+                "{list}"
+            );
+        }
+    }
+}
+
+/// A policy script rehearsed against the demo: create, rename, read back,
+/// delete (then it is gone: exit 5); a user created, changed and deleted.
+#[test]
+fn policy_and_user_changes_can_be_rehearsed() {
+    let sb = Sandbox::new();
+    let served = serve(&sb, &[]);
+    let created = served
+        .cmd(&sb)
+        .args(["api", "-X", "POST", "policies/v2", "--input", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin
+                .take()
+                .unwrap()
+                .write_all(br#"{"user_id": "05e70000-0000-4000-8000-000000000002", "policy": {"policy_name": "Rehearsal"}}"#)?;
+            c.wait_with_output()
+        })
+        .unwrap();
+    assert_status(&created, 0);
+    let policy: serde_json::Value = serde_json::from_str(&stdout(&created)).unwrap();
+    let id = policy["policy_id"].as_str().unwrap().to_string();
+    assert_eq!(policy["policy_name"], "Rehearsal");
+    let names = |served: &Served| -> Vec<String> {
+        let o = served.run(&sb, &["api", "--paginate", "policies/v2"]);
+        assert_status(&o, 0);
+        let all: Vec<serde_json::Value> = serde_json::from_str(&stdout(&o)).unwrap();
+        all.iter()
+            .map(|p| p["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(names(&served).contains(&"Rehearsal".to_string()));
+    let body = format!(
+        r#"{{"user_id": "x", "policy": {{"policy_id": "{id}", "policy_name": "Renamed"}}}}"#
+    );
+    let input = sb.home.path().join("policy.json");
+    std::fs::write(&input, body).unwrap();
+    let o = served.run(
+        &sb,
+        &[
+            "api",
+            "-X",
+            "PUT",
+            "policies/v2",
+            "--input",
+            input.to_str().unwrap(),
+        ],
+    );
+    assert_status(&o, 0);
+    let o = served.run(&sb, &["api", &format!("policies/v2/{id}")]);
+    assert_status(&o, 0);
+    assert!(
+        stdout(&o).contains("\"policy_name\":\"Renamed\""),
+        "{}",
+        stdout(&o)
+    );
+    let o = served.run(&sb, &["api", "-X", "DELETE", &format!("policies/v2/{id}")]);
+    assert_status(&o, 0);
+    let o = served.run(&sb, &["api", &format!("policies/v2/{id}")]);
+    assert_status(&o, 5);
+    assert!(!names(&served).iter().any(|n| n == "Renamed"));
+
+    let user = [
+        "-f",
+        "email=rehearsal@example.com",
+        "-f",
+        "first_name=Re",
+        "-f",
+        "last_name=Hearsal",
+        "-f",
+        "user_role=00000000-0000-0000-0000-000000000001",
+    ];
+    let mut args = vec!["api", "-X", "POST", "users/v2"];
+    args.extend(user);
+    let o = served.run(&sb, &args);
+    assert_status(&o, 0);
+    let created: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let uid = created["id"].as_str().unwrap().to_string();
+    assert_eq!(created["role_name"], "User");
+    let path = format!("users/v2/{uid}");
+    let mut args = vec!["api", "-X", "PUT", &path];
+    args.extend(user);
+    let last = args.len() - 1;
+    args[last] = "user_role=00000000-0000-0000-0000-000000000002";
+    assert_status(&served.run(&sb, &args), 0);
+    let o = served.run(&sb, &["api", &path]);
+    assert_status(&o, 0);
+    assert!(
+        stdout(&o).contains("\"role_name\":\"Administrator\""),
+        "{}",
+        stdout(&o)
+    );
+    assert_status(&served.run(&sb, &["api", "-X", "DELETE", &path]), 0);
+    assert_status(&served.run(&sb, &["api", &path]), 5);
+    // A bad body is the service's 400, not a change.
+    let o = served.run(
+        &sb,
+        &["api", "-X", "POST", "users/v2", "-f", "email=nobody"],
+    );
+    assert_status(&o, 5);
+}

@@ -1,6 +1,7 @@
 //! A strict loopback emulator of the Cylance User API v2 token endpoint
 //! (`POST /auth/v2/token`) and of the API behind it (the device list, one
-//! device, a device update: see [`api`]), for `cytoken demo`, the
+//! device, a device update: see [`api`]; the policy, user, zone and threat
+//! lists), for `cytoken demo`, the
 //! `cytoken-emulator` benchmark server and cytoken's tests.
 //!
 //! It checks auth tokens the way the real service does (DESIGN.md §1): HS256 only,
@@ -33,6 +34,7 @@ mod api_faults;
 #[cfg(feature = "faults")]
 mod faults;
 mod http;
+mod lists;
 mod mtc;
 mod token;
 
@@ -70,6 +72,8 @@ struct Shared {
     access_dec: DecodingKey,
     /// The API stand-in's synthetic devices.
     devices: api::Devices,
+    /// The policy, user, zone and threat lists (policies and users writable).
+    lists: lists::Lists,
     /// The multi-tenant console's partner apps and counters.
     console: mtc::Console,
     #[cfg(feature = "faults")]
@@ -151,6 +155,7 @@ impl Emulator {
             access_enc,
             access_dec,
             devices: api::Devices::default(),
+            lists: lists::Lists::default(),
             console: mtc::Console::default(),
             #[cfg(feature = "faults")]
             knobs: faults::Knobs::default(),
