@@ -276,15 +276,28 @@ fn provision(emu: &Emulator, runtime: Option<PathBuf>) -> std::io::Result<Served
     })
 }
 
+/// The comment line saying the endpoint's clock is off, if it is.
+fn skew_note(secs: i64) -> String {
+    match secs {
+        0 => String::new(),
+        s => format!(
+            "# Its clock runs {} s {} this machine's (--clock-skew): see what cytoken says.\n",
+            s.abs(),
+            if s > 0 { "ahead of" } else { "behind" }
+        ),
+    }
+}
+
 /// `cytoken demo --serve`: keeps the strict endpoint up on `listen` (the
 /// Cylance flow, the multi-tenant console and the API behind both) and
 /// prints the lines that point cytoken at it, so the flows and git, kubectl
 /// and docker wiring can be tried without a tenant: `CYTOKEN_CONFIG` (a
 /// ready private config, [`provision`]) and `CYTOKEN_CACHE_DIR`.
-pub(crate) fn serve(listen: &str, w: &mut dyn Write) -> Result<i32> {
+pub(crate) fn serve(listen: &str, clock_skew: i64, w: &mut dyn Write) -> Result<i32> {
     let emu = Emulator::start_on(listen).map_err(|e| {
         Error::usage(format!("demo --serve: cannot listen on {listen}: {e}")).with_source(e)
     })?;
+    emu.set_clock_skew(clock_skew);
     let runtime = std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from);
     let served = provision(&emu, runtime).map_err(|e| {
         Error::other(format!(
@@ -303,7 +316,10 @@ pub(crate) fn serve(listen: &str, w: &mut dyn Write) -> Result<i32> {
              #   cytoken api --paginate devices/v2\n\
              #   cytoken -p mssp api tenants/list\n\
              #   cytoken -p mssp --tenant-id {first} api devices/v2\n\
+             #   cytoken -p mssp --tenant-id {first} api --paginate policies/v2\n\
              #   cytoken -p mssp check\n\
+             # (policies and users can be changed too: POST, PUT, DELETE).\n\
+             {skew}\
              # or git and docker against it (kubectl sends credentials to https\n\
              # servers only). Ctrl-C stops it.\n\
              export CYTOKEN_CONFIG={config}\n\
@@ -311,6 +327,7 @@ pub(crate) fn serve(listen: &str, w: &mut dyn Write) -> Result<i32> {
             addr = emu.addr(),
             tenants = MSSP_TENANTS.join(", "),
             first = MSSP_TENANTS[0],
+            skew = skew_note(clock_skew),
             config = shell_quoted(&served.config.to_string_lossy()),
             cache = shell_quoted(&served.cache_dir.to_string_lossy()),
         ),

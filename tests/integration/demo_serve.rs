@@ -479,3 +479,61 @@ fn policy_and_user_changes_can_be_rehearsed() {
     );
     assert_status(&o, 5);
 }
+
+/// The skew (local minus server) a message states, in seconds, signed:
+/// "… by N s (behind)" is -N.
+fn stated_skew(text: &str) -> i64 {
+    let at = text
+        .find("differs from the server's by ")
+        .unwrap_or_else(|| panic!("no skew stated: {text}"));
+    let rest = &text[at + "differs from the server's by ".len()..];
+    let (n, rest) = rest.split_once(" s (").unwrap();
+    let n: i64 = n.parse().unwrap();
+    if rest.starts_with("behind") { -n } else { n }
+}
+
+/// `--clock-skew`: the demo's clock runs off by that much, and cytoken
+/// says so: a token refused with the skew named (either way), and `check`
+/// warning of a skew too small to be refused.
+#[test]
+fn a_skewed_demo_clock_gives_the_skew_message() {
+    for (skew, local_minus_server) in [("3600", -3600), ("-3600", 3600)] {
+        let sb = Sandbox::new();
+        let served = serve(&sb, &["--clock-skew", skew]);
+        let o = served.run(&sb, &["token"]);
+        assert_status(&o, 3);
+        let stated = stated_skew(&stderr(&o));
+        assert!(
+            (stated - local_minus_server).abs() <= 2,
+            "{skew}: {}",
+            stderr(&o)
+        );
+        assert!(
+            stderr(&o).contains("fix the system clock"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    let sb = Sandbox::new();
+    let served = serve(&sb, &["--clock-skew", "120"]);
+    let o = served.run(&sb, &["check"]);
+    assert_status(&o, 0);
+    let clock = stdout(&o)
+        .lines()
+        .find(|l| l.contains(" clock "))
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        clock.starts_with("  warn") && clock.contains("s behind the server's"),
+        "{}",
+        stdout(&o)
+    );
+    // Out of range is a clear usage error.
+    let o = sb
+        .bare()
+        .args(["demo", "--serve", "--clock-skew", "999999"])
+        .output()
+        .unwrap();
+    assert_status(&o, 2);
+    assert!(stderr(&o).contains("--clock-skew"), "{}", stderr(&o));
+}
