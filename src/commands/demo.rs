@@ -311,6 +311,8 @@ pub(crate) fn serve(listen: &str, clock_skew: i64, w: &mut dyn Write) -> Result<
             "# cytoken demo endpoint on {addr}: the Cylance flow (profile demo, the\n\
              # default) and a multi-tenant console (profile mssp) with the tenants\n\
              # {tenants}.\n\
+             # Cylance token endpoint: {auth}\n\
+             # console token endpoint: {console}\n\
              # Paste the two export lines into a shell, then try:\n\
              #   cytoken token\n\
              #   cytoken api --paginate devices/v2\n\
@@ -327,6 +329,8 @@ pub(crate) fn serve(listen: &str, clock_skew: i64, w: &mut dyn Write) -> Result<
             addr = emu.addr(),
             tenants = MSSP_TENANTS.join(", "),
             first = MSSP_TENANTS[0],
+            auth = emu.url(),
+            console = emu.console_url(),
             skew = skew_note(clock_skew),
             config = shell_quoted(&served.config.to_string_lossy()),
             cache = shell_quoted(&served.cache_dir.to_string_lossy()),

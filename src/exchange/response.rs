@@ -206,7 +206,8 @@ impl Presented {
             (Presented::ClientCredentials, 400) => "the console refused the grant (grant_type=client_credentials&scope=api); check that auth_url is the console's token URL, e.g. https://api-admin.cylance.com/public/v2/us/auth".to_string(),
             (Presented::ClientCredentials, _) => "check the partner app's app_id and secret, and that region or auth_url is its console's".to_string(),
             (Presented::ConsoleToken, 403) => "the partner app may not act for this tenant; check its permissions in the console".to_string(),
-            (Presented::ConsoleToken, _) => "the console token was refused (revoked or expired); `--force-refresh` asks the console for a new one".to_string(),
+            (Presented::ConsoleToken, 400) => "the console refused the tenant-app request; check the tenant id (the venueTenantId in the console)".to_string(),
+            (Presented::ConsoleToken, _) => "the console refused even a fresh token of its own; check that the partner app is still enabled and may manage this tenant".to_string(),
         }
     }
 }
