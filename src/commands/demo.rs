@@ -224,6 +224,8 @@ fn toml_string(s: &str) -> String {
 /// its own, one with the config and the two secrets, one for the cache;
 /// never the user's config.
 struct Served {
+    /// The demo app's secret, for the environment-only selection.
+    secret: String,
     config: PathBuf,
     cache_dir: PathBuf,
 }
@@ -271,6 +273,7 @@ fn provision(emu: &Emulator, runtime: Option<PathBuf>) -> std::io::Result<Served
     );
     write_new(&dir, "config.toml", &config)?;
     Ok(Served {
+        secret,
         config: path.join("config.toml"),
         cache_dir: private_dir(runtime)?,
     })
@@ -320,10 +323,15 @@ pub(crate) fn serve(listen: &str, clock_skew: i64, w: &mut dyn Write) -> Result<
              #   cytoken -p mssp --tenant-id {first} api devices/v2\n\
              #   cytoken -p mssp --tenant-id {first} api --paginate policies/v2\n\
              #   cytoken -p mssp check\n\
-             # (policies and users can be changed too: POST, PUT, DELETE).\n\
+             # (policies and users take POST, PUT and DELETE too), and git and\n\
+             # docker against it (kubectl sends credentials to https servers only).\n\
              {skew}\
-             # or git and docker against it (kubectl sends credentials to https\n\
-             # servers only). Ctrl-C stops it.\n\
+             # Ctrl-C stops it. Without the config file (a binary\n\
+             # that cannot read it, say), these variables select the demo app:\n\
+             # export CYTOKEN_AUTH_URL={auth}\n\
+             # export CYTOKEN_TENANT_ID={TENANT}\n\
+             # export CYTOKEN_APP_ID={APP}\n\
+             # export CYTOKEN_APP_SECRET={secret}\n\
              export CYTOKEN_CONFIG={config}\n\
              export CYTOKEN_CACHE_DIR={cache}\n",
             addr = emu.addr(),
@@ -331,6 +339,7 @@ pub(crate) fn serve(listen: &str, clock_skew: i64, w: &mut dyn Write) -> Result<
             first = MSSP_TENANTS[0],
             auth = emu.url(),
             console = emu.console_url(),
+            secret = served.secret,
             skew = skew_note(clock_skew),
             config = shell_quoted(&served.config.to_string_lossy()),
             cache = shell_quoted(&served.cache_dir.to_string_lossy()),
