@@ -322,6 +322,7 @@ Register-ArgumentCompleter -Native -CommandName 'cytoken' -ScriptBlock {
         }
         'cytoken;demo' {
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address for --serve to listen on')
+            [CompletionResult]::new('--clock-skew', '--clock-skew', [CompletionResultType]::ParameterName, 'With --serve: the endpoint''s clock runs SECS seconds ahead of this machine''s (negative: behind), to rehearse cytoken''s clock-skew messages')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]')

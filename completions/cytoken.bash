@@ -891,13 +891,17 @@ _cytoken() {
             return 0
             ;;
         cytoken__subcmd__demo)
-            opts="-p -v -h --serve --listen --profile --config --cache-dir --tenant-id --app-id --region --auth-url --scope --lifetime --source --min-valid --no-cache --force-refresh --verbose --help"
+            opts="-p -v -h --serve --listen --clock-skew --profile --config --cache-dir --tenant-id --app-id --region --auth-url --scope --lifetime --source --min-valid --no-cache --force-refresh --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --clock-skew)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

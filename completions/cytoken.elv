@@ -302,6 +302,7 @@ set edit:completion:arg-completer[cytoken] = {|@words|
         }
         &'cytoken;demo'= {
             cand --listen 'Address for --serve to listen on'
+            cand --clock-skew 'With --serve: the endpoint''s clock runs SECS seconds ahead of this machine''s (negative: behind), to rehearse cytoken''s clock-skew messages'
             cand -p 'Profile in the config file [env: CYTOKEN_PROFILE]'
             cand --profile 'Profile in the config file [env: CYTOKEN_PROFILE]'
             cand --config 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]'

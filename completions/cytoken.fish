@@ -241,6 +241,7 @@ complete -c cytoken -n "__fish_cytoken_using_subcommand check" -l force-refresh 
 complete -c cytoken -n "__fish_cytoken_using_subcommand check" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
 complete -c cytoken -n "__fish_cytoken_using_subcommand check" -s h -l help -d 'Print help'
 complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l listen -d 'Address for --serve to listen on' -r
+complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l clock-skew -d 'With --serve: the endpoint\'s clock runs SECS seconds ahead of this machine\'s (negative: behind), to rehearse cytoken\'s clock-skew messages' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -s p -l profile -d 'Profile in the config file [env: CYTOKEN_PROFILE]' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l config -d 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]' -r -F
 complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l cache-dir -d 'Cache directory [env: CYTOKEN_CACHE_DIR]' -r -F

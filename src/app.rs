@@ -127,9 +127,13 @@ fn dispatch(cli: Cli) -> Result<i32> {
         Some(Command::Exec { env, command }) => commands::exec::run(&inv, &env, &command),
         Some(Command::Cache(c)) => commands::cache::run(&inv, &c, stdout),
         Some(Command::Check { offline }) => commands::check::run(&inv, offline, stdout),
-        Some(Command::Demo { serve, listen }) => {
+        Some(Command::Demo {
+            serve,
+            listen,
+            clock_skew,
+        }) => {
             if serve {
-                commands::demo::serve(&listen, stdout)
+                commands::demo::serve(&listen, clock_skew, stdout)
             } else {
                 commands::demo::run(stdout)
             }

@@ -639,7 +639,10 @@ fn replace_never_hands_out_a_stale_or_expired_replacement() {
     for later in [LIFE - MARGIN, LIFE] {
         let w = World::new();
         let a = w.token().unwrap();
-        let b = w.broker(CacheUse::Use).replace(a.access_token.expose()).unwrap();
+        let b = w
+            .broker(CacheUse::Use)
+            .replace(a.access_token.expose())
+            .unwrap();
         assert_eq!(w.requests(), 2);
         w.advance(later);
         let t = w

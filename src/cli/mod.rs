@@ -174,6 +174,18 @@ pub enum Command {
             requires = "serve"
         )]
         listen: String,
+        /// With --serve: the endpoint's clock runs SECS seconds ahead of this
+        /// machine's (negative: behind), to rehearse cytoken's clock-skew
+        /// messages
+        #[arg(
+            long,
+            value_name = "SECS",
+            default_value_t = 0,
+            allow_negative_numbers = true,
+            value_parser = clap::value_parser!(i64).range(-MAX_DEMO_SKEW..=MAX_DEMO_SKEW),
+            requires = "serve"
+        )]
+        clock_skew: i64,
     },
     /// Print a shell completion script
     #[command(
@@ -251,6 +263,9 @@ impl Command {
         }
     }
 }
+
+/// The largest clock offset `demo --serve --clock-skew` takes: a day.
+const MAX_DEMO_SKEW: i64 = 86_400;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Args)]
 pub struct TokenArgs {

@@ -126,28 +126,9 @@ fn check_config(inv: &Invocation, r: &mut Report) -> Option<Selection> {
     }
     match inv.selection() {
         Ok(sel) => {
-            let facts = sel.flow.facts();
-            r.ok(
-                "profile",
-                format_args!(
-                    "'{}': tenant {}, app {}",
-                    sel.profile, facts.tenant_id, facts.app_id
-                ),
-            );
-            r.ok(
-                "endpoint",
-                format_args!(
-                    "{} (scopes: {}; lifetime {} s, refresh margin {} s)",
-                    facts.auth_url,
-                    if facts.scopes.is_empty() {
-                        "none".into()
-                    } else {
-                        facts.scopes.join(",")
-                    },
-                    facts.lifetime,
-                    sel.cache_policy.refresh_margin
-                ),
-            );
+            let (profile, endpoint) = describe(&sel);
+            r.ok("profile", profile);
+            r.ok("endpoint", endpoint);
             Some(sel)
         }
         // The same mistake the config file line already showed: once is enough.
@@ -157,6 +138,17 @@ fn check_config(inv: &Invocation, r: &mut Report) -> Option<Selection> {
             None
         }
     }
+}
+
+/// The `profile` and `endpoint` lines, in the words of the flow the
+/// profile uses: a console's grant has no tenant, scopes or lifetime of
+/// cytoken's choosing.
+fn describe(sel: &Selection) -> (String, String) {
+    let (who, how) = sel
+        .flow
+        .steps()
+        .describe(&sel.api_url, sel.cache_policy.refresh_margin);
+    (format!("'{}': {who}", sel.profile), how)
 }
 
 fn check_selection(sel: &Selection, cache_use: CacheUse, offline: bool, r: &mut Report) {

@@ -23,6 +23,13 @@ const TENANT: &str = "00000000-0000-4000-8000-0000000000de";
 /// Devices the API stand-in lists under `demo --serve`.
 const DEMO_DEVICES: usize = 450;
 const APP: &str = "11111111-1111-4111-8111-1111111111de";
+/// The console app of `demo --serve`'s `mssp` profile, and its tenants.
+const CONSOLE_APP: &str = "22222222-2222-4222-8222-2222222222de";
+const MSSP_TENANTS: [&str; 3] = [
+    "7e000000-0000-4000-8000-0000000000a1",
+    "7e000000-0000-4000-8000-0000000000b2",
+    "7e000000-0000-4000-8000-0000000000c3",
+];
 
 /// Runs the demo; every step's output goes to `w`.
 pub fn run(w: &mut dyn Write) -> Result<i32> {
@@ -187,6 +194,11 @@ fn indent(s: &str) -> String {
 /// user's, else in the temp dir, which is checked first as any directory
 /// cytoken makes something in (DESIGN §5).
 fn private_dir(runtime: Option<PathBuf>) -> std::io::Result<PathBuf> {
+    new_private_dir(runtime).map(|(path, _)| path)
+}
+
+/// [`private_dir`], and the directory held open to make its files in.
+fn new_private_dir(runtime: Option<PathBuf>) -> std::io::Result<(PathBuf, platform::Dir)> {
     let base = runtime
         .filter(|d| d.is_absolute() && platform::trusted_dir(d, None).is_ok())
         .unwrap_or_else(std::env::temp_dir);
@@ -194,44 +206,146 @@ fn private_dir(runtime: Option<PathBuf>) -> std::io::Result<PathBuf> {
     let dir = platform::open_parent(&base, None)
         .map_err(|e| std::io::Error::other(format!("{}: {e}", base.display())))?;
     let name = format!("cytoken-demo-{}", uuid::Uuid::new_v4().simple());
-    dir.new_private(name.as_ref())?;
-    Ok(base.join(name))
+    let made = dir.new_private(name.as_ref())?;
+    Ok((base.join(name), made))
 }
 
-/// `cytoken demo --serve`: keeps the strict endpoint up on `listen` and prints
-/// the `CYTOKEN_*` lines that point cytoken at it, so git, kubectl and docker
-/// wiring can be tried without a tenant. The app secret is random per run and
-/// printed only as an `export` line for the user's own shell.
-pub(crate) fn serve(listen: &str, w: &mut dyn Write) -> Result<i32> {
+/// Writes the new private file `name` in `dir` (never an existing one, never
+/// through a link).
+fn write_new(dir: &platform::Dir, name: &str, text: &str) -> std::io::Result<()> {
+    let mut f = dir.create_new(name.as_ref())?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()
+}
+
+/// `s` as a TOML basic string (JSON's escapes are TOML's).
+fn toml_string(s: &str) -> String {
+    serde_json::Value::from(s).to_string()
+}
+
+/// What `demo --serve` made for the user: two fresh private directories of
+/// its own, one with the config and the two secrets, one for the cache;
+/// never the user's config.
+struct Served {
+    /// The demo app's secret, for the environment-only selection.
+    secret: String,
+    config: PathBuf,
+    cache_dir: PathBuf,
+}
+
+/// Registers the demo's apps and writes the config that points at them: a
+/// `demo` profile (the Cylance flow, the default) and an `mssp` profile
+/// (`flow = "mtc"`, the console and its tenants). Each app's secret is
+/// random per run and kept in a private file beside the config.
+fn provision(emu: &Emulator, runtime: Option<PathBuf>) -> std::io::Result<Served> {
+    let (path, dir) = new_private_dir(runtime.clone())?;
+    let secret = uuid::Uuid::new_v4().simple().to_string();
+    let console_secret = uuid::Uuid::new_v4().simple().to_string();
+    emu.register_app(TENANT, APP, &secret);
+    emu.register_console_app(CONSOLE_APP, &console_secret, &MSSP_TENANTS);
+    emu.set_devices(DEMO_DEVICES);
+    write_new(&dir, "demo.secret", &secret)?;
+    write_new(&dir, "mssp.secret", &console_secret)?;
+    let file = |name: &str| toml_string(&path.join(name).to_string_lossy());
+    let config = format!(
+        "# Written by `cytoken demo --serve` for its endpoint on {addr}, with\n\
+         # secrets random per run: a profile for the Cylance flow (the default)\n\
+         # and one for the multi-tenant console, whose tenants are\n\
+         # {tenants}.\n\
+         default_profile = \"demo\"\n\n\
+         [profiles.demo]\n\
+         tenant_id = \"{TENANT}\"\n\
+         app_id = \"{APP}\"\n\
+         app_secret_file = {demo_secret}\n\
+         auth_url = \"{auth}\"\n\n\
+         [profiles.mssp]\n\
+         flow = \"mtc\"\n\
+         app_id = \"{CONSOLE_APP}\"\n\
+         app_secret_file = {mssp_secret}\n\
+         auth_url = \"{console}\"\n\
+         # The tenants' API (in the service, each tenant's Protect region);\n\
+         # the console's own token goes to the console only.\n\
+         api_url = \"{api}\"\n",
+        addr = emu.addr(),
+        tenants = MSSP_TENANTS.join(", "),
+        demo_secret = file("demo.secret"),
+        mssp_secret = file("mssp.secret"),
+        auth = emu.url(),
+        console = emu.console_url(),
+        api = emu.api_url(),
+    );
+    write_new(&dir, "config.toml", &config)?;
+    Ok(Served {
+        secret,
+        config: path.join("config.toml"),
+        cache_dir: private_dir(runtime)?,
+    })
+}
+
+/// The comment line saying the endpoint's clock is off, if it is.
+fn skew_note(secs: i64) -> String {
+    match secs {
+        0 => String::new(),
+        s => format!(
+            "# Its clock runs {} s {} this machine's (--clock-skew): see what cytoken says.\n",
+            s.abs(),
+            if s > 0 { "ahead of" } else { "behind" }
+        ),
+    }
+}
+
+/// `cytoken demo --serve`: keeps the strict endpoint up on `listen` (the
+/// Cylance flow, the multi-tenant console and the API behind both) and
+/// prints the lines that point cytoken at it, so the flows and git, kubectl
+/// and docker wiring can be tried without a tenant: `CYTOKEN_CONFIG` (a
+/// ready private config, [`provision`]) and `CYTOKEN_CACHE_DIR`.
+pub(crate) fn serve(listen: &str, clock_skew: i64, w: &mut dyn Write) -> Result<i32> {
     let emu = Emulator::start_on(listen).map_err(|e| {
         Error::usage(format!("demo --serve: cannot listen on {listen}: {e}")).with_source(e)
     })?;
-    let secret = uuid::Uuid::new_v4().simple().to_string();
-    emu.register_app(TENANT, APP, &secret);
-    // The API stand-in answers too: `cytoken api --paginate devices/v2`.
-    emu.set_devices(DEMO_DEVICES);
+    emu.set_clock_skew(clock_skew);
     let runtime = std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from);
-    let cache_dir = private_dir(runtime).map_err(|e| {
+    let served = provision(&emu, runtime).map_err(|e| {
         Error::other(format!(
-            "demo --serve: cannot make a private cache dir: {e}"
+            "demo --serve: cannot write its private config and cache dir: {e}"
         ))
         .with_source(e)
     })?;
     out(
         w,
         format_args!(
-            "# cytoken demo endpoint on {}; paste these lines into a shell, then run\n\
-             # `cytoken token`, `cytoken api --paginate devices/v2`, git or docker\n\
-             # against it (kubectl sends credentials to https servers only). Ctrl-C\n\
-             # stops it.\n\
-             export CYTOKEN_AUTH_URL={}\n\
-             export CYTOKEN_TENANT_ID={TENANT}\n\
-             export CYTOKEN_APP_ID={APP}\n\
-             export CYTOKEN_APP_SECRET={secret}\n\
-             export CYTOKEN_CACHE_DIR={}\n",
-            emu.addr(),
-            emu.url(),
-            shell_quoted(&cache_dir.to_string_lossy())
+            "# cytoken demo endpoint on {addr}: the Cylance flow (profile demo, the\n\
+             # default) and a multi-tenant console (profile mssp) with the tenants\n\
+             # {tenants}.\n\
+             # Cylance token endpoint: {auth}\n\
+             # console token endpoint: {console}\n\
+             # Paste the two export lines into a shell, then try:\n\
+             #   cytoken token\n\
+             #   cytoken api --paginate devices/v2\n\
+             #   cytoken -p mssp api tenants/list\n\
+             #   cytoken -p mssp --tenant-id {first} api devices/v2\n\
+             #   cytoken -p mssp --tenant-id {first} api --paginate policies/v2\n\
+             #   cytoken -p mssp check\n\
+             # (policies and users take POST, PUT and DELETE too), and git and\n\
+             # docker against it (kubectl sends credentials to https servers only).\n\
+             {skew}\
+             # Ctrl-C stops it. Without the config file (a binary\n\
+             # that cannot read it, say), these variables select the demo app:\n\
+             # export CYTOKEN_AUTH_URL={auth}\n\
+             # export CYTOKEN_TENANT_ID={TENANT}\n\
+             # export CYTOKEN_APP_ID={APP}\n\
+             # export CYTOKEN_APP_SECRET={secret}\n\
+             export CYTOKEN_CONFIG={config}\n\
+             export CYTOKEN_CACHE_DIR={cache}\n",
+            addr = emu.addr(),
+            tenants = MSSP_TENANTS.join(", "),
+            first = MSSP_TENANTS[0],
+            auth = emu.url(),
+            console = emu.console_url(),
+            secret = served.secret,
+            skew = skew_note(clock_skew),
+            config = shell_quoted(&served.config.to_string_lossy()),
+            cache = shell_quoted(&served.cache_dir.to_string_lossy()),
         ),
     )?;
     emu.wait()

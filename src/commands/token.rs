@@ -21,11 +21,15 @@ pub(crate) fn token(inv: &Invocation, format: Format, w: &mut dyn Write) -> Resu
 /// endpoint will check, readable without base64url tricks).
 pub(crate) fn auth_token(inv: &Invocation, claims: bool, w: &mut dyn Write) -> Result<i32> {
     let sel = inv.selection()?;
+    // The console's grant sends the app id and secret as HTTP Basic: there
+    // is no auth token to sign, and its claims would name no tenant.
     let Some(flow) = sel.flow.cylance() else {
-        return Err(Error::config(
-            "auth-token signs the Cylance flow's auth token; this profile's flow = \"mtc\" \
-             sends none (use `cytoken token`)",
-        ));
+        return Err(Error::usage(format!(
+            "profile '{}' uses the multi-tenant console (flow = \"mtc\"), which signs no auth \
+             token: its grant sends the app id and secret as HTTP Basic; `cytoken -p {} token` \
+             prints the console's token (with --tenant-id, a tenant's)",
+            sel.profile, sel.profile
+        )));
     };
     let now = clock::now();
     if claims {

@@ -186,7 +186,14 @@ fn mtc(
             crate::redact::quote_url(&auth_url)
         )
     });
-    let (api_url, api_from) = api_url(env, p, &default, where_)?;
+    // `api_url` (and `CYTOKEN_API_URL`) is the tenants' API base, as the
+    // refusal above says: the console's own token only ever goes to the
+    // console it came from (its `tenants/list`), whatever it is.
+    let (api_url, api_from) = if tenant.is_some() {
+        api_url(env, p, &default, where_)?
+    } else {
+        (default, Origin::Default)
+    };
     Ok(Endpoints {
         api_url,
         auth_url,

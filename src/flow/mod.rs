@@ -112,6 +112,25 @@ pub(crate) trait TokenFlow {
     /// The URL the request goes to.
     fn url(&self) -> String;
 
+    /// How `check` names this flow: who the token is for, and how it is
+    /// obtained (with the API base `api_url` and the cache's refresh margin).
+    fn describe(&self, _api_url: &str, refresh_margin: i64) -> (String, String) {
+        let f = self.facts();
+        (
+            format!("tenant {}, app {}", f.tenant_id, f.app_id),
+            format!(
+                "{} (scopes: {}; lifetime {} s, refresh margin {refresh_margin} s)",
+                f.auth_url,
+                if f.scopes.is_empty() {
+                    "none".into()
+                } else {
+                    f.scopes.join(",")
+                },
+                f.lifetime,
+            ),
+        )
+    }
+
     /// One attempt's request, and the latest expiry its token may have (the
     /// answer's own only shortens it).
     fn call(&self, ask: &Ask<'_>) -> Result<(Call, i64)>;

@@ -43,11 +43,11 @@ pub(crate) fn flow(console: Console, tenant: Option<String>) -> Flow {
 
 /// The console refusing its grant.
 const CONSOLE_HINTS: Hints = Hints {
-    refused: "the client credentials",
+    refused: "the app's client credentials",
     bad_request: "the console did not accept the client-credentials grant; check that region \
                   or auth_url names the console's token URL",
-    unauthorized: "check app_id and the app secret of the partner app, and that region or \
-                   auth_url names its console",
+    unauthorized: "check the partner app's app_id and secret, and that region or auth_url \
+                   names its console",
     forbidden: "the partner app may not use the console's API; check its permissions in the \
                 console",
     unexpected: "the auth_url is probably wrong (the console's token URL is \
@@ -105,7 +105,28 @@ impl Console {
     }
 }
 
+impl Console {
+    /// The grant, as `check` names it.
+    fn grant(&self, refresh_margin: i64) -> String {
+        format!(
+            "console grant at {} (client credentials, scope api; refresh margin {refresh_margin} s)",
+            self.auth_url
+        )
+    }
+}
+
 impl TokenFlow for Console {
+    fn describe(&self, api_url: &str, refresh_margin: i64) -> (String, String) {
+        (
+            format!(
+                "multi-tenant console, partner app {}; the console's own token (--tenant-id \
+                 for a tenant's)",
+                self.app_id
+            ),
+            format!("{}; API {api_url}", self.grant(refresh_margin)),
+        )
+    }
+
     fn key(&self, out: &mut dyn FnMut(&'static str, Field<'_>)) {
         console_key(self, "", out);
     }
@@ -137,6 +158,20 @@ impl TokenFlow for Tenant {
 
     fn facts(&self) -> Facts<'_> {
         self.console.facts(&self.tenant_id)
+    }
+
+    fn describe(&self, api_url: &str, refresh_margin: i64) -> (String, String) {
+        (
+            format!(
+                "multi-tenant console, partner app {}, tenant {}",
+                self.console.app_id, self.tenant_id
+            ),
+            format!(
+                "{}, then {}; tenant API {api_url}",
+                self.console.grant(refresh_margin),
+                self.url()
+            ),
+        )
     }
 
     /// The console's own token, which serves every tenant.

@@ -20,6 +20,8 @@ mod check;
 mod cli;
 mod config;
 mod demo;
+// `demo --serve`: its config, both flows and the API lists behind them.
+mod demo_serve;
 #[cfg(unix)]
 mod docker;
 mod docs;

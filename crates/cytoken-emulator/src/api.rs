@@ -25,7 +25,7 @@ pub const MAX_PAGE_SIZE: usize = 1000;
 const ID_PREFIX: &str = "de71ce00-0000-4000-8000-";
 
 /// The policies devices are assigned to, by index.
-const POLICIES: [(&str, &str); 3] = [
+pub(crate) const POLICIES: [(&str, &str); 3] = [
     ("00000000-0000-4000-8000-00000000d0fa", "Default"),
     ("00000000-0000-4000-8000-00000000d0fb", "Servers"),
     ("00000000-0000-4000-8000-00000000d0fc", "Workstations"),
@@ -57,7 +57,8 @@ struct Update {
 
 /// Whether `path` belongs to the API stand-in (the list or one device).
 pub(crate) fn is_api_path(path: &str) -> bool {
-    path == DEVICES_PATH
+    crate::lists::is_list_path(path)
+        || path == DEVICES_PATH
         || path
             .strip_prefix(DEVICES_PATH)
             .is_some_and(|rest| rest.starts_with('/'))
@@ -81,7 +82,7 @@ enum Route<'a> {
 }
 
 /// A refusal: status, body message, and the emulator's own reason.
-fn refuse(shared: &Shared, status: u16, message: &str, reason: &str) -> Response {
+pub(crate) fn refuse(shared: &Shared, status: u16, message: &str, reason: &str) -> Response {
     record_rejection(shared, status, reason);
     Response::message(status, message).header("X-Emulator-Reason", reason)
 }
@@ -90,6 +91,9 @@ fn refuse(shared: &Shared, status: u16, message: &str, reason: &str) -> Response
 pub(crate) fn answer(shared: &Shared, req: &ApiRequest) -> Response {
     if crate::mtc::is_console_path(&req.path) {
         return crate::mtc::answer(shared, req);
+    }
+    if crate::lists::is_list_path(&req.path) {
+        return crate::lists::answer(shared, req);
     }
     let route = if req.path == DEVICES_PATH {
         Route::List
@@ -117,16 +121,6 @@ pub(crate) fn answer(shared: &Shared, req: &ApiRequest) -> Response {
     if let Err(reason) = authorize(shared, req, scope) {
         return reason;
     }
-    if let Some(accept) = req.header("accept")
-        && !accepts_json(accept)
-    {
-        return refuse(
-            shared,
-            406,
-            "Only application/json is served",
-            "Accept excludes application/json",
-        );
-    }
     match route {
         Route::List => list(shared, &req.query),
         Route::One(id) => match device_index(id).filter(|i| *i < shared.devices.count()) {
@@ -138,8 +132,9 @@ pub(crate) fn answer(shared: &Shared, req: &ApiRequest) -> Response {
 }
 
 /// Checks `Authorization: Bearer <token>`: issued here, not expired, not revoked,
-/// and granting `scope` when it carries scopes at all.
-fn authorize(shared: &Shared, req: &ApiRequest, scope: &str) -> Result<(), Response> {
+/// and granting `scope` when it carries scopes at all; then that the answer
+/// may be JSON. The token's claims when it passes.
+pub(crate) fn authorize(shared: &Shared, req: &ApiRequest, scope: &str) -> Result<Value, Response> {
     let unauthorized = |reason: &str| {
         Err(refuse(
             shared,
@@ -180,7 +175,17 @@ fn authorize(shared: &Shared, req: &ApiRequest, scope: &str) -> Result<(), Respo
             &format!("scope {scope} not in the token"),
         ));
     }
-    Ok(())
+    if let Some(accept) = req.header("accept")
+        && !accepts_json(accept)
+    {
+        return Err(refuse(
+            shared,
+            406,
+            "Only application/json is served",
+            "Accept excludes application/json",
+        ));
+    }
+    Ok(claims)
 }
 
 fn accepts_json(accept: &str) -> bool {
@@ -311,24 +316,38 @@ fn registered(index: usize) -> String {
         .unwrap_or_default()
 }
 
-/// `PUT /devices/v2/<id>` with `{"name", "policy_id", "add_zone_ids",
-/// "remove_zone_ids"}`, as the service's "Update Device": 200 and no body.
-fn update(shared: &Shared, req: &ApiRequest, index: usize) -> Response {
+/// A write's body: `application/json` holding an object, else the refusal
+/// (415, 400).
+pub(crate) fn json_body(shared: &Shared, req: &ApiRequest) -> Result<Map<String, Value>, Response> {
     let json_type = req
         .header("content-type")
         .and_then(|t| t.split(';').next())
         .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"));
     if !json_type {
-        return refuse(
+        return Err(refuse(
             shared,
             415,
             "Send the body as application/json",
             "Content-Type is not application/json",
-        );
+        ));
     }
-    let body: Map<String, Value> = match serde_json::from_slice(&req.body) {
-        Ok(Value::Object(m)) => m,
-        _ => return refuse(shared, 400, "The body must be a JSON object", "bad body"),
+    match serde_json::from_slice(&req.body) {
+        Ok(Value::Object(m)) => Ok(m),
+        _ => Err(refuse(
+            shared,
+            400,
+            "The body must be a JSON object",
+            "bad body",
+        )),
+    }
+}
+
+/// `PUT /devices/v2/<id>` with `{"name", "policy_id", "add_zone_ids",
+/// "remove_zone_ids"}`, as the service's "Update Device": 200 and no body.
+fn update(shared: &Shared, req: &ApiRequest, index: usize) -> Response {
+    let body = match json_body(shared, req) {
+        Ok(body) => body,
+        Err(refusal) => return refusal,
     };
     let bad = |message: String| refuse(shared, 400, &message, "bad update body");
     if let Some(k) = body

@@ -1,13 +1,13 @@
 //! Fault injection (the `faults` feature, for tests and benchmarks only): a
 //! queue of misbehaviours answered instead of verifying, a delay before every
-//! answer, a skewed clock, revoked tokens, and the last request, claims and
+//! answer, revoked tokens, and the last request, claims and
 //! refusal seen, for test diagnostics.
 
 use std::collections::{HashSet, VecDeque};
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -102,14 +102,9 @@ pub(crate) struct Knobs {
     last_claims: Mutex<Option<Value>>,
     last_rejection: Mutex<Option<(u16, String)>>,
     delay_nanos: AtomicU64,
-    skew_secs: AtomicI64,
 }
 
 impl Knobs {
-    pub(crate) fn skew(&self) -> i64 {
-        self.skew_secs.load(Ordering::SeqCst)
-    }
-
     pub(crate) fn is_revoked(&self, token: &str) -> bool {
         lock(&self.revoked).contains(token)
     }
@@ -166,11 +161,6 @@ impl Emulator {
     pub fn set_delay(&self, d: Duration) {
         let nanos = u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
         self.shared.knobs.delay_nanos.store(nanos, Ordering::SeqCst);
-    }
-
-    /// Makes the emulator's clock (verification and `Date` header) local now + `secs`.
-    pub fn set_clock_skew(&self, secs: i64) {
-        self.shared.knobs.skew_secs.store(secs, Ordering::SeqCst);
     }
 
     /// Queues a fault: each token request takes the next fault, if any, and answers

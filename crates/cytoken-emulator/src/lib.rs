@@ -1,6 +1,7 @@
 //! A strict loopback emulator of the Cylance User API v2 token endpoint
 //! (`POST /auth/v2/token`) and of the API behind it (the device list, one
-//! device, a device update: see [`api`]), for `cytoken demo`, the
+//! device, a device update: see [`api`]; the policy, user, zone and threat
+//! lists), for `cytoken demo`, the
 //! `cytoken-emulator` benchmark server and cytoken's tests.
 //!
 //! It checks auth tokens the way the real service does (DESIGN.md §1): HS256 only,
@@ -9,7 +10,7 @@
 //! scopes. It answers with the real service's status codes and bodies and counts
 //! the requests it sees. With the `faults` feature (tests and benchmarks only;
 //! cytoken's shipped binary never enables it) it can also be told to misbehave (a
-//! queue of `Fault`s, a delay, a skewed clock, revoked tokens) so tests can drive
+//! queue of `Fault`s, a delay, revoked tokens) so tests can drive
 //! every failure path of the client.
 //!
 //! The HTTP side is deliberately tiny and std-only: one request per connection,
@@ -19,7 +20,7 @@
 use std::collections::{HashMap, HashSet};
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -33,6 +34,7 @@ mod api_faults;
 #[cfg(feature = "faults")]
 mod faults;
 mod http;
+mod lists;
 mod mtc;
 mod token;
 
@@ -64,12 +66,17 @@ struct Shared {
     seen_jti: Mutex<HashSet<String>>,
     requests: AtomicUsize,
     issued: AtomicUsize,
+    /// Seconds added to the local clock: a server whose clock is off, for
+    /// tests and `demo --serve --clock-skew`.
+    skew_secs: AtomicI64,
     /// Keys of the emulator's own access tokens: random per emulator, so a token
     /// from one emulator (or one run) never verifies at another.
     access_enc: EncodingKey,
     access_dec: DecodingKey,
     /// The API stand-in's synthetic devices.
     devices: api::Devices,
+    /// The policy, user, zone and threat lists (policies and users writable).
+    lists: lists::Lists,
     /// The multi-tenant console's partner apps and counters.
     console: mtc::Console,
     #[cfg(feature = "faults")]
@@ -86,16 +93,13 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
-    /// The emulator's notion of now, in epoch seconds (with the `faults`
-    /// feature: local now plus the configured skew).
-    #[cfg_attr(not(feature = "faults"), allow(clippy::unused_self))]
+    /// The emulator's notion of now, in epoch seconds: local now plus the
+    /// configured skew ([`Emulator::set_clock_skew`]).
     fn now(&self) -> i64 {
         let local = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-        #[cfg(feature = "faults")]
-        let local = local.saturating_add(self.knobs.skew());
-        local
+        local.saturating_add(self.skew_secs.load(Ordering::SeqCst))
     }
 
     fn stopped(&self) -> bool {
@@ -148,9 +152,11 @@ impl Emulator {
             seen_jti: Mutex::new(HashSet::new()),
             requests: AtomicUsize::new(0),
             issued: AtomicUsize::new(0),
+            skew_secs: AtomicI64::new(0),
             access_enc,
             access_dec,
             devices: api::Devices::default(),
+            lists: lists::Lists::default(),
             console: mtc::Console::default(),
             #[cfg(feature = "faults")]
             knobs: faults::Knobs::default(),
@@ -180,6 +186,12 @@ impl Emulator {
     /// The API base URL, e.g. `http://127.0.0.1:PORT/` (the origin of [`Emulator::url`]).
     pub fn api_url(&self) -> String {
         format!("http://{}/", connectable(self.shared.addr))
+    }
+
+    /// Makes the emulator's clock (verification, the tokens it issues and
+    /// the `Date` header) local now + `secs`.
+    pub fn set_clock_skew(&self, secs: i64) {
+        self.shared.skew_secs.store(secs, Ordering::SeqCst);
     }
 
     /// Makes the API stand-in serve `n` synthetic devices (none at start).

@@ -122,7 +122,10 @@ fn a_loopback_port_another_user_listens_on_gets_no_credentials() {
     let url = lines
         .by_ref()
         .map_while(Result::ok)
-        .find_map(|l| l.strip_prefix("export CYTOKEN_AUTH_URL=").map(String::from))
+        .find_map(|l| {
+            l.strip_prefix("# Cylance token endpoint: ")
+                .map(String::from)
+        })
         .expect("the attacker's endpoint printed its URL");
     // Read to the end: a closed pipe would stop the endpoint at its next line.
     std::thread::spawn(move || lines.for_each(drop));
