@@ -214,7 +214,12 @@ fn a_keyring_that_cannot_be_reached_writes_no_profile() {
 fn on_a_terminal_init_asks_for_what_is_missing() {
     let sb = Sandbox::new();
     let answers = format!("lab\n\nnot-a-uuid\n{TENANT}\n{APP}\neuc1\nenv\nLAB_SECRET\n");
-    let line = format!("{} init --offline", env!("CARGO_BIN_EXE_cytoken"));
+    // No echo: the answers are written at once, and their echo would land
+    // in the middle of a prompt.
+    let line = format!(
+        "stty -echo; exec {} init --offline",
+        env!("CARGO_BIN_EXE_cytoken")
+    );
     let mut script = sb.bare_as(std::path::Path::new("script"));
     script
         .env("SHELL", "/bin/sh")
