@@ -40,6 +40,8 @@ impl Served {
         self.cmd(sb).args(args).output().unwrap()
     }
 
+    /// The value of one printed `export` (the mode checks are Unix-only).
+    #[cfg(unix)]
     fn var(&self, name: &str) -> &str {
         &self
             .vars
