@@ -102,6 +102,16 @@ pub fn parse(args: &[OsString]) -> Option<Cli> {
             return None;
         }
     }
+    finish(g, &words, format, format_before_command)
+}
+
+/// The command the words name, with `--format` where it may be.
+fn finish(
+    g: Global,
+    words: &[&str],
+    format: Option<&str>,
+    format_before_command: bool,
+) -> Option<Cli> {
     // `--format json token`: clap decides (and refuses it).
     if format_before_command && !words.is_empty() {
         return None;
@@ -113,7 +123,7 @@ pub fn parse(args: &[OsString]) -> Option<Cli> {
         Some(_) => return None,
     };
     let mut token = TokenArgs::default();
-    let command = match words.as_slice() {
+    let command = match words {
         [] => {
             token.format = format;
             None

@@ -64,30 +64,7 @@ fn steps(
         return Err(Error::other("the demo's selection is not a Cylance one"));
     };
 
-    out(
-        w,
-        format_args!(
-            "cytoken demo — the whole flow against a strict loopback token endpoint\n\n\
-         1. selection\n   endpoint  {}\n   tenant    {}\n   app       {}\n   scopes    {}\n   \
-         lifetime  {} s (refresh margin {} s)\n\n",
-            flow.auth_url,
-            flow.tenant_id,
-            flow.app_id,
-            flow.scopes.join(", "),
-            flow.lifetime,
-            sel.cache_policy.refresh_margin
-        ),
-    )?;
-
-    let now = clock::now();
-    let claims = cylance::claims(flow, now);
-    out(
-        w,
-        format_args!(
-            "2. auth token: HS256-signed with the app secret; its claims (secret and signature not shown)\n{}\n\n",
-            indent(&serde_json::to_string_pretty(&claims).unwrap_or_default())
-        ),
-    )?;
+    intro(w, &sel, flow)?;
 
     let broker = Broker::new(&sel, CacheUse::Use);
     let t = Instant::now();
@@ -125,6 +102,59 @@ fn steps(
         format_args!("5. the API accepts the token as Authorization: Bearer: {accepted}\n\n"),
     )?;
 
+    strict_and_listed(w, &sel, cache_dir)?;
+    let ok = !first.cached && second.cached && same && accepted && emu.issued() == 1;
+    out(
+        w,
+        format_args!(
+            "\n{}\n",
+            if ok {
+                "demo complete: one exchange, then served from the cache"
+            } else {
+                "demo FAILED"
+            }
+        ),
+    )?;
+    Ok(i32::from(!ok))
+}
+
+/// Steps 1 and 2: the selection and the claims of its auth token.
+fn intro(w: &mut dyn Write, sel: &Selection, flow: &cylance::Cylance) -> Result<()> {
+    out(
+        w,
+        format_args!(
+            "cytoken demo — the whole flow against a strict loopback token endpoint\n\n\
+         1. selection\n   endpoint  {}\n   tenant    {}\n   app       {}\n   scopes    {}\n   \
+         lifetime  {} s (refresh margin {} s)\n\n",
+            flow.auth_url,
+            flow.tenant_id,
+            flow.app_id,
+            flow.scopes.join(", "),
+            flow.lifetime,
+            sel.cache_policy.refresh_margin
+        ),
+    )?;
+
+    let now = clock::now();
+    let claims = cylance::claims(flow, now);
+    out(
+        w,
+        format_args!(
+            "2. auth token: HS256-signed with the app secret; its claims (secret and signature not shown)\n{}\n\n",
+            indent(&serde_json::to_string_pretty(&claims).unwrap_or_default())
+        ),
+    )?;
+
+    Ok(())
+}
+
+/// Steps 6 and 7: a wrong secret is refused; the cache as `cache list`
+/// shows it.
+fn strict_and_listed(
+    w: &mut dyn Write,
+    sel: &Selection,
+    cache_dir: &std::path::Path,
+) -> Result<()> {
     let mut wrong = sel.clone();
     wrong.secret = SecretSource::Inline(Secret::new("wrong".into()));
     let rejected = Broker::new(&wrong, CacheUse::Bypass).token();
@@ -146,19 +176,7 @@ fn steps(
         w,
         format_args!("{}\n", indent(&cache_table(&entries, &[], clock::now()))),
     )?;
-    let ok = !first.cached && second.cached && same && accepted && emu.issued() == 1;
-    out(
-        w,
-        format_args!(
-            "\n{}\n",
-            if ok {
-                "demo complete: one exchange, then served from the cache"
-            } else {
-                "demo FAILED"
-            }
-        ),
-    )?;
-    Ok(i32::from(!ok))
+    Ok(())
 }
 
 /// `s` as one shell word: as it is when it holds only characters no shell

@@ -400,64 +400,17 @@ pub(super) fn run(client: &Arc<Client>, list: &Uri, opts: Opts, w: &mut dyn Writ
         }),
         Condvar::new(),
     ));
-    let first = match fetch(client, list, 1, &opts, &shared) {
-        Ok(f) => f,
-        Err(Failure { error, body }) => {
-            // Nothing is written yet: the error body goes out as for one request.
-            if let Some(body) = body {
-                out.write(&body)?;
-                out.w.flush().map_err(io_error)?;
-            }
-            return Err(prefixed(1, None, &error));
-        }
-    };
-    if first.page_number.is_some_and(|n| n != 1) {
-        return Err(Error::other(format!(
-            "page 1: the API answered page_number {} when asked for page 1, so the listing cannot be trusted to be complete",
-            first.page_number.unwrap_or_default()
-        )));
-    }
+    let first = first_page(client, list, &opts, &shared, &mut out)?;
     let total = check_total(&first, opts.page_size)?;
     out.begin()?;
     out.page(&first)?;
     release(&shared, first.reserved);
     lock(&shared).written = 2;
     progress.show(1, total);
-    let opts = Arc::new(opts);
-    let list = Arc::new(list.clone());
-    let window = 2 * u64::from(opts.jobs);
-    let workers: Vec<_> = (0..u64::from(opts.jobs).min(total - 1))
-        .map(|_| {
-            let (client, list, opts, shared) = (
-                Arc::clone(client),
-                Arc::clone(&list),
-                Arc::clone(&opts),
-                Arc::clone(&shared),
-            );
-            std::thread::spawn(move || worker(&client, &list, &opts, total, window, &shared))
-        })
-        .collect();
-    let stop = |shared: &Shared| {
-        lock(shared).abort = true;
-        shared.1.notify_all();
-    };
+    let workers = spawn_workers(client, list, opts, total, &shared);
     let mut changed = false;
     for page in 2..=total {
-        let (result, finished) = {
-            let mut s = lock(&shared);
-            loop {
-                if let Some(r) = s.done.remove(&page) {
-                    break (r, s.finished);
-                }
-                let finished = s.finished;
-                drop(s);
-                progress.show(finished, total);
-                s = lock(&shared);
-                if !s.done.contains_key(&page) {
-                    s = shared.1.wait(s).unwrap_or_else(PoisonError::into_inner);
-                }
-            }
-        };
+        let (result, finished) = wait_for(&shared, page, total, &mut progress);
         let fetched = match result {
             Ok(f) => f,
             Err(Failure { error, .. }) => {
@@ -483,12 +436,7 @@ pub(super) fn run(client: &Arc<Client>, list: &Uri, opts: Opts, w: &mut dyn Writ
         out.page(&fetched)?;
         let reserved = fetched.reserved;
         drop(fetched);
-        {
-            let mut s = lock(&shared);
-            s.written = page + 1;
-            s.held = s.held.saturating_sub(reserved);
-            shared.1.notify_all();
-        }
+        written(&shared, page, reserved);
         progress.show(finished, total);
     }
     for w in workers {
@@ -507,6 +455,96 @@ pub(super) fn run(client: &Arc<Client>, list: &Uri, opts: Opts, w: &mut dyn Writ
     }
     diag::log(1, format_args!("{} items from {total} pages", out.items));
     Ok(0)
+}
+
+/// Page 1, which says how many there are. Nothing is written yet when it
+/// fails, so its error body goes out as for one request.
+fn first_page(
+    client: &Client,
+    list: &Uri,
+    opts: &Opts,
+    shared: &Shared,
+    out: &mut Out<'_>,
+) -> Result<Fetched> {
+    let first = match fetch(client, list, 1, opts, shared) {
+        Ok(f) => f,
+        Err(Failure { error, body }) => {
+            if let Some(body) = body {
+                out.write(&body)?;
+                out.w.flush().map_err(io_error)?;
+            }
+            return Err(prefixed(1, None, &error));
+        }
+    };
+    if first.page_number.is_some_and(|n| n != 1) {
+        return Err(Error::other(format!(
+            "page 1: the API answered page_number {} when asked for page 1, so the listing cannot be trusted to be complete",
+            first.page_number.unwrap_or_default()
+        )));
+    }
+    Ok(first)
+}
+
+/// Up to `opts.jobs` workers fetching pages 2..=`total`, at most a window
+/// of twice as many pages ahead of the writer.
+fn spawn_workers(
+    client: &Arc<Client>,
+    list: &Uri,
+    opts: Opts,
+    total: u64,
+    shared: &Arc<Shared>,
+) -> Vec<std::thread::JoinHandle<()>> {
+    let opts = Arc::new(opts);
+    let list = Arc::new(list.clone());
+    let window = 2 * u64::from(opts.jobs);
+    (0..u64::from(opts.jobs).min(total - 1))
+        .map(|_| {
+            let (client, list, opts, shared) = (
+                Arc::clone(client),
+                Arc::clone(&list),
+                Arc::clone(&opts),
+                Arc::clone(shared),
+            );
+            std::thread::spawn(move || worker(&client, &list, &opts, total, window, &shared))
+        })
+        .collect()
+}
+
+/// Waits for `page`, showing progress meanwhile: its result and how many
+/// pages are finished.
+fn wait_for(
+    shared: &Shared,
+    page: u64,
+    total: u64,
+    progress: &mut Progress,
+) -> (std::result::Result<Fetched, Failure>, u64) {
+    let mut s = lock(shared);
+    loop {
+        if let Some(r) = s.done.remove(&page) {
+            return (r, s.finished);
+        }
+        let finished = s.finished;
+        drop(s);
+        progress.show(finished, total);
+        s = lock(shared);
+        if !s.done.contains_key(&page) {
+            s = shared.1.wait(s).unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+}
+
+/// Page `page` is written: its memory is released and the workers woken.
+fn written(shared: &Shared, page: u64, reserved: u64) {
+    let mut s = lock(shared);
+    s.written = page + 1;
+    s.held = s.held.saturating_sub(reserved);
+    shared.1.notify_all();
+}
+
+/// Tells the workers to stop.
+fn stop(shared: &Shared) {
+    lock(shared).abort = true;
+    shared.1.notify_all();
 }
 
 /// The failure of page `page`, named in the message; the kind (and so the
