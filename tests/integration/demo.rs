@@ -51,11 +51,11 @@ fn demo_serve_prints_working_variables() {
         let Some(Ok(line)) = lines.next() else { break };
         if let Some(kv) = line.strip_prefix("# export ") {
             let (k, v) = kv.split_once('=').unwrap();
-            commented.push((k.to_string(), v.to_string()));
+            commented.push((k.to_string(), shell_word(v)));
         }
         if let Some(kv) = line.strip_prefix("export ") {
             let (k, v) = kv.split_once('=').unwrap();
-            vars.push((k.to_string(), v.to_string()));
+            vars.push((k.to_string(), shell_word(v)));
         }
     }
     let names: Vec<&str> = vars.iter().map(|(k, _)| k.as_str()).collect();

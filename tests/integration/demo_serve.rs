@@ -85,7 +85,7 @@ fn serve(sb: &Sandbox, extra: &[&str]) -> Served {
         }
         if let Some(kv) = line.strip_prefix("export ") {
             let (k, v) = kv.split_once('=').unwrap();
-            vars.push((k.to_string(), v.to_string()));
+            vars.push((k.to_string(), shell_word(v)));
             if k == "CYTOKEN_CACHE_DIR" {
                 break;
             }

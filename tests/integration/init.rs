@@ -6,10 +6,14 @@
 use crate::support::*;
 
 /// `init`'s flags for a complete profile named `name` against the emulator,
-/// the secret in the variable `PROD_SECRET`.
+/// the secret in the variable `PROD_SECRET`, written to the sandbox's config
+/// file (named: on Windows the default is the profile's real `%APPDATA%`).
 fn full(sb: &Sandbox, name: &str) -> Vec<String> {
+    let config = sb.config_path().to_string_lossy().into_owned();
     [
         "init",
+        "--config",
+        &config,
         "-p",
         name,
         "--tenant-id",

@@ -730,3 +730,13 @@ pub fn private_copy(exe: &Path) -> PathBuf {
     std::fs::copy(exe, &copy).unwrap();
     copy
 }
+
+/// A value as a shell reads one word of it: `'…'` single-quoted (with
+/// `'\''` for a quote inside), else as written; what `demo --serve` prints
+/// for a path with backslashes (Windows) or spaces.
+pub fn shell_word(v: &str) -> String {
+    match v.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')) {
+        Some(inner) => inner.replace("'\\''", "'"),
+        None => v.to_string(),
+    }
+}
