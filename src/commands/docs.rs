@@ -111,7 +111,7 @@ mod tests {
             let committed = std::fs::read(&path).unwrap_or_default();
             assert!(
                 committed == generated,
-                "{file} differs from what clap generates: regenerate the committed files with \
+                "{file} differs from what is generated (clap, the configuration reference): regenerate the committed files with \
                  `cargo test --lib commands::docs::tests::regenerate -- --ignored` and commit"
             );
         }
