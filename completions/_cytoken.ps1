@@ -52,7 +52,7 @@ Register-ArgumentCompleter -Native -CommandName 'cytoken' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check config, secret source, permissions and the cache, then mint one token')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run the whole flow offline against a built-in strict loopback endpoint')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
-            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to standard output')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (roff) to standard output: cytoken(1), or cytoken-config(5)')
             [CompletionResult]::new('api', 'api', [CompletionResultType]::ParameterValue, 'Call the Cylance API with the token: one request, or every page of a list')
             [CompletionResult]::new('secret', 'secret', [CompletionResultType]::ParameterValue, 'Store or remove the profile''s app secret in the OS keyring')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Add or replace a profile in the config file (asks on a terminal for what is missing)')
@@ -382,8 +382,8 @@ Register-ArgumentCompleter -Native -CommandName 'cytoken' -ScriptBlock {
             [CompletionResult]::new('--force-refresh', '--force-refresh', [CompletionResultType]::ParameterName, 'Skip the cached token, mint a new one and store it')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'cytoken;api' {
@@ -678,7 +678,7 @@ Register-ArgumentCompleter -Native -CommandName 'cytoken' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Check config, secret source, permissions and the cache, then mint one token')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run the whole flow offline against a built-in strict loopback endpoint')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
-            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to standard output')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (roff) to standard output: cytoken(1), or cytoken-config(5)')
             [CompletionResult]::new('api', 'api', [CompletionResultType]::ParameterValue, 'Call the Cylance API with the token: one request, or every page of a list')
             [CompletionResult]::new('secret', 'secret', [CompletionResultType]::ParameterValue, 'Store or remove the profile''s app secret in the OS keyring')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Add or replace a profile in the config file (asks on a terminal for what is missing)')

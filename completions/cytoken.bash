@@ -1721,7 +1721,7 @@ _cytoken() {
             return 0
             ;;
         cytoken__subcmd__man)
-            opts="-p -v -h --profile --config --cache-dir --tenant-id --app-id --region --auth-url --scope --lifetime --source --min-valid --no-cache --force-refresh --verbose --help"
+            opts="-p -v -h --profile --config --cache-dir --tenant-id --app-id --region --auth-url --scope --lifetime --source --min-valid --no-cache --force-refresh --verbose --help cytoken config"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

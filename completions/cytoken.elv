@@ -49,7 +49,7 @@ set edit:completion:arg-completer[cytoken] = {|@words|
             cand check 'Check config, secret source, permissions and the cache, then mint one token'
             cand demo 'Run the whole flow offline against a built-in strict loopback endpoint'
             cand completions 'Print a shell completion script'
-            cand man 'Print the man page (roff) to standard output'
+            cand man 'Print a man page (roff) to standard output: cytoken(1), or cytoken-config(5)'
             cand api 'Call the Cylance API with the token: one request, or every page of a list'
             cand secret 'Store or remove the profile''s app secret in the OS keyring'
             cand init 'Add or replace a profile in the config file (asks on a terminal for what is missing)'
@@ -360,8 +360,8 @@ set edit:completion:arg-completer[cytoken] = {|@words|
             cand --force-refresh 'Skip the cached token, mint a new one and store it'
             cand -v 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
             cand --verbose 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'cytoken;api'= {
             cand -X 'HTTP method (default GET, or POST when a body is given)'
@@ -636,7 +636,7 @@ set edit:completion:arg-completer[cytoken] = {|@words|
             cand check 'Check config, secret source, permissions and the cache, then mint one token'
             cand demo 'Run the whole flow offline against a built-in strict loopback endpoint'
             cand completions 'Print a shell completion script'
-            cand man 'Print the man page (roff) to standard output'
+            cand man 'Print a man page (roff) to standard output: cytoken(1), or cytoken-config(5)'
             cand api 'Call the Cylance API with the token: one request, or every page of a list'
             cand secret 'Store or remove the profile''s app secret in the OS keyring'
             cand init 'Add or replace a profile in the config file (asks on a terminal for what is missing)'

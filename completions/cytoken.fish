@@ -53,7 +53,7 @@ complete -c cytoken -n "__fish_cytoken_needs_command" -f -a "cache" -d 'Show or 
 complete -c cytoken -n "__fish_cytoken_needs_command" -f -a "check" -d 'Check config, secret source, permissions and the cache, then mint one token'
 complete -c cytoken -n "__fish_cytoken_needs_command" -f -a "demo" -d 'Run the whole flow offline against a built-in strict loopback endpoint'
 complete -c cytoken -n "__fish_cytoken_needs_command" -f -a "completions" -d 'Print a shell completion script'
-complete -c cytoken -n "__fish_cytoken_needs_command" -f -a "man" -d 'Print the man page (roff) to standard output'
+complete -c cytoken -n "__fish_cytoken_needs_command" -f -a "man" -d 'Print a man page (roff) to standard output: cytoken(1), or cytoken-config(5)'
 complete -c cytoken -n "__fish_cytoken_needs_command" -f -a "api" -d 'Call the Cylance API with the token: one request, or every page of a list'
 complete -c cytoken -n "__fish_cytoken_needs_command" -f -a "secret" -d 'Store or remove the profile\'s app secret in the OS keyring'
 complete -c cytoken -n "__fish_cytoken_needs_command" -f -a "init" -d 'Add or replace a profile in the config file (asks on a terminal for what is missing)'
@@ -287,7 +287,7 @@ complete -c cytoken -n "__fish_cytoken_using_subcommand man" -l min-valid -d 'Ha
 complete -c cytoken -n "__fish_cytoken_using_subcommand man" -l no-cache -d 'Neither read nor write the cache'
 complete -c cytoken -n "__fish_cytoken_using_subcommand man" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
 complete -c cytoken -n "__fish_cytoken_using_subcommand man" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
-complete -c cytoken -n "__fish_cytoken_using_subcommand man" -s h -l help -d 'Print help'
+complete -c cytoken -n "__fish_cytoken_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c cytoken -n "__fish_cytoken_using_subcommand api" -s X -l method -d 'HTTP method (default GET, or POST when a body is given)' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand api" -s f -l raw-field -d 'A string field: a query parameter for GET, a JSON body field otherwise' -r
 complete -c cytoken -n "__fish_cytoken_using_subcommand api" -s F -l field -d 'A typed field (numbers, true, false, null): query parameter or JSON field' -r
@@ -488,7 +488,7 @@ complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_see
 complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man api secret init setup install-helpers help" -f -a "check" -d 'Check config, secret source, permissions and the cache, then mint one token'
 complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man api secret init setup install-helpers help" -f -a "demo" -d 'Run the whole flow offline against a built-in strict loopback endpoint'
 complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man api secret init setup install-helpers help" -f -a "completions" -d 'Print a shell completion script'
-complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man api secret init setup install-helpers help" -f -a "man" -d 'Print the man page (roff) to standard output'
+complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man api secret init setup install-helpers help" -f -a "man" -d 'Print a man page (roff) to standard output: cytoken(1), or cytoken-config(5)'
 complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man api secret init setup install-helpers help" -f -a "api" -d 'Call the Cylance API with the token: one request, or every page of a list'
 complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man api secret init setup install-helpers help" -f -a "secret" -d 'Store or remove the profile\'s app secret in the OS keyring'
 complete -c cytoken -n "__fish_cytoken_using_subcommand help; and not __fish_seen_subcommand_from token auth-token git-credential exec-credential docker-credential exec cache check demo completions man api secret init setup install-helpers help" -f -a "init" -d 'Add or replace a profile in the config file (asks on a terminal for what is missing)'

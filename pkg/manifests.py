@@ -78,6 +78,7 @@ class Cytoken < Formula
     bin.install "cytoken"
     # git and docker look their helpers up by these names on PATH.
 {links}    man1.install "doc/cytoken.1"
+    man5.install "doc/cytoken-config.5"
     bash_completion.install "complete/cytoken.bash" => "cytoken"
     zsh_completion.install "complete/_cytoken"
     fish_completion.install "complete/cytoken.fish"

@@ -139,7 +139,7 @@ fn dispatch(cli: Cli) -> Result<i32> {
             }
         }
         Some(Command::Completions { shell }) => commands::docs::completions(shell, stdout),
-        Some(Command::Man) => commands::docs::man(stdout),
+        Some(Command::Man { page }) => commands::docs::man(page, stdout),
         Some(Command::Api(args)) => commands::api::run(&inv, &args, stdout),
         Some(Command::Secret(c)) => {
             commands::secret::run(&inv, &c, std::io::stdin().lock(), stdout)

@@ -196,9 +196,16 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff) to standard output
-    #[command(after_help = "Example:\n  cytoken man > ~/.local/share/man/man1/cytoken.1")]
-    Man,
+    /// Print a man page (roff) to standard output: cytoken(1), or cytoken-config(5)
+    #[command(
+        after_help = "Examples:\n  cytoken man > ~/.local/share/man/man1/cytoken.1\n  \
+        cytoken man config > ~/.local/share/man/man5/cytoken-config.5"
+    )]
+    Man {
+        /// Which page
+        #[arg(value_enum, default_value_t = ManPage::Cytoken)]
+        page: ManPage,
+    },
     /// Call the Cylance API with the token: one request, or every page of a list
     #[command(
         after_help = "Exit status 5: the API answered an error status (body on stdout).\n\n\
@@ -254,7 +261,7 @@ impl Command {
             Command::Check { .. } => "check",
             Command::Demo { .. } => "demo",
             Command::Completions { .. } => "completions",
-            Command::Man => "man",
+            Command::Man { .. } => "man",
             Command::Api(_) => "api",
             Command::Secret(_) => "secret",
             Command::InstallHelpers { .. } => "install-helpers",
@@ -262,6 +269,15 @@ impl Command {
             Command::Setup(_) => "setup",
         }
     }
+}
+
+/// The man pages `cytoken man` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ManPage {
+    /// cytoken(1): the commands and options
+    Cytoken,
+    /// cytoken-config(5): every config key, variable and flag, its default and range
+    Config,
 }
 
 /// The largest clock offset `demo --serve --clock-skew` takes: a day.

@@ -180,6 +180,10 @@ fn check_selection(sel: &Selection, cache_use: CacheUse, offline: bool, r: &mut 
         Ok(roots) => r.ok("trust roots", roots),
         Err(e) => r.fail("trust roots", e),
     }
+    match crate::http::proxy_in_effect(sel.flow.facts().auth_url) {
+        Ok(proxy) => r.ok("proxy", proxy),
+        Err(e) => r.fail("proxy", e),
+    }
     if cache_use == CacheUse::Bypass {
         r.ok("cache dir", "not used (--no-cache)");
     } else {

@@ -1,7 +1,9 @@
-//! `cytoken completions SHELL` and `cytoken man`: the committed files under
-//! `completions/` and `doc/`, embedded. They are generated from the clap
-//! definitions by this file's tests (which fail when a committed file differs
-//! from what clap generates now), so the binary links neither clap_complete's
+//! `cytoken completions SHELL` and `cytoken man [config]`: the committed files
+//! under `completions/` and `doc/`, embedded. They are generated from the clap
+//! definitions and the configuration reference ([`crate::config::reference`])
+//! by this file's tests (which fail when a committed file differs from what
+//! is generated now; `reference.rs` beside them renders the configuration
+//! pages), so the binary links neither clap_complete's
 //! generators nor clap_mangen: code and relocations every cached call would
 //! pay at start-up for two commands a user runs once.
 
@@ -9,6 +11,7 @@ use std::io::Write;
 
 use clap_complete::Shell;
 
+use crate::cli::ManPage;
 use crate::error::{Error, Result};
 use crate::output::out;
 
@@ -25,9 +28,16 @@ pub(crate) fn completions(shell: Shell, w: &mut dyn Write) -> Result<i32> {
     out(w, format_args!("{script}"))
 }
 
-pub(crate) fn man(w: &mut dyn Write) -> Result<i32> {
-    out(w, format_args!("{}", include_str!("../../doc/cytoken.1")))
+pub(crate) fn man(page: ManPage, w: &mut dyn Write) -> Result<i32> {
+    let roff = match page {
+        ManPage::Cytoken => include_str!("../../doc/cytoken.1"),
+        ManPage::Config => include_str!("../../doc/cytoken-config.5"),
+    };
+    out(w, format_args!("{roff}"))
 }
+
+#[cfg(test)]
+mod reference;
 
 /// The generators of the committed files, and the check that they match.
 #[cfg(test)]
@@ -38,6 +48,7 @@ mod tests {
     use clap_complete::Shell;
     use clap_mangen::roff::{Inline, Roff, bold, italic, roman};
 
+    use super::reference;
     use crate::cli::Cli;
 
     /// Where each committed completion script lives.
@@ -49,6 +60,8 @@ mod tests {
         (Shell::PowerShell, "completions/_cytoken.ps1"),
     ];
     const MAN: &str = "doc/cytoken.1";
+    const CONFIG_MAN: &str = "doc/cytoken-config.5";
+    const CONFIG_MD: &str = "doc/configuration.md";
 
     fn generated_completions(shell: Shell) -> Vec<u8> {
         let mut buf = Vec::new();
@@ -77,6 +90,17 @@ mod tests {
             .map(|&(shell, file)| (file, generated_completions(shell)))
             .collect();
         files.push((MAN, generated_man()));
+        files.push((CONFIG_MAN, reference::config_page()));
+        let md = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(CONFIG_MD))
+            .unwrap_or_default();
+        let generated = reference::configuration_md(&md).unwrap_or_else(|| {
+            panic!(
+                "{CONFIG_MD} lacks the markers {} and {}",
+                reference::BEGIN,
+                reference::END
+            )
+        });
+        files.push((CONFIG_MD, generated.into_bytes()));
         files
     }
 
@@ -87,7 +111,7 @@ mod tests {
             let committed = std::fs::read(&path).unwrap_or_default();
             assert!(
                 committed == generated,
-                "{file} differs from what clap generates: regenerate the committed files with \
+                "{file} differs from what is generated (clap, the configuration reference): regenerate the committed files with \
                  `cargo test --lib commands::docs::tests::regenerate -- --ignored` and commit"
             );
         }
@@ -169,7 +193,8 @@ mod tests {
         roff
     }
 
-    /// EXIT STATUS, ENVIRONMENT and FILES.
+    /// EXIT STATUS, ENVIRONMENT (the configuration reference's), FILES and
+    /// SEE ALSO.
     fn reference() -> Roff {
         let mut roff = Roff::new();
         let table = |roff: &mut Roff, title: &str, rows: &[(&str, &str)]| {
@@ -202,38 +227,7 @@ mod tests {
                 ),
             ],
         );
-        table(
-            &mut roff,
-            "ENVIRONMENT",
-            &[
-                (
-                    "CYTOKEN_PROFILE, CYTOKEN_CONFIG, CYTOKEN_CACHE_DIR",
-                    "as -p, --config, --cache-dir",
-                ),
-                (
-                    "CYTOKEN_TENANT_ID, CYTOKEN_APP_ID, CYTOKEN_REGION, CYTOKEN_AUTH_URL, \
-                     CYTOKEN_SCOPES, CYTOKEN_LIFETIME",
-                    "the selection, between the flags and the profile in precedence",
-                ),
-                (
-                    "CYTOKEN_APP_SECRET",
-                    "the app secret (never a flag: argv is public)",
-                ),
-                ("CYTOKEN_API_URL", "the API base for cytoken api"),
-                (
-                    "CYTOKEN_LOG",
-                    "diagnostics on stderr, as -v (a number, or info, debug, trace)",
-                ),
-                (
-                    "HTTPS_PROXY, ALL_PROXY, NO_PROXY",
-                    "the proxy for https endpoints (never for loopback)",
-                ),
-                (
-                    "KUBERNETES_EXEC_INFO",
-                    "the request of client-go, for exec-credential",
-                ),
-            ],
-        );
+        reference::environment(&mut roff);
         table(
             &mut roff,
             "FILES",
@@ -250,6 +244,10 @@ mod tests {
                 ),
             ],
         );
+        roff.control("SH", ["SEE ALSO"]).text([
+            bold("cytoken-config"),
+            roman("(5): every config key, variable and flag (cytoken man config)"),
+        ]);
         roff
     }
 }

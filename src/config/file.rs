@@ -315,39 +315,10 @@ const SECRET_KEYS: [&str; 5] = [
     "app_secret_keyring",
 ];
 
-/// Every key of the file and of a profile (kept equal to the schema by a
-/// test): the only words of an offending line an error names as its key.
-pub const KEYS: [&str; 29] = [
-    "default_profile",
-    "profiles",
-    "tenant_id",
-    "app_id",
-    "app_secret",
-    "app_secret_env",
-    "app_secret_file",
-    "app_secret_command",
-    "app_secret_keyring",
-    "region",
-    "auth_url",
-    "api_url",
-    "flow",
-    "scopes",
-    "lifetime",
-    "source",
-    "min_valid",
-    "refresh_margin",
-    "issuer",
-    "scope_format",
-    "extra_claims",
-    "username",
-    "git_auth",
-    "git_hosts",
-    "docker_hosts",
-    "ca_file",
-    "log_file",
-    "timeout",
-    "lock_timeout",
-];
+/// Every key of the file and of a profile: the names of the reference table
+/// ([`super::reference::REFERENCE`], held to the schema by its tests), the
+/// only words of an offending line an error names as its key.
+pub const KEYS: [&str; super::reference::REFERENCE.len()] = super::reference::key_names();
 
 /// What a secret key's value must look like, for its error message.
 fn secret_key_shape(key: &str) -> &'static str {

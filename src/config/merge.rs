@@ -149,8 +149,9 @@ fn missing(l: &Layers<'_>, key: &str, flag: &str, var: &str) -> Error {
             p.display()
         ),
         None => format!(
-            "no {key}: there is no config file ({}) and {var} is not set; create the file (see \
-             the README) or set the CYTOKEN_* variables; `cytoken check` shows what is found",
+            "no {key}: there is no config file ({}) and {var} is not set; create it with \
+             `cytoken init` (its keys: `man cytoken-config`, or doc/configuration.md) or set \
+             the CYTOKEN_* variables; `cytoken check` shows what is found",
             default_config_path(l.env)
                 .map_or_else(|| "no config dir".into(), |p| p.display().to_string())
         ),

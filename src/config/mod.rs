@@ -10,6 +10,7 @@ mod endpoints;
 mod file;
 mod layer;
 mod merge;
+pub(crate) mod reference;
 pub(crate) mod service;
 mod sources;
 
@@ -231,8 +232,9 @@ fn pick_profile(
         return match requested {
             Some(name) => Err(Error::config(format!(
                 "profile '{name}' requested but there is no config file (looked at {}): \
-                 create it, or drop --profile/CYTOKEN_PROFILE and use CYTOKEN_* variables; \
-                 `cytoken check` shows what is found",
+                 create it with `cytoken -p {name} init` (its keys: `man cytoken-config`), or \
+                 drop --profile/CYTOKEN_PROFILE and use CYTOKEN_* variables; `cytoken check` \
+                 shows what is found",
                 default_config_path(env)
                     .map_or_else(|| "<no config dir>".into(), |p| p.display().to_string())
             ))),

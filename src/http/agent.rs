@@ -28,7 +28,7 @@ pub(super) fn build(
     let proxy = if is_loopback_host(host) {
         None
     } else {
-        proxy_from_env()?
+        proxy_from_env()?.map(|(proxy, _)| proxy)
     };
     // Host and port only: the proxy URL may carry credentials.
     let via = proxy
@@ -85,10 +85,12 @@ pub(super) fn build(
     })
 }
 
-/// The proxy for an https endpoint: `ALL_PROXY` or `HTTPS_PROXY` (either case), with
-/// `NO_PROXY` honoured by ureq. `HTTP_PROXY` alone is not used, as curl does not use
-/// it for https either: it is often set for plain-http traffic only.
-fn proxy_from_env() -> Result<Option<ureq::Proxy>> {
+/// The proxy for an https endpoint and where it comes from: `ALL_PROXY` or
+/// `HTTPS_PROXY` (either case), with `NO_PROXY` honoured by ureq; with none
+/// of them set, the system's ([`system_proxy`]). `HTTP_PROXY` alone is not
+/// used, as curl does not use it for https either: it is often set for
+/// plain-http traffic only.
+fn proxy_from_env() -> Result<Option<(ureq::Proxy, &'static str)>> {
     // The order ureq's `Proxy::try_from_env` tries them in, so that the variable we
     // validate is the one it picks.
     const VARS: [&str; 4] = ["ALL_PROXY", "all_proxy", "HTTPS_PROXY", "https_proxy"];
@@ -96,7 +98,7 @@ fn proxy_from_env() -> Result<Option<ureq::Proxy>> {
         let value = std::env::var_os(name)?;
         (!value.is_empty()).then_some((*name, value))
     }) else {
-        return Ok(None);
+        return Ok(system_proxy().map(|p| (p, "the Windows Internet Settings")));
     };
     // The value may hold proxy credentials, so the message names only the
     // variable, and the parse error (which could quote it) is not kept.
@@ -107,7 +109,62 @@ fn proxy_from_env() -> Result<Option<ureq::Proxy>> {
     };
     let value = value.into_string().map_err(|_| bad())?;
     ureq::Proxy::new(&value).map_err(|_| bad())?;
-    Ok(ureq::Proxy::try_from_env())
+    Ok(ureq::Proxy::try_from_env().map(|p| (p, name)))
+}
+
+/// The system proxy, asked only when no `ALL_PROXY` or `HTTPS_PROXY` is set:
+/// on Windows, ureq's `win-system-proxy` reads the user's Internet Settings
+/// (`ProxyEnable`, `ProxyServer`; `ProxyOverride` as `NO_PROXY` when that is
+/// unset); elsewhere ureq knows none and this is `None`. Never when
+/// `HTTP_PROXY` is set: ureq's lookup would take that first, and it is not
+/// for https (see [`proxy_from_env`]).
+fn system_proxy() -> Option<ureq::Proxy> {
+    let http_proxy = ["HTTP_PROXY", "http_proxy"]
+        .iter()
+        .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()));
+    if http_proxy {
+        None
+    } else {
+        ureq::Proxy::try_from_env()
+    }
+}
+
+/// The proxy a request to `url` goes through, for `check`: where it is and
+/// where it comes from, never its user information (a proxy password may be
+/// there). An invalid proxy variable is the error the exchange would give.
+pub(crate) fn proxy_in_effect(url: &str) -> Result<String> {
+    let Some((proxy, from)) = proxy_from_env()? else {
+        return Ok("none (no ALL_PROXY or HTTPS_PROXY, no system proxy)".into());
+    };
+    let userinfo = if proxy.username().is_some() || proxy.password().is_some() {
+        "…@"
+    } else {
+        ""
+    };
+    let shown = format!(
+        "{}://{userinfo}{}:{} (from {from})",
+        proxy.uri().scheme_str().unwrap_or("http"),
+        sanitize(proxy.host(), SNIPPET_CHARS),
+        proxy.port()
+    );
+    let uri: Option<Uri> = url.parse().ok();
+    let host = sanitize(
+        uri.as_ref().and_then(Uri::host).unwrap_or_default(),
+        SNIPPET_CHARS,
+    );
+    if uri
+        .as_ref()
+        .and_then(Uri::host)
+        .is_some_and(is_loopback_host)
+    {
+        return Ok(format!(
+            "none for the loopback endpoint {host} (reached directly); {shown} for others"
+        ));
+    }
+    if uri.is_some_and(|u| proxy.is_no_proxy(&u)) {
+        return Ok(format!("none for {host} (NO_PROXY); {shown} for others"));
+    }
+    Ok(shown)
 }
 
 /// The variables rustls-native-certs reads in place of the system store.

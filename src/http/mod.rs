@@ -14,7 +14,7 @@ mod agent;
 mod loopback;
 pub(crate) mod retry;
 
-pub(crate) use agent::trust_roots;
+pub(crate) use agent::{proxy_in_effect, trust_roots};
 
 use std::path::Path;
 use std::time::Duration;

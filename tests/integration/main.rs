@@ -46,6 +46,8 @@ mod log;
 mod mtc;
 mod properties;
 mod protocols;
+// `cytoken man config`, the first-run error, the proxy `check` shows.
+mod reference;
 // Second-user attacks on the trust rules; /proc and prctl: Linux only (macOS
 // is type-checked in CI).
 #[cfg(target_os = "linux")]
