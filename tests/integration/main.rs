@@ -52,6 +52,8 @@ mod protocols;
 mod security;
 #[cfg(unix)]
 mod setup;
+#[cfg(unix)]
+mod status;
 mod support;
 mod token;
 // The second local user the security tests play (useradd, chown): Linux only.
