@@ -63,7 +63,7 @@ pub(crate) enum Cached {
         key: String,
         /// The entry and when its token goes stale; an untrusted entry's
         /// reason as the error.
-        entry: std::result::Result<Option<(i64, Entry)>, String>,
+        entry: std::result::Result<Option<(i64, Box<Entry>)>, String>,
         /// The last failure recorded for the key, in force or not.
         failure: Option<Failure>,
     },
@@ -501,7 +501,7 @@ impl<'a> Broker<'a> {
         // Every record, however old: `status` shows its age.
         let failure = self.cache.failure(&key, i64::MIN);
         let entry = match self.cache.read(&key) {
-            Found::Ok(e) => Ok(Some((self.stale_at(&e), e))),
+            Found::Ok(e) => Ok(Some((self.stale_at(&e), Box::new(e)))),
             Found::Missing => Ok(None),
             Found::Untrusted(why) => Err(why.to_string()),
         };

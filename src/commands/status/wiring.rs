@@ -37,10 +37,13 @@ impl Wiring {
     }
 }
 
-/// The profile a cytoken command line names with `-p`/`--profile`, `None`
-/// when it names none; the outer `None` when `argv` is not a cytoken (or
-/// `git-credential-cytoken`) command at all.
-fn profile_of<'a>(argv: impl IntoIterator<Item = &'a str>) -> Option<Option<String>> {
+/// A cytoken (or `git-credential-cytoken`) command line, and the profile
+/// it names with `-p`/`--profile` (`None`: it names none).
+#[derive(Debug, PartialEq, Eq)]
+struct Cytoken(Option<String>);
+
+/// `argv` as a cytoken command line; `None` when it runs something else.
+fn profile_of<'a>(argv: impl IntoIterator<Item = &'a str>) -> Option<Cytoken> {
     let mut words = argv.into_iter();
     let program = words.next()?;
     let base = program.rsplit(['/', '\\']).next().unwrap_or(program);
@@ -59,7 +62,7 @@ fn profile_of<'a>(argv: impl IntoIterator<Item = &'a str>) -> Option<Option<Stri
             profile = Some(p.to_string());
         }
     }
-    Some(profile)
+    Some(Cytoken(profile))
 }
 
 /// Runs a client's read-only command; its stdout when it exits 0, an empty
@@ -114,7 +117,7 @@ fn git_entries(text: &str) -> Vec<(String, Option<String>)> {
         else {
             continue;
         };
-        if let Some(profile) = profile_of(value.split_whitespace()) {
+        if let Some(Cytoken(profile)) = profile_of(value.split_whitespace()) {
             out.push((url.to_string(), profile));
         }
     }
@@ -232,8 +235,8 @@ fn kube_entries(config: KubeConfig) -> Vec<(String, Option<String>)> {
         if !args.iter().any(|a| a == "exec-credential") {
             continue;
         }
-        let argv = std::iter::once(exec.command.as_str()).chain(args.iter().map(String::as_str));
-        if let Some(profile) = profile_of(argv) {
+        let line = std::iter::once(exec.command.as_str()).chain(args.iter().map(String::as_str));
+        if let Some(Cytoken(profile)) = profile_of(line) {
             out.push((u.name, profile));
         }
     }
@@ -247,14 +250,12 @@ mod tests {
     #[test]
     fn a_cytoken_command_line_names_its_profile_or_none() {
         let p = |s: &str| profile_of(s.split_whitespace());
-        assert_eq!(p("cytoken"), Some(None));
-        assert_eq!(p("cytoken -p prod"), Some(Some("prod".into())));
-        assert_eq!(p("/usr/bin/cytoken --profile=st"), Some(Some("st".into())));
-        assert_eq!(p("C:\\bin\\Cytoken.EXE -pdev"), Some(Some("dev".into())));
-        assert_eq!(
-            p("git-credential-cytoken --profile x"),
-            Some(Some("x".into()))
-        );
+        let named = |n: &str| Some(Cytoken(Some(n.to_string())));
+        assert_eq!(p("cytoken"), Some(Cytoken(None)));
+        assert_eq!(p("cytoken -p prod"), named("prod"));
+        assert_eq!(p("/usr/bin/cytoken --profile=st"), named("st"));
+        assert_eq!(p("C:\\bin\\Cytoken.EXE -pdev"), named("dev"));
+        assert_eq!(p("git-credential-cytoken --profile x"), named("x"));
         assert_eq!(p("store"), None);
         assert_eq!(p("cytokenx -p prod"), None);
     }
