@@ -37,14 +37,15 @@ view) only. Without --all: the selected profile (-p, CYTOKEN_PROFILE, default_pr
 Exit status: 0 every profile shown has a fresh cached token; 1 one has none (or a stale
 one); 2 a configuration error.
 
---json keys, per profile: profile, default, usable (a fresh cached token), flow (cylance or
-mtc), tenant_id, app_id, auth_url, api_url, secret {kind (env, file, command, keyring,
+--json keys, per profile: profile, default, usable (a fresh cached token), flow (cylance
+or mtc), tenant_id, app_id, auth_url, api_url, secret {kind (env, file, command, keyring,
 inline), where (variable, path, program or entry name; never the value), set_by},
-cache_key (the entry's file name, null when unknown), token {state (fresh, stale, expired, none, untrusted, unknown), note, expires_at,
-expires_in, refresh_at, obtained_at, jwt, claims {scopes, issued_at, expires_at, tenant_id,
-subject, issuer}}, failure (null, or {status, unavailable, message, at, age, in_force}),
-wiring {git, docker, kube: lists, null when not checked; unchecked: why}; error (only for a
-profile that cannot be resolved). Times are RFC 3339, spans in seconds.
+cache_key (the entry's name in the cache dir; null when it cannot be identified),
+token {state (fresh, stale, expired, none, untrusted, unknown), note, expires_at,
+expires_in, refresh_at, obtained_at, jwt, claims {scopes, issued_at, expires_at,
+tenant_id, subject, issuer}}, failure (null, or {status, unavailable, message, at, age,
+in_force}), wiring {git, docker, kube: lists, null when not checked; unchecked: why};
+error (only for a profile that cannot be resolved). Times are RFC 3339, spans seconds.
 
 Examples:
   cytoken status
