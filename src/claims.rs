@@ -156,6 +156,7 @@ mod tests {
             "opaque-token",
             "a.b",
             "a.b.c.d",
+            &format!("{}.extra", jwt(r#"{"exp":1}"#)),
             "x.!!!.y",
             &jwt("[1]"),
             &jwt("nope"),
