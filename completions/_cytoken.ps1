@@ -57,6 +57,7 @@ Register-ArgumentCompleter -Native -CommandName 'cytoken' -ScriptBlock {
             [CompletionResult]::new('secret', 'secret', [CompletionResultType]::ParameterValue, 'Store or remove the profile''s app secret in the OS keyring')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Add or replace a profile in the config file (asks on a terminal for what is missing)')
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Wire git, docker or kubectl to cytoken (--remove undoes it)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show each profile''s cached token (claims, time left), secret source, last failure and wiring; offline')
             [CompletionResult]::new('install-helpers', 'install-helpers', [CompletionResultType]::ParameterValue, 'Create the git-credential-cytoken and docker-credential-cytoken helpers')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -646,6 +647,29 @@ Register-ArgumentCompleter -Native -CommandName 'cytoken' -ScriptBlock {
         'cytoken;setup;help;help' {
             break
         }
+        'cytoken;status' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [env: CYTOKEN_CACHE_DIR]')
+            [CompletionResult]::new('--tenant-id', '--tenant-id', [CompletionResultType]::ParameterName, 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]')
+            [CompletionResult]::new('--app-id', '--app-id', [CompletionResultType]::ParameterName, 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]')
+            [CompletionResult]::new('--auth-url', '--auth-url', [CompletionResultType]::ParameterName, 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]')
+            [CompletionResult]::new('--scope', '--scope', [CompletionResultType]::ParameterName, 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]')
+            [CompletionResult]::new('--lifetime', '--lifetime', [CompletionResultType]::ParameterName, 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]')
+            [CompletionResult]::new('--min-valid', '--min-valid', [CompletionResultType]::ParameterName, 'Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Every profile in the config file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per profile, in an array (keys below)')
+            [CompletionResult]::new('--no-cache', '--no-cache', [CompletionResultType]::ParameterName, 'Neither read nor write the cache')
+            [CompletionResult]::new('--force-refresh', '--force-refresh', [CompletionResultType]::ParameterName, 'Skip the cached token, mint a new one and store it')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'cytoken;install-helpers' {
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile in the config file [env: CYTOKEN_PROFILE]')
@@ -683,6 +707,7 @@ Register-ArgumentCompleter -Native -CommandName 'cytoken' -ScriptBlock {
             [CompletionResult]::new('secret', 'secret', [CompletionResultType]::ParameterValue, 'Store or remove the profile''s app secret in the OS keyring')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Add or replace a profile in the config file (asks on a terminal for what is missing)')
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Wire git, docker or kubectl to cytoken (--remove undoes it)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show each profile''s cached token (claims, time left), secret source, last failure and wiring; offline')
             [CompletionResult]::new('install-helpers', 'install-helpers', [CompletionResultType]::ParameterValue, 'Create the git-credential-cytoken and docker-credential-cytoken helpers')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -762,6 +787,9 @@ Register-ArgumentCompleter -Native -CommandName 'cytoken' -ScriptBlock {
             break
         }
         'cytoken;help;setup;kubectl' {
+            break
+        }
+        'cytoken;help;status' {
             break
         }
         'cytoken;help;install-helpers' {

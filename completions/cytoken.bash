@@ -64,6 +64,9 @@ _cytoken() {
             cytoken,setup)
                 cmd="cytoken__subcmd__setup"
                 ;;
+            cytoken,status)
+                cmd="cytoken__subcmd__status"
+                ;;
             cytoken,token)
                 cmd="cytoken__subcmd__token"
                 ;;
@@ -138,6 +141,9 @@ _cytoken() {
                 ;;
             cytoken__subcmd__help,setup)
                 cmd="cytoken__subcmd__help__subcmd__setup"
+                ;;
+            cytoken__subcmd__help,status)
+                cmd="cytoken__subcmd__help__subcmd__status"
                 ;;
             cytoken__subcmd__help,token)
                 cmd="cytoken__subcmd__help__subcmd__token"
@@ -215,7 +221,7 @@ _cytoken() {
 
     case "${cmd}" in
         cytoken)
-            opts="-p -v -h -V --profile --config --cache-dir --tenant-id --app-id --region --auth-url --scope --lifetime --source --min-valid --no-cache --force-refresh --verbose --format --help --version token auth-token git-credential exec-credential docker-credential exec cache check demo completions man api secret init setup install-helpers help"
+            opts="-p -v -h -V --profile --config --cache-dir --tenant-id --app-id --region --auth-url --scope --lifetime --source --min-valid --no-cache --force-refresh --verbose --format --help --version token auth-token git-credential exec-credential docker-credential exec cache check demo completions man api secret init setup status install-helpers help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1213,7 +1219,7 @@ _cytoken() {
             return 0
             ;;
         cytoken__subcmd__help)
-            opts="token auth-token git-credential exec-credential docker-credential exec cache check demo completions man api secret init setup install-helpers help"
+            opts="token auth-token git-credential exec-credential docker-credential exec cache check demo completions man api secret init setup status install-helpers help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1551,6 +1557,20 @@ _cytoken() {
         cytoken__subcmd__help__subcmd__setup__subcmd__kubectl)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cytoken__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2303,6 +2323,68 @@ _cytoken() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tenant-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --app-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lifetime)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-valid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cytoken__subcmd__status)
+            opts="-p -v -h --all --json --profile --config --cache-dir --tenant-id --app-id --region --auth-url --scope --lifetime --source --min-valid --no-cache --force-refresh --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -54,6 +54,7 @@ set edit:completion:arg-completer[cytoken] = {|@words|
             cand secret 'Store or remove the profile''s app secret in the OS keyring'
             cand init 'Add or replace a profile in the config file (asks on a terminal for what is missing)'
             cand setup 'Wire git, docker or kubectl to cytoken (--remove undoes it)'
+            cand status 'Show each profile''s cached token (claims, time left), secret source, last failure and wiring; offline'
             cand install-helpers 'Create the git-credential-cytoken and docker-credential-cytoken helpers'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -605,6 +606,28 @@ set edit:completion:arg-completer[cytoken] = {|@words|
         }
         &'cytoken;setup;help;help'= {
         }
+        &'cytoken;status'= {
+            cand -p 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --profile 'Profile in the config file [env: CYTOKEN_PROFILE]'
+            cand --config 'Config file; an explicit path must exist [env: CYTOKEN_CONFIG]'
+            cand --cache-dir 'Cache directory [env: CYTOKEN_CACHE_DIR]'
+            cand --tenant-id 'Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]'
+            cand --app-id 'Application id, the `sub` claim [env: CYTOKEN_APP_ID]'
+            cand --region 'Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]'
+            cand --auth-url 'Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]'
+            cand --scope 'Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]'
+            cand --lifetime 'Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]'
+            cand --source 'The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]'
+            cand --min-valid 'Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]'
+            cand --all 'Every profile in the config file'
+            cand --json 'One JSON object per profile, in an array (keys below)'
+            cand --no-cache 'Neither read nor write the cache'
+            cand --force-refresh 'Skip the cached token, mint a new one and store it'
+            cand -v 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand --verbose 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'cytoken;install-helpers'= {
             cand -p 'Profile in the config file [env: CYTOKEN_PROFILE]'
             cand --profile 'Profile in the config file [env: CYTOKEN_PROFILE]'
@@ -641,6 +664,7 @@ set edit:completion:arg-completer[cytoken] = {|@words|
             cand secret 'Store or remove the profile''s app secret in the OS keyring'
             cand init 'Add or replace a profile in the config file (asks on a terminal for what is missing)'
             cand setup 'Wire git, docker or kubectl to cytoken (--remove undoes it)'
+            cand status 'Show each profile''s cached token (claims, time left), secret source, last failure and wiring; offline'
             cand install-helpers 'Create the git-credential-cytoken and docker-credential-cytoken helpers'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -697,6 +721,8 @@ set edit:completion:arg-completer[cytoken] = {|@words|
         &'cytoken;help;setup;docker'= {
         }
         &'cytoken;help;setup;kubectl'= {
+        }
+        &'cytoken;help;status'= {
         }
         &'cytoken;help;install-helpers'= {
         }

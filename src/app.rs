@@ -148,6 +148,7 @@ fn dispatch(cli: Cli) -> Result<i32> {
             commands::init::run(&inv, &args, std::io::stdin().lock(), stdout)
         }
         Some(Command::Setup(c)) => commands::setup::run(&inv, &c, stdout),
+        Some(Command::Status { all, json }) => commands::status::run(&inv, all, json, stdout),
         Some(Command::InstallHelpers { dir }) => {
             commands::install_helpers::run(dir.as_deref(), stdout)
         }

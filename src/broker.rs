@@ -50,6 +50,25 @@ fn token_fingerprint(token: &str) -> String {
     crate::cache::hex(&Sha256::digest(token.as_bytes())[..8])
 }
 
+/// What the cache holds for a selection ([`Broker::cached`]).
+#[derive(Debug)]
+pub(crate) enum Cached {
+    /// The entry's key cannot be computed without the secret, which cannot
+    /// be read (the reason), or the cache dir cannot be used.
+    Unidentified(String),
+    /// Nothing can be cached for it yet (the cache has no fingerprint key).
+    Empty,
+    Known {
+        /// The key's name (the entry's file name).
+        key: String,
+        /// The entry and when its token goes stale; an untrusted entry's
+        /// reason as the error.
+        entry: std::result::Result<Option<(i64, Box<Entry>)>, String>,
+        /// The last failure recorded for the key, in force or not.
+        failure: Option<Failure>,
+    },
+}
+
 /// Hands out tokens for one selection.
 pub(crate) struct Broker<'a> {
     sel: &'a Selection,
@@ -452,6 +471,45 @@ impl<'a> Broker<'a> {
     pub(crate) fn recorded_failure(&self) -> Option<Failure> {
         let key = self.key().ok()??;
         self.cache.failure(key, self.clock.now())
+    }
+
+    /// What the cache holds for this selection, read only (`status`): the
+    /// entry, when its token goes stale, and the last failure recorded (in
+    /// force or run out). Never creates the cache dir or its fingerprint
+    /// key, and never reads a secret a command or the keyring holds (their
+    /// key names the source instead, see [`Cache::key`]); a secret file or
+    /// variable is read for its fingerprint, as on every cached call.
+    pub(crate) fn cached(&self) -> Cached {
+        let material = match self.sel.secret.fingerprint_material(&self.sel.env) {
+            Ok(m) => m,
+            Err(e) => return Cached::Unidentified(e.message().to_string()),
+        };
+        if material.is_some() && !self.cache.has_fingerprint_key() {
+            // No secret has been fingerprinted in this cache: nothing is
+            // cached under any key that needs one.
+            return Cached::Empty;
+        }
+        let key = match self.cache.key(self.sel, material.as_ref()) {
+            Ok(k) => k,
+            Err(e) => {
+                return Cached::Unidentified(format!(
+                    "cache {} unusable: {e}",
+                    self.cache.dir.display()
+                ));
+            }
+        };
+        // Every record, however old: `status` shows its age.
+        let failure = self.cache.failure(&key, i64::MIN);
+        let entry = match self.cache.read(&key) {
+            Found::Ok(e) => Ok(Some((self.stale_at(&e), Box::new(e)))),
+            Found::Missing => Ok(None),
+            Found::Untrusted(why) => Err(why.to_string()),
+        };
+        Cached::Known {
+            key: key.name,
+            entry,
+            failure,
+        }
     }
 
     /// Forgets the recorded failure (`check`'s live exchange worked).

@@ -19,6 +19,7 @@
 mod app;
 mod broker;
 mod cache;
+mod claims;
 mod cli;
 mod clock;
 mod commands;

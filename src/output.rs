@@ -17,7 +17,7 @@ pub enum Format {
     /// The token and a newline
     #[default]
     Raw,
-    /// {"access_token","token_type","expires_at","expires_in","cached"}
+    /// {"access_token","token_type","expires_at","expires_in","cached","scopes"}
     Json,
     /// `Authorization: Bearer <token>`
     // Spelled out: the doc comment is rustdoc's (markdown), the help clap's.
@@ -42,13 +42,20 @@ pub(crate) fn write_token(tok: &Token, format: Format, now: i64, w: &mut dyn Wri
             format_args!("Authorization: Bearer {}\n", tok.access_token.expose()),
         ),
         Format::Json => {
-            let v = serde_json::json!({
+            let mut v = serde_json::json!({
                 "access_token": tok.access_token.expose(),
                 "token_type": "Bearer",
                 "expires_at": rfc3339(tok.expires_at),
                 "expires_in": tok.expires_at.saturating_sub(now).max(0),
                 "cached": tok.cached,
             });
+            // The token's own `scp` claim (what it grants), when it is a JWT
+            // that has one: not verified, only shown.
+            if let Some(scopes) =
+                crate::claims::decode(tok.access_token.expose()).and_then(|c| c.scopes.0)
+            {
+                v["scopes"] = scopes.into();
+            }
             out(w, format_args!("{v}\n"))
         }
     }

@@ -307,6 +307,14 @@ impl Cache {
         Ok(hex(&self.secret_hmac(secret)?[..16]))
     }
 
+    /// Whether the per-cache fingerprint key exists (read only, never
+    /// created): without it no entry keyed by a secret's fingerprint can
+    /// exist either (`status`, which writes nothing).
+    pub fn has_fingerprint_key(&self) -> bool {
+        self.held_dir()
+            .is_some_and(|dir| matches!(read_in(&dir, OsStr::new(KEY_FILE), false), Ok(Some(b)) if b.len() == 32))
+    }
+
     /// The random per-cache key for secret fingerprints, created on first use.
     fn fingerprint_key(&self) -> io::Result<Vec<u8>> {
         let name = OsStr::new(KEY_FILE);

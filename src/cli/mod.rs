@@ -29,6 +29,29 @@ Examples:
   cytoken token --format header | curl -H @- https://protectapi.cylance.com/devices/v2
   cytoken -p prod check";
 
+const STATUS_HELP: &str = "\
+Never contacts the network, runs no secret command and reads no keyring: the config, the
+cache and the clients' own config (git config --global, docker's config.json, kubectl config
+view) only. Without --all: the selected profile (-p, CYTOKEN_PROFILE, default_profile).
+
+Exit status: 0 every profile shown has a fresh cached token; 1 one has none (or a stale
+one); 2 a configuration error.
+
+--json keys, per profile: profile, default, usable (a fresh cached token), flow (cylance
+or mtc), tenant_id, app_id, auth_url, api_url, secret {kind (env, file, command, keyring,
+inline), where (variable, path, program or entry name; never the value), set_by},
+cache_key (the entry's name in the cache dir; null when it cannot be identified),
+token {state (fresh, stale, expired, none, untrusted, unknown), note, expires_at,
+expires_in, refresh_at, obtained_at, jwt, claims {scopes, issued_at, expires_at,
+tenant_id, subject, issuer}}, failure (null, or {status, unavailable, message, at, age,
+in_force}), wiring {git, docker, kube: lists, null when not checked; unchecked: why};
+error (only for a profile that cannot be resolved). Times are RFC 3339, spans seconds.
+
+Examples:
+  cytoken status
+  cytoken status --all
+  cytoken -p prod status --json | jq -r '.[0].token.expires_in'";
+
 /// Mints, caches and serves short-lived Cylance User API v2 access tokens.
 #[derive(Debug, PartialEq, Eq, Parser)]
 #[command(name = "cytoken", version, after_help = AFTER_HELP)]
@@ -236,6 +259,17 @@ pub enum Command {
         cytoken setup git --remove"
     )]
     Setup(SetupCommand),
+    /// Show each profile's cached token (claims, time left), secret source, last
+    /// failure and wiring; offline
+    #[command(after_help = STATUS_HELP)]
+    Status {
+        /// Every profile in the config file
+        #[arg(long, conflicts_with = "profile")]
+        all: bool,
+        /// One JSON object per profile, in an array (keys below)
+        #[arg(long)]
+        json: bool,
+    },
     /// Create the git-credential-cytoken and docker-credential-cytoken helpers
     #[command(
         after_help = "Examples:\n  cytoken install-helpers\n  cytoken install-helpers ~/.local/bin"
@@ -267,6 +301,7 @@ impl Command {
             Command::InstallHelpers { .. } => "install-helpers",
             Command::Init(_) => "init",
             Command::Setup(_) => "setup",
+            Command::Status { .. } => "status",
         }
     }
 }
@@ -434,6 +469,7 @@ mod tests {
             (vec!["cytoken", "api", "devices/v2"], "api"),
             (vec!["cytoken", "init", "--offline"], "init"),
             (vec!["cytoken", "setup", "git", "--remove"], "setup"),
+            (vec!["cytoken", "status", "--all"], "status"),
         ] {
             let cli = Cli::try_parse_from(args).unwrap();
             let got = cli.command.unwrap().name();

@@ -11,4 +11,5 @@ pub(crate) mod init;
 pub(crate) mod install_helpers;
 pub(crate) mod secret;
 pub(crate) mod setup;
+pub(crate) mod status;
 pub(crate) mod token;

@@ -54,6 +54,8 @@ mod reference;
 mod security;
 #[cfg(unix)]
 mod setup;
+#[cfg(unix)]
+mod status;
 mod support;
 mod token;
 // The second local user the security tests play (useradd, chown): Linux only.

@@ -23,6 +23,10 @@ const COMPILED_OUT: &[(&str, &str)] = &[
     ),
     ("kube", "needs kubectl: no kubectl for Windows here"),
     (
+        "status",
+        "finds the wiring in real git and kubectl configs and runs a sh secret command",
+    ),
+    (
         "setup",
         "drives git and kubectl themselves (no git or kubectl for Windows here) and Unix modes",
     ),
