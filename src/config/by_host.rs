@@ -173,6 +173,7 @@ fn statement_len(s: &str) -> usize {
             }
             comment = false;
         } else if comment {
+            // To the end of the line, brackets and quotes included.
         } else if let Some(q) = quote {
             if escaped {
                 escaped = false;

@@ -74,6 +74,10 @@ fn the_scan_reads_what_the_whole_parse_reads() {
         .filter_map(|(n, p)| Some((n, p.git_hosts?)))
         .collect();
     assert_eq!(lists, expected);
+    assert_eq!(
+        scan(&TWO.replace('\n', "\r\n"), "git_hosts").unwrap(),
+        expected
+    );
     assert_eq!(scan(TWO, "docker_hosts").unwrap().len(), 1);
     assert_eq!(scan("[profiles.a]\nx = 1\n", "git_hosts"), Some(Vec::new()));
 }
