@@ -11,7 +11,7 @@ use clap::Parser;
 
 use crate::broker::Broker;
 use crate::cli::{Cli, Command};
-use crate::config::Selection;
+use crate::config::{ForHost, Selection};
 use crate::error::{Error, Result};
 use crate::invocation::Invocation;
 use crate::source::TokenSource;
@@ -189,25 +189,25 @@ struct Resolved<'a> {
 }
 
 impl<'a> Resolved<'a> {
-    fn resolve(&self) -> Result<&'a Selection> {
+    fn resolve(&self, host: Option<ForHost<'_>>) -> Result<&'a Selection> {
         if let Some(sel) = self.selection.get() {
             return Ok(sel);
         }
-        let sel = self.inv.selection()?;
+        let sel = self.inv.selection_for(host)?;
         Ok(self.selection.get_or_init(|| sel))
     }
 }
 
 impl protocol::Profile for Resolved<'_> {
-    fn selection(&self) -> Result<&Selection> {
-        self.resolve()
+    fn selection(&self, host: Option<ForHost<'_>>) -> Result<&Selection> {
+        self.resolve(host)
     }
 
     fn tokens(&self) -> Result<&dyn TokenSource> {
         if let Some(broker) = self.broker.get() {
             return Ok(broker);
         }
-        let sel = self.resolve()?;
+        let sel = self.resolve(None)?;
         Ok(self
             .broker
             .get_or_init(|| Broker::new(sel, self.inv.cache_use)))

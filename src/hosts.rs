@@ -35,6 +35,18 @@
 //! No list (the key is absent) allows every https target and loopback http
 //! targets on any port; an empty list allows nothing.
 //!
+//! **Which profile answers** a git or docker request given no `-p` /
+//! `CYTOKEN_PROFILE` (DESIGN §4): the one whose list has the most specific
+//! pattern covering the target ([`rank`]): a host with a port (`host:port`,
+//! the default port written out counts) over a host alone, over a wildcard;
+//! between wildcards the longer suffix (`*.git.example.com` over
+//! `*.example.com`), then one with a port. A scheme written or not does not
+//! make a pattern more specific. Two profiles whose best patterns rank
+//! equally is a configuration error naming both; a profile without the key
+//! (which allows any https host) is never picked by it; none covering the
+//! target leaves the choice to `default_profile`, whose list then restricts
+//! as above.
+//!
 //! Whatever the patterns say, a target on this machine (any scheme) gets a
 //! token only while the user or root listens on its port on every address
 //! the client dials, and no other user's socket could receive there
@@ -323,6 +335,30 @@ pub(crate) fn matches(pattern: &str, target: &Target) -> bool {
     }
 }
 
+/// How specifically a pattern covers a target (see the module documentation):
+/// greater is more specific. Only a pattern that covers the target has one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Rank {
+    /// `*.suffix[:port]`: the suffix's length, then whether a port is written.
+    Wildcard { suffix: usize, port: bool },
+    /// `host`: this host on the scheme's default port.
+    Host,
+    /// `host:port`.
+    HostPort,
+}
+
+/// The rank of the most specific pattern of `patterns` that covers `target`;
+/// `None` when none does (a bad pattern covers nothing, and is not logged
+/// here: [`allowed`] logs it for the profile that answers).
+pub(crate) fn rank(patterns: &[String], target: &Target) -> Option<Rank> {
+    patterns
+        .iter()
+        .filter_map(|p| Pattern::parse(p).ok())
+        .filter(|p| p.covers(target))
+        .map(|p| p.rank())
+        .max()
+}
+
 /// Whether `pattern` is valid and names one host (no wildcard): what docker's
 /// `list` can offer as a registry.
 pub(crate) fn names_one_host(pattern: &str) -> bool {
@@ -376,6 +412,17 @@ impl Pattern {
             None => HostPattern::Exact(parse_host(host).ok_or("not a host name or IP address")?),
         };
         Ok(Pattern { scheme, host, port })
+    }
+
+    fn rank(&self) -> Rank {
+        match (&self.host, self.port) {
+            (HostPattern::Exact(_), Some(_)) => Rank::HostPort,
+            (HostPattern::Exact(_), None) => Rank::Host,
+            (HostPattern::Below(suffix), port) => Rank::Wildcard {
+                suffix: suffix.len(),
+                port: port.is_some(),
+            },
+        }
     }
 
     fn covers(&self, t: &Target) -> bool {

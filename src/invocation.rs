@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use crate::broker::CacheUse;
 use crate::cli::Global;
-use crate::config::{self, Env, Flags, Selection};
+use crate::config::{self, Env, Flags, ForHost, Selection};
 use crate::diag;
 use crate::error::Result;
 
@@ -52,8 +52,14 @@ impl Invocation {
 
     /// Resolves the selection from flags, the process environment and the config file.
     pub(crate) fn selection(&self) -> Result<Selection> {
+        self.selection_for(None)
+    }
+
+    /// [`Invocation::selection`] for a git or docker request to `host`, which
+    /// picks the profile when none is named ([`Selection::resolve_for`]).
+    pub(crate) fn selection_for(&self, host: Option<ForHost<'_>>) -> Result<Selection> {
         let start = std::time::Instant::now();
-        let sel = Selection::resolve(&self.flags, &self.env)?;
+        let sel = Selection::resolve_for(&self.flags, &self.env, host)?;
         // The profile's log file, once known (CYTOKEN_LOG_FILE was opened at
         // start, so errors in the selection itself are logged too).
         if let Some(path) = &sel.front_end.log_file

@@ -71,7 +71,7 @@ pub(crate) fn load_file(path: &Path, home: Option<&Path>) -> Result<ConfigFile> 
 /// ssh does, refuse a file (or a directory holding it) that others can write,
 /// and a file owned by another user (root excepted). Checked on the open
 /// handle, so the file cannot be swapped between the check and the read.
-fn read_config(path: &Path, home: Option<&Path>) -> Result<String> {
+pub(super) fn read_config(path: &Path, home: Option<&Path>) -> Result<String> {
     let file = open_config(path, home)?;
     read_text(file, path)
 }
@@ -131,11 +131,20 @@ pub fn load_selected(
     requested: Option<&str>,
     home: Option<&Path>,
 ) -> Result<ConfigFile> {
-    let file = open_config(path, home)?;
-    let text = read_text(file, path)?;
-    match parse_slice(&text, requested) {
+    parse_selected(&read_config(path, home)?, path, requested)
+}
+
+/// Parses `text` (the file at `path`) for the profile `requested` (else the
+/// default one) as [`load_selected`] does: its slice when that is certain,
+/// else the whole file.
+pub(super) fn parse_selected(
+    text: &str,
+    path: &Path,
+    requested: Option<&str>,
+) -> Result<ConfigFile> {
+    match parse_slice(text, requested) {
         Some(parsed) => Ok(parsed),
-        None => parse_file(&text, path),
+        None => parse_file(text, path),
     }
 }
 
@@ -143,7 +152,7 @@ pub fn load_selected(
 /// `profiles.prod`), for plain dotted names only; `None` for any other line.
 /// `line` starts at its `[`. Bytes, not chars: this runs for every table of a
 /// large file on every call.
-fn table_header(line: &str) -> Option<&str> {
+pub(super) fn table_header(line: &str) -> Option<&str> {
     let bytes = line.as_bytes();
     let close = bytes.iter().position(|&b| b == b']')?;
     let name = &bytes[1..close];
@@ -158,7 +167,7 @@ fn table_header(line: &str) -> Option<&str> {
 /// Whether the `[` at `at` opens its line (only whitespace before it): the
 /// bytes before it are walked back only while they are blanks, so a `[` inside
 /// a line (`scopes = [`) costs one comparison.
-fn opens_line(bytes: &[u8], at: usize) -> bool {
+pub(super) fn opens_line(bytes: &[u8], at: usize) -> bool {
     bytes[..at]
         .iter()
         .rev()

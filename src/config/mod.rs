@@ -6,6 +6,7 @@
 //! call, and reported as a configuration error (exit 2) with the file, the key
 //! and the fix.
 
+mod by_host;
 mod endpoints;
 mod file;
 mod layer;
@@ -20,6 +21,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 pub(crate) use crate::env::Env;
+pub(crate) use by_host::{ForHost, HostKey};
 pub(crate) use file::load_file;
 pub use file::{ConfigFile, KEYS, Profile, load_selected, parse_file};
 #[cfg(test)]
@@ -182,13 +184,35 @@ pub(crate) fn default_cache_dir(env: &Env) -> Option<PathBuf> {
 }
 
 impl Selection {
-    /// Merges flags, environment and the config file into a validated selection.
+    /// [`Selection::resolve_for`] no request's host.
+    #[cfg(test)]
     pub fn resolve(flags: &Flags, env: &Env) -> Result<Selection> {
-        let requested = flags.profile.clone().or_else(|| env.var("CYTOKEN_PROFILE"));
+        Self::resolve_for(flags, env, None)
+    }
+
+    /// Merges flags, environment and the config file into a validated
+    /// selection; for a git or docker request to `host` with no `-p` /
+    /// `CYTOKEN_PROFILE`, of the profile whose host list covers it most
+    /// specifically, else the default one (DESIGN §4; the rule:
+    /// [`crate::hosts`]). Only then is every profile's list read.
+    pub(crate) fn resolve_for(
+        flags: &Flags,
+        env: &Env,
+        host: Option<ForHost<'_>>,
+    ) -> Result<Selection> {
+        let mut requested = flags.profile.clone().or_else(|| env.var("CYTOKEN_PROFILE"));
         let (config_path, file) = match config_path(flags, env) {
             Some((p, explicit)) => match (p.exists(), explicit) {
                 (true, _) => {
-                    let f = load_selected(&p, requested.as_deref(), env.home_dir().as_deref())?;
+                    let home = env.home_dir();
+                    let f = match host.filter(|_| requested.is_none()) {
+                        Some(host) => {
+                            let (f, chosen) = by_host::load_for_host(&p, host, home.as_deref())?;
+                            requested = chosen;
+                            f
+                        }
+                        None => load_selected(&p, requested.as_deref(), home.as_deref())?,
+                    };
                     (Some(p), Some(f))
                 }
                 (false, true) => {

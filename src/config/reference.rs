@@ -109,7 +109,8 @@ pub(crate) const REFERENCE: [Key; 29] = [
     key(
         "default_profile",
         "string",
-        "The profile used when neither -p nor CYTOKEN_PROFILE names one.",
+        "The profile used when neither -p nor CYTOKEN_PROFILE names one (and, for git and \
+         docker, no profile's git_hosts or docker_hosts covers the host).",
     )
     .top()
     .default("default"),
@@ -283,12 +284,15 @@ pub(crate) const REFERENCE: [Key; 29] = [
     key(
         "git_hosts",
         "array of strings",
-        "The hosts (host, host:port or *.domain) this profile answers git for. Default: any.",
+        "The hosts (host, host:port or *.domain) this profile answers git for. Default: any. \
+         Without -p, git's host picks the profile whose git_hosts covers it most specifically \
+         (host:port, then host, then the longest wildcard).",
     ),
     key(
         "docker_hosts",
         "array of strings",
-        "The registries (as git_hosts) this profile answers docker for. Default: any.",
+        "The registries (as git_hosts) this profile answers docker for, and picks the profile \
+         by, as git_hosts does for git. Default: any.",
     ),
     key(
         "ca_file",

@@ -364,3 +364,68 @@ fn names_resolve_as_the_client_resolves_them() {
         Vec::<IpAddr>::new()
     );
 }
+
+fn rank_of(patterns: &[&str], t: &Target) -> Option<Rank> {
+    rank(&list(patterns), t)
+}
+
+#[test]
+fn host_and_port_rank_over_host_over_wildcard() {
+    let t = https("git.prod.example.com");
+    let host_port = rank_of(&["git.prod.example.com:443"], &t).unwrap();
+    let host = rank_of(&["https://git.prod.example.com"], &t).unwrap();
+    let wildcard = rank_of(&["*.prod.example.com"], &t).unwrap();
+    assert!(host_port > host, "{host_port:?} {host:?}");
+    assert!(host > wildcard, "{host:?} {wildcard:?}");
+    // A list ranks by its most specific covering pattern, whatever the order.
+    assert_eq!(
+        rank_of(&["*.example.com", "git.prod.example.com"], &t),
+        Some(Rank::Host)
+    );
+    // On another port only the pattern naming it covers.
+    let t8443 = https("git.prod.example.com:8443");
+    assert_eq!(
+        rank_of(
+            &["git.prod.example.com", "git.prod.example.com:8443"],
+            &t8443
+        ),
+        Some(Rank::HostPort)
+    );
+}
+
+#[test]
+fn the_longer_wildcard_ranks_higher_and_a_port_breaks_a_tie() {
+    let t = https("git.prod.example.com");
+    let long = rank_of(&["*.prod.example.com"], &t).unwrap();
+    let short = rank_of(&["*.example.com"], &t).unwrap();
+    assert!(long > short, "{long:?} {short:?}");
+    let with_port = rank_of(&["*.example.com:443"], &t).unwrap();
+    assert!(with_port > short && with_port < long);
+}
+
+#[test]
+fn equal_patterns_rank_equally_and_a_scheme_adds_nothing() {
+    let t = https("registry.example.com");
+    assert_eq!(
+        rank_of(&["registry.example.com"], &t),
+        rank_of(&["https://REGISTRY.example.com/"], &t)
+    );
+    let h = http("localhost:5000");
+    assert_eq!(
+        rank_of(&["localhost:5000"], &h),
+        rank_of(&["http://localhost:5000"], &h)
+    );
+}
+
+#[test]
+fn only_covering_valid_patterns_rank() {
+    let t = https("registry.example.com");
+    assert_eq!(rank_of(&[], &t), None);
+    assert_eq!(
+        rank_of(&["other.example.com", "*.registry.example.com"], &t),
+        None
+    );
+    assert_eq!(rank_of(&["registry.example.com:5000"], &t), None);
+    assert_eq!(rank_of(&["http://registry.example.com"], &t), None);
+    assert_eq!(rank_of(&["ftp://registry.example.com", "*"], &t), None);
+}

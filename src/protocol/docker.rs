@@ -25,6 +25,7 @@ use std::io::{Read, Write};
 use serde::Serialize;
 
 use super::{Call, Profile};
+use crate::config::{ForHost, HostKey};
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::hosts::{self, Scheme, Target};
@@ -75,7 +76,7 @@ pub(crate) fn handle(action: &str, input: &mut dyn Read, profile: &dyn Profile) 
                 diag::log(1, "docker: not a server URL; answering not found");
                 return Outcome::NotFound;
             };
-            let sel = match profile.selection() {
+            let sel = match profile.selection(Some(for_host(&target))) {
                 Ok(s) => s,
                 Err(e) => return failed(&e),
             };
@@ -128,7 +129,7 @@ pub(crate) fn handle(action: &str, input: &mut dyn Read, profile: &dyn Profile) 
             let Some(target) = Target::from_url(&server) else {
                 return Outcome::Done;
             };
-            let sel = match profile.selection() {
+            let sel = match profile.selection(Some(for_host(&target))) {
                 Ok(s) => s,
                 Err(e) => return failed(&e),
             };
@@ -156,7 +157,7 @@ pub(crate) fn handle(action: &str, input: &mut dyn Read, profile: &dyn Profile) 
         }
         // Like the upstream helpers, `list` and `version` read no input: run by hand
         // they must not wait for a stdin nobody writes.
-        "list" => match profile.selection() {
+        "list" => match profile.selection(None) {
             Ok(sel) => Outcome::Answer(list_json(
                 sel.front_end.docker_hosts.as_deref(),
                 &sel.front_end.username,
@@ -169,6 +170,16 @@ pub(crate) fn handle(action: &str, input: &mut dyn Read, profile: &dyn Profile) 
              version",
             other.escape_debug()
         )),
+    }
+}
+
+/// What picks the profile for a request to `target` when none is named: its
+/// `docker_hosts` (docker passes a helper no arguments, so this is its only
+/// way to pick one; DESIGN §4).
+fn for_host(target: &Target) -> ForHost<'_> {
+    ForHost {
+        key: HostKey::Docker,
+        target,
     }
 }
 

@@ -14,7 +14,7 @@
 use std::io::Read;
 
 use super::{Call, Profile};
-use crate::config::{GitAuth, Selection};
+use crate::config::{ForHost, GitAuth, HostKey, Selection};
 use crate::diag;
 use crate::error::{Error, Result};
 use crate::hosts::{self, Scheme, Target};
@@ -212,10 +212,16 @@ pub fn skip_reason(req: &Request, p: &Policy) -> Option<String> {
 /// the port is checked whatever the scheme (a local https server is often
 /// reached with `http.sslVerify=false`).
 fn foreign_server(req: &Request) -> Option<String> {
-    let scheme = Scheme::parse(req.protocol.as_deref()?)?;
-    hosts::foreign_server(
-        &Target::new(scheme, req.host.as_deref()?)?,
-        scheme == Scheme::Http,
+    let target = target(req)?;
+    hosts::foreign_server(&target, target.scheme == Scheme::Http)
+}
+
+/// Where `req` would send the token; `None` when it names no http(s) host
+/// (then [`skip_reason`] refuses it, whatever the profile).
+fn target(req: &Request) -> Option<Target> {
+    Target::new(
+        Scheme::parse(req.protocol.as_deref()?)?,
+        req.host.as_deref()?,
     )
 }
 
@@ -377,13 +383,19 @@ pub(crate) fn run(call: Call<'_>) -> Result<i32> {
     }
 }
 
-/// git's request, and the profile's policy, when this profile answers it.
+/// git's request, and the profile's policy, when this profile answers it:
+/// the profile its host picks (`git_hosts`, DESIGN §4) unless one is named.
 fn answerable<'a>(
     input: &mut dyn Read,
     profile: &'a dyn Profile,
 ) -> Result<Option<(Request, Policy<'a>)>> {
     let req = read_request(input)?;
-    let policy = Policy::of(profile.selection()?);
+    let target = target(&req);
+    let host = target.as_ref().map(|target| ForHost {
+        key: HostKey::Git,
+        target,
+    });
+    let policy = Policy::of(profile.selection(host)?);
     if let Some(why) = skip_reason(&req, &policy) {
         diag::log(1, format_args!("git-credential: not answering: {why}"));
         return Ok(None);

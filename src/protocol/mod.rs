@@ -11,7 +11,7 @@ pub mod kube;
 
 use std::io::{Read, Write};
 
-use crate::config::Selection;
+use crate::config::{ForHost, Selection};
 use crate::env::Env;
 use crate::source::TokenSource;
 
@@ -39,7 +39,8 @@ pub(crate) struct Call<'a> {
     /// Whether a person is at a terminal (stdin and stderr both one), asked
     /// only by the front-end that needs it (kube).
     pub(crate) at_terminal: fn() -> bool,
-    /// The profile it answers for, and that profile's tokens.
+    /// The profile it answers for (which the request's host may pick), and
+    /// that profile's tokens.
     pub(crate) profile: &'a dyn Profile,
     /// Where the answer goes (stdout): written whole or not at all.
     pub(crate) out: &'a mut dyn Write,
@@ -49,9 +50,14 @@ pub(crate) struct Call<'a> {
 /// (so `store`, `version` and a bad request never read a config), and a token
 /// source for it.
 pub(crate) trait Profile {
-    /// The selection (its error on every call until it resolves).
-    fn selection(&self) -> Result<&Selection>;
-    /// The token source for [`Profile::selection`].
+    /// The selection for a request to `host` (`None`: a request naming no
+    /// host), which picks the profile when `-p` / `CYTOKEN_PROFILE` does not
+    /// (DESIGN §4, [`crate::hosts`]). Resolved once: later calls answer the
+    /// same selection whatever their host (its error on every call until it
+    /// resolves).
+    fn selection(&self, host: Option<ForHost<'_>>) -> Result<&Selection>;
+    /// The token source for [`Profile::selection`] (resolved for no host when
+    /// it was not called first).
     fn tokens(&self) -> Result<&dyn TokenSource>;
 }
 
@@ -111,7 +117,7 @@ mod tests {
 #[cfg(test)]
 pub(crate) mod testing {
     use super::{Call, Profile, Run};
-    use crate::config::Selection;
+    use crate::config::{ForHost, Selection};
     use crate::env::Env;
     use crate::error::{Error, Result};
     use crate::source::TokenSource;
@@ -124,7 +130,7 @@ pub(crate) mod testing {
     }
 
     impl Profile for Given<'_> {
-        fn selection(&self) -> Result<&Selection> {
+        fn selection(&self, _: Option<ForHost<'_>>) -> Result<&Selection> {
             Ok(self.sel)
         }
         fn tokens(&self) -> Result<&dyn TokenSource> {
@@ -137,7 +143,7 @@ pub(crate) mod testing {
     pub(crate) struct Broken(pub(crate) &'static str);
 
     impl Profile for Broken {
-        fn selection(&self) -> Result<&Selection> {
+        fn selection(&self, _: Option<ForHost<'_>>) -> Result<&Selection> {
             Err(Error::config(self.0))
         }
         fn tokens(&self) -> Result<&dyn TokenSource> {

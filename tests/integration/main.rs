@@ -32,6 +32,8 @@ mod exec;
 #[cfg(unix)]
 mod git;
 // A misbehaving loopback server the api and exchange tests drive.
+#[cfg(unix)]
+mod host_profiles;
 mod hostile;
 mod init;
 #[cfg(unix)]

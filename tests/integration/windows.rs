@@ -21,6 +21,10 @@ const COMPILED_OUT: &[(&str, &str)] = &[
         "git",
         "needs git (git http-backend behind a local HTTP server): no git for Windows here",
     ),
+    (
+        "host_profiles",
+        "drives git credential fill (no git for Windows here) through a Unix PATH",
+    ),
     ("kube", "needs kubectl: no kubectl for Windows here"),
     (
         "status",

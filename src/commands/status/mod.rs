@@ -120,7 +120,7 @@ fn every_profile(inv: &Invocation) -> Result<Every> {
                 profile: Some(name.clone()),
                 ..inv.flags.clone()
             };
-            (name.clone(), Selection::resolve(&flags, inv.env()))
+            (name.clone(), Selection::resolve_for(&flags, inv.env(), None))
         })
         .collect();
     Ok((selections, default))
