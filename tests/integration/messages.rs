@@ -208,8 +208,7 @@ fn an_unknown_key_is_one_short_line_with_the_suggestion_first() {
     let message = e
         .trim_end()
         .split_once(&format!("{}:2: ", cfg.display()))
-        .map(|(_, m)| m)
-        .unwrap_or_else(|| panic!("no file and line: {e}"));
+        .map_or_else(|| panic!("no file and line: {e}"), |(_, m)| m);
     assert!(
         message.starts_with("unknown key `scopess`; did you mean `scopes`?"),
         "{message}"
