@@ -6,8 +6,7 @@
 //! values (regions, profile names), and a single `api` answer on a terminal
 //! ends with a newline.
 
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use crate::support::*;
 
@@ -319,7 +318,15 @@ fn help_groups_the_global_options_under_one_heading() {
 
 /// What bash offers for the last word of `words` with the committed script
 /// (`cytoken completions bash`), `CYTOKEN_CONFIG` set to `config`.
-fn bash_offers(sb: &Sandbox, script: &Path, config: &Path, words: &[&str]) -> Vec<String> {
+#[cfg(unix)]
+fn bash_offers(
+    sb: &Sandbox,
+    script: &std::path::Path,
+    config: &std::path::Path,
+    words: &[&str],
+) -> Vec<String> {
+    use std::process::{Command, Stdio};
+
     let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
     let line = format!(
         "source '{}'; COMP_WORDS=({}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); \
@@ -343,6 +350,7 @@ fn bash_offers(sb: &Sandbox, script: &Path, config: &Path, words: &[&str]) -> Ve
 
 /// Broken by `--region` without its offered values (`cli/values.rs`), or
 /// without the profile names added to the scripts (`commands/docs/profiles.rs`).
+#[cfg(unix)]
 #[test]
 fn completion_scripts_offer_regions_and_profile_names() {
     let sb = Sandbox::new();
@@ -403,8 +411,11 @@ fn completion_scripts_offer_regions_and_profile_names() {
 /// `api`'s body under a pty (util-linux `script`) and through a pipe.
 /// Broken by adding the newline always (the pipe gets a byte the server did
 /// not send) or never (the pty's prompt follows the `}`).
+#[cfg(target_os = "linux")]
 #[test]
 fn a_single_api_answer_ends_with_a_newline_on_a_terminal_only() {
+    use std::process::{Command, Stdio};
+
     let sb = Sandbox::new();
     sb.emu.set_devices(2);
     let path = format!("devices/v2/{}", cytoken_emulator::api::device_id(1));
