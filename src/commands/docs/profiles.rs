@@ -99,7 +99,7 @@ function __fish_cytoken_profiles
         end
         test -r "$file"; or set file ~/Library/Application\ Support/cytoken/config.toml
     end
-    set file (string replace -r '^~' $HOME -- $file)
+    set file (string replace -r -- '^~' $HOME $file)
     test -r "$file"; or return
     string replace -rf '^\s*\[\s*profiles\.(?:"([^"\s]+)"|([A-Za-z0-9_-]+))\s*\].*' '$1$2' <$file
 end
