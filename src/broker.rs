@@ -6,19 +6,19 @@
 //! its prerequisite, its request and the reading of the answer, and sends the
 //! request through the [`Transport`] it is handed.
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
 use crate::cache::{Cache, Entry, Failure, Found, Handout, Key};
 use crate::clock::{Clock, SystemClock};
-use crate::config::Selection;
+use crate::config::{SECRET_VAR, Selection};
 use crate::diag;
 use crate::error::{Error, Kind, Result};
 use crate::exchange::{Endpoint, Exchanged, Http, Transport};
 use crate::flow::{Ask, TokenFlow};
-use crate::secret::Secret;
+use crate::secret::{Secret, SecretSource};
 use crate::source::{Parent, Token, TokenSource};
 
 /// How long a 400/401/403 is remembered for a key, so callers queued behind a
@@ -69,6 +69,54 @@ pub(crate) enum Cached {
     },
 }
 
+/// Whether a failure is this call's own or one replayed from the record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Replay {
+    /// This call met it: said as the endpoint's answer was read.
+    Fresh,
+    /// Recorded by an earlier call and answered without asking.
+    Remembered,
+}
+
+/// A replayed failure's message: the failure as recorded, then that it is
+/// remembered, how long ago (`at`, when the record has it) and that
+/// `--force-refresh` asks again at once. Without it a failure fixed in the
+/// last seconds looks as if the fix did not work.
+fn remembered(message: &str, at: i64, now: i64) -> String {
+    let age = now.saturating_sub(at);
+    let when = if at > 0 && age >= 0 {
+        format!(" from {age} s ago")
+    } else {
+        String::new()
+    };
+    format!("{message} (remembered{when}; `--force-refresh` retries now)")
+}
+
+/// What a 401's message adds about the secret it was signed with: where it
+/// came from, the variable (and the profile source it outranks: a stale
+/// `CYTOKEN_APP_SECRET` silently wins over a fixed file), or the profile key
+/// and what it names. Names and paths only: never the secret, nor a secret
+/// command's argv (which may carry one). Added as each caller answers, never
+/// recorded: a failure record is shared by every selection of the same key,
+/// whose secrets may come from elsewhere.
+fn secret_note(sel: &Selection) -> String {
+    let Some(origin) = sel.origin("secret") else {
+        return String::new();
+    };
+    let what = match &sel.secret {
+        SecretSource::Env(var) if var == SECRET_VAR => String::new(),
+        SecretSource::Env(_) | SecretSource::File(_) | SecretSource::Keyring(_) => {
+            format!(" ({})", sel.secret.describe())
+        }
+        SecretSource::Command(_) | SecretSource::Inline(_) => String::new(),
+    };
+    let over = sel
+        .outranked("secret")
+        .map(|key| format!(", which overrides the profile's {key} (unset it to use that)"))
+        .unwrap_or_default();
+    format!("; the secret used came from {origin}{what}{over}")
+}
+
 /// Hands out tokens for one selection.
 pub(crate) struct Broker<'a> {
     sel: &'a Selection,
@@ -81,6 +129,9 @@ pub(crate) struct Broker<'a> {
     secret: OnceCell<Secret>,
     /// The cache key; `None` inside when the cache cannot be used at all.
     key: OnceCell<Option<Key>>,
+    /// When the failure this call answers with was recorded, if it was
+    /// replayed from the record (its `at`) rather than met now.
+    replayed: Cell<Option<i64>>,
 }
 
 impl<'a> Broker<'a> {
@@ -104,6 +155,7 @@ impl<'a> Broker<'a> {
             cache: Cache::of(sel),
             secret: OnceCell::new(),
             key: OnceCell::new(),
+            replayed: Cell::new(None),
         }
     }
 
@@ -195,6 +247,45 @@ impl<'a> Broker<'a> {
 
     /// A valid token for this selection.
     pub(crate) fn token(&self) -> Result<Token> {
+        self.told(|| self.fetch())
+    }
+
+    /// Runs one of the token methods and says its failure to the caller
+    /// ([`Broker::tell`]). A prerequisite's broker is asked through the
+    /// untold methods: its failure is told once, by the broker that answers
+    /// the caller.
+    fn told(&self, call: impl FnOnce() -> Result<Token>) -> Result<Token> {
+        self.replayed.set(None);
+        call().map_err(|e| self.tell(e))
+    }
+
+    /// A failure as this caller hears it: a 401 with where its secret came
+    /// from ([`secret_note`]), and one replayed from the record with how long
+    /// ago it was met ([`remembered`]). Neither is recorded: the record of a
+    /// key is shared by every selection of that key, whose secrets may come
+    /// from elsewhere.
+    fn tell(&self, e: Error) -> Error {
+        let kind = e.kind();
+        let note = match kind {
+            Kind::Rejected(401) => secret_note(self.sel),
+            _ => String::new(),
+        };
+        let replayed = match kind {
+            Kind::Rejected(_) | Kind::Unavailable => self.replayed.get(),
+            _ => None,
+        };
+        if note.is_empty() && replayed.is_none() {
+            return e;
+        }
+        let mut message = format!("{}{note}", e.message());
+        if let Some(at) = replayed {
+            message = remembered(&message, at, self.clock.now());
+        }
+        Error::new(kind, message)
+    }
+
+    /// [`Broker::token`], its failure untold.
+    fn fetch(&self) -> Result<Token> {
         let start = Instant::now();
         let Some(key) = self.key()? else {
             return self.exchange_and_store(None, None);
@@ -214,6 +305,11 @@ impl<'a> Broker<'a> {
     /// refused): unless another process already replaced it, the entry is dropped
     /// and a new token is exchanged, under the lock.
     pub(crate) fn replace(&self, rejected: &str) -> Result<Token> {
+        self.told(|| self.fetch_replacement(rejected))
+    }
+
+    /// [`Broker::replace`], its failure untold.
+    fn fetch_replacement(&self, rejected: &str) -> Result<Token> {
         match self.key()? {
             Some(key) => self.refresh(key, Some(rejected)),
             None => self.exchange_and_store(None, None),
@@ -235,7 +331,12 @@ impl<'a> Broker<'a> {
     /// A record that cannot be read or written is a warning: the token is still
     /// served, only a later re-ask may go unrecognised.
     pub(crate) fn token_for_parent(&self, parent: Parent) -> Result<Token> {
-        let token = self.token()?;
+        self.told(|| self.fetch_for_parent(parent))
+    }
+
+    /// [`Broker::token_for_parent`], its failure untold.
+    fn fetch_for_parent(&self, parent: Parent) -> Result<Token> {
+        let token = self.fetch()?;
         let Some(key) = self.key()? else {
             // Without a cache every call exchanges anyway: nothing to recognise.
             return Ok(token);
@@ -265,7 +366,7 @@ impl<'a> Broker<'a> {
                     parent.pid
                 ),
             );
-            self.replace(token.access_token.expose())?
+            self.fetch_replacement(token.access_token.expose())?
         } else {
             token
         };
@@ -368,7 +469,7 @@ impl<'a> Broker<'a> {
                 1,
                 "a recent failure is recorded for this key; not retrying yet",
             );
-            return self.recorded(f, usable);
+            return self.recorded(f, usable, Replay::Remembered);
         }
         if timed_out {
             // Someone has held the lock past our bounded wait (stopped, or a very
@@ -412,14 +513,21 @@ impl<'a> Broker<'a> {
             other => other,
         };
         let first_broker = Broker::with(&first, use_, self.clock, self.transport);
-        let bearer = first_broker.token()?;
+        // The prerequisite's failure is this caller's (told by this broker).
+        let inherit = |e: Error| {
+            self.replayed.set(first_broker.replayed.get());
+            e
+        };
+        let bearer = first_broker.fetch().map_err(inherit)?;
         match self.ask(flow, secret, Some(bearer.access_token.expose())) {
             Err(e) if e.kind() == Kind::Rejected(401) => {
                 diag::log(
                     1,
                     "the token the request carried was refused; replacing it once",
                 );
-                let fresh = first_broker.replace(bearer.access_token.expose())?;
+                let fresh = first_broker
+                    .fetch_replacement(bearer.access_token.expose())
+                    .map_err(inherit)?;
                 self.ask(flow, secret, Some(fresh.access_token.expose()))
             }
             other => other,
@@ -520,19 +628,33 @@ impl<'a> Broker<'a> {
     }
 
     /// Answers from a recorded failure: the same rejection, or for an endpoint
-    /// that was failing, the still-valid cached token (stale-on-error).
-    fn recorded(&self, f: Failure, usable: Option<&Entry>) -> Result<Token> {
+    /// that was failing, the still-valid cached token (stale-on-error). A
+    /// failure replayed from the record says so (see [`remembered`]): the
+    /// warning here, an error through [`Broker::tell`].
+    fn recorded(&self, f: Failure, usable: Option<&Entry>, replay: Replay) -> Result<Token> {
+        let now = self.clock.now();
         match (f.unavailable, usable) {
-            (false, _) => Err(Error::rejected(f.status, f.message)),
+            (false, _) | (true, None) => {
+                if replay == Replay::Remembered {
+                    self.replayed.set(Some(f.at));
+                }
+                Err(if f.unavailable {
+                    Error::unavailable(f.message)
+                } else {
+                    Error::rejected(f.status, f.message)
+                })
+            }
             (true, Some(e)) => {
+                let message = match replay {
+                    Replay::Fresh => f.message,
+                    Replay::Remembered => remembered(&f.message, f.at, now),
+                };
                 diag::warn(format_args!(
-                    "{}; serving the cached token, which expires in {} s",
-                    f.message,
-                    e.expires_at.saturating_sub(self.clock.now())
+                    "{message}; serving the cached token, which expires in {} s",
+                    e.expires_at.saturating_sub(now)
                 ));
                 Ok(self.token_of(e.clone(), true))
             }
-            (true, None) => Err(Error::unavailable(f.message)),
         }
     }
 
@@ -607,7 +729,7 @@ impl<'a> Broker<'a> {
                 {
                     diag::log(1, format_args!("could not record the failure: {e}"));
                 }
-                self.recorded(f, current)
+                self.recorded(f, current, Replay::Fresh)
             }
             Err(e) => Err(e),
         }

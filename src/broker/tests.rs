@@ -306,10 +306,22 @@ fn stale_on_error_with_an_expired_token_fails_with_exit_4() {
     assert_eq!(e.exit_code(), 4);
     assert!(e.message().contains("503"), "{e}");
     assert_eq!(w.requests(), 2);
-    // Queued callers fail fast with the same message, without a request.
+    // Queued callers fail fast with the same message, said to be
+    // remembered, without a request.
     let again = w.token().unwrap_err();
-    assert_eq!(again, e);
+    assert_eq!(again, replayed(&e, 0));
     assert_eq!(w.requests(), 2);
+}
+
+/// `first` as a caller hears it replayed from the record `age` s later.
+fn replayed(first: &Error, age: i64) -> Error {
+    Error::new(
+        first.kind(),
+        format!(
+            "{} (remembered from {age} s ago; `--force-refresh` retries now)",
+            first.message()
+        ),
+    )
 }
 
 /// The negative cache. Broken by skipping the recorded failure in
@@ -325,16 +337,16 @@ fn a_rejection_is_remembered_for_ten_seconds() {
     assert_eq!(w.requests(), 1);
     assert!(w.key().failure.exists());
 
-    // Within the TTL: the same answer, no request.
+    // Within the TTL: the same answer, said to be remembered, no request.
     w.advance(9);
-    assert_eq!(w.token().unwrap_err(), e);
+    assert_eq!(w.token().unwrap_err(), replayed(&e, 9));
     assert_eq!(w.requests(), 1);
 
     // At `until` the record has run out: asked again (and recorded again).
     w.advance(1);
     assert_eq!(w.token().unwrap_err(), e);
     assert_eq!(w.requests(), 2);
-    assert_eq!(w.token().unwrap_err(), e);
+    assert_eq!(w.token().unwrap_err(), replayed(&e, 0));
     assert_eq!(w.requests(), 2);
 
     // --force-refresh bypasses the record.
@@ -343,7 +355,11 @@ fn a_rejection_is_remembered_for_ten_seconds() {
 
     // Once the endpoint accepts again a forced refresh succeeds and clears
     // the record, so the next call is a plain hit.
-    assert_eq!(w.token().unwrap_err(), e, "still held back by the record");
+    assert_eq!(
+        w.token().unwrap_err(),
+        replayed(&e, 0),
+        "still held back by the record"
+    );
     let t = w.broker(CacheUse::Refresh).token().unwrap();
     assert!(!t.cached);
     assert!(!w.key().failure.exists());

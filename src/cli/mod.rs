@@ -3,18 +3,20 @@
 
 pub(crate) mod api;
 pub(crate) mod fast;
+mod values;
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueHint};
 
 pub use crate::output::Format;
 
 const AFTER_HELP: &str = "\
 Configuration: <config dir>/cytoken/config.toml (on Linux ~/.config/cytoken/config.toml),
 or --config / CYTOKEN_CONFIG. Precedence: flag > CYTOKEN_* environment > profile > default.
-The app secret is never a flag: use CYTOKEN_APP_SECRET or a profile's app_secret_command,
-app_secret_file, app_secret_env or (in a private file) app_secret.
+The app secret is never a flag: use CYTOKEN_APP_SECRET or a profile's app_secret_keyring
+(the OS keyring: `cytoken secret set`), app_secret_command, app_secret_file, app_secret_env
+or (in a private file) app_secret. Every key: `man cytoken`, doc/configuration.md.
 
 Exit status:
   0  success
@@ -65,50 +67,125 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-/// Options that select which token (global: usable before or after the command).
+/// The heading of the global options in every command's help.
+const GLOBAL: &str = "Global options";
+
+/// Options that select which token (global: usable before or after the
+/// command), under one heading in every command's help. Each names what
+/// completion offers for its value (`value_hint`; `-p`'s profile names are
+/// added to the generated scripts, see `commands/docs.rs`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Args)]
 pub struct Global {
     /// Profile in the config file [env: CYTOKEN_PROFILE]
-    #[arg(short, long, global = true, value_name = "NAME")]
+    #[arg(
+        short,
+        long,
+        global = true,
+        help_heading = GLOBAL,
+        value_name = "NAME",
+        value_hint = ValueHint::Other,
+    )]
     pub profile: Option<String>,
     /// Config file; an explicit path must exist [env: CYTOKEN_CONFIG]
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = GLOBAL,
+        value_name = "PATH",
+        value_hint = ValueHint::FilePath,
+    )]
     pub config: Option<PathBuf>,
     /// Cache directory [env: CYTOKEN_CACHE_DIR]
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = GLOBAL,
+        value_name = "DIR",
+        value_hint = ValueHint::DirPath,
+    )]
     pub cache_dir: Option<PathBuf>,
     /// Tenant id, the `tid` claim [env: CYTOKEN_TENANT_ID]
-    #[arg(long, global = true, value_name = "ID")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = GLOBAL,
+        value_name = "ID",
+        value_hint = ValueHint::Other,
+    )]
     pub tenant_id: Option<String>,
     /// Application id, the `sub` claim [env: CYTOKEN_APP_ID]
-    #[arg(long, global = true, value_name = "ID")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = GLOBAL,
+        value_name = "ID",
+        value_hint = ValueHint::Other,
+    )]
     pub app_id: Option<String>,
-    /// Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV) [env: CYTOKEN_REGION]
-    #[arg(long, global = true, value_name = "R")]
+    /// Region: na, apne1, au, euc1, sae1, us-gov (or NA, APN, APS, EU, SA, GOV); with
+    /// flow = "mtc" the console's: us, jp, au, eu, sp [env: CYTOKEN_REGION]
+    #[arg(
+        long,
+        global = true,
+        help_heading = GLOBAL,
+        value_name = "R",
+        value_parser = values::REGION,
+        hide_possible_values = true,
+    )]
     pub region: Option<String>,
     /// Token endpoint URL; overrides the region [env: CYTOKEN_AUTH_URL]
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = GLOBAL,
+        value_name = "URL",
+        value_hint = ValueHint::Url,
+    )]
     pub auth_url: Option<String>,
     /// Requested scope, resource:action; repeatable [env: CYTOKEN_SCOPES, comma-separated]
-    #[arg(long = "scope", global = true, value_name = "S")]
+    #[arg(
+        long = "scope",
+        global = true,
+        help_heading = GLOBAL,
+        value_name = "S",
+        value_hint = ValueHint::Other,
+    )]
     pub scopes: Vec<String>,
     /// Auth token lifetime in seconds, 1..=1800 [env: CYTOKEN_LIFETIME]
-    #[arg(long, global = true, value_name = "SECS")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = GLOBAL,
+        value_name = "SECS",
+        value_hint = ValueHint::Other,
+    )]
     pub lifetime: Option<u64>,
     /// The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]
-    #[arg(long, global = true, value_name = "S")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = GLOBAL,
+        value_name = "S",
+        value_hint = ValueHint::Other,
+    )]
     pub source: Option<String>,
     /// Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]
-    #[arg(long, global = true, value_name = "SECS")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = GLOBAL,
+        value_name = "SECS",
+        value_hint = ValueHint::Other,
+    )]
     pub min_valid: Option<u64>,
     /// Neither read nor write the cache
-    #[arg(long, global = true, conflicts_with = "force_refresh")]
+    #[arg(long, global = true, help_heading = GLOBAL, conflicts_with = "force_refresh")]
     pub no_cache: bool,
     /// Skip the cached token, mint a new one and store it
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL)]
     pub force_refresh: bool,
     /// Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    #[arg(short, long, global = true, help_heading = GLOBAL, action = clap::ArgAction::Count)]
     pub verbose: u8,
 }
 

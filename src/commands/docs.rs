@@ -15,6 +15,9 @@ use crate::cli::ManPage;
 use crate::error::{Error, Result};
 use crate::output::out;
 
+#[cfg(test)]
+mod profiles;
+
 pub(crate) fn completions(shell: Shell, w: &mut dyn Write) -> Result<i32> {
     let script = match shell {
         Shell::Bash => include_str!("../../completions/cytoken.bash"),
@@ -66,7 +69,8 @@ mod tests {
     fn generated_completions(shell: Shell) -> Vec<u8> {
         let mut buf = Vec::new();
         clap_complete::generate(shell, &mut Cli::command(), "cytoken", &mut buf);
-        buf
+        let script = String::from_utf8(buf).unwrap();
+        super::profiles::offer_profile_names(shell, script).into_bytes()
     }
 
     fn generated_man() -> Vec<u8> {

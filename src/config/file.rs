@@ -299,6 +299,70 @@ fn hide_values(msg: &str) -> String {
     out
 }
 
+/// Where every key is described, for the unknown-key error.
+const KEYS_ARE_IN: &str = "every key: `man cytoken`, doc/configuration.md";
+
+/// toml's "unknown field `x`, expected one of …" (every key, some 500
+/// characters) as one short line, the suggestion first: "unknown key `x`;
+/// did you mean `y`? (every key: …)". Any other message gets the suggestion
+/// appended.
+fn unknown_key(msg: String, hint: Option<String>) -> String {
+    let hint = hint.unwrap_or_default();
+    match msg
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.split_once('`'))
+    {
+        Some((name, _)) => format!("unknown key `{name}`{hint} ({KEYS_ARE_IN})"),
+        None => msg + &hint,
+    }
+}
+
+/// The keys whose value is a list of strings.
+const LIST_KEYS: [&str; 3] = ["scopes", "git_hosts", "docker_hosts"];
+
+/// For a list key given one string (`scopes = "device:list"`), the fix:
+/// `scopes is a list: write scopes = ["device:list"]`. The value is quoted
+/// back only when it has the shape of a scope or host (lowercase letters,
+/// digits and `.:*,-/_`, with a `:` or `.`: never a secret's); commas split
+/// it into items.
+fn as_list(key: &str, toml_message: &str, line: &str) -> Option<String> {
+    if !LIST_KEYS.contains(&key) || !toml_message.starts_with("invalid type: string") {
+        return None;
+    }
+    // The first quoted string after `=` (a comment may follow it).
+    let value = line
+        .split_once('=')
+        .and_then(|(_, v)| {
+            let v = v.trim_start();
+            let quote = v.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+            v[1..].split(quote).next()
+        })
+        .filter(|v| {
+            (1..=200).contains(&v.len())
+                && v.contains([':', '.'])
+                && v.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || b".:*,-/_ ".contains(&b)
+                })
+        });
+    let items: Vec<String> = match value {
+        Some(v) => v
+            .split(',')
+            .map(str::trim)
+            .filter(|i| !i.is_empty())
+            .map(|i| format!("\"{i}\""))
+            .collect(),
+        None => match key {
+            "scopes" => vec!["\"device:list\"".into(), "\"policy:read\"".into()],
+            "git_hosts" => vec!["\"git.example.com\"".into()],
+            _ => vec!["\"registry.example.com\"".into()],
+        },
+    };
+    Some(format!(
+        "{key} is a list: write {key} = [{}]",
+        items.join(", ")
+    ))
+}
+
 /// Levenshtein distance (keys are short ASCII).
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
@@ -389,14 +453,16 @@ pub fn parse_file(text: &str, path: &Path) -> Result<ConfigFile> {
                     secret_key_shape(key)
                 );
             } else if let Some(key) = key
+                && let Some(list) = as_list(key, &raw, line)
+            {
+                msg = list;
+            } else if let Some(key) = key
                 && !msg.contains(key)
             {
                 msg = format!("{key}: {msg}");
             }
         }
-        if let Some(hint) = hint {
-            msg.push_str(&hint);
-        }
+        msg = unknown_key(msg, hint);
         // One line, and no terminal control codes from the file's text.
         let msg: String = msg
             .chars()

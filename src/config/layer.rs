@@ -26,18 +26,32 @@ pub(crate) enum Origin {
 /// The origin of each value of a selection, by key (the profile key's name:
 /// `tenant_id`, `timeout`, `secret`, …). Keys with no value have none.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Origins(Vec<(&'static str, Origin)>);
+pub(crate) struct Origins {
+    set: Vec<(&'static str, Origin)>,
+    /// For a value a flag or variable gave although the profile set one too:
+    /// the profile key it outranked (`secret`: `app_secret_file`, say).
+    outranked: Vec<(&'static str, &'static str)>,
+}
 
 impl Origins {
     /// Where `key`'s value came from; `None` when it has no value.
     pub(crate) fn get(&self, key: &str) -> Option<Origin> {
-        self.0.iter().find(|(k, _)| *k == key).map(|(_, o)| *o)
+        self.set.iter().find(|(k, _)| *k == key).map(|(_, o)| *o)
+    }
+
+    /// The profile key that also set `key` but was outranked by a flag or
+    /// variable (what a user who edited the profile needs to hear).
+    pub(crate) fn outranked(&self, key: &str) -> Option<&'static str> {
+        self.outranked
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, p)| *p)
     }
 
     /// Each key is resolved, so recorded, once per selection.
     fn set(&mut self, key: &'static str, origin: Origin) {
         debug_assert!(self.get(key).is_none(), "{key} recorded twice");
-        self.0.push((key, origin));
+        self.set.push((key, origin));
     }
 }
 
@@ -89,7 +103,10 @@ impl<'a> Layers<'a> {
             env,
             file,
             profile,
-            origins: Origins(Vec::with_capacity(24)),
+            origins: Origins {
+                set: Vec::with_capacity(24),
+                outranked: Vec::new(),
+            },
         }
     }
 
@@ -108,6 +125,20 @@ impl<'a> Layers<'a> {
     /// secret, the endpoints).
     pub(crate) fn record(&mut self, key: &'static str, origin: Origin) {
         self.origins.set(key, origin);
+    }
+
+    /// As [`Layers::record`], for a value that outranked the profile's own
+    /// `profile_key` (see [`Origins::outranked`]).
+    pub(crate) fn record_over(
+        &mut self,
+        key: &'static str,
+        origin: Origin,
+        profile_key: Option<&'static str>,
+    ) {
+        self.origins.set(key, origin);
+        if let Some(p) = profile_key {
+            self.origins.outranked.push((key, p));
+        }
     }
 
     /// The file, profile and key (for a key only the profile can set).

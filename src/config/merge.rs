@@ -28,8 +28,8 @@ impl Selection {
         let flow = l.key("flow").profile(p.flow).value(Flow::Cylance)?;
         let (tenant_id, app_id, mtc_tenant) = identity(&mut l, flags, p, flow)?;
 
-        let (secret, secret_from) = secret_source(p, env, l.file, &|k| l.in_profile(k))?;
-        l.record("secret", secret_from);
+        let (secret, secret_from, outranked) = secret_source(p, env, l.file, &|k| l.in_profile(k))?;
+        l.record_over("secret", secret_from, outranked);
 
         let endpoints = endpoints::resolve(flags, env, p, flow, mtc_tenant.as_deref(), &|k| {
             l.in_profile(k)

@@ -151,6 +151,13 @@ impl Selection {
             profile: &self.profile,
         })
     }
+
+    /// The profile's own key that also set `key` but was outranked by a
+    /// flag or variable (`secret`: `CYTOKEN_APP_SECRET` over the profile's
+    /// `app_secret_file`, say).
+    pub(crate) fn outranked(&self, key: &str) -> Option<&'static str> {
+        self.origins.outranked(key)
+    }
 }
 
 /// The default config file: `<config dir>/cytoken/config.toml`.

@@ -9,14 +9,15 @@ use crate::error::{Error, Result};
 use crate::platform;
 use crate::secret::{SecretSource, check_private};
 
-/// The one secret source and where it came from (`CYTOKEN_APP_SECRET`, or
-/// the profile key that names it).
+/// The one secret source, where it came from (`CYTOKEN_APP_SECRET`, or
+/// the profile key that names it) and, when the variable outranks the
+/// profile's own source, that source's key.
 pub(super) fn secret_source(
     p: &Profile,
     env: &Env,
     config_path: Option<&Path>,
     where_: &dyn Fn(&str) -> String,
-) -> Result<(SecretSource, Origin)> {
+) -> Result<(SecretSource, Origin, Option<&'static str>)> {
     let mut sources = Vec::new();
     if let Some(s) = &p.app_secret {
         sources.push(("app_secret", SecretSource::Inline(s.clone())));
@@ -87,10 +88,11 @@ pub(super) fn secret_source(
         return Ok((
             SecretSource::Env(SECRET_VAR.into()),
             Origin::Var(SECRET_VAR),
+            sources.first().map(|(key, _)| *key),
         ));
     }
     match sources.pop() {
-        Some((key, s)) => Ok((s, Origin::Profile(key))),
+        Some((key, s)) => Ok((s, Origin::Profile(key), None)),
         None => Err(Error::config(format!(
             "no app secret: set CYTOKEN_APP_SECRET, or add one of app_secret_command, \
              app_secret_keyring, app_secret_file, app_secret_env or app_secret to {}",

@@ -198,7 +198,11 @@ impl Answer {
         })
     }
 
-    /// The message for a 400, 401 or 403, with the fix from `hints`.
+    /// The message for a 400, 401 or 403, with the fix from `hints`. A 401
+    /// from a server whose clock differs from ours by more than
+    /// [`CLOCK_SKEW_TOLERANCE`] names the skew first: a signed token's `iat`
+    /// and `exp` are refused then whatever the credentials, so fixing them
+    /// first would not help.
     pub(crate) fn rejection(&self, hints: &Hints) -> Error {
         let code = self.status.as_u16();
         let mut message = format!(
@@ -206,25 +210,32 @@ impl Answer {
             hints.refused,
             status_text(self.status)
         );
-        if let Some(m) = service_message(&self.body, &self.redactor) {
-            message.push_str(": ");
-            message.push_str(&m);
-        }
-        message.push_str(" — ");
-        message.push_str(match code {
+        let said = service_message(&self.body, &self.redactor);
+        let fix = match code {
             400 => hints.bad_request,
             403 => hints.forbidden,
             _ => hints.unauthorized,
-        });
-        if code == 401
-            && let Some(skew) = clock_skew(&self.headers, now())
-            && skew.abs() > CLOCK_SKEW_TOLERANCE
-        {
+        };
+        let skew = clock_skew(&self.headers, now())
+            .filter(|skew| code == 401 && skew.abs() > CLOCK_SKEW_TOLERANCE);
+        if let Some(skew) = skew {
             let side = if skew > 0 { "ahead" } else { "behind" };
             message.push_str(&format!(
-                "; the local clock differs from the server's by {} s ({side}) — fix the system clock (e.g. enable NTP)",
+                ": the local clock differs from the server's by {} s ({side}) — fix the system \
+                 clock (e.g. enable NTP)",
                 skew.abs()
             ));
+            if let Some(m) = said {
+                message.push_str(&format!("; the endpoint said: {m}"));
+            }
+            message.push_str(&format!("; if the clock is right, {fix}"));
+        } else {
+            if let Some(m) = said {
+                message.push_str(": ");
+                message.push_str(&m);
+            }
+            message.push_str(" — ");
+            message.push_str(fix);
         }
         Error::rejected(code, message)
     }

@@ -45,6 +45,8 @@ mod keyring;
 mod kube;
 mod layering;
 mod log;
+// What cytoken says when something is wrong, its help and completions.
+mod messages;
 mod mtc;
 mod properties;
 mod protocols;

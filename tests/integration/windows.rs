@@ -75,6 +75,11 @@ const COMPILED_OUT: &[(&str, &str)] = &[
         "closes stdout and stderr with sh; Windows has no numbered fds that a new file would take",
     ),
     (
+        "messages::completion_scripts_offer_regions_and_profile_names, \
+         messages::a_single_api_answer_ends_with_a_newline_on_a_terminal_only",
+        "run bash's completion and util-linux `script` (a pty): neither on Windows",
+    ),
+    (
         "exchange::a_64_mib_body_stops_at_the_cap_with_small_memory (memory limit)",
         "no setrlimit on Windows: the 1 MiB cap and its message are checked without it",
     ),

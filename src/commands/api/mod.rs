@@ -19,7 +19,7 @@ mod paginate;
 mod progress;
 mod request;
 
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, IsTerminal, Read, Write};
 use std::sync::Arc;
 
 use ureq::http::{StatusCode, Uri};
@@ -52,15 +52,20 @@ pub(crate) fn run(inv: &Invocation, args: &ApiArgs, w: &mut dyn Write) -> Result
         };
         return paginate::run(&Arc::new(client), &uri, opts, w);
     }
-    single(&client, &plan, &uri, args.include, w)
+    let at_terminal = std::io::stdout().is_terminal();
+    single(&client, &plan, &uri, args.include, at_terminal, w)
 }
 
-/// One request; its body is written as it arrives.
+/// One request; its body is written as it arrives. `include` adds the
+/// status line and headers; `at_terminal` (stdout is one) ends a body that
+/// does not end with a newline with one, so the prompt starts on a line of
+/// its own. Output to a pipe or file is the body, byte for byte.
 fn single(
     client: &Client,
     plan: &Plan,
     uri: &Uri,
     include: bool,
+    at_terminal: bool,
     w: &mut dyn Write,
 ) -> Result<i32> {
     let req = Req {
@@ -97,6 +102,7 @@ fn single(
     let mut buf = vec![0u8; 64 << 10];
     let mut reader = response.body_mut().as_reader();
     let mut total = 0u64;
+    let mut last = None;
     loop {
         let n = match reader.read(&mut buf) {
             Ok(0) => break,
@@ -112,8 +118,12 @@ fn single(
             kept.extend_from_slice(&buf[..n.min(MESSAGE_BYTES - kept.len())]);
         }
         out.write_all(&buf[..n]).map_err(io_error)?;
+        last = buf[..n].last().copied();
         // As it arrives: a slow or long answer is readable while it streams.
         out.flush().map_err(io_error)?;
+    }
+    if at_terminal && last.is_some_and(|b| b != b'\n') {
+        out.write_all(b"\n").map_err(io_error)?;
     }
     out.flush().map_err(io_error)?;
     if status.is_success() {

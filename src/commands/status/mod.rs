@@ -120,7 +120,10 @@ fn every_profile(inv: &Invocation) -> Result<Every> {
                 profile: Some(name.clone()),
                 ..inv.flags.clone()
             };
-            (name.clone(), Selection::resolve_for(&flags, inv.env(), None))
+            (
+                name.clone(),
+                Selection::resolve_for(&flags, inv.env(), None),
+            )
         })
         .collect();
     Ok((selections, default))

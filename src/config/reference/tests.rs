@@ -10,8 +10,9 @@ use crate::config::{Env, Flags, Selection, parse_file};
 /// The keys toml expects at a level, from its unknown-field error (the
 /// schema's own field list).
 fn schema_keys(text: &str) -> Vec<String> {
-    let e = parse_file(text, Path::new("c.toml"))
+    let e = toml::from_str::<crate::config::ConfigFile>(text)
         .unwrap_err()
+        .message()
         .to_string();
     let list = e.split_once("expected").map_or("", |(_, l)| l).to_string();
     let mut keys: Vec<String> = list
