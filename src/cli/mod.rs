@@ -16,7 +16,7 @@ Configuration: <config dir>/cytoken/config.toml (on Linux ~/.config/cytoken/conf
 or --config / CYTOKEN_CONFIG. Precedence: flag > CYTOKEN_* environment > profile > default.
 The app secret is never a flag: use CYTOKEN_APP_SECRET or a profile's app_secret_keyring
 (the OS keyring: `cytoken secret set`), app_secret_command, app_secret_file, app_secret_env
-or (in a private file) app_secret. Every key: `man cytoken`, doc/configuration.md.
+or (in a private file) app_secret. Every key: `man cytoken-config` (`cytoken man config`).
 
 Exit status:
   0  success

@@ -300,7 +300,7 @@ fn hide_values(msg: &str) -> String {
 }
 
 /// Where every key is described, for the unknown-key error.
-const KEYS_ARE_IN: &str = "every key: `man cytoken`, doc/configuration.md";
+const KEYS_ARE_IN: &str = "every key: `man cytoken-config`";
 
 /// toml's "unknown field `x`, expected one of …" (every key, some 500
 /// characters) as one short line, the suggestion first: "unknown key `x`;

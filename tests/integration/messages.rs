@@ -222,7 +222,7 @@ fn an_unknown_key_is_one_short_line_with_the_suggestion_first() {
     let o = sb
         .test_bare()
         .arg("token")
-        .stderr_has("unknown key `frobnicate` (every key: `man cytoken`")
+        .stderr_has("unknown key `frobnicate` (every key: `man cytoken-config`")
         .stderr_lacks("did you mean")
         .status(2);
     assert!(stderr(&o).len() < cfg.display().to_string().len() + 100);
