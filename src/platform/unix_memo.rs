@@ -4,8 +4,9 @@
 //! every directory up to `/` and resolve the home again.
 //!
 //! Sound because a memoized directory is ours or root's and writable by no
-//! one else: only we or root can change it, or rename it away (its parent
-//! passed the same check), and cytoken never loosens a directory. Every check
+//! one else (or root's sticky `/tmp`): only we or root can change it, or
+//! rename it away (its parent passed the same check), and cytoken never
+//! loosens a directory. Every check
 //! of the walk is still made, on the memoized facts; a directory that fails
 //! any check is never memoized, so it is looked at again. The memo is keyed
 //! by the exact path that was stat'ed, and only the binary turns it on
@@ -49,20 +50,25 @@ impl Memo {
 
     /// `lstat(dir)`, from the memo when `dir` (byte for byte) was found
     /// trusted on its own before: a directory, not a link, owned by `uid` or
-    /// root, writable by neither group nor others. A path ending in `.` or
-    /// `..` is never memoized: its lstat follows a link the plain name's
-    /// would show.
+    /// root, writable by neither group nor others unless it is root's and
+    /// sticky (`/tmp`: whether that is safe depends on the entry below it,
+    /// which the walk still checks each time). A path ending in `.` or `..`
+    /// is never memoized: its lstat follows a link the plain name's would
+    /// show.
     pub(super) fn lstat(&self, dir: &Path, uid: u32) -> io::Result<Metadata> {
         let mut dirs = self.dirs.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some((_, m)) = dirs.iter().find(|(p, _)| p.as_os_str() == dir.as_os_str()) {
             return Ok(m.clone());
         }
         let meta = std::fs::symlink_metadata(dir)?;
-        let last = dir.as_os_str().as_bytes().rsplit(|b| *b == b'/').next();
-        let trusted = matches!(last, Some(l) if !l.is_empty() && l != b"." && l != b"..")
+        let name = dir.as_os_str().as_bytes();
+        let last = name.rsplit(|b| *b == b'/').next().unwrap_or_default();
+        let plain = name == b"/" || !(last.is_empty() || last == b"." || last == b"..");
+        let sticky_root = meta.uid() == 0 && meta.mode() & 0o1000 != 0;
+        let trusted = plain
             && meta.file_type().is_dir()
             && (meta.uid() == uid || meta.uid() == 0)
-            && meta.mode() & 0o022 == 0;
+            && (meta.mode() & 0o022 == 0 || sticky_root);
         if trusted {
             dirs.push((dir.to_path_buf(), meta.clone()));
         }
@@ -116,6 +122,17 @@ mod tests {
         assert!(memo.lstat(&t.path().join("none"), me).is_err());
         std::fs::create_dir(t.path().join("none")).unwrap();
         assert!(memo.lstat(&t.path().join("none"), me).is_ok());
+    }
+
+    /// `/` (whose name has no last component) is memoized when it passes.
+    #[test]
+    fn the_root_is_memoized() {
+        let memo = Memo::new();
+        let me = crate::platform::unix::euid();
+        let root = memo.lstat(Path::new("/"), me).unwrap();
+        let passes = root.uid() == 0 && root.mode() & 0o022 == 0;
+        let held = memo.dirs.lock().unwrap().len();
+        assert_eq!(held, usize::from(passes));
     }
 
     #[test]
