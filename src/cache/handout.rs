@@ -143,19 +143,14 @@ impl Cache {
 
 /// The last line of `log` that starts with `prefix`, without its newline.
 /// kubectl's calls read this log on every call, up to [`HANDOUT_LOG_MAX`]
-/// bytes, so the prefix is searched for (vectorised, from the end), not each
-/// line split off and compared.
+/// bytes, so the prefix is searched for (memchr's vectorised forward search;
+/// its reverse one is not), not each line split off and compared.
 pub(super) fn last_line_starting<'a>(log: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
-    let finder = memchr::memmem::FinderRev::new(prefix);
-    let mut end = log.len();
-    loop {
-        let at = finder.rfind(&log[..end])?;
-        if at == 0 || log[at - 1] == b'\n' {
-            let line = &log[at..];
-            return Some(memchr::memchr(b'\n', line).map_or(line, |n| &line[..n]));
-        }
-        end = at + prefix.len() - 1;
-    }
+    let at = memchr::memmem::find_iter(log, prefix)
+        .filter(|&at| at == 0 || log[at - 1] == b'\n')
+        .last()?;
+    let line = &log[at..];
+    Some(memchr::memchr(b'\n', line).map_or(line, |n| &line[..n]))
 }
 
 #[cfg(test)]
