@@ -358,7 +358,7 @@ impl<'a> Broker<'a> {
         let reask = previous
             .as_ref()
             .is_some_and(|h| h.token_fp == fp && h.until > now && !h.replaced);
-        let token = if reask {
+        let (token, token_fp) = if reask {
             diag::log(
                 1,
                 format_args!(
@@ -366,14 +366,16 @@ impl<'a> Broker<'a> {
                     parent.pid
                 ),
             );
-            self.fetch_replacement(token.access_token.expose())?
+            let fresh = self.fetch_replacement(token.access_token.expose())?;
+            let fresh_fp = token_fingerprint(fresh.access_token.expose());
+            (fresh, fresh_fp)
         } else {
-            token
+            (token, fp.clone())
         };
         let handout = Handout {
             pid: parent.pid,
             started,
-            token_fp: token_fingerprint(token.access_token.expose()),
+            token_fp,
             until: token.refresh_at,
             replaced: reask
                 || previous

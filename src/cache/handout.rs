@@ -53,11 +53,7 @@ impl Cache {
         };
         // Newest last; the fields are written pid first, so a prefix finds them.
         let prefix = format!("{{\"pid\":{pid},\"started\":{started},");
-        bytes
-            .split(|b| *b == b'\n')
-            .rev()
-            .find(|line| line.starts_with(prefix.as_bytes()))
-            .map_or(Found::Missing, decode)
+        last_line_starting(&bytes, prefix.as_bytes()).map_or(Found::Missing, decode)
     }
 
     /// Appends a hand-out to the key's log. This runs on every kubectl call, so
@@ -142,5 +138,48 @@ impl Cache {
             return Ok(());
         }
         write_atomic_in(&dir, name, &live)
+    }
+}
+
+/// The last line of `log` that starts with `prefix`, without its newline.
+/// kubectl's calls read this log on every call, up to [`HANDOUT_LOG_MAX`]
+/// bytes, so the prefix is searched for (memchr's vectorised forward search;
+/// its reverse one is not), not each line split off and compared.
+pub(super) fn last_line_starting<'a>(log: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
+    let at = memchr::memmem::find_iter(log, prefix)
+        .filter(|&at| at == 0 || log[at - 1] == b'\n')
+        .last()?;
+    let line = &log[at..];
+    Some(memchr::memchr(b'\n', line).map_or(line, |n| &line[..n]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::last_line_starting;
+
+    /// The newest line with the prefix at its start, never a match inside a
+    /// line, with or without a final newline.
+    #[test]
+    fn the_last_line_with_the_prefix_is_found() {
+        let log = b"{\"pid\":7,a}\n{\"pid\":8,b}\nx{\"pid\":7,c}\n{\"pid\":7,d}\n{\"pid\":9,e}\n";
+        assert_eq!(
+            last_line_starting(log, b"{\"pid\":7,"),
+            Some(&b"{\"pid\":7,d}"[..])
+        );
+        assert_eq!(
+            last_line_starting(log, b"{\"pid\":8,"),
+            Some(&b"{\"pid\":8,b}"[..])
+        );
+        assert_eq!(last_line_starting(log, b"{\"pid\":1,"), None);
+        let inside = b"{\"pid\":7,a}\nx{\"pid\":7,c}\n";
+        assert_eq!(
+            last_line_starting(inside, b"{\"pid\":7,"),
+            Some(&b"{\"pid\":7,a}"[..])
+        );
+        assert_eq!(last_line_starting(b"x{\"pid\":7,c}", b"{\"pid\":7,"), None);
+        assert_eq!(
+            last_line_starting(b"{\"pid\":7,z}", b"{\"pid\":7,"),
+            Some(&b"{\"pid\":7,z}"[..])
+        );
     }
 }

@@ -2,7 +2,9 @@
 //! service expects, signed HS256 with the app secret) POSTed as JSON, and the
 //! access token read from the answer.
 
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{KeyInit, Mac};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -149,18 +151,68 @@ pub(crate) fn claims(sel: &Cylance, now: i64) -> Map<String, Value> {
 pub(crate) fn sign(sel: &Cylance, secret: &Secret, now: i64) -> Result<(String, i64)> {
     let claims = claims(sel, now);
     let exp = now.saturating_add(sel.lifetime);
-    // Deliberately no error detail from the crypto layer: it could echo key material.
-    let key = EncodingKey::from_secret(secret.expose().as_bytes())
-        .map_err(|_| Error::config("the app secret cannot be used as an HS256 key"))?;
-    let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &key)
-        .map_err(|_| Error::other("signing the auth token failed"))?;
+    let token = hs256(&claims, secret.expose().as_bytes())?;
     Ok((token, exp))
+}
+
+/// The JOSE header every auth token carries, serialized as JWT libraries do
+/// (`typ` then `alg`): the service checks `alg` only.
+const HS256_HEADER: &str = r#"{"typ":"JWT","alg":"HS256"}"#;
+
+/// A compact JWS (RFC 7515) of `claims`, HMAC-SHA256-signed with `key`:
+/// base64url (no padding) of the header and of the claims' JSON, joined by
+/// `.`, then `.` and the base64url MAC of that text. HS256 is the only
+/// algorithm the service takes, so no JWT library (and none of its RSA and
+/// ECDSA code) is linked for it. An empty key is refused, as JWT libraries
+/// refuse it; no error carries detail from the key.
+pub(crate) fn hs256(claims: &Map<String, Value>, key: &[u8]) -> Result<String> {
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key)
+        .ok()
+        .filter(|_| !key.is_empty())
+        .ok_or_else(|| Error::config("the app secret cannot be used as an HS256 key"))?;
+    let payload =
+        serde_json::to_vec(claims).map_err(|_| Error::other("signing the auth token failed"))?;
+    let mut token = URL_SAFE_NO_PAD.encode(HS256_HEADER);
+    token.push('.');
+    URL_SAFE_NO_PAD.encode_string(payload, &mut token);
+    mac.update(token.as_bytes());
+    let tag = mac.finalize().into_bytes();
+    token.push('.');
+    URL_SAFE_NO_PAD.encode_string(tag, &mut token);
+    Ok(token)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use jsonwebtoken::{DecodingKey, Validation};
+    use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+
+    /// Byte for byte the token jsonwebtoken (the signer this replaced, kept
+    /// as a dev-dependency) makes of the same claims and key, and a constant
+    /// known-good token, so a change of either side shows.
+    #[test]
+    fn hs256_matches_jsonwebtoken_byte_for_byte() {
+        let sel = selection(ScopeFormat::List, &["device:list", "policy:read"]);
+        let mut c = claims(&sel, 1_700_000_000);
+        c.insert("jti".into(), "8d7b0f0e-6a2b-4c1e-9f3a-2b1c0d9e8f7a".into());
+        let ours = hs256(&c, b"s3cret").unwrap();
+        let theirs = jsonwebtoken::encode(
+            &jsonwebtoken::Header::new(Algorithm::HS256),
+            &c,
+            &jsonwebtoken::EncodingKey::from_secret(b"s3cret").unwrap(),
+        )
+        .unwrap();
+        assert_eq!(ours, theirs);
+        assert_eq!(ours, KNOWN_GOOD);
+        assert!(hs256(&c, b"").is_err(), "an empty key is refused");
+    }
+
+    /// Checked independently (Python's hmac and base64 over the same text).
+    const KNOWN_GOOD: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.\
+        eyJlbnYiOiJwcm9kIiwiZXhwIjoxNzAwMDAwNjAwLCJpYXQiOjE3MDAwMDAwMDAsImlzcyI6Imh0dHA6Ly9jeWxh\
+        bmNlLmNvbSIsImp0aSI6IjhkN2IwZjBlLTZhMmItNGMxZS05ZjNhLTJiMWMwZDllOGY3YSIsInNjcCI6WyJkZXZp\
+        Y2U6bGlzdCIsInBvbGljeTpyZWFkIl0sInN1YiI6ImFwcC0xIiwidGlkIjoidGVuYW50LTEifQ.\
+        pZJoBKAw1_JX74XWnftxFuvuZV8BRsJ9H5OX_QMImL0";
 
     fn selection(format: ScopeFormat, scopes: &[&str]) -> Cylance {
         let mut extra_claims = Map::new();

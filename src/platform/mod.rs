@@ -44,7 +44,8 @@
 //!   Windows read from the UTF-16 command line).
 //! - [`prepare_process`]: what cytoken needs before anything else, std's own
 //!   start not having run: on Unix fds 0-2 open, SIGPIPE ignored, no core
-//!   file (Linux: not dumpable); on Windows the heap kept out of crash dumps.
+//!   file (Linux: not dumpable), the trust walk's per-process memo on
+//!   (`unix_memo.rs`); on Windows the heap kept out of crash dumps.
 //! - [`own_tree`], [`Tree`]: a child started in its own process tree
 //!   (process group; job object), and killing that whole tree.
 //! - [`parent_process`], [`process_start`]: who started us, and when a
@@ -73,6 +74,8 @@ mod sockets;
 mod unix;
 #[cfg(unix)]
 mod unix_dir;
+#[cfg(unix)]
+mod unix_memo;
 #[cfg(windows)]
 mod windows;
 

@@ -349,13 +349,16 @@ fn check_dirs_above(
 ) -> Result<bool, Untrusted> {
     // The home as given, or else as resolved (resolving costs a syscall per
     // component, on every cached call: only when the plain form does not fit).
+    let memo = super::unix_memo::memo();
     let matched = home.and_then(|h| {
         if path.starts_with(h) {
             Some(h.to_path_buf())
         } else {
-            std::fs::canonicalize(h)
-                .ok()
-                .filter(|real| path.starts_with(real))
+            match memo {
+                Some(m) => m.resolve_home(h),
+                None => std::fs::canonicalize(h).ok(),
+            }
+            .filter(|real| path.starts_with(real))
         }
     });
     let below_home = matched.as_deref();
@@ -370,7 +373,11 @@ fn check_dirs_above(
             path: dir.to_path_buf(),
             why,
         };
-        let mut meta = std::fs::symlink_metadata(dir).map_err(|_| bad(Why::NotDir))?;
+        let mut meta = match memo {
+            Some(m) => m.lstat(dir, euid()),
+            None => std::fs::symlink_metadata(dir),
+        }
+        .map_err(|_| bad(Why::NotDir))?;
         // The entry in the directory above is the link, whose owner decides
         // where this path leads: the sticky rule there applies to it.
         let mut entry_owner = None;
@@ -462,8 +469,10 @@ pub unsafe fn main_args(argc: i32, argv: *const *const std::ffi::c_char) -> Vec<
 /// stdout would be written into it; and SIGPIPE ignored, so a reader that stops
 /// early (`| head`) is a write error that ends the command quietly, not a kill.
 /// (Children get the default SIGPIPE back: std resets it when it spawns.)
+/// Also turns the trust walk's memo on (see unix_memo.rs).
 pub(crate) fn prepare_process() {
     protect_memory();
+    super::unix_memo::enable();
     for fd in 0..3 {
         // SAFETY: fcntl(F_GETFD) and open take no pointers but a C string
         // literal; signal takes a constant handler.

@@ -12,7 +12,6 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use jsonwebtoken::{Algorithm, Header, encode};
 use serde_json::{Value, json};
 
 use crate::http::{ApiRequest, Response};
@@ -249,5 +248,5 @@ fn tenant_app(shared: &Shared, req: &ApiRequest, tenant: &str) -> Response {
 }
 
 fn sign(shared: &Shared, claims: &Value) -> Option<String> {
-    encode(&Header::new(Algorithm::HS256), claims, &shared.access_enc).ok()
+    crate::jwt::sign(claims, &shared.access_key)
 }

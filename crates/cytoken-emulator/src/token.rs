@@ -3,7 +3,6 @@
 
 use std::sync::atomic::Ordering;
 
-use jsonwebtoken::{Algorithm, DecodingKey, Header, Validation, decode, decode_header, encode};
 use serde_json::{Value, json};
 
 use crate::http::Response;
@@ -14,18 +13,6 @@ const MAX_LIFETIME: i64 = 1800;
 /// How far in the future `iat` may be before the token is refused.
 const IAT_LEEWAY: i64 = 60;
 
-/// jsonwebtoken's built-in claim checks have leeway and defaults that differ from
-/// the service's rules, so only the signature and `alg` are left to it; every
-/// claim is checked by hand on the decoded JSON.
-pub(crate) fn manual_checks() -> Validation {
-    let mut v = Validation::new(Algorithm::HS256);
-    v.validate_exp = false;
-    v.validate_nbf = false;
-    v.validate_aud = false;
-    v.required_spec_claims.clear();
-    v.leeway = 0;
-    v
-}
 /// A refusal: the status, the body message, and the emulator's own reason.
 struct Reject {
     status: u16,
@@ -72,18 +59,18 @@ fn check_and_issue(shared: &Shared, body: &[u8]) -> Result<String, Reject> {
         .and_then(Value::as_str)
         .ok_or_else(|| bad_request("Request body must be {\"auth_token\": \"<JWT>\"}".into()))?;
 
-    // decode_header fails for algorithms jsonwebtoken does not know, `none`
-    // included, so those and every non-HS256 alg end up as the same 401.
-    let header = decode_header(token).map_err(|_| unauthorized("malformed JWT header"))?;
-    if header.alg != Algorithm::HS256 {
+    // An unknown alg (`none` included) makes the header malformed; it and
+    // every non-HS256 alg end up as the same 401.
+    let alg = crate::jwt::alg(token).ok_or_else(|| unauthorized("malformed JWT header"))?;
+    if alg != "HS256" {
         return Err(unauthorized("alg is not HS256"));
     }
 
     // The secret to check the signature with depends on who claims to have
     // signed, so `sub` is read before the signature is verified; nothing else
     // from the unverified claims is trusted.
-    let unverified: Value = jsonwebtoken::dangerous::insecure_decode_claims(token)
-        .map_err(|_| unauthorized("malformed JWT payload"))?;
+    let unverified = crate::jwt::unverified_claims(token)
+        .ok_or_else(|| unauthorized("malformed JWT payload"))?;
     let app_id = unverified
         .get("sub")
         .and_then(Value::as_str)
@@ -93,11 +80,11 @@ fn check_and_issue(shared: &Shared, body: &[u8]) -> Result<String, Reject> {
         Some(app) => (app.tenant.clone(), app.secret.clone()),
         None => return Err(unauthorized("unknown application (sub)")),
     };
-    let key = DecodingKey::from_secret(secret.as_bytes())
-        .map_err(|_| unauthorized("application has an empty secret"))?;
-    let claims = decode::<Value>(token, &key, &manual_checks())
-        .map_err(|_| unauthorized("signature does not verify with the application secret"))?
-        .claims;
+    if secret.is_empty() {
+        return Err(unauthorized("application has an empty secret"));
+    }
+    let claims = crate::jwt::verify(token, secret.as_bytes())
+        .ok_or_else(|| unauthorized("signature does not verify with the application secret"))?;
     #[cfg(feature = "faults")]
     shared.knobs.record_claims(&claims);
 
@@ -168,12 +155,7 @@ fn check_and_issue(shared: &Shared, body: &[u8]) -> Result<String, Reject> {
         "exp": exp,
         "jti": uuid::Uuid::new_v4().to_string(),
     });
-    let access = encode(
-        &Header::new(Algorithm::HS256),
-        &access_claims,
-        &shared.access_enc,
-    )
-    .map_err(|_| Reject {
+    let access = crate::jwt::sign(&access_claims, &shared.access_key).ok_or_else(|| Reject {
         status: 500,
         message: "Internal error".into(),
         reason: "could not sign the access token".into(),
