@@ -40,7 +40,7 @@ struct Sink {
 
 /// Sets the verbosity from the `-v` count and `CYTOKEN_LOG` (a number, or
 /// `warn`, `info`, `debug`, `trace`); the higher of the two wins.
-pub fn init(verbose: u8, env: Option<&str>) {
+pub(crate) fn init(verbose: u8, env: Option<&str>) {
     let from_env = match env.map(|s| s.trim().to_ascii_lowercase()) {
         Some(s) => match s.as_str() {
             "info" => 1,
@@ -55,7 +55,7 @@ pub fn init(verbose: u8, env: Option<&str>) {
 
 /// Names this call in log file lines: the command (`git-credential get`) and
 /// the front-end it was run as (`git-credential-cytoken`, `cytoken`).
-pub fn set_context(command: &str, front_end: &str) {
+pub(crate) fn set_context(command: &str, front_end: &str) {
     if let Ok(mut c) = CONTEXT.lock() {
         *c = format!("{command} via {front_end}");
     }
@@ -66,7 +66,7 @@ pub fn set_context(command: &str, front_end: &str) {
 /// with one name, in a directory no one else can write (whoever could swap
 /// it could make us append to a file of their choosing). A log that cannot
 /// be used is a warning, never a failure.
-pub fn set_log_file(path: &Path, home: Option<&Path>) {
+pub(crate) fn set_log_file(path: &Path, home: Option<&Path>) {
     match open_log(path, home) {
         Ok(sink) => {
             if let Ok(mut s) = SINK.lock() {
@@ -114,24 +114,24 @@ fn open_in(dir: &platform::Dir, name: &OsStr) -> Result<File> {
 }
 
 /// Whether messages of `level` (1 = steps, 2 = debug, 3 = trace) are shown.
-pub fn enabled(level: u8) -> bool {
+pub(crate) fn enabled(level: u8) -> bool {
     LEVEL.load(Ordering::Relaxed) >= level
 }
 
 /// A warning: always shown, one line.
-pub fn warn(msg: impl Display) {
+pub(crate) fn warn(msg: impl Display) {
     eprintln!("cytoken: warning: {msg}");
     to_file("warning", &msg);
 }
 
 /// The error a command ends with (printed on stderr by the caller): in the
 /// log file too, where git and kubectl users can find it.
-pub fn error(msg: impl Display) {
+pub(crate) fn error(msg: impl Display) {
     to_file("error", &msg);
 }
 
 /// A diagnostic line at `level`.
-pub fn log(level: u8, msg: impl Display) {
+pub(crate) fn log(level: u8, msg: impl Display) {
     if enabled(level) {
         eprintln!("cytoken: {msg}");
         to_file("info", &msg);
@@ -139,7 +139,7 @@ pub fn log(level: u8, msg: impl Display) {
 }
 
 /// A completed step with its duration, shown with `-v`.
-pub fn step(start: Instant, msg: impl Display) {
+pub(crate) fn step(start: Instant, msg: impl Display) {
     if enabled(1) {
         let ms = start.elapsed().as_secs_f64() * 1000.0;
         eprintln!("cytoken: [{ms:8.3} ms] {msg}");

@@ -56,7 +56,7 @@ pub struct Error {
 const CAUSE_CHARS: usize = 300;
 
 /// Result with cytoken's error type.
-pub type Result<T, E = Error> = std::result::Result<T, E>;
+pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn new(kind: Kind, message: impl Into<String>) -> Error {
@@ -175,7 +175,7 @@ impl std::error::Error for Error {
 /// Turns any error into cytoken's, keeping it as the cause: `.context(kind,
 /// |e| message)` (the message may quote `e`, as it did before the cause was
 /// kept). Read [the module](self) for what may be a cause.
-pub trait Context<T, E> {
+pub(crate) trait Context<T, E> {
     /// The error of `kind` with the message `message(&cause)` and `cause`
     /// as its source.
     fn context<F, M>(self, kind: Kind, message: F) -> Result<T>

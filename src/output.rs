@@ -13,7 +13,7 @@ use crate::source::Token;
 
 /// The shapes of `cytoken token --format`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// The token and a newline
     #[default]
     Raw,

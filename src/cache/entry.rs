@@ -63,7 +63,7 @@ pub struct Failure {
 
 impl Cache {
     /// Reads a key's entry without locking, relative to the dir checked.
-    pub fn read(&self, key: &Key) -> Found<Entry> {
+    pub(crate) fn read(&self, key: &Key) -> Found<Entry> {
         let Some(dir) = self.held_dir() else {
             return Found::Missing;
         };
@@ -74,7 +74,7 @@ impl Cache {
     }
 
     /// Replaces a key's entry atomically, recording the key in it.
-    pub fn write(&self, key: &Key, entry: &Entry) -> io::Result<()> {
+    pub(crate) fn write(&self, key: &Key, entry: &Entry) -> io::Result<()> {
         let dir = self.made_dir()?;
         let bound = Entry {
             key: key.name.clone(),
@@ -93,13 +93,13 @@ impl Cache {
     }
 
     /// Removes a key's entry (and any recorded failure).
-    pub fn remove(&self, key: &Key) -> io::Result<bool> {
+    pub(crate) fn remove(&self, key: &Key) -> io::Result<bool> {
         self.clear_failure(key);
         self.remove_entry(key)
     }
 
     /// Removes a key's entry only (a recorded failure stays in force).
-    pub fn remove_entry(&self, key: &Key) -> io::Result<bool> {
+    pub(crate) fn remove_entry(&self, key: &Key) -> io::Result<bool> {
         let Some(dir) = self.held_dir() else {
             return Ok(false);
         };
@@ -111,14 +111,14 @@ impl Cache {
     }
 
     /// The recorded rejection for a key, if it has not run out.
-    pub fn failure(&self, key: &Key, now: i64) -> Option<Failure> {
+    pub(crate) fn failure(&self, key: &Key, now: i64) -> Option<Failure> {
         match read_json::<Failure>(&*self.held_dir()?, file_name(&key.failure)) {
             Found::Ok(f) if f.until > now => Some(f),
             _ => None,
         }
     }
 
-    pub fn record_failure(&self, key: &Key, f: &Failure) -> io::Result<()> {
+    pub(crate) fn record_failure(&self, key: &Key, f: &Failure) -> io::Result<()> {
         let dir = self.made_dir()?;
         write_atomic_in(
             &dir,
@@ -127,7 +127,7 @@ impl Cache {
         )
     }
 
-    pub fn clear_failure(&self, key: &Key) {
+    pub(crate) fn clear_failure(&self, key: &Key) {
         if let Some(dir) = self.held_dir() {
             let _ = dir.remove(file_name(&key.failure));
         }

@@ -42,7 +42,7 @@ pub(super) const HANDOUT_LOG_MAX: u64 = 32 * 1024;
 
 impl Cache {
     /// The latest hand-out to one client, from the key's log.
-    pub fn handout(&self, key: &Key, pid: u32, started: u64) -> Found<Handout> {
+    pub(crate) fn handout(&self, key: &Key, pid: u32, started: u64) -> Found<Handout> {
         let Some(dir) = self.held_dir() else {
             return Found::Missing;
         };
@@ -62,7 +62,7 @@ impl Cache {
     /// about a millisecond on some file systems). A line lost in a crash only
     /// makes one re-ask look like a first ask. A log past [`HANDOUT_LOG_MAX`]
     /// is first rewritten with its live records.
-    pub fn record_handout(&self, key: &Key, h: &Handout, now: i64) -> io::Result<()> {
+    pub(crate) fn record_handout(&self, key: &Key, h: &Handout, now: i64) -> io::Result<()> {
         let mut line = serde_json::to_vec(h).map_err(io::Error::other)?;
         line.push(b'\n');
         // In the dir checked and held (made by the write of the token this
@@ -93,7 +93,7 @@ impl Cache {
     /// clients long gone, and be read on every call; where the OS does not
     /// tell a start time (0), only the time rules. At most half of
     /// [`HANDOUT_LOG_MAX`] is kept (the newest), so a prune always makes room.
-    pub fn prune_handouts(&self, key: &Key, now: i64) -> io::Result<()> {
+    pub(crate) fn prune_handouts(&self, key: &Key, now: i64) -> io::Result<()> {
         let Some(dir) = self.held_dir() else {
             return Ok(());
         };

@@ -19,7 +19,7 @@ pub(crate) struct LockGuard {
 impl Cache {
     /// Takes the key's exclusive lock, waiting at most `wait`. `Ok(None)` when the
     /// wait ran out (another process holds it).
-    pub fn lock(&self, key: &Key, wait: Duration) -> io::Result<Option<LockGuard>> {
+    pub(crate) fn lock(&self, key: &Key, wait: Duration) -> io::Result<Option<LockGuard>> {
         let dir = self.made_dir()?;
         let file = dir.open_lock(file_name(&key.lock))?;
         Self::lock_file(file, &key.lock, wait)

@@ -82,7 +82,7 @@ pub(crate) struct Key {
 
 impl Key {
     /// The key's hand-out log (see [`Handout`]): one JSON line per hand-out.
-    pub fn handouts(&self) -> PathBuf {
+    pub(crate) fn handouts(&self) -> PathBuf {
         self.entry.with_extension("kube")
     }
 }
@@ -94,7 +94,7 @@ fn file_name(path: &Path) -> &OsStr {
 }
 
 impl Cache {
-    pub fn new(dir: &Path) -> Cache {
+    pub(crate) fn new(dir: &Path) -> Cache {
         Cache {
             dir: platform::plain_path(dir),
             home: None,
@@ -104,7 +104,7 @@ impl Cache {
 
     /// The cache in `dir`, its trust checked up to `home` (`cache list` and
     /// `cache clear --all`, which need no selection).
-    pub fn of_dir(dir: &Path, home: Option<PathBuf>) -> Cache {
+    pub(crate) fn of_dir(dir: &Path, home: Option<PathBuf>) -> Cache {
         Cache {
             dir: platform::plain_path(dir),
             home,
@@ -113,7 +113,7 @@ impl Cache {
     }
 
     /// The cache of a selection, its trust checked up to the user's home.
-    pub fn of(sel: &Selection) -> Cache {
+    pub(crate) fn of(sel: &Selection) -> Cache {
         Cache {
             // Never `dir/`: every open and create below must see a link as one.
             dir: platform::plain_path(&sel.cache_policy.cache_dir),
@@ -129,7 +129,7 @@ impl Cache {
     /// symlinked dir could have us fill (and chmod) a directory we never meant
     /// to. Checked on every call, the cache hit included; the dir checked is
     /// then held open and used through the handle.
-    pub fn check_dir(&self) -> io::Result<()> {
+    pub(crate) fn check_dir(&self) -> io::Result<()> {
         let held = match self.open_checked() {
             Ok(Some(dir)) => Held::Open(Arc::new(dir)),
             Ok(None) => Held::Absent,
@@ -239,13 +239,13 @@ impl Cache {
     /// held open: every file of a key is then named relative to it. An
     /// existing dir of ours that others can only read is made private through
     /// the handle, never through a path that could have become a link.
-    pub fn ensure_dir(&self) -> io::Result<()> {
+    pub(crate) fn ensure_dir(&self) -> io::Result<()> {
         self.made_dir().map(drop)
     }
 
     /// Whether a file can be written in the cache dir (for `check`): a
     /// probe written and removed, relative to the dir held.
-    pub fn probe_writable(&self) -> io::Result<()> {
+    pub(crate) fn probe_writable(&self) -> io::Result<()> {
         let dir = self.made_dir()?;
         let probe = std::ffi::OsString::from(format!(".check.{}.tmp", std::process::id()));
         write_atomic_in(&dir, &probe, b"")?;
@@ -255,7 +255,7 @@ impl Cache {
     /// The cache key of a selection: a hash of everything that shapes the token,
     /// including an HMAC fingerprint of the secret, so a rotated secret never reuses
     /// an old entry and nothing on disk helps anyone guess the secret.
-    pub fn key(&self, sel: &Selection, secret: Option<&Secret>) -> io::Result<Key> {
+    pub(crate) fn key(&self, sel: &Selection, secret: Option<&Secret>) -> io::Result<Key> {
         self.check_dir()?;
         let mut h = Sha256::new();
         let mut field = |name: &str, value: &[u8]| {
@@ -303,14 +303,14 @@ impl Cache {
     }
 
     /// [`Cache::secret_hmac`] as the short hex a failure record keeps.
-    pub fn secret_fingerprint(&self, secret: &Secret) -> io::Result<String> {
+    pub(crate) fn secret_fingerprint(&self, secret: &Secret) -> io::Result<String> {
         Ok(hex(&self.secret_hmac(secret)?[..16]))
     }
 
     /// Whether the per-cache fingerprint key exists (read only, never
     /// created): without it no entry keyed by a secret's fingerprint can
     /// exist either (`status`, which writes nothing).
-    pub fn has_fingerprint_key(&self) -> bool {
+    pub(crate) fn has_fingerprint_key(&self) -> bool {
         self.held_dir()
             .is_some_and(|dir| matches!(read_in(&dir, OsStr::new(KEY_FILE), false), Ok(Some(b)) if b.len() == 32))
     }
@@ -352,7 +352,7 @@ impl Cache {
 
     /// Every entry in the cache dir, with its key name, sorted by profile.
     /// A dir that is not to be trusted is not read (see [`Cache::own_files`]).
-    pub fn list(&self) -> io::Result<Vec<(String, Found<Entry>)>> {
+    pub(crate) fn list(&self) -> io::Result<Vec<(String, Found<Entry>)>> {
         let mut out = Vec::new();
         let (dir, files) = self.own_files()?;
         for (file, kind) in files {
@@ -369,7 +369,7 @@ impl Cache {
 
     /// Every failure record in the cache dir, with its key name, newest first
     /// (`cache list` shows them: git and kubectl users never see stderr).
-    pub fn failures(&self) -> io::Result<Vec<(String, Failure)>> {
+    pub(crate) fn failures(&self) -> io::Result<Vec<(String, Failure)>> {
         let mut out = Vec::new();
         let (dir, files) = self.own_files()?;
         for (file, kind) in files {
@@ -387,7 +387,7 @@ impl Cache {
     /// records, temp files, the fingerprint key) and nothing else: the cache dir
     /// may be one the user also keeps other files in. A dir that is not to be
     /// trusted is left alone (see [`Cache::own_files`]).
-    pub fn clear_all(&self) -> io::Result<usize> {
+    pub(crate) fn clear_all(&self) -> io::Result<usize> {
         let mut n = 0;
         let (dir, files) = self.own_files()?;
         for (file, kind) in files {

@@ -6,7 +6,7 @@ use clap::Args;
 
 /// `cytoken api [-X METHOD] PATH …`
 #[derive(Debug, Clone, PartialEq, Eq, Args)]
-pub struct ApiArgs {
+pub(crate) struct ApiArgs {
     /// The API path, relative to the profile's API base (e.g. `devices/v2`), or
     /// an absolute URL with that same origin
     #[arg(value_name = "PATH")]

@@ -17,7 +17,7 @@ use std::ffi::OsString;
 use crate::cli::{Cli, Command, Format, Global, TokenArgs};
 
 /// The parsed command line, or `None` when clap must decide.
-pub fn parse(args: &[OsString]) -> Option<Cli> {
+pub(crate) fn parse(args: &[OsString]) -> Option<Cli> {
     let mut g = Global::default();
     let mut format = None;
     let mut format_before_command = false;

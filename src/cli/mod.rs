@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueHint};
 
-pub use crate::output::Format;
+pub(crate) use crate::output::Format;
 
 const AFTER_HELP: &str = "\
 Configuration: <config dir>/cytoken/config.toml (on Linux ~/.config/cytoken/config.toml),
@@ -57,7 +57,7 @@ Examples:
 /// Mints, caches and serves short-lived Cylance User API v2 access tokens.
 #[derive(Debug, PartialEq, Eq, Parser)]
 #[command(name = "cytoken", version, after_help = AFTER_HELP)]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(flatten)]
     pub global: Global,
     /// `token`'s options, also without the word `token` (the default command).
@@ -75,7 +75,7 @@ const GLOBAL: &str = "Global options";
 /// completion offers for its value (`value_hint`; `-p`'s profile names are
 /// added to the generated scripts, see `commands/docs.rs`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Args)]
-pub struct Global {
+pub(crate) struct Global {
     /// Profile in the config file [env: CYTOKEN_PROFILE]
     #[arg(
         short,
@@ -190,7 +190,7 @@ pub struct Global {
 }
 
 #[derive(Debug, PartialEq, Eq, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Print the access token (the default command)
     #[command(
         after_help = "Examples:\n  cytoken token\n  cytoken token --format json\n  \
@@ -360,7 +360,7 @@ pub enum Command {
 
 impl Command {
     /// The subcommand's name, as typed.
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         match self {
             Command::Token(_) => "token",
             Command::AuthToken { .. } => "auth-token",
@@ -385,7 +385,7 @@ impl Command {
 
 /// The man pages `cytoken man` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ManPage {
+pub(crate) enum ManPage {
     /// cytoken(1): the commands and options
     Cytoken,
     /// cytoken-config(5): every config key, variable and flag, its default and range
@@ -396,14 +396,14 @@ pub enum ManPage {
 const MAX_DEMO_SKEW: i64 = 86_400;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Args)]
-pub struct TokenArgs {
+pub(crate) struct TokenArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Raw)]
     pub format: Format,
 }
 
 #[derive(Debug, PartialEq, Eq, Subcommand)]
-pub enum SecretCommand {
+pub(crate) enum SecretCommand {
     /// Read the secret (from the terminal without echo, or one line of stdin)
     /// and store it under the profile's app_secret_keyring name
     Set {
@@ -419,7 +419,7 @@ pub enum SecretCommand {
 /// `init`'s own options; the profile's name, ids, region, auth URL and scopes
 /// are the global options of the same names.
 #[derive(Debug, Default, PartialEq, Eq, Args)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// Token flow: cylance (a tenant's API app) or mtc (the multi-tenant console)
     #[arg(long, value_name = "FLOW", value_parser = ["cylance", "mtc"])]
     pub flow: Option<String>,
@@ -447,7 +447,7 @@ pub struct InitArgs {
 }
 
 #[derive(Debug, PartialEq, Eq, Subcommand)]
-pub enum SetupCommand {
+pub(crate) enum SetupCommand {
     /// `credential.https://HOST.helper` entries in the global git config
     Git {
         /// A host (host, host:port or http://host:port) [default: the profiles' git_hosts]
@@ -481,7 +481,7 @@ pub enum SetupCommand {
 }
 
 #[derive(Debug, PartialEq, Eq, Subcommand)]
-pub enum CacheCommand {
+pub(crate) enum CacheCommand {
     /// List cached entries: profile, tenant, app, scopes, expiry, time left
     List,
     /// Remove the selected profile's entry, or every entry with --all

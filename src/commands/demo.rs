@@ -32,7 +32,7 @@ const MSSP_TENANTS: [&str; 3] = [
 ];
 
 /// Runs the demo; every step's output goes to `w`.
-pub fn run(w: &mut dyn Write) -> Result<i32> {
+pub(crate) fn run(w: &mut dyn Write) -> Result<i32> {
     let io = |e: std::io::Error| Error::other(format!("demo: {e}"));
     let emu = Emulator::start().map_err(io)?;
     // A throwaway secret and cache, so the demo never touches the user's own.

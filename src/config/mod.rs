@@ -32,7 +32,7 @@ use layer::{Layers, Named, Origins};
 pub(crate) use sources::{SECRET_VAR, is_var_name};
 
 use crate::error::{Error, Result};
-pub use crate::flow::cylance::ScopeFormat;
+pub(crate) use crate::flow::cylance::ScopeFormat;
 use crate::secret::{Secret, SecretSource};
 
 /// How tokens are obtained (profile key `flow`).
@@ -135,7 +135,7 @@ pub(crate) struct FrontEnd {
 
 impl Selection {
     /// Reads the selection's secret, bounded by its `timeout`.
-    pub fn resolve_secret(&self) -> Result<Secret> {
+    pub(crate) fn resolve_secret(&self) -> Result<Secret> {
         self.secret.resolve(self.transport.timeout, &self.env)
     }
 
@@ -193,7 +193,7 @@ pub(crate) fn default_cache_dir(env: &Env) -> Option<PathBuf> {
 impl Selection {
     /// [`Selection::resolve_for`] no request's host.
     #[cfg(test)]
-    pub fn resolve(flags: &Flags, env: &Env) -> Result<Selection> {
+    pub(crate) fn resolve(flags: &Flags, env: &Env) -> Result<Selection> {
         Self::resolve_for(flags, env, None)
     }
 

@@ -63,12 +63,12 @@ pub(crate) trait Profile {
 
 /// Longest request any front-end reads: protocol requests are a few hundred
 /// bytes, so more is a misbehaving client, not a request.
-pub const MAX_REQUEST: u64 = 1 << 20;
+pub(crate) const MAX_REQUEST: u64 = 1 << 20;
 
 /// Reads a whole request, refusing more than [`MAX_REQUEST`] bytes: a helper
 /// must not be made to buffer an endless stream ([`Kind::Malformed`]). The
 /// message is a fragment for the front-end to report in its protocol's way.
-pub fn read_bounded(input: impl std::io::Read) -> Result<Vec<u8>> {
+pub(crate) fn read_bounded(input: impl std::io::Read) -> Result<Vec<u8>> {
     use std::io::Read as _;
     let mut buf = Vec::new();
     input

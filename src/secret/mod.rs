@@ -34,7 +34,7 @@ pub(crate) enum SecretSource {
 
 impl SecretSource {
     /// A short description for reports and errors (never the secret).
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             SecretSource::Env(v) => format!("environment variable {}", shown_var(v)),
             SecretSource::File(p) => format!("file {}", p.display()),
@@ -49,7 +49,7 @@ impl SecretSource {
     /// keyring entry nothing (the key uses its argv or name instead): running
     /// a password manager, or opening the OS store, on every cached call would
     /// defeat the cache.
-    pub fn fingerprint_material(&self, env: &Env) -> Result<Option<Secret>> {
+    pub(crate) fn fingerprint_material(&self, env: &Env) -> Result<Option<Secret>> {
         match self {
             SecretSource::Command(_) | SecretSource::Keyring(_) => Ok(None),
             _ => self.resolve(Duration::ZERO, env).map(Some),
@@ -58,7 +58,7 @@ impl SecretSource {
 
     /// Reads the secret. `budget` bounds an `app_secret_command`: a password
     /// manager waiting for a prompt nobody answers must not hang git or kubectl.
-    pub fn resolve(&self, budget: Duration, env: &Env) -> Result<Secret> {
+    pub(crate) fn resolve(&self, budget: Duration, env: &Env) -> Result<Secret> {
         let secret = match self {
             SecretSource::Env(var) => Secret::new(env.get(var).ok_or_else(|| {
                 Error::config(format!(
