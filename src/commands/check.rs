@@ -152,70 +152,8 @@ fn describe(sel: &Selection) -> (String, String) {
 }
 
 fn check_selection(sel: &Selection, cache_use: CacheUse, offline: bool, r: &mut Report) {
-    match sel.resolve_secret() {
-        Ok(_) => r.ok(
-            "secret",
-            match &sel.secret {
-                crate::secret::SecretSource::Keyring(name) => format!(
-                    "keyring entry '{name}' exists in {} (its value is not shown)",
-                    crate::secret::keyring::store_name()
-                ),
-                crate::secret::SecretSource::Command(argv) => format!(
-                    "read from {}{}",
-                    sel.secret.describe(),
-                    ran_program(&argv[0])
-                ),
-                other => format!("read from {}", other.describe()),
-            },
-        ),
-        Err(e) => r.fail("secret", e),
-    }
-    if let Some(ca) = &sel.transport.ca_file {
-        match std::fs::metadata(ca) {
-            Ok(_) => r.ok("ca_file", ca.display()),
-            Err(e) => r.fail("ca_file", Error::config(format!("{}: {e}", ca.display()))),
-        }
-    }
-    match crate::http::trust_roots(sel.transport.ca_file.as_deref()) {
-        Ok(roots) => r.ok("trust roots", roots),
-        Err(e) => r.fail("trust roots", e),
-    }
-    match crate::http::proxy_in_effect(sel.flow.facts().auth_url) {
-        Ok(proxy) => r.ok("proxy", proxy),
-        Err(e) => r.fail("proxy", e),
-    }
-    if cache_use == CacheUse::Bypass {
-        r.ok("cache dir", "not used (--no-cache)");
-    } else {
-        let cache = Cache::of(sel);
-        match cache.ensure_dir() {
-            Ok(()) => match cache.probe_writable() {
-                Ok(()) => {
-                    r.ok(
-                        "cache dir",
-                        format_args!(
-                            "{} (private, writable)",
-                            sel.cache_policy.cache_dir.display()
-                        ),
-                    );
-                }
-                Err(e) => r.warn(
-                    "cache dir",
-                    format_args!(
-                        "{} is not writable ({e}): tokens will not be cached",
-                        sel.cache_policy.cache_dir.display()
-                    ),
-                ),
-            },
-            Err(e) => r.warn(
-                "cache dir",
-                format_args!(
-                    "{} unusable ({e}): tokens will not be cached",
-                    sel.cache_policy.cache_dir.display()
-                ),
-            ),
-        }
-    }
+    check_secret_and_transport(sel, r);
+    check_cache_dir(sel, cache_use, r);
     // A failure recorded for this selection makes its callers fail fast (for
     // 10 s) without asking the endpoint: say so, since only -v would.
     // (Not with --no-cache, which promises not to touch the cache at all.)
@@ -251,11 +189,88 @@ fn check_selection(sel: &Selection, cache_use: CacheUse, offline: bool, r: &mut 
         r.warn("exchange", "skipped (--offline)");
         return;
     }
+    check_exchange(sel, &cached, recorded.is_some(), r);
+}
+
+/// The secret (read, never shown), the CA file, trust roots and proxy.
+fn check_secret_and_transport(sel: &Selection, r: &mut Report) {
+    match sel.resolve_secret() {
+        Ok(_) => r.ok(
+            "secret",
+            match &sel.secret {
+                crate::secret::SecretSource::Keyring(name) => format!(
+                    "keyring entry '{name}' exists in {} (its value is not shown)",
+                    crate::secret::keyring::store_name()
+                ),
+                crate::secret::SecretSource::Command(argv) => format!(
+                    "read from {}{}",
+                    sel.secret.describe(),
+                    ran_program(&argv[0])
+                ),
+                other => format!("read from {}", other.describe()),
+            },
+        ),
+        Err(e) => r.fail("secret", e),
+    }
+    if let Some(ca) = &sel.transport.ca_file {
+        match std::fs::metadata(ca) {
+            Ok(_) => r.ok("ca_file", ca.display()),
+            Err(e) => r.fail("ca_file", Error::config(format!("{}: {e}", ca.display()))),
+        }
+    }
+    match crate::http::trust_roots(sel.transport.ca_file.as_deref()) {
+        Ok(roots) => r.ok("trust roots", roots),
+        Err(e) => r.fail("trust roots", e),
+    }
+    match crate::http::proxy_in_effect(sel.flow.facts().auth_url) {
+        Ok(proxy) => r.ok("proxy", proxy),
+        Err(e) => r.fail("proxy", e),
+    }
+}
+
+/// The cache dir: made private and writable, or why tokens go uncached.
+fn check_cache_dir(sel: &Selection, cache_use: CacheUse, r: &mut Report) {
+    if cache_use == CacheUse::Bypass {
+        r.ok("cache dir", "not used (--no-cache)");
+    } else {
+        let cache = Cache::of(sel);
+        match cache.ensure_dir() {
+            Ok(()) => match cache.probe_writable() {
+                Ok(()) => {
+                    r.ok(
+                        "cache dir",
+                        format_args!(
+                            "{} (private, writable)",
+                            sel.cache_policy.cache_dir.display()
+                        ),
+                    );
+                }
+                Err(e) => r.warn(
+                    "cache dir",
+                    format_args!(
+                        "{} is not writable ({e}): tokens will not be cached",
+                        sel.cache_policy.cache_dir.display()
+                    ),
+                ),
+            },
+            Err(e) => r.warn(
+                "cache dir",
+                format_args!(
+                    "{} unusable ({e}): tokens will not be cached",
+                    sel.cache_policy.cache_dir.display()
+                ),
+            ),
+        }
+    }
+}
+
+/// A live exchange, never the cached token (and never a cache write); a
+/// failure recorded for the selection (`cached`'s) is cleared once it works.
+fn check_exchange(sel: &Selection, cached: &Broker<'_>, recorded: bool, r: &mut Report) {
     let start = Instant::now();
-    // A live exchange, never the cached token (and never a cache write).
     match Broker::new(sel, CacheUse::Bypass).token() {
         Ok(t) => {
-            if recorded.is_some() {
+            if recorded {
                 cached.forget_failure();
                 r.ok("last failure", "cleared: the exchange works now");
             }
