@@ -18,10 +18,10 @@ use cytoken::testing::secret::Secret;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-pub(crate) const V1: &str = "client.authentication.k8s.io/v1";
-pub(crate) const V1BETA1: &str = "client.authentication.k8s.io/v1beta1";
+pub const V1: &str = "client.authentication.k8s.io/v1";
+pub const V1BETA1: &str = "client.authentication.k8s.io/v1beta1";
 /// The path config errors are checked to name.
-pub(crate) const CONFIG: &str = "/etc/cytoken/config.toml";
+pub const CONFIG: &str = "/etc/cytoken/config.toml";
 
 // ---------------------------------------------------------------------------
 // git
@@ -31,7 +31,7 @@ pub(crate) const CONFIG: &str = "/etc/cytoken/config.toml";
 /// line (so `host=a\rpassword=x` never sets a password: CVE-2024-52006); a
 /// final line without LF parses as if it had one, and CRLF input like its LF
 /// twin (one trailing CR per line is stripped).
-pub(crate) fn check_git_request(data: &[u8]) {
+pub fn check_git_request(data: &[u8]) {
     let Ok(req) = git::parse_request(data) else {
         return;
     };
@@ -113,7 +113,7 @@ fn named_at_line_start(data: &[u8], key: &str) -> bool {
 /// hold CR, LF or NUL; an answer, `render`ed, parses back to the same username
 /// and password (Basic) or authtype and credential (Bearer), and to nothing
 /// else: no protocol, host, path or url.
-pub(crate) fn check_git_answer(req: &Request, token: &Token, policy: &Policy) -> bool {
+pub fn check_git_answer(req: &Request, token: &Token, policy: &Policy) -> bool {
     let unsafe_value = |v: &str| v.contains(['\n', '\r', '\0']);
     let answered = git::answer(req, token, policy);
     let reason = git::skip_reason(req, policy);
@@ -197,7 +197,7 @@ pub(crate) fn check_git_answer(req: &Request, token: &Token, policy: &Policy) ->
 
 /// Checks docker's request reader on `data`: it accepts exactly the UTF-8
 /// inputs, trimmed; anything else is a one-line `Failed`.
-pub(crate) fn check_docker_request(data: &[u8]) {
+pub fn check_docker_request(data: &[u8]) {
     match docker::read_request(data) {
         Ok(s) => {
             let text = std::str::from_utf8(data).expect("accepted input is UTF-8");
@@ -215,7 +215,7 @@ pub(crate) fn check_docker_request(data: &[u8]) {
 }
 
 /// Checks `normalise` on `input`: see [`check_docker_host`].
-pub(crate) fn check_docker_normalise(input: &str) {
+pub fn check_docker_normalise(input: &str) {
     if let Some(host) = docker::normalise(input) {
         check_docker_host(input, &host);
     }
@@ -227,7 +227,7 @@ pub(crate) fn check_docker_normalise(input: &str) {
 /// documented (a list holding it allows it, an empty list allows nothing, no
 /// list allows every https host and loopback http, `*.h` covers `x.h` but not
 /// `h`).
-pub(crate) fn check_docker_host(input: &str, host: &str) {
+pub fn check_docker_host(input: &str, host: &str) {
     assert!(!host.is_empty());
     assert_eq!(
         host,
@@ -283,7 +283,7 @@ pub(crate) fn check_docker_host(input: &str, host: &str) {
 }
 
 /// Checks the `get` answer: one line of JSON that gives back its three fields.
-pub(crate) fn check_docker_answer(server: &str, user: &str, secret: &str) {
+pub fn check_docker_answer(server: &str, user: &str, secret: &str) {
     let json = docker::credentials_json(server, user, secret);
     assert!(
         json.ends_with('\n') && json.matches('\n').count() == 1,
@@ -300,7 +300,7 @@ pub(crate) fn check_docker_answer(server: &str, user: &str, secret: &str) {
 
 /// What `parse_exec_info` must answer: the version for a JSON object whose kind
 /// is ExecCredential and whose apiVersion is one of the two, else an error.
-pub(crate) fn expected_api(text: &str) -> Option<ApiVersion> {
+pub fn expected_api(text: &str) -> Option<ApiVersion> {
     let v: serde_json::Value = serde_json::from_str(text).ok()?;
     let obj = v.as_object()?;
     if obj.get("kind")?.as_str()? != "ExecCredential" {
@@ -315,7 +315,7 @@ pub(crate) fn expected_api(text: &str) -> Option<ApiVersion> {
 
 /// Checks `parse_exec_info` on `text`: Ok exactly as [`expected_api`] says, and
 /// every refusal a usage error (exit 2) on one short line.
-pub(crate) fn check_exec_info(text: &str) {
+pub fn check_exec_info(text: &str) {
     match kube::parse_exec_info(Some(text)) {
         Ok(api) => assert_eq!(Some(api), expected_api(text), "accepted {text:?}"),
         Err(e) => {
@@ -334,7 +334,7 @@ pub(crate) fn check_exec_info(text: &str) {
 /// Checks the ExecCredential answer: one line of JSON in the requested
 /// apiVersion that gives the token back unchanged, with an RFC 3339 UTC expiry
 /// whenever the expiry is within years 0000..=9999 (all a real expiry can be).
-pub(crate) fn check_exec_credential(api: ApiVersion, token: &Token) {
+pub fn check_exec_credential(api: ApiVersion, token: &Token) {
     let out = kube::credential(api, token).expect("a credential encodes");
     assert!(!out.contains('\n'));
     let v: serde_json::Value = serde_json::from_str(&out).expect("the answer is JSON");
@@ -357,7 +357,7 @@ pub(crate) fn check_exec_credential(api: ApiVersion, token: &Token) {
 /// selection, `p` and `a`; every refusal is a configuration error (exit 2) on
 /// one line, free of control characters, that starts with the file's path and,
 /// when it names a line, names one the file has.
-pub(crate) fn check_config(text: &str) {
+pub fn check_config(text: &str) {
     match config::parse_file(text, Path::new(CONFIG)) {
         Ok(_) => {
             assert!(
@@ -393,7 +393,7 @@ pub(crate) fn check_config(text: &str) {
 /// `load_selected` may parse only the slice of the file a selection needs, but
 /// must then read that selection exactly as the whole file reads it: the same
 /// default profile and the same wanted profile (or none).
-pub(crate) fn check_config_slice(text: &str, requested: Option<&str>) {
+pub fn check_config_slice(text: &str, requested: Option<&str>) {
     let Ok(full) = config::parse_file(text, Path::new(CONFIG)) else {
         // A mistake elsewhere in the file may be skipped by the slice: nothing
         // to compare with.
@@ -424,7 +424,7 @@ pub(crate) fn check_config_slice(text: &str, requested: Option<&str>) {
 
 /// Checks the cache file decoder on `data` as each record type: see
 /// [`check_decode`].
-pub(crate) fn check_cache_entry(data: &[u8]) {
+pub fn check_cache_entry(data: &[u8]) {
     check_decode::<cache::Entry>(data);
     check_decode::<cache::Failure>(data);
     check_decode::<cache::Handout>(data);
@@ -432,7 +432,7 @@ pub(crate) fn check_cache_entry(data: &[u8]) {
 
 /// `decode` never says `Missing` (that is for absent files), its refusals are
 /// one line, and whatever it accepts round-trips (see [`check_cache_round_trip`]).
-pub(crate) fn check_decode<T>(data: &[u8])
+pub fn check_decode<T>(data: &[u8])
 where
     T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug,
 {
@@ -445,7 +445,7 @@ where
 
 /// Written compact or pretty (as `Cache::write` writes entries), a value decodes
 /// equal.
-pub(crate) fn check_cache_round_trip<T>(v: &T)
+pub fn check_cache_round_trip<T>(v: &T)
 where
     T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug,
 {
@@ -462,6 +462,6 @@ where
 
 /// A cache record built from JSON, so fields added with a serde default
 /// (`Failure::unavailable`, `Handout::replaced`) need no change to the callers.
-pub(crate) fn record<T: DeserializeOwned>(v: serde_json::Value) -> T {
+pub fn record<T: DeserializeOwned>(v: serde_json::Value) -> T {
     serde_json::from_value(v).expect("a cache record")
 }

@@ -13,6 +13,9 @@
     clippy::items_after_statements,
     clippy::unreadable_literal
 )]
+// The shared helpers (support.rs, users.rs) are `pub` for every module of
+// this one binary; `pub(crate)` would say nothing more here.
+#![allow(unreachable_pub)]
 
 mod api;
 mod cache;

@@ -12,31 +12,31 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-pub(crate) use cytoken_emulator::{Emulator, Fault};
+pub use cytoken_emulator::{Emulator, Fault};
 
-pub(crate) const TENANT: &str = "3f0c2a9e-1b7d-4c55-9a0e-6d1f2b3c4d5e";
-pub(crate) const APP: &str = "8a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+pub const TENANT: &str = "3f0c2a9e-1b7d-4c55-9a0e-6d1f2b3c4d5e";
+pub const APP: &str = "8a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 /// Long and distinctive, so a leak anywhere is found by a plain substring scan.
-pub(crate) const SECRET: &str = "S3cr3t-Zq9vX2mK7pL4wR8tY1uB6nC0dE5fG";
+pub const SECRET: &str = "S3cr3t-Zq9vX2mK7pL4wR8tY1uB6nC0dE5fG";
 
-pub(crate) struct Sandbox {
+pub struct Sandbox {
     pub home: tempfile::TempDir,
     pub emu: Emulator,
 }
 
 impl Sandbox {
-    pub(crate) fn new() -> Sandbox {
+    pub fn new() -> Sandbox {
         let home = tempfile::tempdir().unwrap();
         let emu = Emulator::start().unwrap();
         emu.register_app(TENANT, APP, SECRET);
         Sandbox { home, emu }
     }
 
-    pub(crate) fn cache_dir(&self) -> PathBuf {
+    pub fn cache_dir(&self) -> PathBuf {
         self.home.path().join(".cache").join("cytoken")
     }
 
-    pub(crate) fn config_path(&self) -> PathBuf {
+    pub fn config_path(&self) -> PathBuf {
         self.home
             .path()
             .join(".config")
@@ -45,7 +45,7 @@ impl Sandbox {
     }
 
     /// Writes the default config file with the given mode.
-    pub(crate) fn write_config(&self, text: &str, mode: u32) -> PathBuf {
+    pub fn write_config(&self, text: &str, mode: u32) -> PathBuf {
         let p = self.config_path();
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(&p, text).unwrap();
@@ -55,7 +55,7 @@ impl Sandbox {
 
     /// A link named `name` to the binary in the sandbox's `bin` dir: how git
     /// and docker find `git-credential-cytoken` / `docker-credential-cytoken`.
-    pub(crate) fn link(&self, name: &str) -> PathBuf {
+    pub fn link(&self, name: &str) -> PathBuf {
         let dir = self.home.path().join("bin");
         let link = dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
         if !link.exists() {
@@ -72,12 +72,12 @@ impl Sandbox {
     }
 
     /// The binary with a hermetic environment and no selection at all.
-    pub(crate) fn bare(&self) -> Command {
+    pub fn bare(&self) -> Command {
         self.bare_as(cytoken_exe())
     }
 
     /// `program` (the binary or a link to it) with a hermetic environment.
-    pub(crate) fn bare_as(&self, program: &Path) -> Command {
+    pub fn bare_as(&self, program: &Path) -> Command {
         let mut c = Command::new(program);
         c.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -115,12 +115,12 @@ impl Sandbox {
     }
 
     /// The binary with a complete environment-only selection for the emulator.
-    pub(crate) fn cmd(&self) -> Command {
+    pub fn cmd(&self) -> Command {
         self.cmd_as(cytoken_exe())
     }
 
     /// `program` with a complete environment-only selection for the emulator.
-    pub(crate) fn cmd_as(&self, program: &Path) -> Command {
+    pub fn cmd_as(&self, program: &Path) -> Command {
         let mut c = self.bare_as(program);
         c.env("CYTOKEN_TENANT_ID", TENANT)
             .env("CYTOKEN_APP_ID", APP)
@@ -129,13 +129,13 @@ impl Sandbox {
         c
     }
 
-    pub(crate) fn run(&self, args: &[&str]) -> Output {
+    pub fn run(&self, args: &[&str]) -> Output {
         self.cmd().args(args).output().unwrap()
     }
 
     /// Rewrites the one cached entry to expire `secs` from now (negative: in
     /// the past), e.g. stale inside the refresh margin but not yet expired.
-    pub(crate) fn set_expiry(&self, secs: i64) -> PathBuf {
+    pub fn set_expiry(&self, secs: i64) -> PathBuf {
         let entry = self.entries().pop().expect("a cached entry");
         let mut v: serde_json::Value =
             serde_json::from_slice(&std::fs::read(&entry).unwrap()).unwrap();
@@ -149,7 +149,7 @@ impl Sandbox {
     }
 
     /// Every regular file under the cache dir.
-    pub(crate) fn cache_files(&self) -> Vec<PathBuf> {
+    pub fn cache_files(&self) -> Vec<PathBuf> {
         let mut v: Vec<PathBuf> = std::fs::read_dir(self.cache_dir())
             .map(|d| d.map(|e| e.unwrap().path()).collect())
             .unwrap_or_default();
@@ -158,7 +158,7 @@ impl Sandbox {
     }
 
     /// The token entries (`<32 hex>.json`; not the parsed-config memos).
-    pub(crate) fn entries(&self) -> Vec<PathBuf> {
+    pub fn entries(&self) -> Vec<PathBuf> {
         self.cache_files()
             .into_iter()
             .filter(|p| {
@@ -173,7 +173,7 @@ impl Sandbox {
 /// Runs `cmd` with `input` on its stdin and returns its output. The input is
 /// written on a thread and a broken pipe is fine: a helper may stop reading at
 /// its bound, or never read (`store`, `list`), and exit.
-pub(crate) fn feed(mut cmd: Command, input: &[u8]) -> Output {
+pub fn feed(mut cmd: Command, input: &[u8]) -> Output {
     let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -190,17 +190,17 @@ pub(crate) fn feed(mut cmd: Command, input: &[u8]) -> Output {
     o
 }
 
-pub(crate) fn stdout(o: &Output) -> String {
+pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-pub(crate) fn stderr(o: &Output) -> String {
+pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// Asserts the exit status, showing the output when it differs.
 #[track_caller]
-pub(crate) fn assert_status(o: &Output, code: i32) {
+pub fn assert_status(o: &Output, code: i32) {
     assert_eq!(
         o.status.code(),
         Some(code),
@@ -212,7 +212,7 @@ pub(crate) fn assert_status(o: &Output, code: i32) {
 
 /// Asserts that no byte of output holds the secret.
 #[track_caller]
-pub(crate) fn assert_no_secret(o: &Output) {
+pub fn assert_no_secret(o: &Output) {
     assert!(!stdout(o).contains(SECRET), "secret on stdout");
     assert!(
         !stderr(o).contains(SECRET),
@@ -221,7 +221,7 @@ pub(crate) fn assert_no_secret(o: &Output) {
     );
 }
 
-pub(crate) fn write_file(path: &Path, text: &str, mode: u32) {
+pub fn write_file(path: &Path, text: &str, mode: u32) {
     let mut f = std::fs::File::create(path).unwrap();
     f.write_all(text.as_bytes()).unwrap();
     drop(f);
@@ -229,7 +229,7 @@ pub(crate) fn write_file(path: &Path, text: &str, mode: u32) {
 }
 
 /// `path` as a TOML string (Windows paths hold backslashes, TOML's escape).
-pub(crate) fn toml_path(path: &Path) -> String {
+pub fn toml_path(path: &Path) -> String {
     let s = path.display().to_string();
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
@@ -239,7 +239,7 @@ pub(crate) fn toml_path(path: &Path) -> String {
 /// Every expectation is checked before anything is reported, and a failure
 /// shows the command, its status, its stdout and its stderr.
 #[must_use]
-pub(crate) struct Run {
+pub struct Run {
     cmd: Command,
     stdin: Option<Vec<u8>>,
     expected: Vec<Expect>,
@@ -257,18 +257,18 @@ enum Expect {
 impl Sandbox {
     /// A run of the binary with a complete environment-only selection
     /// ([`Sandbox::cmd`]).
-    pub(crate) fn test(&self) -> Run {
+    pub fn test(&self) -> Run {
         Run::new(self.cmd())
     }
 
     /// A run of the binary with no selection ([`Sandbox::bare`]).
-    pub(crate) fn test_bare(&self) -> Run {
+    pub fn test_bare(&self) -> Run {
         Run::new(self.bare())
     }
 }
 
 impl Run {
-    pub(crate) fn new(cmd: Command) -> Run {
+    pub fn new(cmd: Command) -> Run {
         Run {
             cmd,
             stdin: None,
@@ -276,12 +276,12 @@ impl Run {
         }
     }
 
-    pub(crate) fn arg(mut self, arg: impl AsRef<std::ffi::OsStr>) -> Run {
+    pub fn arg(mut self, arg: impl AsRef<std::ffi::OsStr>) -> Run {
         self.cmd.arg(arg);
         self
     }
 
-    pub(crate) fn args<I, S>(mut self, args: I) -> Run
+    pub fn args<I, S>(mut self, args: I) -> Run
     where
         I: IntoIterator<Item = S>,
         S: AsRef<std::ffi::OsStr>,
@@ -290,59 +290,59 @@ impl Run {
         self
     }
 
-    pub(crate) fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Run {
+    pub fn env(mut self, key: &str, value: impl AsRef<std::ffi::OsStr>) -> Run {
         self.cmd.env(key, value);
         self
     }
 
     /// Bytes for stdin (through [`feed`]); without it stdin is empty.
-    pub(crate) fn stdin(mut self, input: impl AsRef<[u8]>) -> Run {
+    pub fn stdin(mut self, input: impl AsRef<[u8]>) -> Run {
         self.stdin = Some(input.as_ref().to_vec());
         self
     }
 
     /// Stdout must be exactly `text`.
-    pub(crate) fn stdout(mut self, text: impl Into<String>) -> Run {
+    pub fn stdout(mut self, text: impl Into<String>) -> Run {
         self.expected.push(Expect::Stdout(text.into()));
         self
     }
 
-    pub(crate) fn stdout_has(mut self, text: impl Into<String>) -> Run {
+    pub fn stdout_has(mut self, text: impl Into<String>) -> Run {
         self.expected.push(Expect::StdoutHas(text.into()));
         self
     }
 
     /// Stderr must be exactly `text`.
-    pub(crate) fn stderr(mut self, text: impl Into<String>) -> Run {
+    pub fn stderr(mut self, text: impl Into<String>) -> Run {
         self.expected.push(Expect::Stderr(text.into()));
         self
     }
 
-    pub(crate) fn stderr_has(mut self, text: impl Into<String>) -> Run {
+    pub fn stderr_has(mut self, text: impl Into<String>) -> Run {
         self.expected.push(Expect::StderrHas(text.into()));
         self
     }
 
-    pub(crate) fn stderr_lacks(mut self, text: impl Into<String>) -> Run {
+    pub fn stderr_lacks(mut self, text: impl Into<String>) -> Run {
         self.expected.push(Expect::StderrLacks(text.into()));
         self
     }
 
     /// Neither stream may hold the secret ([`assert_no_secret`]).
-    pub(crate) fn no_secret(mut self) -> Run {
+    pub fn no_secret(mut self) -> Run {
         self.expected.push(Expect::NoSecret);
         self
     }
 
     /// Runs it: exit 0 and every expectation met, or a panic showing all.
     #[track_caller]
-    pub(crate) fn success(self) -> Output {
+    pub fn success(self) -> Output {
         self.status(0)
     }
 
     /// Runs it: exit `code` and every expectation met, or a panic showing all.
     #[track_caller]
-    pub(crate) fn status(mut self, code: i32) -> Output {
+    pub fn status(mut self, code: i32) -> Output {
         let shown = shown(&self.cmd);
         let o = match self.stdin.take() {
             Some(input) => feed(self.cmd, &input),
@@ -405,27 +405,27 @@ fn shown(cmd: &Command) -> String {
 // Commands for app_secret_command (TOML arrays) and exec, from what each OS
 // has: Windows (and wine) has cmd and ping, no sh, true, false or sleep.
 #[cfg(unix)]
-pub(crate) const TRUE: &str = r#"["true"]"#;
+pub const TRUE: &str = r#"["true"]"#;
 #[cfg(windows)]
 pub const TRUE: &str = r#"["cmd", "/c", "exit 0"]"#;
 #[cfg(unix)]
-pub(crate) const FALSE: &str = r#"["false"]"#;
+pub const FALSE: &str = r#"["false"]"#;
 #[cfg(windows)]
 pub const FALSE: &str = r#"["cmd", "/c", "exit 1"]"#;
 /// Runs for a minute, printing nothing.
 #[cfg(unix)]
-pub(crate) const SLEEP_60: &str = r#"["sleep", "60"]"#;
+pub const SLEEP_60: &str = r#"["sleep", "60"]"#;
 #[cfg(windows)]
 pub const SLEEP_60: &str = r#"["cmd", "/c", "ping -n 60 127.0.0.1 >NUL"]"#;
 /// A program that succeeds, as its argv (for `exec --`).
 #[cfg(unix)]
-pub(crate) const TRUE_PROGRAM: &[&str] = &["true"];
+pub const TRUE_PROGRAM: &[&str] = &["true"];
 #[cfg(windows)]
 pub const TRUE_PROGRAM: &[&str] = &["cmd", "/c", "exit 0"];
 
 /// The fix cytoken names for a file others can read.
 #[cfg(unix)]
-pub(crate) const PRIVATE_FIX: &str = "chmod 600";
+pub const PRIVATE_FIX: &str = "chmod 600";
 #[cfg(windows)]
 pub const PRIVATE_FIX: &str = "icacls";
 
@@ -433,7 +433,7 @@ pub const PRIVATE_FIX: &str = "icacls";
 /// DACL: the owner bits for the current user, SYSTEM in full, group and other
 /// bits for Everyone).
 #[cfg(unix)]
-pub(crate) fn chmod(path: &Path, mode: u32) {
+pub fn chmod(path: &Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
@@ -443,7 +443,7 @@ pub(crate) fn chmod(path: &Path, mode: u32) {
 /// but the user and SYSTEM; other accounts' grants add group/other bits, a
 /// foreign owner 0o7000).
 #[cfg(unix)]
-pub(crate) fn mode_of(path: &Path) -> u32 {
+pub fn mode_of(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
@@ -451,7 +451,7 @@ pub(crate) fn mode_of(path: &Path) -> u32 {
 /// Makes `link` a symlink to `target`; whether there is one (see the Windows
 /// version: wine makes none).
 #[cfg(unix)]
-pub(crate) fn symlink_or_note(target: &Path, link: &Path) -> bool {
+pub fn symlink_or_note(target: &Path, link: &Path) -> bool {
     std::os::unix::fs::symlink(target, link).unwrap();
     true
 }
@@ -699,7 +699,7 @@ mod win {
 
 /// The cytoken binary the tests run.
 #[cfg(not(windows))]
-pub(crate) fn cytoken_exe() -> &'static Path {
+pub fn cytoken_exe() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_cytoken"))
 }
 
@@ -734,7 +734,7 @@ pub fn private_copy(exe: &Path) -> PathBuf {
 /// A value as a shell reads one word of it: `'…'` single-quoted (with
 /// `'\''` for a quote inside), else as written; what `demo --serve` prints
 /// for a path with backslashes (Windows) or spaces.
-pub(crate) fn shell_word(v: &str) -> String {
+pub fn shell_word(v: &str) -> String {
     match v.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')) {
         Some(inner) => inner.replace("'\\''", "'"),
         None => v.to_string(),

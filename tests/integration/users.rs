@@ -15,38 +15,38 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-pub(crate) const VICTIM: &str = "cytoken-victim";
-pub(crate) const ATTACKER: &str = "cytoken-attacker";
+pub const VICTIM: &str = "cytoken-victim";
+pub const ATTACKER: &str = "cytoken-attacker";
 /// The group both are in (a team's shared directories).
-pub(crate) const DEVS: &str = "cytoken-devs";
+pub const DEVS: &str = "cytoken-devs";
 
 /// PATH given to every process run as a user.
-pub(crate) const PATH: &str = "/usr/local/bin:/usr/bin:/bin";
+pub const PATH: &str = "/usr/local/bin:/usr/bin:/bin";
 
 /// Longest any command run as a user may take before the test kills it and fails.
-pub(crate) const DEADLINE: Duration = Duration::from_secs(90);
+pub const DEADLINE: Duration = Duration::from_secs(90);
 
 #[derive(Debug, Clone)]
-pub(crate) struct User {
+pub struct User {
     pub name: &'static str,
     pub uid: u32,
     pub gid: u32,
 }
 
-pub(crate) struct Users {
+pub struct Users {
     pub victim: User,
     pub attacker: User,
     /// The gid of [`DEVS`].
     pub devs: u32,
 }
 
-pub(crate) fn is_root() -> bool {
+pub fn is_root() -> bool {
     // SAFETY: geteuid has no preconditions.
     unsafe { libc::geteuid() == 0 }
 }
 
 /// The victim and the attacker, created (once per process) when missing.
-pub(crate) fn users() -> &'static Users {
+pub fn users() -> &'static Users {
     static USERS: OnceLock<Users> = OnceLock::new();
     USERS.get_or_init(set_up_users)
 }
@@ -168,7 +168,7 @@ fn find_program(names: &[&str]) -> Option<PathBuf> {
 /// `program` run as `user`, with a hermetic environment: only PATH, HOME (the
 /// user's home in this test), USER, LOGNAME and the XDG dirs under that home;
 /// stdin empty, working directory the home.
-pub(crate) fn as_user(user: &User, home: &Path, program: &Path) -> Command {
+pub fn as_user(user: &User, home: &Path, program: &Path) -> Command {
     static RUNNER: OnceLock<PathBuf> = OnceLock::new();
     let runner = RUNNER.get_or_init(|| {
         find_program(&["setpriv", "runuser"])
@@ -217,7 +217,7 @@ fn spawn_retrying(cmd: &mut Command) -> std::process::Child {
 /// Runs `cmd` in its own process group and returns its output and how long it
 /// took. Past `limit` the whole group is killed and the test fails: a hang is
 /// a finding, never a stuck suite.
-pub(crate) fn run_within(mut cmd: Command, limit: Duration) -> (Output, Duration) {
+pub fn run_within(mut cmd: Command, limit: Duration) -> (Output, Duration) {
     // The runner (setpriv) execs the copy itself: the same "Text file busy"
     // then comes back as its exit status 126, and the run is made again.
     for _ in 0..100 {
@@ -280,7 +280,7 @@ fn run_once(cmd: &mut Command, limit: Duration) -> (Output, Duration) {
 }
 
 /// [`run_within`] with the suite's [`DEADLINE`].
-pub(crate) fn run(cmd: Command) -> Output {
+pub fn run(cmd: Command) -> Output {
     run_within(cmd, DEADLINE).0
 }
 
@@ -291,16 +291,16 @@ fn kill_group(child: &mut Child) {
 }
 
 /// A background process (and its group) that is killed when dropped.
-pub(crate) struct Held(pub Child);
+pub struct Held(pub Child);
 
 impl Held {
     /// Spawns `cmd` as the leader of a new process group.
-    pub(crate) fn spawn(mut cmd: Command) -> Held {
+    pub fn spawn(mut cmd: Command) -> Held {
         cmd.process_group(0);
         Held(spawn_retrying(&mut cmd))
     }
 
-    pub(crate) fn pid(&self) -> u32 {
+    pub fn pid(&self) -> u32 {
         self.0.id()
     }
 }
@@ -312,30 +312,30 @@ impl Drop for Held {
 }
 
 /// Creates directory `path` (which must not exist) with this owner and mode.
-pub(crate) fn mkdir(path: &Path, uid: u32, gid: u32, mode: u32) {
+pub fn mkdir(path: &Path, uid: u32, gid: u32, mode: u32) {
     std::fs::create_dir(path).unwrap_or_else(|e| panic!("mkdir {}: {e}", path.display()));
     set_owner(path, uid, gid, mode);
 }
 
 /// Writes a fresh file (replacing any file of that name) with this owner and mode.
-pub(crate) fn write_owned(path: &Path, text: &str, uid: u32, gid: u32, mode: u32) {
+pub fn write_owned(path: &Path, text: &str, uid: u32, gid: u32, mode: u32) {
     let _ = std::fs::remove_file(path);
     std::fs::write(path, text).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
     set_owner(path, uid, gid, mode);
 }
 
 /// chown, then chmod (chown may clear set-id bits).
-pub(crate) fn set_owner(path: &Path, uid: u32, gid: u32, mode: u32) {
+pub fn set_owner(path: &Path, uid: u32, gid: u32, mode: u32) {
     chown(path, Some(uid), Some(gid)).unwrap_or_else(|e| panic!("chown {}: {e}", path.display()));
     set_mode(path, mode);
 }
 
-pub(crate) fn set_mode(path: &Path, mode: u32) {
+pub fn set_mode(path: &Path, mode: u32) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
         .unwrap_or_else(|e| panic!("chmod {}: {e}", path.display()));
 }
 
-pub(crate) fn mode(path: &Path) -> u32 {
+pub fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::MetadataExt;
     std::fs::symlink_metadata(path)
         .unwrap_or_else(|e| panic!("stat {}: {e}", path.display()))
@@ -343,7 +343,7 @@ pub(crate) fn mode(path: &Path) -> u32 {
         & 0o7777
 }
 
-pub(crate) fn owner(path: &Path) -> u32 {
+pub fn owner(path: &Path) -> u32 {
     use std::os::unix::fs::MetadataExt;
     std::fs::symlink_metadata(path)
         .unwrap_or_else(|e| panic!("stat {}: {e}", path.display()))
@@ -353,7 +353,7 @@ pub(crate) fn owner(path: &Path) -> u32 {
 /// One test's world: fresh directories directly under /tmp (so every path
 /// above them is root's, and /tmp's sticky bit sits right above a directory
 /// its user owns), a copy of the binary everyone can run, and cleanup.
-pub(crate) struct Scene {
+pub struct Scene {
     pub users: &'static Users,
     /// `/tmp/cytoken-<tag>-victim`: the victim's HOME, victim-owned, 0755.
     pub victim_home: PathBuf,
@@ -368,7 +368,7 @@ pub(crate) struct Scene {
 }
 
 impl Scene {
-    pub(crate) fn new(name: &str) -> Scene {
+    pub fn new(name: &str) -> Scene {
         static SEQ: AtomicUsize = AtomicUsize::new(0);
         let users = users();
         let tmp = Path::new("/tmp");
@@ -409,7 +409,7 @@ impl Scene {
     }
 
     /// A further fresh directory directly under /tmp, removed with the scene.
-    pub(crate) fn top_dir(&self, what: &str, uid: u32, gid: u32, mode: u32) -> PathBuf {
+    pub fn top_dir(&self, what: &str, uid: u32, gid: u32, mode: u32) -> PathBuf {
         let p = Path::new("/tmp").join(format!("cytoken-{}-{what}", self.tag));
         let _ = std::fs::remove_dir_all(&p);
         mkdir(&p, uid, gid, mode);
@@ -418,27 +418,27 @@ impl Scene {
     }
 
     /// cytoken run as the victim, with no selection.
-    pub(crate) fn victim(&self) -> Command {
+    pub fn victim(&self) -> Command {
         as_user(&self.users.victim, &self.victim_home, &self.bin)
     }
 
     /// `program` run as the victim.
-    pub(crate) fn victim_runs(&self, program: &Path) -> Command {
+    pub fn victim_runs(&self, program: &Path) -> Command {
         as_user(&self.users.victim, &self.victim_home, program)
     }
 
     /// `program` run as the attacker.
-    pub(crate) fn attacker_runs(&self, program: &Path) -> Command {
+    pub fn attacker_runs(&self, program: &Path) -> Command {
         as_user(&self.users.attacker, &self.attacker_home, program)
     }
 
     /// `path` made a directory of the victim's, with `mode`.
-    pub(crate) fn victim_mkdir(&self, path: &Path, mode: u32) {
+    pub fn victim_mkdir(&self, path: &Path, mode: u32) {
         mkdir(path, self.users.victim.uid, self.users.victim.gid, mode);
     }
 
     /// `path` written with `text`, the victim's, with `mode`.
-    pub(crate) fn victim_writes(&self, path: &Path, text: &str, mode: u32) {
+    pub fn victim_writes(&self, path: &Path, text: &str, mode: u32) {
         write_owned(
             path,
             text,
@@ -449,7 +449,7 @@ impl Scene {
     }
 
     /// The victim's own symlink `link` to `target`.
-    pub(crate) fn victim_symlinks(&self, target: &Path, link: &Path) {
+    pub fn victim_symlinks(&self, target: &Path, link: &Path) {
         let v = &self.users.victim;
         std::os::unix::fs::symlink(target, link).unwrap();
         std::os::unix::fs::lchown(link, Some(v.uid), Some(v.gid)).unwrap();
@@ -457,7 +457,7 @@ impl Scene {
 
     /// The attacker makes `link` a symlink to `target` (replacing what is there,
     /// as `ln -sfn` does), and it must work: a failed attack proves nothing.
-    pub(crate) fn attacker_symlinks(&self, target: &Path, link: &Path) {
+    pub fn attacker_symlinks(&self, target: &Path, link: &Path) {
         let mut c = self.attacker_runs(Path::new("ln"));
         c.arg("-sfn").arg(target).arg(link);
         let o = run(c);
