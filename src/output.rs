@@ -135,3 +135,16 @@ fn entry_rows(entries: &[(String, Found<Entry>)], now: i64) -> String {
     }
     text
 }
+
+/// `s` as one literal shell word (and env-file value): as written when it
+/// holds only characters no shell treats specially, else single-quoted.
+pub(crate) fn shell_word(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/._-+:,@%=".contains(&b));
+    if plain {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}

@@ -14,7 +14,7 @@ use crate::clock::{self, rfc3339};
 use crate::config::{Env, Flags, Selection};
 use crate::error::{Context as _, Error, Kind, Result};
 use crate::flow::cylance;
-use crate::output::{cache_table, out};
+use crate::output::{cache_table, out, shell_word};
 use crate::platform;
 use crate::redact::redact;
 use crate::secret::{Secret, SecretSource};
@@ -177,20 +177,6 @@ fn strict_and_listed(
         format_args!("{}\n", indent(&cache_table(&entries, &[], clock::now()))),
     )?;
     Ok(())
-}
-
-/// `s` as one shell word: as it is when it holds only characters no shell
-/// treats specially, else in single quotes. The value is literal either way,
-/// as env files and IDEs read it too.
-fn shell_quoted(s: &str) -> String {
-    let plain = s
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"/._-+:,@%".contains(&b));
-    if plain {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', "'\\''"))
-    }
 }
 
 fn ms(t: Instant) -> f64 {
@@ -362,8 +348,8 @@ pub(crate) fn serve(listen: &str, clock_skew: i64, w: &mut dyn Write) -> Result<
             console = emu.console_url(),
             secret = served.secret,
             skew = skew_note(clock_skew),
-            config = shell_quoted(&served.config.to_string_lossy()),
-            cache = shell_quoted(&served.cache_dir.to_string_lossy()),
+            config = shell_word(&served.config.to_string_lossy()),
+            cache = shell_word(&served.cache_dir.to_string_lossy()),
         ),
     )?;
     emu.wait()
@@ -373,17 +359,17 @@ pub(crate) fn serve(listen: &str, clock_skew: i64, w: &mut dyn Write) -> Result<
 
 #[cfg(test)]
 mod tests {
-    use super::shell_quoted;
+    use crate::output::shell_word;
 
     /// The printed value is one literal word for a shell and for an env
     /// file: plain when it can be, single-quoted otherwise.
     #[test]
     fn the_cache_dir_is_printed_as_one_literal_word() {
         assert_eq!(
-            shell_quoted("/tmp/cytoken-demo-ab12"),
+            shell_word("/tmp/cytoken-demo-ab12"),
             "/tmp/cytoken-demo-ab12"
         );
-        assert_eq!(shell_quoted("/tmp/my dir/x"), "'/tmp/my dir/x'");
-        assert_eq!(shell_quoted("/tmp/$HOME'x"), "'/tmp/$HOME'\\''x'");
+        assert_eq!(shell_word("/tmp/my dir/x"), "'/tmp/my dir/x'");
+        assert_eq!(shell_word("/tmp/$HOME'x"), "'/tmp/$HOME'\\''x'");
     }
 }

@@ -235,20 +235,45 @@ fn list(shared: &Shared, query: &str) -> Response {
         Err(message) => return refuse(shared, 400, &message, "bad paging parameters"),
     };
     let total = shared.devices.count();
-    let total_pages = total.div_ceil(size);
+    paged(page, size, total, |range| {
+        range.map(|i| device(shared, i, false)).collect()
+    })
+}
+
+/// Page `page` of `size` of a list of `total` items in the service's shape,
+/// the items of the page's index range from `items`. A page past the end
+/// has none.
+pub(crate) fn paged(
+    page: usize,
+    size: usize,
+    total: usize,
+    items: impl FnOnce(std::ops::Range<usize>) -> Vec<Value>,
+) -> Response {
     let start = (page - 1).saturating_mul(size).min(total);
     let end = start.saturating_add(size).min(total);
-    let items: Vec<Value> = (start..end).map(|i| device(shared, i, false)).collect();
     Response::json(
         200,
         &json!({
             "page_number": page,
             "page_size": size,
-            "total_pages": total_pages,
+            "total_pages": total.div_ceil(size),
             "total_number_of_items": total,
-            "page_items": items,
+            "page_items": items(start..end),
         }),
     )
+}
+
+/// Epoch seconds as the service writes its dates.
+pub(crate) fn iso(secs: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(secs)
+        .ok()
+        .and_then(|t| {
+            t.format(time::macros::format_description!(
+                "[year]-[month]-[day]T[hour]:[minute]:[second]"
+            ))
+            .ok()
+        })
+        .unwrap_or_default()
 }
 
 /// Device `index` as the list shows it, or with the details of a single GET.
@@ -305,15 +330,7 @@ fn device(shared: &Shared, index: usize, full: bool) -> Value {
 /// A registration time per device, a minute apart from 2024-01-01.
 fn registered(index: usize) -> String {
     let secs = 1_704_067_200_i64.saturating_add(i64::try_from(index).unwrap_or(0) * 60);
-    time::OffsetDateTime::from_unix_timestamp(secs)
-        .ok()
-        .and_then(|t| {
-            t.format(time::macros::format_description!(
-                "[year]-[month]-[day]T[hour]:[minute]:[second]"
-            ))
-            .ok()
-        })
-        .unwrap_or_default()
+    iso(secs)
 }
 
 /// A write's body: `application/json` holding an object, else the refusal

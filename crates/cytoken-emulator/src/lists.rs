@@ -12,7 +12,7 @@ use std::sync::Mutex;
 
 use serde_json::{Map, Value, json};
 
-use crate::api::{POLICIES, authorize, json_body, refuse};
+use crate::api::{POLICIES, authorize, iso, json_body, paged, refuse};
 use crate::http::{ApiRequest, Response};
 use crate::{Shared, lock};
 
@@ -86,19 +86,6 @@ const DAY0: i64 = 1_704_067_200;
 
 fn idx(i: usize) -> i64 {
     i64::try_from(i).unwrap_or(0)
-}
-
-/// Epoch seconds as the service writes its dates.
-fn iso(secs: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(secs)
-        .ok()
-        .and_then(|t| {
-            t.format(time::macros::format_description!(
-                "[year]-[month]-[day]T[hour]:[minute]:[second]"
-            ))
-            .ok()
-        })
-        .unwrap_or_default()
 }
 
 /// Threat `i`, its hashes derived from its index.
@@ -232,19 +219,7 @@ fn page(shared: &Shared, req: &ApiRequest, items: &[Value]) -> Response {
         Ok(p) => p,
         Err(message) => return refuse(shared, 400, &message, "bad paging parameters"),
     };
-    let total = items.len();
-    let start = (page - 1).saturating_mul(size).min(total);
-    let end = start.saturating_add(size).min(total);
-    Response::json(
-        200,
-        &json!({
-            "page_number": page,
-            "page_size": size,
-            "total_pages": total.div_ceil(size),
-            "total_number_of_items": total,
-            "page_items": &items[start..end],
-        }),
-    )
+    paged(page, size, items.len(), |range| items[range].to_vec())
 }
 
 /// The policy list's rows: the list fields, not the settings; the seeded

@@ -147,24 +147,14 @@ fn list_tenants(shared: &Shared, req: &ApiRequest) -> Response {
         .map(|(_, t)| t.iter().cloned().collect())
         .unwrap_or_default();
     tenants.sort();
-    let total = tenants.len();
-    let start = (page - 1).saturating_mul(size).min(total);
-    let end = start.saturating_add(size).min(total);
-    let items: Vec<Value> = tenants[start..end]
-        .iter()
-        .zip(start + 1..)
-        .map(|(t, n)| json!({"venueTenantId": t, "name": format!("Tenant {n}")}))
-        .collect();
-    Response::json(
-        200,
-        &json!({
-            "page_number": page,
-            "page_size": size,
-            "total_pages": total.div_ceil(size),
-            "total_number_of_items": total,
-            "page_items": items,
-        }),
-    )
+    crate::api::paged(page, size, tenants.len(), |range| {
+        let first = range.start + 1;
+        tenants[range]
+            .iter()
+            .zip(first..)
+            .map(|(t, n)| json!({"venueTenantId": t, "name": format!("Tenant {n}")}))
+            .collect()
+    })
 }
 
 /// The client-credentials grant.

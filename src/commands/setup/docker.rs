@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
-use super::{exact_hosts, named_profile, undo_line, wanted_hosts};
+use super::{exact_hosts, named_profile, undo_and_helper, wanted_hosts};
 use crate::cache::files;
 use crate::error::{Error, Result};
 use crate::invocation::Invocation;
@@ -123,16 +123,7 @@ pub(super) fn run(
             .iter()
             .flat_map(|h| ["--registry".to_string(), h.clone()])
             .collect();
-        text.push_str(&format!(
-            "undo: {}\n",
-            undo_line(profile.as_deref(), "docker", &args)
-        ));
-        if crate::secret::resolve_program("docker-credential-cytoken").is_none() {
-            text.push_str(
-                "note: docker runs docker-credential-cytoken, which is not on PATH: run \
-                 `cytoken install-helpers`\n",
-            );
-        }
+        undo_and_helper(&mut text, profile.as_deref(), "docker", &args);
     }
     out(w, format_args!("{text}"))
 }

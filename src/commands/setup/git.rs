@@ -6,7 +6,7 @@
 use std::io::Write;
 use std::process::Command;
 
-use super::{exact_hosts, named_profile, tool_ok, undo_line, wanted_hosts};
+use super::{exact_hosts, named_profile, tool_ok, undo_and_helper, wanted_hosts};
 use crate::error::{Error, Result};
 use crate::invocation::Invocation;
 use crate::output::out;
@@ -82,16 +82,7 @@ pub(super) fn run(
     if remove {
         text.push_str("git uses its other credential helpers again for these hosts\n");
     } else {
-        text.push_str(&format!(
-            "undo: {}\n",
-            undo_line(profile.as_deref(), "git", &args)
-        ));
-        if crate::secret::resolve_program("git-credential-cytoken").is_none() {
-            text.push_str(
-                "note: git runs git-credential-cytoken, which is not on PATH: run \
-                 `cytoken install-helpers`\n",
-            );
-        }
+        undo_and_helper(&mut text, profile.as_deref(), "git", &args);
     }
     out(w, format_args!("{text}"))
 }

@@ -21,6 +21,7 @@ use crate::config::{self, ConfigFile};
 use crate::error::{Error, Result};
 use crate::hosts;
 use crate::invocation::Invocation;
+use crate::output::shell_word;
 
 pub(crate) fn run(inv: &Invocation, c: &SetupCommand, w: &mut dyn Write) -> Result<i32> {
     match c {
@@ -170,6 +171,19 @@ fn exact_hosts(patterns: &[String], client: &str, flag: &str) -> Result<Vec<(boo
     Ok(out)
 }
 
+/// What a setup that added entries says last: the command that undoes it,
+/// and that the client cannot find its helper (`<client>-credential-cytoken`)
+/// when that is not on `PATH`.
+fn undo_and_helper(text: &mut String, profile: Option<&str>, client: &str, args: &[String]) {
+    text.push_str(&format!("undo: {}\n", undo_line(profile, client, args)));
+    let helper = format!("{client}-credential-cytoken");
+    if crate::secret::resolve_program(&helper).is_none() {
+        text.push_str(&format!(
+            "note: {client} runs {helper}, which is not on PATH: run `cytoken install-helpers`\n"
+        ));
+    }
+}
+
 /// The command line that undoes a setup: the same hosts, `--remove`.
 fn undo_line(profile: Option<&str>, client: &str, args: &[String]) -> String {
     let mut line = String::from("cytoken");
@@ -182,18 +196,6 @@ fn undo_line(profile: Option<&str>, client: &str, args: &[String]) -> String {
         line.push_str(&shell_word(a));
     }
     line
-}
-
-/// `s` as one shell word (single-quoted unless plainly safe).
-fn shell_word(s: &str) -> String {
-    if !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_./:@=".contains(&b))
-    {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
-    }
 }
 
 /// Runs a client's own command (`git config`, `kubectl config`), its
