@@ -13,10 +13,12 @@ use crate::redact::{SNIPPET_CHARS, quote_origin, sanitize};
 /// refused: ureq would send it as Basic auth, and messages would print it.
 /// Anything else is a configuration error.
 pub(crate) fn check_auth_url(url: &str) -> Result<()> {
-    let shown = quote_origin(url);
+    // Only an error shows the URL: the cached call does not pay for it.
+    let shown = || quote_origin(url);
     let uri: Uri = url.trim().parse().map_err(|_| {
         Error::config(format!(
-            "auth_url {shown} is not a valid URL: use https://<host>/auth/v2/token"
+            "auth_url {} is not a valid URL: use https://<host>/auth/v2/token",
+            shown()
         ))
     })?;
     // `host()` is the real host even for `http://127.0.0.1@evil.com` (userinfo is
@@ -25,18 +27,20 @@ pub(crate) fn check_auth_url(url: &str) -> Result<()> {
     let scheme = uri.scheme_str().unwrap_or_default();
     if host.is_empty() || scheme.is_empty() {
         return Err(Error::config(format!(
-            "auth_url {shown} is not an absolute URL: use https://<host>/auth/v2/token"
+            "auth_url {} is not an absolute URL: use https://<host>/auth/v2/token",
+            shown()
         )));
     }
     if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
         return Err(Error::config(format!(
-            "auth_url {shown} holds a user name or password: remove the `user:password@` \
+            "auth_url {} holds a user name or password: remove the `user:password@` \
              part, as in https://<host>/auth/v2/token (cytoken authenticates with the \
              signed auth token; a password in a URL would be sent to the server and shown \
-             in logs)"
+             in logs)",
+            shown()
         )));
     }
-    let host_shown = sanitize(host, SNIPPET_CHARS);
+    let host_shown = || sanitize(host, SNIPPET_CHARS);
     if scheme.eq_ignore_ascii_case("https") {
         return Ok(());
     }
@@ -48,11 +52,15 @@ pub(crate) fn check_auth_url(url: &str) -> Result<()> {
             return Ok(());
         }
         return Err(Error::config(format!(
-            "auth_url {shown} uses plain http to {host_shown}, which is not a loopback host: tokens would cross the network unencrypted — use https://"
+            "auth_url {} uses plain http to {}, which is not a loopback host: tokens would cross the network unencrypted — use https://",
+            shown(),
+            host_shown()
         )));
     }
     Err(Error::config(format!(
-        "auth_url {shown} (host {host_shown}) uses the unsupported scheme `{}`: use https://",
+        "auth_url {} (host {}) uses the unsupported scheme `{}`: use https://",
+        shown(),
+        host_shown(),
         sanitize(scheme, 20)
     )))
 }

@@ -138,7 +138,7 @@ fn scan(text: &str, key: &str) -> Option<Vec<(String, Vec<String>)>> {
             headers.push((at, table_header(&text[at..end])?));
         }
     }
-    let mut mini = String::new();
+    let mut statements = Vec::new();
     for at in found {
         if !opens_line(bytes, at) || !text[at + key.len()..].trim_start().starts_with('=') {
             return None;
@@ -148,7 +148,20 @@ fn scan(text: &str, key: &str) -> Option<Vec<(String, Vec<String>)>> {
             .strip_prefix("profiles.")
             .filter(|n| !n.contains('.'))?;
         let end = at + statement_len(&text[at..]);
-        mini.push_str(&format!("[profiles.{name}]\n{}\n", &text[at..end]));
+        statements.push((name, &text[at..end]));
+    }
+    statements.sort_unstable_by_key(|s| s.0);
+    if statements.windows(2).all(|w| w[0].0 != w[1].0)
+        && let Some(lists) = statements
+            .iter()
+            .map(|&(name, s)| Some((name.to_string(), super::quick::string_list(s, key)?)))
+            .collect()
+    {
+        return Some(lists);
+    }
+    let mut mini = String::new();
+    for (name, statement) in statements {
+        mini.push_str(&format!("[profiles.{name}]\n{statement}\n"));
     }
     let parsed: Lists = toml::from_str(&mini).ok()?;
     Some(

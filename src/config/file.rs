@@ -209,8 +209,7 @@ pub(super) fn parse_slice(text: &str, requested: Option<&str>) -> Option<ConfigF
     let wanted = match requested {
         Some(name) => name.to_string(),
         // The top level, before the first table, names the default profile.
-        None => toml::from_str::<ConfigFile>(top)
-            .ok()?
+        None => quick_or_toml(top, "")?
             .default_profile
             .unwrap_or_else(|| "default".into()),
     };
@@ -221,8 +220,14 @@ pub(super) fn parse_slice(text: &str, requested: Option<&str>) -> Option<ConfigF
             slice.push_str(&text[start..end]);
         }
     }
-    let file: ConfigFile = toml::from_str(&slice).ok()?;
+    let file = quick_or_toml(&slice, &wanted)?;
     file.profiles.contains_key(&wanted).then_some(file)
+}
+
+/// A slice read by [`super::quick`] when it is within that reader's subset,
+/// else parsed by toml; `None` when neither can.
+fn quick_or_toml(slice: &str, wanted: &str) -> Option<ConfigFile> {
+    super::quick::read(slice, wanted).or_else(|| toml::from_str(slice).ok())
 }
 
 /// For toml's "unknown field `scopess`, expected one of `a`, `b`, …": the

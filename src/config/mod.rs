@@ -11,6 +11,7 @@ mod endpoints;
 mod file;
 mod layer;
 mod merge;
+mod quick;
 pub(crate) mod reference;
 pub(crate) mod service;
 mod sources;
