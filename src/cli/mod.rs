@@ -42,7 +42,9 @@ one); 2 a configuration error.
 --json keys, per profile: profile, default, usable (a fresh cached token), flow (cylance
 or mtc), tenant_id, app_id, auth_url, api_url, secret {kind (env, file, command, keyring,
 inline), where (variable, path, program or entry name; never the value), set_by},
-cache_key (the entry's name in the cache dir; null when it cannot be identified),
+proxy and trust_roots (what an exchange would use, as `check` says it; a proxy's
+password never shown; null when unusable, and why under transport_errors {proxy,
+trust_roots}), cache_key (the entry's name in the cache dir; null when it cannot be identified),
 token {state (fresh, stale, expired, none, untrusted, unknown), note, expires_at,
 expires_in, refresh_at, obtained_at, jwt, claims {scopes, issued_at, expires_at,
 tenant_id, subject, issuer}}, failure (null, or {status, unavailable, message, at, age,
