@@ -262,7 +262,8 @@ pub(crate) enum Command {
     },
     /// Run the whole flow offline against a built-in strict loopback endpoint
     #[command(after_help = "Examples:\n  cargo run --release -- demo\n  \
-        cytoken demo --serve            # keep the endpoint up; paste the printed lines into a shell")]
+        cytoken demo --serve            # keep the endpoint up; paste the printed lines into a shell\n  \
+        cytoken demo --serve --https    # the same over TLS, with a kubeconfig for kubectl")]
     Demo {
         /// Keep the endpoint running and print the CYTOKEN_* lines to try git,
         /// kubectl and docker wiring against it (until interrupted)
@@ -288,6 +289,10 @@ pub(crate) enum Command {
             requires = "serve"
         )]
         clock_skew: i64,
+        /// With --serve: serve over TLS with a CA made for this run, and
+        /// write a ready kubeconfig, so kubectl itself can be tried
+        #[arg(long, requires = "serve")]
+        https: bool,
     },
     /// Print a shell completion script
     #[command(
