@@ -16,7 +16,7 @@ use crate::error::{Context as _, Error, Kind, Result};
 use crate::flow::cylance;
 use crate::output::{cache_table, out, shell_word};
 use crate::platform;
-use crate::redact::redact;
+use crate::redact::{SNIPPET_CHARS, redact, sanitize};
 use crate::secret::{Secret, SecretSource};
 
 const TENANT: &str = "00000000-0000-4000-8000-0000000000de";
@@ -406,9 +406,14 @@ pub(crate) fn serve(listen: &str, clock_skew: i64, https: bool, w: &mut dyn Writ
                 (Some(t), 401) => format!("token {} refused", redact(t)),
                 (Some(t), _) => format!("token {} accepted", redact(t)),
             };
-            eprintln!(
+            // The path is the client's: shown clean. A closed stderr only
+            // loses the log line.
+            let _ = writeln!(
+                std::io::stderr(),
                 "demo kube API: {} {} → {} ({token})",
-                r.method, r.path, r.status
+                sanitize(&r.method, SNIPPET_CHARS),
+                sanitize(&r.path, SNIPPET_CHARS),
+                r.status
             );
         });
     }

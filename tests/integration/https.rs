@@ -1,5 +1,13 @@
-//! Issue 20's transport items: `status` shows the proxy and the trust roots
-//! an exchange would use (never a proxy password, never the network).
+//! Issue 20's https items: `status` shows the proxy and the trust roots an
+//! exchange would use (never a proxy password, never the network); `demo
+//! --serve --https` serves cytoken and real kubectl (unix: kubectl must be
+//! installed, and the test fails, never skips, without it) over TLS with a
+//! CA of its own, through the config and kubeconfig it writes.
+
+#[cfg(unix)]
+use std::path::Path;
+#[cfg(unix)]
+use std::process::Command;
 
 use crate::support::*;
 
@@ -193,11 +201,6 @@ impl Served {
         self.log.lock().unwrap().clone()
     }
 }
-
-#[cfg(unix)]
-use std::path::Path;
-#[cfg(unix)]
-use std::process::Command;
 
 /// The kubeconfig `demo --serve --https` writes, as kubectl reads it: the
 /// https server trusting the demo's CA, and this cytoken as the exec plugin
