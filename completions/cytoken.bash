@@ -1257,7 +1257,7 @@ _cytoken() {
             return 0
             ;;
         cytoken__subcmd__demo)
-            opts="-p -v -h --serve --listen --clock-skew --profile --config --cache-dir --tenant-id --app-id --region --auth-url --scope --lifetime --source --min-valid --no-cache --force-refresh --verbose --help"
+            opts="-p -v -h --serve --listen --clock-skew --https --profile --config --cache-dir --tenant-id --app-id --region --auth-url --scope --lifetime --source --min-valid --no-cache --force-refresh --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

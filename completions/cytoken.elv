@@ -317,6 +317,7 @@ set edit:completion:arg-completer[cytoken] = {|@words|
             cand --source 'The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]'
             cand --min-valid 'Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]'
             cand --serve 'Keep the endpoint running and print the CYTOKEN_* lines to try git, kubectl and docker wiring against it (until interrupted)'
+            cand --https 'With --serve: serve over TLS with a CA made for this run, and write a ready kubeconfig, so kubectl itself can be tried'
             cand --no-cache 'Neither read nor write the cache'
             cand --force-refresh 'Skip the cached token, mint a new one and store it'
             cand -v 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'

@@ -402,6 +402,7 @@ complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l lifetime -d 'Au
 complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l source -d 'The `src` claim: the calling host, IP or app, kept by the service for audit [env: CYTOKEN_SOURCE]' -r -f
 complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l min-valid -d 'Hand out a token only if it stays valid this long, else mint a fresh one [env: CYTOKEN_MIN_VALID]' -r -f
 complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l serve -d 'Keep the endpoint running and print the CYTOKEN_* lines to try git, kubectl and docker wiring against it (until interrupted)'
+complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l https -d 'With --serve: serve over TLS with a CA made for this run, and write a ready kubeconfig, so kubectl itself can be tried'
 complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l no-cache -d 'Neither read nor write the cache'
 complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -l force-refresh -d 'Skip the cached token, mint a new one and store it'
 complete -c cytoken -n "__fish_cytoken_using_subcommand demo" -s v -l verbose -d 'Diagnostics on stderr (repeat for more); never a secret or a whole token [env: CYTOKEN_LOG]'

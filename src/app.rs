@@ -131,9 +131,10 @@ fn dispatch(cli: Cli) -> Result<i32> {
             serve,
             listen,
             clock_skew,
+            https,
         }) => {
             if serve {
-                commands::demo::serve(&listen, clock_skew, stdout)
+                commands::demo::serve(&listen, clock_skew, https, stdout)
             } else {
                 commands::demo::run(stdout)
             }

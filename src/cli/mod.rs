@@ -42,7 +42,9 @@ one); 2 a configuration error.
 --json keys, per profile: profile, default, usable (a fresh cached token), flow (cylance
 or mtc), tenant_id, app_id, auth_url, api_url, secret {kind (env, file, command, keyring,
 inline), where (variable, path, program or entry name; never the value), set_by},
-cache_key (the entry's name in the cache dir; null when it cannot be identified),
+proxy and trust_roots (what an exchange would use, as `check` says it; a proxy's
+password never shown; null when unusable, and why under transport_errors {proxy,
+trust_roots}), cache_key (the entry's name in the cache dir; null when it cannot be identified),
 token {state (fresh, stale, expired, none, untrusted, unknown), note, expires_at,
 expires_in, refresh_at, obtained_at, jwt, claims {scopes, issued_at, expires_at,
 tenant_id, subject, issuer}}, failure (null, or {status, unavailable, message, at, age,
@@ -260,7 +262,8 @@ pub(crate) enum Command {
     },
     /// Run the whole flow offline against a built-in strict loopback endpoint
     #[command(after_help = "Examples:\n  cargo run --release -- demo\n  \
-        cytoken demo --serve            # keep the endpoint up; paste the printed lines into a shell")]
+        cytoken demo --serve            # keep the endpoint up; paste the printed lines into a shell\n  \
+        cytoken demo --serve --https    # the same over TLS, with a kubeconfig for kubectl")]
     Demo {
         /// Keep the endpoint running and print the CYTOKEN_* lines to try git,
         /// kubectl and docker wiring against it (until interrupted)
@@ -286,6 +289,10 @@ pub(crate) enum Command {
             requires = "serve"
         )]
         clock_skew: i64,
+        /// With --serve: serve over TLS with a CA made for this run, and
+        /// write a ready kubeconfig, so kubectl itself can be tried
+        #[arg(long, requires = "serve")]
+        https: bool,
     },
     /// Print a shell completion script
     #[command(

@@ -16,7 +16,7 @@ use crate::error::{Context as _, Error, Kind, Result};
 use crate::flow::cylance;
 use crate::output::{cache_table, out, shell_word};
 use crate::platform;
-use crate::redact::redact;
+use crate::redact::{SNIPPET_CHARS, redact, sanitize};
 use crate::secret::{Secret, SecretSource};
 
 const TENANT: &str = "00000000-0000-4000-8000-0000000000de";
@@ -228,21 +228,27 @@ fn toml_string(s: &str) -> String {
 }
 
 /// What `demo --serve` made for the user: two fresh private directories of
-/// its own, one with the config and the two secrets, one for the cache;
-/// never the user's config.
+/// its own, one with the config and the two secrets (and, over https, the
+/// CA certificate and a kubeconfig), one for the cache; never the user's
+/// config.
 struct Served {
     /// The demo app's secret, for the environment-only selection.
     secret: String,
     config: PathBuf,
     cache_dir: PathBuf,
+    /// The CA certificate and the kubeconfig, over https.
+    https: Option<(PathBuf, PathBuf)>,
 }
 
 /// Registers the demo's apps and writes the config that points at them: a
 /// `demo` profile (the Cylance flow, the default) and an `mssp` profile
 /// (`flow = "mtc"`, the console and its tenants). Each app's secret is
-/// random per run and kept in a private file beside the config.
+/// random per run and kept in a private file beside the config. Over https
+/// the CA's certificate goes there too, as both profiles' `ca_file`, with
+/// a kubeconfig ([`kube_files`]).
 fn provision(emu: &Emulator, runtime: Option<PathBuf>) -> std::io::Result<Served> {
     let (path, dir) = new_private_dir(runtime.clone())?;
+    let cache_dir = private_dir(runtime)?;
     let secret = uuid::Uuid::new_v4().simple().to_string();
     let console_secret = uuid::Uuid::new_v4().simple().to_string();
     emu.register_app(TENANT, APP, &secret);
@@ -251,6 +257,15 @@ fn provision(emu: &Emulator, runtime: Option<PathBuf>) -> std::io::Result<Served
     write_new(&dir, "demo.secret", &secret)?;
     write_new(&dir, "mssp.secret", &console_secret)?;
     let file = |name: &str| toml_string(&path.join(name).to_string_lossy());
+    let https = match emu.ca_pem() {
+        Some(ca) => Some(kube_files(emu, ca, &dir, &path, &cache_dir)?),
+        None => None,
+    };
+    let ca_line = if https.is_some() {
+        format!("ca_file = {}\n", file(CA_FILE))
+    } else {
+        String::new()
+    };
     let config = format!(
         "# Written by `cytoken demo --serve` for its endpoint on {addr}, with\n\
          # secrets random per run: a profile for the Cylance flow (the default)\n\
@@ -261,7 +276,8 @@ fn provision(emu: &Emulator, runtime: Option<PathBuf>) -> std::io::Result<Served
          tenant_id = \"{TENANT}\"\n\
          app_id = \"{APP}\"\n\
          app_secret_file = {demo_secret}\n\
-         auth_url = \"{auth}\"\n\n\
+         auth_url = \"{auth}\"\n\
+         {ca_line}\n\
          [profiles.mssp]\n\
          flow = \"mtc\"\n\
          app_id = \"{CONSOLE_APP}\"\n\
@@ -269,7 +285,8 @@ fn provision(emu: &Emulator, runtime: Option<PathBuf>) -> std::io::Result<Served
          auth_url = \"{console}\"\n\
          # The tenants' API (in the service, each tenant's Protect region);\n\
          # the console's own token goes to the console only.\n\
-         api_url = \"{api}\"\n",
+         api_url = \"{api}\"\n\
+         {ca_line}",
         addr = emu.addr(),
         tenants = MSSP_TENANTS.join(", "),
         demo_secret = file("demo.secret"),
@@ -282,8 +299,73 @@ fn provision(emu: &Emulator, runtime: Option<PathBuf>) -> std::io::Result<Served
     Ok(Served {
         secret,
         config: path.join("config.toml"),
-        cache_dir: private_dir(runtime)?,
+        cache_dir,
+        https: https.map(|kubeconfig| (path.join(CA_FILE), kubeconfig)),
     })
+}
+
+/// The CA certificate's file name in the demo's config directory.
+const CA_FILE: &str = "ca.pem";
+
+/// Writes the CA's certificate `ca` and a kubeconfig in `dir` (at `path`):
+/// one cluster (the https endpoint, trusting that CA), one user whose exec
+/// plugin is this very binary (`-p demo exec-credential`, never waiting for
+/// a terminal, with the demo's config and cache named so that it works
+/// from any shell), and the context joining them, current. Returns the
+/// kubeconfig's path.
+fn kube_files(
+    emu: &Emulator,
+    ca: &str,
+    dir: &platform::Dir,
+    path: &std::path::Path,
+    cache_dir: &std::path::Path,
+) -> std::io::Result<PathBuf> {
+    use base64::Engine as _;
+    write_new(dir, CA_FILE, ca)?;
+    let exe = std::env::current_exe()?;
+    // JSON strings are YAML double-quoted scalars: any path is one value.
+    let quoted = |p: &std::path::Path| toml_string(&p.to_string_lossy());
+    let kubeconfig = format!(
+        "# Written by `cytoken demo --serve --https` for its endpoint on {addr}:\n\
+         # kubectl trusts the demo's CA (this run only) and asks cytoken for the\n\
+         # token of its `demo` profile.\n\
+         apiVersion: v1\n\
+         kind: Config\n\
+         clusters:\n\
+         - name: cytoken-demo\n  \
+           cluster:\n    \
+             server: {server}\n    \
+             certificate-authority-data: {ca_data}\n\
+         users:\n\
+         - name: cytoken-demo\n  \
+           user:\n    \
+             exec:\n      \
+               apiVersion: client.authentication.k8s.io/v1\n      \
+               command: {exe}\n      \
+               args: [\"-p\", \"demo\", \"exec-credential\"]\n      \
+               env:\n      \
+               - name: CYTOKEN_CONFIG\n        \
+                 value: {config}\n      \
+               - name: CYTOKEN_CACHE_DIR\n        \
+                 value: {cache}\n      \
+               interactiveMode: Never\n      \
+               provideClusterInfo: false\n\
+         contexts:\n\
+         - name: cytoken-demo\n  \
+           context:\n    \
+             cluster: cytoken-demo\n    \
+             user: cytoken-demo\n    \
+             namespace: default\n\
+         current-context: cytoken-demo\n",
+        addr = emu.addr(),
+        server = toml_string(&emu.origin()),
+        ca_data = base64::engine::general_purpose::STANDARD.encode(ca),
+        exe = quoted(&exe),
+        config = quoted(&path.join("config.toml")),
+        cache = quoted(cache_dir),
+    );
+    write_new(dir, "kubeconfig", &kubeconfig)?;
+    Ok(path.join("kubeconfig"))
 }
 
 /// The comment line saying the endpoint's clock is off, if it is.
@@ -299,15 +381,42 @@ fn skew_note(secs: i64) -> String {
 }
 
 /// `cytoken demo --serve`: keeps the strict endpoint up on `listen` (the
-/// Cylance flow, the multi-tenant console and the API behind both) and
-/// prints the lines that point cytoken at it, so the flows and git, kubectl
-/// and docker wiring can be tried without a tenant: `CYTOKEN_CONFIG` (a
-/// ready private config, [`provision`]) and `CYTOKEN_CACHE_DIR`.
-pub(crate) fn serve(listen: &str, clock_skew: i64, w: &mut dyn Write) -> Result<i32> {
-    let emu = Emulator::start_on(listen).map_err(|e| {
+/// Cylance flow, the multi-tenant console and the API behind both; with
+/// `https`, over TLS with a CA of its own, and a Kubernetes API stand-in)
+/// and prints the lines that point cytoken at it, so the flows and git,
+/// kubectl and docker wiring can be tried without a tenant:
+/// `CYTOKEN_CONFIG` (a ready private config, [`provision`]),
+/// `CYTOKEN_CACHE_DIR`, and over https `KUBECONFIG`.
+pub(crate) fn serve(listen: &str, clock_skew: i64, https: bool, w: &mut dyn Write) -> Result<i32> {
+    let started = if https {
+        Emulator::start_https_on(listen)
+    } else {
+        Emulator::start_on(listen)
+    };
+    let emu = started.map_err(|e| {
         Error::usage(format!("demo --serve: cannot listen on {listen}: {e}")).with_source(e)
     })?;
     emu.set_clock_skew(clock_skew);
+    if https {
+        // What kubectl sent, as it happens: the token never, only whether
+        // the stand-in took it.
+        emu.on_kube_request(|r| {
+            let token = match (&r.token, r.status) {
+                (None, _) => "no token".to_string(),
+                (Some(t), 401) => format!("token {} refused", redact(t)),
+                (Some(t), _) => format!("token {} accepted", redact(t)),
+            };
+            // The path is the client's: shown clean. A closed stderr only
+            // loses the log line.
+            let _ = writeln!(
+                std::io::stderr(),
+                "demo kube API: {} {} → {} ({token})",
+                sanitize(&r.method, SNIPPET_CHARS),
+                sanitize(&r.path, SNIPPET_CHARS),
+                r.status
+            );
+        });
+    }
     let runtime = std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from);
     let served = provision(&emu, runtime).map_err(|e| {
         Error::other(format!(
@@ -315,46 +424,75 @@ pub(crate) fn serve(listen: &str, clock_skew: i64, w: &mut dyn Write) -> Result<
         ))
         .with_source(e)
     })?;
-    out(
-        w,
-        format_args!(
-            "# cytoken demo endpoint on {addr}: the Cylance flow (profile demo, the\n\
-             # default) and a multi-tenant console (profile mssp) with the tenants\n\
-             # {tenants}.\n\
-             # Cylance token endpoint: {auth}\n\
-             # console token endpoint: {console}\n\
-             # Paste the two export lines into a shell, then try:\n\
-             #   cytoken token\n\
-             #   cytoken api --paginate devices/v2\n\
-             #   cytoken -p mssp api tenants/list\n\
-             #   cytoken -p mssp --tenant-id {first} api devices/v2\n\
-             #   cytoken -p mssp --tenant-id {first} api --paginate policies/v2\n\
-             #   cytoken -p mssp check\n\
-             # (policies and users take POST, PUT and DELETE too), and git and\n\
-             # docker against it (kubectl sends credentials to https servers only).\n\
-             {skew}\
-             # Ctrl-C stops it. Without the config file (a binary\n\
-             # that cannot read it, say), these variables select the demo app:\n\
-             # export CYTOKEN_AUTH_URL={auth}\n\
-             # export CYTOKEN_TENANT_ID={TENANT}\n\
-             # export CYTOKEN_APP_ID={APP}\n\
-             # export CYTOKEN_APP_SECRET={secret}\n\
-             export CYTOKEN_CONFIG={config}\n\
-             export CYTOKEN_CACHE_DIR={cache}\n",
-            addr = emu.addr(),
-            tenants = MSSP_TENANTS.join(", "),
-            first = MSSP_TENANTS[0],
-            auth = emu.url(),
-            console = emu.console_url(),
-            secret = served.secret,
-            skew = skew_note(clock_skew),
-            config = shell_word(&served.config.to_string_lossy()),
-            cache = shell_word(&served.cache_dir.to_string_lossy()),
-        ),
-    )?;
+    out(w, format_args!("{}", printed(&emu, &served, clock_skew)))?;
     emu.wait()
         .map_err(|e| Error::other(format!("demo endpoint: {e}")).with_source(e))?;
     Ok(0)
+}
+
+/// What `demo --serve` prints: what it serves and what to try, as comments,
+/// then the `export` lines.
+fn printed(emu: &Emulator, served: &Served, clock_skew: i64) -> String {
+    let word = |p: &std::path::Path| shell_word(&p.to_string_lossy());
+    let (kubectl, ca_var, kube_export) = match &served.https {
+        Some((ca, kubeconfig)) => (
+            "# and git and docker against it; kubectl through the kubeconfig it\n\
+             # wrote (a stand-in cluster with a few pods; its requests are logged):\n\
+             #   kubectl version\n\
+             #   kubectl get pods\n"
+                .to_string(),
+            format!("# export SSL_CERT_FILE={}\n", word(ca)),
+            format!("export KUBECONFIG={}\n", word(kubeconfig)),
+        ),
+        None => (
+            "# and git and docker against it (kubectl sends credentials to https\n\
+             # servers only: `cytoken demo --serve --https` serves it).\n"
+                .to_string(),
+            String::new(),
+            String::new(),
+        ),
+    };
+    let paste = if served.https.is_some() {
+        "three"
+    } else {
+        "two"
+    };
+    format!(
+        "# cytoken demo endpoint on {addr}: the Cylance flow (profile demo, the\n\
+         # default) and a multi-tenant console (profile mssp) with the tenants\n\
+         # {tenants}.\n\
+         # Cylance token endpoint: {auth}\n\
+         # console token endpoint: {console}\n\
+         # Paste the {paste} export lines into a shell, then try:\n\
+         #   cytoken token\n\
+         #   cytoken api --paginate devices/v2\n\
+         #   cytoken -p mssp api tenants/list\n\
+         #   cytoken -p mssp --tenant-id {first} api devices/v2\n\
+         #   cytoken -p mssp --tenant-id {first} api --paginate policies/v2\n\
+         #   cytoken -p mssp check\n\
+         # (policies and users take POST, PUT and DELETE too),\n\
+         {kubectl}\
+         {skew}\
+         # Ctrl-C stops it. Without the config file (a binary\n\
+         # that cannot read it, say), these variables select the demo app:\n\
+         # export CYTOKEN_AUTH_URL={auth}\n\
+         # export CYTOKEN_TENANT_ID={TENANT}\n\
+         # export CYTOKEN_APP_ID={APP}\n\
+         # export CYTOKEN_APP_SECRET={secret}\n\
+         {ca_var}\
+         export CYTOKEN_CONFIG={config}\n\
+         export CYTOKEN_CACHE_DIR={cache}\n\
+         {kube_export}",
+        addr = emu.addr(),
+        tenants = MSSP_TENANTS.join(", "),
+        first = MSSP_TENANTS[0],
+        auth = emu.url(),
+        console = emu.console_url(),
+        secret = served.secret,
+        skew = skew_note(clock_skew),
+        config = word(&served.config),
+        cache = word(&served.cache_dir),
+    )
 }
 
 #[cfg(test)]

@@ -398,7 +398,7 @@ pub(crate) const VARIABLES: [Var; 16] = [
          too). Never used for a loopback host. HTTP_PROXY alone is not used, as curl does \
          not for https. On Windows, with none of ALL_PROXY, HTTPS_PROXY and HTTP_PROXY set, \
          the proxy of the Internet Settings is used (its exceptions as NO_PROXY when that \
-         is unset). cytoken check shows the proxy in effect.",
+         is unset). cytoken check and cytoken status show the proxy in effect.",
     ),
     var("ALL_PROXY", None, "As HTTPS_PROXY, and before it."),
     var(

@@ -1,21 +1,18 @@
-//! Real kubectl, end to end: `kubectl get --raw /version` against a local HTTPS
-//! API stand-in (a CA and server certificate made here; client-go sends
-//! credentials only over https) that accepts only access tokens the emulator
-//! minted, with cytoken as the kubeconfig's exec credential plugin.
+//! Real kubectl, end to end: `kubectl get --raw /version` against the
+//! emulator's Kubernetes API stand-in over TLS (its own CA; client-go sends
+//! credentials only over https), which accepts only access tokens the
+//! emulator minted, with cytoken as the kubeconfig's exec credential plugin.
 //!
 //! kubectl must be installed (`.ci/run` installs it): these tests fail, never
 //! skip, without it.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use cytoken_emulator::kube::KubeRequest;
 
 use crate::support::*;
 
@@ -25,197 +22,45 @@ const V1BETA1: &str = "client.authentication.k8s.io/v1beta1";
 /// Longest one kubectl run may take before the test kills it and fails.
 const KUBECTL_DEADLINE: Duration = Duration::from_secs(20);
 
-/// One request the stand-in answered.
-#[derive(Clone)]
-struct Seen {
-    path: String,
-    token: Option<String>,
-    status: u16,
-}
-
-impl std::fmt::Debug for Seen {
-    /// Tokens by their last characters: enough to tell them apart in a failure.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let token = self
-            .token
-            .as_deref()
-            .map(|t| format!("…{}", &t[t.len().saturating_sub(8)..]));
-        write!(f, "{} {} {:?}", self.status, self.path, token)
-    }
-}
-
-/// A minimal Kubernetes API server: `GET /version` over TLS, for a bearer token
-/// the verifier accepts; 401 with a Status body otherwise.
+/// The emulator over TLS (its own CA; client-go sends credentials only over
+/// https) with its Kubernetes API stand-in, which accepts only access tokens
+/// it minted and still holds valid; each request it answered is recorded.
 struct ApiStandIn {
-    port: u16,
+    /// The CA's certificate, where cytoken's `SSL_CERT_FILE` points.
+    ca_file: PathBuf,
     ca_pem: String,
-    seen: Arc<Mutex<Vec<Seen>>>,
-    stopped: Arc<AtomicBool>,
+    seen: Arc<Mutex<Vec<KubeRequest>>>,
 }
-
-type Verifier = Arc<dyn Fn(&str) -> bool + Send + Sync>;
 
 impl ApiStandIn {
-    fn start(verify: Verifier) -> ApiStandIn {
-        use rcgen::{
-            BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose,
-            IsCa, KeyPair, KeyUsagePurpose,
-        };
-        let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
-        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        ca.key_usages = vec![
-            KeyUsagePurpose::KeyCertSign,
-            KeyUsagePurpose::CrlSign,
-            KeyUsagePurpose::DigitalSignature,
-        ];
-        ca.distinguished_name
-            .push(DnType::CommonName, "cytoken test CA");
-        let ca = CertifiedIssuer::self_signed(ca, KeyPair::generate().unwrap()).unwrap();
-        let key = KeyPair::generate().unwrap();
-        let mut params = CertificateParams::new(vec!["127.0.0.1".to_string()]).unwrap();
-        params
-            .distinguished_name
-            .push(DnType::CommonName, "127.0.0.1");
-        params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-        let cert = params.signed_by(&key, &ca).unwrap();
-
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let config = rustls::ServerConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .with_no_client_auth()
-            .with_single_cert(
-                vec![cert.der().clone(), CertificateDer::from(ca.der().to_vec())],
-                PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
-            )
-            .unwrap();
-        let config = Arc::new(config);
-
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
+    /// A sandbox whose emulator is https, and the record of its stand-in.
+    fn start() -> (Sandbox, ApiStandIn) {
+        let emu = Emulator::start_https_on("127.0.0.1:0").unwrap();
+        emu.register_app(TENANT, APP, SECRET);
         let seen = Arc::new(Mutex::new(Vec::new()));
-        let stopped = Arc::new(AtomicBool::new(false));
-        let (seen2, stopped2) = (Arc::clone(&seen), Arc::clone(&stopped));
-        std::thread::spawn(move || {
-            for conn in listener.incoming() {
-                if stopped2.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(conn) = conn else { continue };
-                let (config, verify, seen) =
-                    (Arc::clone(&config), Arc::clone(&verify), Arc::clone(&seen2));
-                std::thread::spawn(move || serve(conn, config, &*verify, &seen));
-            }
-        });
-        ApiStandIn {
-            port,
-            ca_pem: ca.pem(),
+        let record = Arc::clone(&seen);
+        emu.on_kube_request(move |r| record.lock().unwrap().push(r.clone()));
+        let sb = Sandbox {
+            home: tempfile::tempdir().unwrap(),
+            emu,
+        };
+        let ca_pem = sb.emu.ca_pem().unwrap().to_string();
+        let ca_file = sb.home.path().join("ca.pem");
+        write_file(&ca_file, &ca_pem, 0o600);
+        let api = ApiStandIn {
+            ca_file,
+            ca_pem,
             seen,
-            stopped,
-        }
+        };
+        (sb, api)
     }
 
-    fn url(&self) -> String {
-        format!("https://127.0.0.1:{}", self.port)
-    }
-
-    fn seen(&self) -> Vec<Seen> {
+    fn seen(&self) -> Vec<KubeRequest> {
         self.seen.lock().unwrap().clone()
     }
 
     fn count(&self, status: u16) -> usize {
         self.seen().iter().filter(|s| s.status == status).count()
-    }
-}
-
-impl Drop for ApiStandIn {
-    fn drop(&mut self) {
-        // Wake the accept loop so it sees the flag and lets go of the verifier.
-        self.stopped.store(true, Ordering::SeqCst);
-        let _ = TcpStream::connect(("127.0.0.1", self.port));
-    }
-}
-
-/// Serves HTTP/1.1 requests on one TLS connection until the client closes it.
-fn serve(
-    tcp: TcpStream,
-    config: Arc<rustls::ServerConfig>,
-    verify: &(dyn Fn(&str) -> bool + Send + Sync),
-    seen: &Mutex<Vec<Seen>>,
-) {
-    let _ = tcp.set_read_timeout(Some(Duration::from_secs(10)));
-    let Ok(conn) = rustls::ServerConnection::new(config) else {
-        return;
-    };
-    let mut tls = BufReader::new(rustls::StreamOwned::new(conn, tcp));
-    loop {
-        let mut request_line = String::new();
-        match tls.read_line(&mut request_line) {
-            Ok(0) | Err(_) => return,
-            Ok(_) => {}
-        }
-        let mut parts = request_line.split_whitespace();
-        let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-        let mut token = None;
-        let mut length = 0usize;
-        loop {
-            let mut line = String::new();
-            match tls.read_line(&mut line) {
-                Ok(0) | Err(_) => return,
-                Ok(_) => {}
-            }
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            if let Some((name, value)) = line.split_once(':') {
-                let value = value.trim();
-                if name.eq_ignore_ascii_case("authorization") {
-                    token = value.strip_prefix("Bearer ").map(str::to_string);
-                } else if name.eq_ignore_ascii_case("content-length") {
-                    length = value.parse().unwrap_or(0);
-                }
-            }
-        }
-        let mut body = vec![0; length.min(1 << 20)];
-        if tls.read_exact(&mut body).is_err() {
-            return;
-        }
-        let authorized = token.as_deref().is_some_and(verify);
-        let (status, body) = if !authorized {
-            (
-                401,
-                r#"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}"#,
-            )
-        } else if method == "GET" && path.split('?').next() == Some("/version") {
-            (
-                200,
-                r#"{"major":"1","minor":"32","gitVersion":"v1.32.0","gitCommit":"0000000000000000000000000000000000000000","gitTreeState":"clean","buildDate":"2024-12-11T00:00:00Z","goVersion":"go1.23.3","compiler":"gc","platform":"linux/amd64"}"#,
-            )
-        } else {
-            (
-                404,
-                r#"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"the server could not find the requested resource","reason":"NotFound","code":404}"#,
-            )
-        };
-        seen.lock().unwrap().push(Seen {
-            path: path.to_string(),
-            token,
-            status,
-        });
-        let reason = match status {
-            200 => "OK",
-            401 => "Unauthorized",
-            _ => "Not Found",
-        };
-        let response = format!(
-            "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            body.len()
-        );
-        let stream = tls.get_mut();
-        if stream.write_all(response.as_bytes()).is_err() || stream.flush().is_err() {
-            return;
-        }
     }
 }
 
@@ -254,6 +99,8 @@ users:
         value: {SECRET}
       - name: CYTOKEN_AUTH_URL
         value: {auth_url}
+      - name: SSL_CERT_FILE
+        value: {ca_file}
 {interactive}contexts:
 - name: stand-in
   context:
@@ -261,9 +108,10 @@ users:
     user: cylance
 current-context: stand-in
 ",
-        server = api.url(),
+        server = sb.emu.origin(),
         cytoken = env!("CARGO_BIN_EXE_cytoken"),
         auth_url = sb.emu.url(),
+        ca_file = api.ca_file.display(),
     );
     let dir = sb.home.path().join(".kube");
     std::fs::create_dir_all(&dir).unwrap();
@@ -276,10 +124,10 @@ current-context: stand-in
 }
 
 /// One kubectl binary the tests run.
-struct Kubectl {
-    path: PathBuf,
+pub struct Kubectl {
+    pub path: PathBuf,
     /// `gitVersion` of `kubectl version --client`.
-    version: String,
+    pub version: String,
     /// Google Cloud SDK's `kubectl` is a dispatcher: it first asks the server's
     /// /version itself (with the credential, through client-go), then runs the
     /// bundled kubectl matching the server as a child process.
@@ -290,7 +138,7 @@ struct Kubectl {
 /// upstream kubectl 1.32 bundled beside it, so client-go's own 401 handling is
 /// exercised whichever one a machine has. Panics (fails the test, never skips)
 /// when there is no kubectl.
-fn kubectls() -> Vec<Kubectl> {
+pub fn kubectls() -> Vec<Kubectl> {
     let on_path = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
         .map(|d| d.join("kubectl"))
         .find(|p| p.is_file())
@@ -378,23 +226,17 @@ fn kubectl(k: &Kubectl, sb: &Sandbox, kubeconfig: &Path, args: &[&str]) -> Outpu
     }
 }
 
-fn stand_in(sb: &Arc<Sandbox>) -> ApiStandIn {
-    let sb2 = Arc::clone(sb);
-    ApiStandIn::start(Arc::new(move |t: &str| sb2.emu.verify_access_token(t)))
-}
-
 /// One kubectl against a fresh sandbox, stand-in and kubeconfig.
 struct Setup<'k> {
     k: &'k Kubectl,
-    sb: Arc<Sandbox>,
+    sb: Sandbox,
     api: ApiStandIn,
     kubeconfig: PathBuf,
 }
 
 impl Setup<'_> {
     fn new<'k>(k: &'k Kubectl, api_version: &str) -> Setup<'k> {
-        let sb = Arc::new(Sandbox::new());
-        let api = stand_in(&sb);
+        let (sb, api) = ApiStandIn::start();
         let kubeconfig = write_kubeconfig(&sb, &api, api_version);
         Setup {
             k,

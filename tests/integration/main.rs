@@ -38,6 +38,8 @@ mod git;
 #[cfg(unix)]
 mod host_profiles;
 mod hostile;
+// Issue 20's transport items: status's proxy and roots, `demo --serve --https`.
+mod https;
 mod init;
 #[cfg(unix)]
 mod install_helpers;

@@ -27,6 +27,10 @@ const COMPILED_OUT: &[(&str, &str)] = &[
     ),
     ("kube", "needs kubectl: no kubectl for Windows here"),
     (
+        "https::demo_serve_https_serves_cytoken_and_real_kubectl_through_its_kubeconfig",
+        "needs kubectl: no kubectl for Windows here (https's status test runs)",
+    ),
+    (
         "status",
         "finds the wiring in real git and kubectl configs and runs a sh secret command",
     ),

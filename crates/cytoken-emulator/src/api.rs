@@ -92,6 +92,10 @@ pub(crate) fn answer(shared: &Shared, req: &ApiRequest) -> Response {
     if crate::mtc::is_console_path(&req.path) {
         return crate::mtc::answer(shared, req);
     }
+    #[cfg(feature = "https")]
+    if crate::kube::is_kube_path(&req.path) {
+        return crate::kube::answer(shared, req);
+    }
     if crate::lists::is_list_path(&req.path) {
         return crate::lists::answer(shared, req);
     }

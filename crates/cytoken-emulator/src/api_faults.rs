@@ -3,7 +3,6 @@
 //! issued so far, and counters per endpoint, per page and per status answered.
 
 use std::collections::{HashMap, VecDeque};
-use std::net::TcpStream;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
@@ -11,7 +10,7 @@ use std::time::Duration;
 
 use crate::api::{DEVICES_PATH, is_api_path, page_of};
 use crate::faults::{self, Fault, SeenRequest};
-use crate::http::ApiRequest;
+use crate::http::{ApiRequest, Conn};
 use crate::{Emulator, Shared, lock};
 
 /// A fault answered to the next `remaining` requests for one page.
@@ -50,7 +49,7 @@ impl ApiKnobs {
     /// if one is due: true when the connection has been answered.
     pub(crate) fn intercept(
         &self,
-        stream: &mut TcpStream,
+        stream: &mut dyn Conn,
         shared: &Shared,
         req: &ApiRequest,
     ) -> bool {

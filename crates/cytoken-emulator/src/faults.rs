@@ -4,8 +4,7 @@
 //! refusal seen, for test diagnostics.
 
 use std::collections::{HashSet, VecDeque};
-use std::io::{self, Read, Write};
-use std::net::TcpStream;
+use std::io;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::thread;
@@ -13,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::http::{self, Response};
+use crate::http::{self, Conn, Response};
 use crate::{Emulator, Shared, lock};
 
 /// Longest a [`Fault::Hang`] holds its socket.
@@ -132,7 +131,7 @@ impl Knobs {
     /// Takes the next queued fault (the lock is released before the delay, so
     /// delayed requests overlap), waits the delay, and answers the fault if
     /// there was one: true when the connection has been answered.
-    pub(crate) fn answer_fault(&self, stream: &mut TcpStream, shared: &Shared) -> bool {
+    pub(crate) fn answer_fault(&self, stream: &mut dyn Conn, shared: &Shared) -> bool {
         let fault = lock(&self.faults).pop_front();
         self.pause();
         let Some(fault) = fault else {
@@ -144,7 +143,7 @@ impl Knobs {
 }
 
 /// Answers `fault` on `stream` (and closes it).
-pub(crate) fn answer(stream: &mut TcpStream, shared: &Shared, fault: Fault) {
+pub(crate) fn answer(stream: &mut dyn Conn, shared: &Shared, fault: Fault) {
     match fault_outcome(fault) {
         Outcome::Respond(response) => http::write_response(stream, shared, &response),
         Outcome::Huge(n) => write_huge(stream, shared, n),
@@ -235,7 +234,7 @@ fn fault_outcome(fault: Fault) -> Outcome {
 }
 
 /// Streams `n` bytes in fixed chunks so a multi-gigabyte fault costs 16 KiB.
-fn write_huge(stream: &mut TcpStream, shared: &Shared, n: usize) {
+fn write_huge(stream: &mut dyn Conn, shared: &Shared, n: usize) {
     let headers = [("Content-Type".to_owned(), "application/json".to_owned())];
     if stream
         .write_all(http::head(shared, 200, &headers, n).as_bytes())
@@ -265,9 +264,11 @@ fn write_huge(stream: &mut TcpStream, shared: &Shared, n: usize) {
 
 /// Holds the socket without answering until the client closes it, the emulator
 /// stops, or [`HANG_LIMIT`] passes. Short read timeouts double as the poll interval.
-fn hang(stream: &mut TcpStream, shared: &Shared) {
+fn hang(stream: &mut dyn Conn, shared: &Shared) {
     let started = Instant::now();
-    let _ = stream.set_read_timeout(Some(Duration::from_millis(50)));
+    let _ = stream
+        .tcp()
+        .set_read_timeout(Some(Duration::from_millis(50)));
     let mut sink = [0u8; 1024];
     while !shared.stopped() && started.elapsed() < HANG_LIMIT {
         match stream.read(&mut sink) {

@@ -23,6 +23,25 @@ pub(crate) const IMF_FIXDATE: &[BorrowedFormatItem<'static>] = time::macros::for
     "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
 );
 
+/// One client connection: plain TCP, or TLS over it (the `https` feature).
+/// The HTTP side reads and writes through this, never the socket itself.
+pub(crate) trait Conn: Read + Write + Send {
+    /// The socket beneath, for its timeouts.
+    fn tcp(&self) -> &TcpStream;
+    /// Ends what we send (the client then reads to the end of the answer).
+    fn close_write(&mut self);
+}
+
+impl Conn for TcpStream {
+    fn tcp(&self) -> &TcpStream {
+        self
+    }
+
+    fn close_write(&mut self) {
+        let _ = self.shutdown(Shutdown::Write);
+    }
+}
+
 /// A complete answer, written with `Date`, an accurate `Content-Length` and
 /// `Connection: close` added.
 pub(crate) struct Response {
@@ -83,7 +102,7 @@ impl ApiRequest {
 /// Reads one request: the head (at most [`MAX_HEAD`]), then for a token POST or
 /// an API request the body (at most [`MAX_BODY`]). Errors mean the connection is
 /// unusable.
-pub(crate) fn read_request(stream: &mut TcpStream, shared: &Shared) -> io::Result<Request> {
+pub(crate) fn read_request(stream: &mut dyn Conn, shared: &Shared) -> io::Result<Request> {
     let (head, body) = match read_head(stream) {
         Ok(Some(parts)) => parts,
         Ok(None) => {
@@ -106,7 +125,10 @@ pub(crate) fn read_request(stream: &mut TcpStream, shared: &Shared) -> io::Resul
             "Malformed HTTP request",
         )));
     };
-    if crate::api::is_api_path(&parsed.path) || crate::mtc::is_console_path(&parsed.path) {
+    if crate::api::is_api_path(&parsed.path)
+        || crate::mtc::is_console_path(&parsed.path)
+        || is_kube_path(&parsed.path)
+    {
         let body = match read_body(stream, &parsed, body)? {
             Ok(body) => body,
             Err(early) => return Ok(Request::Early(early)),
@@ -143,10 +165,21 @@ pub(crate) fn read_request(stream: &mut TcpStream, shared: &Shared) -> io::Resul
     Ok(Request::Token(body))
 }
 
+/// Whether `path` is the Kubernetes API stand-in's (only with `https`).
+fn is_kube_path(path: &str) -> bool {
+    #[cfg(feature = "https")]
+    return crate::kube::is_kube_path(path);
+    #[cfg(not(feature = "https"))]
+    {
+        let _ = path;
+        false
+    }
+}
+
 /// Reads the body announced by `Content-Length` (at most [`MAX_BODY`]), `body`
 /// being what came with the head. `Ok(Err(_))`: the answer to a body refused.
 fn read_body(
-    stream: &mut TcpStream,
+    stream: &mut dyn Conn,
     parsed: &ParsedHead,
     mut body: Vec<u8>,
 ) -> io::Result<Result<Vec<u8>, Response>> {
@@ -191,7 +224,7 @@ fn read_body(
 
 /// Reads up to the blank line ending the head. `Ok(None)`: head too large.
 /// `InvalidData`: the client closed its side before finishing the head.
-fn read_head(stream: &mut TcpStream) -> io::Result<Option<(Vec<u8>, Vec<u8>)>> {
+fn read_head(stream: &mut dyn Conn) -> io::Result<Option<(Vec<u8>, Vec<u8>)>> {
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0u8; 4096];
     loop {
@@ -347,7 +380,7 @@ pub(crate) fn head(
 }
 
 /// Write errors are ignored throughout: the client hanging up is its business.
-pub(crate) fn write_response(stream: &mut TcpStream, shared: &Shared, response: &Response) {
+pub(crate) fn write_response(stream: &mut dyn Conn, shared: &Shared, response: &Response) {
     let mut bytes = head(
         shared,
         response.status,
@@ -359,11 +392,13 @@ pub(crate) fn write_response(stream: &mut TcpStream, shared: &Shared, response: 
     let _ = stream.write_all(&bytes);
 }
 
-pub(crate) fn finish(stream: &mut TcpStream) {
+pub(crate) fn finish(stream: &mut dyn Conn) {
     let _ = stream.flush();
-    let _ = stream.shutdown(Shutdown::Write);
+    stream.close_write();
     let deadline = Instant::now() + Duration::from_secs(2);
-    let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
+    let _ = stream
+        .tcp()
+        .set_read_timeout(Some(Duration::from_millis(200)));
     let mut sink = [0u8; 8192];
     let mut drained = 0usize;
     while Instant::now() < deadline && drained < 4 * MAX_BODY {

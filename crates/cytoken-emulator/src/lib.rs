@@ -11,7 +11,9 @@
 //! the requests it sees. With the `faults` feature (tests and benchmarks only;
 //! cytoken's shipped binary never enables it) it can also be told to misbehave (a
 //! queue of `Fault`s, a delay, revoked tokens) so tests can drive
-//! every failure path of the client.
+//! every failure path of the client. With the `https` feature it can serve
+//! all of that over TLS with a CA of its own ([`Emulator::start_https_on`]),
+//! and a Kubernetes API stand-in that accepts its access tokens ([`kube`]).
 //!
 //! The HTTP side is deliberately tiny and std-only: one request per connection,
 //! `Connection: close` on every answer, one thread per connection. That is all a
@@ -34,15 +36,19 @@ mod api_faults;
 mod faults;
 mod http;
 mod jwt;
+#[cfg(feature = "https")]
+pub mod kube;
 mod lists;
 mod mtc;
+#[cfg(feature = "https")]
+mod tls;
 mod token;
 
 #[cfg(feature = "faults")]
 pub use faults::{Fault, SeenRequest};
 pub use http::http_date;
 
-use http::Request;
+use http::{Conn, Request};
 
 /// The path of the token endpoint, in every region.
 pub const TOKEN_PATH: &str = "/auth/v2/token";
@@ -78,6 +84,12 @@ struct Shared {
     lists: lists::Lists,
     /// The multi-tenant console's partner apps and counters.
     console: mtc::Console,
+    /// TLS on every connection, when started with it.
+    #[cfg(feature = "https")]
+    tls: Option<tls::Tls>,
+    /// Told each request the Kubernetes API stand-in answers.
+    #[cfg(feature = "https")]
+    kube_hook: Mutex<Option<kube::Hook>>,
     #[cfg(feature = "faults")]
     knobs: faults::Knobs,
     #[cfg(feature = "faults")]
@@ -99,6 +111,18 @@ impl Shared {
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
         local.saturating_add(self.skew_secs.load(Ordering::SeqCst))
+    }
+
+    /// `https` when every connection is TLS, else `http`.
+    fn scheme(&self) -> &'static str {
+        #[cfg(feature = "https")]
+        let tls = self.tls.is_some();
+        #[cfg(not(feature = "https"))]
+        let tls = {
+            let _ = self;
+            false
+        };
+        if tls { "https" } else { "http" }
     }
 
     fn stopped(&self) -> bool {
@@ -136,10 +160,28 @@ impl Emulator {
 
     /// Starts an emulator on `addr` (e.g. `"127.0.0.1:8080"`).
     pub fn start_on(addr: &str) -> io::Result<Emulator> {
+        Emulator::start_with(addr, |shared| shared)
+    }
+
+    /// Starts an emulator on `addr` that speaks TLS only, with a CA made
+    /// now ([`Emulator::ca_pem`]) and a certificate for the loopback names
+    /// (`127.0.0.1`, `::1`, `localhost`); its URLs are `https`, and it
+    /// serves the Kubernetes API stand-in ([`kube`]) besides.
+    #[cfg(feature = "https")]
+    pub fn start_https_on(addr: &str) -> io::Result<Emulator> {
+        let tls = tls::Tls::new()?;
+        Emulator::start_with(addr, |shared| Shared {
+            tls: Some(tls),
+            ..shared
+        })
+    }
+
+    /// Binds `addr` and serves the state `setup` makes of a fresh one.
+    fn start_with(addr: &str, setup: impl FnOnce(Shared) -> Shared) -> io::Result<Emulator> {
         let listener = TcpListener::bind(addr)?;
         let local = listener.local_addr()?;
         let key = random_key();
-        let shared = Arc::new(Shared {
+        let shared = Arc::new(setup(Shared {
             addr: local,
             stopped: AtomicBool::new(false),
             apps: Mutex::new(HashMap::new()),
@@ -152,11 +194,15 @@ impl Emulator {
             devices: api::Devices::default(),
             lists: lists::Lists::default(),
             console: mtc::Console::default(),
+            #[cfg(feature = "https")]
+            tls: None,
+            #[cfg(feature = "https")]
+            kube_hook: Mutex::new(None),
             #[cfg(feature = "faults")]
             knobs: faults::Knobs::default(),
             #[cfg(feature = "faults")]
             api_knobs: api_faults::ApiKnobs::default(),
-        });
+        }));
         let for_thread = Arc::clone(&shared);
         let handle = thread::Builder::new()
             .name("cytoken-emulator".into())
@@ -172,14 +218,37 @@ impl Emulator {
         self.shared.addr
     }
 
+    /// The origin, e.g. `http://127.0.0.1:PORT` (`https` when started so).
+    pub fn origin(&self) -> String {
+        format!(
+            "{}://{}",
+            self.shared.scheme(),
+            connectable(self.shared.addr)
+        )
+    }
+
     /// The token endpoint URL, e.g. `http://127.0.0.1:PORT/auth/v2/token`.
     pub fn url(&self) -> String {
-        format!("http://{}{TOKEN_PATH}", connectable(self.shared.addr))
+        format!("{}{TOKEN_PATH}", self.origin())
     }
 
     /// The API base URL, e.g. `http://127.0.0.1:PORT/` (the origin of [`Emulator::url`]).
     pub fn api_url(&self) -> String {
-        format!("http://{}/", connectable(self.shared.addr))
+        format!("{}/", self.origin())
+    }
+
+    /// The CA certificate (PEM) a client must trust, when started with
+    /// [`Emulator::start_https_on`].
+    #[cfg(feature = "https")]
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.shared.tls.as_ref().map(|t| t.ca_pem.as_str())
+    }
+
+    /// Calls `hook` with each request the Kubernetes API stand-in answers
+    /// (a log for `demo --serve --https`, a record for tests).
+    #[cfg(feature = "https")]
+    pub fn on_kube_request(&self, hook: impl Fn(&kube::KubeRequest) + Send + Sync + 'static) {
+        *lock(&self.shared.kube_hook) = Some(Box::new(hook));
     }
 
     /// Makes the emulator's clock (verification, the tokens it issues and
@@ -224,7 +293,7 @@ impl Emulator {
 
     /// The console's token URL (`…/public/v2/us/auth`).
     pub fn console_url(&self) -> String {
-        format!("http://{}/public/v2/us/auth", connectable(self.shared.addr))
+        format!("{}/public/v2/us/auth", self.origin())
     }
 
     /// Console token requests received (`POST …/auth`), whatever the outcome.
@@ -332,13 +401,25 @@ fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
     }
 }
 
-fn handle_connection(mut stream: TcpStream, shared: &Shared) {
+fn handle_connection(stream: TcpStream, shared: &Shared) {
     let _ = stream.set_read_timeout(Some(http::IO_TIMEOUT));
     let _ = stream.set_write_timeout(Some(http::IO_TIMEOUT));
     let _ = stream.set_nodelay(true);
+    #[cfg(feature = "https")]
+    if let Some(tls) = &shared.tls {
+        if let Ok(mut conn) = tls.accept(stream) {
+            serve_request(&mut *conn, shared);
+        }
+        return;
+    }
+    let mut stream = stream;
+    serve_request(&mut stream, shared);
+}
 
+/// Reads the one request of a connection and answers it.
+fn serve_request(stream: &mut dyn Conn, shared: &Shared) {
     // The client went away or stalled mid-request: nobody to answer.
-    let Ok(request) = http::read_request(&mut stream, shared) else {
+    let Ok(request) = http::read_request(stream, shared) else {
         return;
     };
     let response = match request {
@@ -350,14 +431,14 @@ fn handle_connection(mut stream: TcpStream, shared: &Shared) {
         }
         Request::Token(body) => {
             #[cfg(feature = "faults")]
-            if shared.knobs.answer_fault(&mut stream, shared) {
+            if shared.knobs.answer_fault(stream, shared) {
                 return;
             }
             token::verify(shared, &body)
         }
         Request::Api(request) => {
             #[cfg(feature = "faults")]
-            if shared.api_knobs.intercept(&mut stream, shared, &request) {
+            if shared.api_knobs.intercept(stream, shared, &request) {
                 return;
             }
             let response = api::answer(shared, &request);
@@ -366,8 +447,8 @@ fn handle_connection(mut stream: TcpStream, shared: &Shared) {
             response
         }
     };
-    http::write_response(&mut stream, shared, &response);
-    http::finish(&mut stream);
+    http::write_response(stream, shared, &response);
+    http::finish(stream);
 }
 
 /// Notes why the emulator refused a request (only kept with `faults`, for

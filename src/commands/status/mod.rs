@@ -1,6 +1,7 @@
 //! `cytoken status`: per profile, what it is, where its secret lives (never
-//! the value), the cached token's decoded claims and time left, the last
-//! recorded failure, and the clients wired to it (gh's `auth status`).
+//! the value), the proxy and trust roots in effect, the cached token's
+//! decoded claims and time left, the last recorded failure, and the clients
+//! wired to it (gh's `auth status`).
 //!
 //! Read only and offline: the config, the cache (through the broker), the
 //! clients' own config. No exchange, no secret command, no keyring, no
@@ -45,6 +46,10 @@ struct Facts {
     /// The flag, variable or profile key that chose the secret source.
     secret_set_by: Option<String>,
     cached: Cached,
+    /// The proxy and trust roots an exchange would use (from
+    /// [`crate::http`], as `check` shows them), or why they are unusable.
+    proxy: std::result::Result<String, String>,
+    trust_roots: std::result::Result<String, String>,
     git: wiring::Entries,
     docker: wiring::Entries,
     kube: wiring::Entries,
@@ -173,6 +178,10 @@ fn facts(sel: &Selection, wiring: &Wiring, default: &str) -> Facts {
         secret_set_by: sel.origin("secret").map(|o| o.to_string()),
         // Read only: `Use` names the entry; nothing is exchanged or written.
         cached: Broker::new(sel, CacheUse::Use).cached(),
+        // Local only: the variables, and the root files' checks and reads.
+        proxy: crate::http::proxy_in_effect(f.auth_url).map_err(|e| e.message().to_string()),
+        trust_roots: crate::http::trust_roots(sel.transport.ca_file.as_deref())
+            .map_err(|e| e.message().to_string()),
         git: mine(&wiring.git),
         docker: mine(&wiring.docker),
         kube: mine(&wiring.kube),

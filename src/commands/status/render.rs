@@ -78,6 +78,14 @@ fn block(t: &mut String, f: &Facts, now: i64) {
         "secret",
         format_args!("{kind} {}{set_by}", f.secret_where),
     );
+    // An unusable proxy or root variable fails the next exchange, not the
+    // cached token: marked, without changing the exit status.
+    for (what, v) in [("proxy", &f.proxy), ("tls roots", &f.trust_roots)] {
+        match v {
+            Ok(v) => line(t, "-", what, v),
+            Err(e) => line(t, "X", what, e),
+        }
+    }
     if let Cached::Known {
         failure: Some(fail),
         ..
@@ -249,6 +257,12 @@ fn profile_json(s: &Shown, now: i64) -> Value {
             "kind": f.secret_kind,
             "where": f.secret_where,
             "set_by": f.secret_set_by,
+        },
+        "proxy": f.proxy.as_ref().ok(),
+        "trust_roots": f.trust_roots.as_ref().ok(),
+        "transport_errors": {
+            "proxy": f.proxy.as_ref().err(),
+            "trust_roots": f.trust_roots.as_ref().err(),
         },
         "cache_key": match &f.cached {
             Cached::Known { key, .. } => Value::from(key.as_str()),
