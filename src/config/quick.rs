@@ -37,7 +37,8 @@ pub(super) fn read(text: &str, wanted: &str) -> Option<ConfigFile> {
         if line.starts_with('[') {
             // The one table of the subset, opened once.
             let name = super::file::table_header(line)?;
-            if name.strip_prefix("profiles.") != Some(wanted) || profile.is_some() {
+            let named = name.strip_prefix("profiles.").filter(|n| !n.is_empty());
+            if named != Some(wanted) || profile.is_some() {
                 return None;
             }
             profile = Some(Vec::new());
@@ -60,7 +61,7 @@ pub(super) fn read(text: &str, wanted: &str) -> Option<ConfigFile> {
     Some(file)
 }
 
-/// The list of a one-line `key = [\"…\", …]` statement (`statement` is that
+/// The list of a one-line `key = ["…", …]` statement (`statement` is that
 /// line) within the subset.
 pub(super) fn string_list(statement: &str, key: &str) -> Option<Vec<String>> {
     let statement = statement.strip_suffix('\r').unwrap_or(statement);
@@ -311,6 +312,7 @@ mod tests {
             read("[profiles.a.b]\n", "a.b").is_none(),
             "a profile name that is not a bare key"
         );
+        assert!(read("[profiles.]\n", "").is_none(), "an empty profile name");
     }
 
     /// xorshift64: the same mutations on every run.
