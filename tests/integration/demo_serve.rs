@@ -5,16 +5,21 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
 
 use crate::support::*;
 
-/// A running `demo --serve` and what it printed.
-struct Served {
+/// A running `demo --serve` and what it printed (also `https.rs`'s).
+pub struct Served {
     child: Child,
     /// The `export NAME=VALUE` lines, in order.
-    vars: Vec<(String, String)>,
+    pub vars: Vec<(String, String)>,
     /// The commands of its `#   cytoken …` lines, as words.
     commands: Vec<Vec<String>>,
+    /// Its stderr lines (with `--https`, the Kubernetes API stand-in's
+    /// log), as they come. Read by `https.rs`, which is Unix-only.
+    #[cfg_attr(not(unix), allow(dead_code))]
+    log: Arc<Mutex<Vec<String>>>,
 }
 
 impl Drop for Served {
@@ -42,13 +47,19 @@ impl Served {
 
     /// The value of one printed `export` (the mode checks are Unix-only).
     #[cfg(unix)]
-    fn var(&self, name: &str) -> &str {
+    pub fn var(&self, name: &str) -> &str {
         &self
             .vars
             .iter()
             .find(|(k, _)| k == name)
             .unwrap_or_else(|| panic!("no export {name} in {:?}", self.vars))
             .1
+    }
+
+    /// What it has written to stderr so far.
+    #[cfg(unix)]
+    pub fn log(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
     }
 }
 
@@ -62,17 +73,29 @@ fn runtime_dir(sb: &Sandbox) -> std::path::PathBuf {
 }
 
 /// Starts `demo --serve` with `extra` arguments and reads what it prints up
-/// to its last export line.
-fn serve(sb: &Sandbox, extra: &[&str]) -> Served {
+/// to its last export line (`KUBECONFIG` with `--https`).
+pub fn serve(sb: &Sandbox, extra: &[&str]) -> Served {
     let mut child = sb
         .bare()
         .env("XDG_RUNTIME_DIR", runtime_dir(sb))
         .args(["demo", "--serve", "--listen", "127.0.0.1:0"])
         .args(extra)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let (err, record) = (child.stderr.take().unwrap(), Arc::clone(&log));
+    std::thread::spawn(move || {
+        for line in BufReader::new(err).lines().map_while(Result::ok) {
+            record.lock().unwrap().push(line);
+        }
+    });
+    let last = if extra.contains(&"--https") {
+        "KUBECONFIG"
+    } else {
+        "CYTOKEN_CACHE_DIR"
+    };
     let lines = BufReader::new(child.stdout.take().unwrap()).lines();
     // The server prints its lines at once, then waits; a dead server ends
     // the lines.
@@ -86,7 +109,7 @@ fn serve(sb: &Sandbox, extra: &[&str]) -> Served {
         if let Some(kv) = line.strip_prefix("export ") {
             let (k, v) = kv.split_once('=').unwrap();
             vars.push((k.to_string(), shell_word(v)));
-            if k == "CYTOKEN_CACHE_DIR" {
+            if k == last {
                 break;
             }
         }
@@ -95,6 +118,7 @@ fn serve(sb: &Sandbox, extra: &[&str]) -> Served {
         child,
         vars,
         commands,
+        log,
     };
     assert!(
         !served.vars.is_empty(),

@@ -1,4 +1,4 @@
-//! Issue 20's https items: `status` shows the proxy and the trust roots an
+//! The transport a user sees: `status` shows the proxy and the trust roots an
 //! exchange would use (never a proxy password, never the network); `demo
 //! --serve --https` serves cytoken and real kubectl (unix: kubectl must be
 //! installed, and the test fails, never skips, without it) over TLS with a
@@ -6,9 +6,11 @@
 
 #[cfg(unix)]
 use std::path::Path;
-#[cfg(unix)]
-use std::process::Command;
 
+#[cfg(unix)]
+use crate::demo_serve::{Served, serve};
+#[cfg(unix)]
+use crate::kube::kubectl;
 use crate::support::*;
 
 /// A profile whose token endpoint is not on loopback, with `ca_file` set to
@@ -96,110 +98,14 @@ fn status_shows_the_proxy_and_trust_roots_in_effect_never_the_proxy_password() {
     assert!(!stdout(&o).contains("Pr0xyPassw0rd"), "{}", stdout(&o));
 }
 
-/// A running `demo --serve --https`, what it printed and what it logs.
+/// cytoken with the lines `served` printed evaluated, as a shell would.
 #[cfg(unix)]
-struct Served {
-    child: std::process::Child,
-    /// The `export NAME=VALUE` lines, in order.
-    vars: Vec<(String, String)>,
-    /// Its stderr lines (the Kubernetes API stand-in's log), as they come.
-    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
-}
-
-#[cfg(unix)]
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+fn cytoken(served: &Served, sb: &Sandbox) -> Run {
+    let mut run = sb.test_bare();
+    for (k, v) in &served.vars {
+        run = run.env(k, v);
     }
-}
-
-#[cfg(unix)]
-impl Served {
-    /// Starts it in the sandbox (its files in a private runtime dir) and
-    /// reads what it prints up to its last export line.
-    fn start(sb: &Sandbox) -> Served {
-        use std::io::{BufRead, BufReader};
-        let runtime = sb.home.path().join("run");
-        std::fs::create_dir(&runtime).unwrap();
-        chmod(&runtime, 0o700);
-        let mut child = sb
-            .bare()
-            .env("XDG_RUNTIME_DIR", &runtime)
-            .args(["demo", "--serve", "--https"])
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let (err, record) = (child.stderr.take().unwrap(), std::sync::Arc::clone(&log));
-        std::thread::spawn(move || {
-            for line in BufReader::new(err).lines().map_while(Result::ok) {
-                record.lock().unwrap().push(line);
-            }
-        });
-        let mut vars = Vec::new();
-        for line in BufReader::new(child.stdout.take().unwrap()).lines() {
-            let line = line.unwrap();
-            if let Some((k, v)) = line.strip_prefix("export ").and_then(|l| l.split_once('=')) {
-                vars.push((k.to_string(), shell_word(v)));
-                if k == "KUBECONFIG" {
-                    break;
-                }
-            }
-        }
-        Served { child, vars, log }
-    }
-
-    fn var(&self, name: &str) -> &str {
-        &self
-            .vars
-            .iter()
-            .find(|(k, _)| k == name)
-            .unwrap_or_else(|| panic!("no export {name} in {:?}", self.vars))
-            .1
-    }
-
-    /// cytoken with the printed lines evaluated, as a shell would.
-    fn cytoken(&self, sb: &Sandbox) -> Run {
-        let mut run = sb.test_bare();
-        for (k, v) in &self.vars {
-            run = run.env(k, v);
-        }
-        run
-    }
-
-    /// `kubectl ARGS` (the binary `k`) with the printed lines evaluated and
-    /// the sandbox's HOME and caches, failing the test if it hangs.
-    fn kubectl(&self, sb: &Sandbox, k: &Path, args: &[&str]) -> std::process::Output {
-        let home = sb.home.path();
-        let mut child = Command::new(k)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", home)
-            .env("KUBECACHEDIR", home.join(".kube").join("cache"))
-            .envs(self.vars.iter().map(|(k, v)| (k, v)))
-            .arg("--request-timeout=10s")
-            .args(args)
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot run {} ({e})", k.display()));
-        let start = std::time::Instant::now();
-        while child.try_wait().unwrap().is_none() {
-            if start.elapsed() > std::time::Duration::from_secs(30) {
-                let _ = child.kill();
-                panic!("kubectl {args:?} ran over 30 s");
-            }
-            std::thread::sleep(std::time::Duration::from_millis(10));
-        }
-        child.wait_with_output().unwrap()
-    }
-
-    fn log(&self) -> Vec<String> {
-        self.log.lock().unwrap().clone()
-    }
+    run
 }
 
 /// The kubeconfig `demo --serve --https` writes, as kubectl reads it: the
@@ -208,7 +114,12 @@ impl Served {
 #[cfg(unix)]
 fn check_kubeconfig(served: &Served, sb: &Sandbox, k: &Path) -> serde_json::Value {
     use base64::Engine as _;
-    let o = served.kubectl(sb, k, &["config", "view", "--raw", "-o", "json"]);
+    let o = kubectl(
+        k,
+        sb,
+        &served.vars,
+        &["config", "view", "--raw", "-o", "json"],
+    );
     assert_status(&o, 0);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["current-context"], "cytoken-demo", "{v}");
@@ -249,7 +160,7 @@ fn check_kubeconfig(served: &Served, sb: &Sandbox, k: &Path) -> serde_json::Valu
 #[test]
 fn demo_serve_https_serves_cytoken_and_real_kubectl_through_its_kubeconfig() {
     let sb = Sandbox::new();
-    let served = Served::start(&sb);
+    let served = serve(&sb, &["--https"]);
     let names: Vec<&str> = served.vars.iter().map(|(k, _)| k.as_str()).collect();
     assert_eq!(
         names,
@@ -268,17 +179,19 @@ fn demo_serve_https_serves_cytoken_and_real_kubectl_through_its_kubeconfig() {
     assert!(text.contains("ca_file = "), "{text}");
 
     // cytoken itself, over https, trusting the demo's CA through ca_file.
-    let token = stdout(&served.cytoken(&sb).args(["-p", "demo", "token"]).success())
-        .trim()
-        .to_string();
+    let token = stdout(
+        &cytoken(&served, &sb)
+            .args(["-p", "demo", "token"])
+            .success(),
+    )
+    .trim()
+    .to_string();
     assert!(token.starts_with("eyJ"), "{token}");
-    served
-        .cytoken(&sb)
+    cytoken(&served, &sb)
         .args(["api", "devices/v2"])
         .stdout_has("\"page_items\"")
         .success();
-    served
-        .cytoken(&sb)
+    cytoken(&served, &sb)
         .args(["-p", "mssp", "api", "tenants/list"])
         .stdout_has("venueTenantId")
         .success();
@@ -286,12 +199,12 @@ fn demo_serve_https_serves_cytoken_and_real_kubectl_through_its_kubeconfig() {
     let kubectls = crate::kube::kubectls();
     check_kubeconfig(&served, &sb, &kubectls[0].path);
     for k in &kubectls {
-        let o = served.kubectl(&sb, &k.path, &["get", "pods"]);
+        let o = kubectl(&k.path, &sb, &served.vars, &["get", "pods"]);
         assert_status(&o, 0);
         for pod in ["demo-api-", "demo-web-", "demo-worker-0", "Running"] {
             assert!(stdout(&o).contains(pod), "{}: {}", k.version, stdout(&o));
         }
-        let o = served.kubectl(&sb, &k.path, &["version"]);
+        let o = kubectl(&k.path, &sb, &served.vars, &["version"]);
         assert_status(&o, 0);
         assert!(
             stdout(&o).contains("Server Version: v1.32.0"),
@@ -307,7 +220,11 @@ fn demo_serve_https_serves_cytoken_and_real_kubectl_through_its_kubeconfig() {
         "{log:?}"
     );
     // The log never holds the token itself.
-    let cached = stdout(&served.cytoken(&sb).args(["-p", "demo", "token"]).success());
+    let cached = stdout(
+        &cytoken(&served, &sb)
+            .args(["-p", "demo", "token"])
+            .success(),
+    );
     assert!(!log.iter().any(|l| l.contains(cached.trim())), "{log:?}");
 
     // A token the demo did not mint (this one's signature broken) is 401,
@@ -330,9 +247,10 @@ fn demo_serve_https_serves_cytoken_and_real_kubectl_through_its_kubeconfig() {
         .to_string(),
         0o600,
     );
-    let o = served.kubectl(
-        &sb,
+    let o = kubectl(
         &kubectls[0].path,
+        &sb,
+        &served.vars,
         &["--kubeconfig", wrong.to_str().unwrap(), "get", "pods"],
     );
     assert_status(&o, 1);

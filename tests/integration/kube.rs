@@ -182,28 +182,28 @@ fn kubectl_at(path: PathBuf) -> Kubectl {
     }
 }
 
-/// Runs `kubectl --kubeconfig <kubeconfig> ARGS` with the sandbox's HOME and
-/// caches, failing the test if it hangs.
-fn kubectl(k: &Kubectl, sb: &Sandbox, kubeconfig: &Path, args: &[&str]) -> Output {
+/// Runs the kubectl at `path` with `env` and ARGS, the sandbox's HOME and
+/// caches and nothing else of this environment, failing the test if it
+/// hangs.
+pub fn kubectl(path: &Path, sb: &Sandbox, env: &[(String, String)], args: &[&str]) -> Output {
     let home = sb.home.path();
     let out_path = home.join("kubectl.out");
     let err_path = home.join("kubectl.err");
-    let mut child = Command::new(&k.path)
+    let mut child = Command::new(path)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join(".config"))
         .env("XDG_CACHE_HOME", home.join(".cache"))
         .env("KUBECACHEDIR", home.join(".kube").join("cache"))
-        .arg("--kubeconfig")
-        .arg(kubeconfig)
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .arg("--request-timeout=10s")
         .args(args)
         .stdin(Stdio::null())
         .stdout(std::fs::File::create(&out_path).unwrap())
         .stderr(std::fs::File::create(&err_path).unwrap())
         .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {} ({e})", k.path.display()));
+        .unwrap_or_else(|e| panic!("cannot run {} ({e})", path.display()));
     let start = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
@@ -247,11 +247,12 @@ impl Setup<'_> {
     }
 
     fn get_version(&self) -> Output {
+        let kubeconfig = self.kubeconfig.to_str().unwrap();
         let o = kubectl(
-            self.k,
+            &self.k.path,
             &self.sb,
-            &self.kubeconfig,
-            &["get", "--raw", "/version"],
+            &[],
+            &["--kubeconfig", kubeconfig, "get", "--raw", "/version"],
         );
         assert_no_secret(&o);
         assert!(

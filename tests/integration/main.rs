@@ -34,11 +34,11 @@ mod exchange;
 mod exec;
 #[cfg(unix)]
 mod git;
-// A misbehaving loopback server the api and exchange tests drive.
 #[cfg(unix)]
 mod host_profiles;
+// A misbehaving loopback server the api and exchange tests drive.
 mod hostile;
-// Issue 20's transport items: status's proxy and roots, `demo --serve --https`.
+// status's proxy and roots, `demo --serve --https` with real kubectl.
 mod https;
 mod init;
 #[cfg(unix)]

@@ -27,10 +27,11 @@ pub struct KubeRequest {
 impl std::fmt::Debug for KubeRequest {
     /// Tokens by their last characters: enough to tell them apart.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let token = self
-            .token
-            .as_deref()
-            .map(|t| format!("…{}", &t[t.len().saturating_sub(8)..]));
+        let token = self.token.as_deref().map(|t| {
+            // The last 8 characters (a client's header may be any UTF-8).
+            let from = t.char_indices().rev().nth(7).map_or(0, |(i, _)| i);
+            format!("…{}", &t[from..])
+        });
         write!(
             f,
             "{} {} {} {:?}",
