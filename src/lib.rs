@@ -42,7 +42,7 @@ mod source;
 
 pub use app::run;
 
-pub use platform::main_args;
+pub use platform::{Allocator, allocator, main_args};
 
 /// What the integration tests (`tests/`) and fuzz targets (`fuzz/`) reach
 /// inside: the pure parsers and answer builders of the front-ends, the cache's

@@ -14,6 +14,10 @@
 
 use std::ffi::{c_char, c_int};
 
+/// Every allocation (src/platform/mod.rs, `Allocator`).
+#[global_allocator]
+static ALLOC: cytoken::Allocator = cytoken::allocator();
+
 /// The C entry point each target's C runtime calls.
 // `unsafe_code` is denied everywhere else (Cargo.toml): `no_mangle` is unsafe
 // only because two symbols of one name would clash at link time, and `main` is

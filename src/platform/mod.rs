@@ -40,6 +40,10 @@
 //!   cytoken's own, never another user's or program.
 //!
 //! Processes:
+//! - [`Allocator`], [`allocator`]: the binary's global allocator (src/main.rs).
+//!   On Unix a bump arena in front of `malloc` (`arena.rs`); on Windows the
+//!   system heap, which [`prepare_process`] keeps out of crash dumps (a
+//!   static buffer would not be).
 //! - [`main_args`]: the arguments C's `main` received (src/main.rs; on
 //!   Windows read from the UTF-16 command line).
 //! - [`prepare_process`]: what cytoken needs before anything else, std's own
@@ -66,6 +70,8 @@
 //! elsewhere: [`foreign_port`], [`foreign_peer`] (Linux: `sockets.rs`);
 //! [`keyring`] (one backend per OS store, see its doc).
 
+#[cfg(unix)]
+mod arena;
 mod fallback;
 pub(crate) mod keyring;
 #[cfg(target_os = "linux")]
@@ -85,7 +91,7 @@ use self::unix as os;
 use self::windows as os;
 
 /// The contract (see the module doc): every OS module defines each of these.
-pub use os::main_args;
+pub use os::{Allocator, allocator, main_args};
 #[cfg(test)]
 pub(crate) use os::testing;
 pub(crate) use os::{

@@ -440,6 +440,16 @@ pub(crate) fn trusted_parent(dir: &Path, home: Option<&Path>) -> Result<(), Untr
     Ok(())
 }
 
+/// The binary's allocator: a bump arena for the few hundred short-lived
+/// allocations of a cached call, `malloc` beyond it. Freed memory stays in
+/// the process, which is not dumpable and writes no core file
+/// ([`prepare_process`]), as with `malloc`.
+pub type Allocator = super::arena::Arena<{ 256 * 1024 }>;
+/// The [`Allocator`] src/main.rs installs (a `const fn`: a `static` needs one).
+pub const fn allocator() -> Allocator {
+    Allocator::new()
+}
+
 /// The arguments the C runtime passed to `main` (src/main.rs). std finds them
 /// without `lang_start` only on glibc and Apple targets; musl and the BSDs
 /// keep them for `lang_start` alone, so they are read here everywhere.

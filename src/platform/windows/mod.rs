@@ -37,7 +37,7 @@ pub(crate) use files::{
     Dir, install_link, is_symlink_error, open_read, trusted_dir, trusted_file, trusted_parent,
     trusted_read_dir,
 };
-pub use process::main_args;
+pub use process::{Allocator, allocator, main_args};
 pub(crate) use process::{
     Tree, checked_command, own_tree, parent_process, prepare_process, process_start, run_in_place,
 };

@@ -216,6 +216,14 @@ pub unsafe fn main_args(
     std::env::args_os().collect()
 }
 
+/// The binary's allocator: the process heap, which [`prepare_process`]
+/// keeps out of crash dumps.
+pub type Allocator = std::alloc::System;
+/// The [`Allocator`] src/main.rs installs (a `const fn`: a `static` needs one).
+pub const fn allocator() -> Allocator {
+    std::alloc::System
+}
+
 /// What the process needs before anything else (src/main.rs does not run std's
 /// own start, which on Windows only prepares the stack-overflow message).
 /// Windows has no non-dumpable flag, and any process of the same user can
