@@ -80,11 +80,14 @@ impl<const N: usize> Arena<N> {
     }
 }
 
+// Each method is out of line: inlined at every allocation site of the
+// program it would cost 300 KB of code for nothing.
 // SAFETY: each method hands out blocks that are aligned, `size` bytes long,
 // inside the buffer and disjoint from every other live block (the module's
 // invariants), or forwards to `System` for pointers `System` gave.
 #[allow(unsafe_code)]
 unsafe impl<const N: usize> GlobalAlloc for Arena<N> {
+    #[inline(never)]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         match self.carve(layout) {
             Some(p) => p,
@@ -93,6 +96,21 @@ unsafe impl<const N: usize> GlobalAlloc for Arena<N> {
         }
     }
 
+    #[inline(never)]
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        match self.carve(layout) {
+            Some(p) => {
+                // SAFETY: the block just carved, `layout.size()` bytes long; it
+                // may have been handed out and given back before.
+                unsafe { p.write_bytes(0, layout.size()) };
+                p
+            }
+            // SAFETY: the caller's layout, as GlobalAlloc requires.
+            None => unsafe { System.alloc_zeroed(layout) },
+        }
+    }
+
+    #[inline(never)]
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         match self.offset(ptr) {
             Some(start) => {
@@ -104,6 +122,7 @@ unsafe impl<const N: usize> GlobalAlloc for Arena<N> {
         }
     }
 
+    #[inline(never)]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         let Some(start) = self.offset(ptr) else {
             // SAFETY: a pointer outside the buffer came from `System`.
@@ -165,6 +184,12 @@ mod tests {
         unsafe { a.dealloc(q, layout(8, 8)) };
         assert_eq!(a.next.load(Ordering::Relaxed), next - 8);
         assert_eq!(unsafe { a.alloc(layout(8, 8)) }, q);
+        // A zeroed block is zeroed even where an earlier one left bytes.
+        unsafe { q.write_bytes(0xa5, 8) };
+        unsafe { a.dealloc(q, layout(8, 8)) };
+        let z = unsafe { a.alloc_zeroed(layout(8, 8)) };
+        assert_eq!(z, q);
+        assert_eq!(unsafe { std::slice::from_raw_parts(z, 8) }, [0; 8]);
     }
 
     #[test]
