@@ -74,14 +74,22 @@ pages = collections.defaultdict(set)
 all_pages = set()
 n_rel = 0
 readelf = subprocess.run(["readelf", "-rW", BIN], capture_output=True, text=True, check=True)
+in_relr = False
 for line in readelf.stdout.splitlines():
     f = line.split()
-    if len(f) < 3 or f[2] != "R_X86_64_RELATIVE":
+    if line.startswith("Relocation section"):
+        in_relr = ".relr.dyn" in line
         continue
-    where = int(f[0], 16)
+    if in_relr and len(f) == 1:
+        # A packed (DT_RELR) relocation: its target is stored in place.
+        where, target = int(f[0], 16), "[packed: not listed]"
+    elif len(f) >= 3 and f[2] == "R_X86_64_RELATIVE":
+        where, target = int(f[0], 16), owner_of(int(f[-1], 16))
+    else:
+        continue
     n_rel += 1
     owner = owner_of(where)
-    targets[owner_of(int(f[-1], 16))] += 1
+    targets[target] += 1
     relocs[owner] += 1
     pages[owner].add(where >> 12)
     all_pages.add(where >> 12)
