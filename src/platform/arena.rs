@@ -12,7 +12,10 @@
 //!   memory at `N` bytes and never grows; a long-running command (`api` with
 //!   a large answer, `demo --serve`) simply moves on to `malloc`.
 //! - `next` changes only by compare-and-swap, so threads (the keyring's
-//!   D-Bus client, the demo's server) never hand out overlapping blocks.
+//!   D-Bus client, the demo's server) never hand out overlapping blocks. A
+//!   successful swap is acquire-release: a thread that takes over bytes
+//!   another gave back sees that thread's writes to them finished (as a
+//!   lock in `malloc` would ensure), on weakly ordered CPUs (aarch64) too.
 //!
 //! Freed memory is not cleared, as with `malloc`: what must not linger is
 //! overwritten by its owner first ([`crate::secret::Secret`] wipes on drop).
@@ -63,7 +66,7 @@ impl<const N: usize> Arena<N> {
             let end = start.checked_add(layout.size()).filter(|&e| e <= N)?;
             match self
                 .next
-                .compare_exchange_weak(cur, end, Ordering::Relaxed, Ordering::Relaxed)
+                .compare_exchange_weak(cur, end, Ordering::AcqRel, Ordering::Relaxed)
             {
                 Ok(_) => return Some(self.buf.get().cast::<u8>().wrapping_add(start)),
                 Err(now) => cur = now,
@@ -75,7 +78,7 @@ impl<const N: usize> Arena<N> {
     /// is still the last one handed out; whether it did.
     fn move_tail(&self, from: usize, to: usize) -> bool {
         self.next
-            .compare_exchange(from, to, Ordering::Relaxed, Ordering::Relaxed)
+            .compare_exchange(from, to, Ordering::AcqRel, Ordering::Relaxed)
             .is_ok()
     }
 }

@@ -90,10 +90,10 @@ use self::unix as os;
 #[cfg(windows)]
 use self::windows as os;
 
-/// The contract (see the module doc): every OS module defines each of these.
-pub use os::{Allocator, allocator, main_args};
 #[cfg(test)]
 pub(crate) use os::testing;
+/// The contract (see the module doc): every OS module defines each of these.
+pub use os::{Allocator, allocator, main_args};
 pub(crate) use os::{
     Tree, access, access_path, checked_command, install_link, is_symlink_error, open_read,
     own_tree, parent_process, prepare_process, private_fix, process_start, run_in_place,
