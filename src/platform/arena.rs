@@ -208,8 +208,10 @@ mod tests {
         assert_ne!(moved, p);
         assert!(moved as usize > q as usize);
         assert_eq!(unsafe { std::slice::from_raw_parts(moved, 4) }, b"abcd");
-        // Shrinking never moves.
+        // Shrinking never moves, and the last block gives back its tail.
         assert_eq!(unsafe { a.realloc(moved, layout(200, 1), 10) }, moved);
+        let offset = a.offset(moved).unwrap();
+        assert_eq!(a.next.load(Ordering::Relaxed), offset + 10);
     }
 
     #[test]
@@ -232,39 +234,50 @@ mod tests {
 
     #[test]
     fn threads_never_share_a_block() {
-        let a = std::sync::Arc::new(Box::new(Arena::<{ 1 << 16 }>::new()));
-        let blocks: Vec<Vec<usize>> = (0..4)
+        const THREADS: usize = 4;
+        const BLOCKS: usize = 4000;
+        static A: Arena<{ 1 << 20 }> = Arena::new();
+        let a = &A;
+        // All start at once, so their swaps race.
+        let start = std::sync::Arc::new(std::sync::Barrier::new(THREADS));
+        // Each block holds its own id in every byte pair, so a block that
+        // overlaps another live one shows the other's bytes.
+        let fill = |id: u16, len: usize| (0..len).map(move |k| id.to_le_bytes()[k % 2]);
+        let threads: Vec<_> = (0..THREADS)
             .map(|t| {
-                let a = a.clone();
+                let start = start.clone();
                 std::thread::spawn(move || {
-                    (0..500)
-                        .map(|i| {
-                            let l = layout(8 + i % 24, 8);
-                            let p = unsafe { a.alloc(l) };
-                            unsafe { p.write_bytes(t, l.size()) };
-                            if i % 3 == 0 {
-                                unsafe { a.dealloc(p, l) };
-                                0
-                            } else {
-                                p as usize
-                            }
-                        })
-                        .collect()
+                    start.wait();
+                    let mut held = Vec::new();
+                    for i in 0..BLOCKS {
+                        let id = u16::try_from(t * BLOCKS + i).unwrap();
+                        let l = layout(2 + i % 30, 1 << (i % 4));
+                        let p = unsafe { a.alloc(l) };
+                        for (k, b) in fill(id, l.size()).enumerate() {
+                            unsafe { p.add(k).write(b) };
+                        }
+                        if i % 3 == 0 {
+                            unsafe { a.dealloc(p, l) };
+                        } else {
+                            held.push((id, p as usize, l.size()));
+                        }
+                    }
+                    held
                 })
             })
-            .map(|h| h.join().unwrap())
             .collect();
-        // Every block still held keeps the bytes its own thread wrote.
-        for (t, ps) in blocks.iter().enumerate() {
-            for (i, &p) in ps.iter().enumerate().filter(|(_, p)| **p != 0) {
-                let bytes = unsafe { std::slice::from_raw_parts(p as *const u8, 8 + i % 24) };
-                if inside(&a, p as *mut u8) {
-                    assert!(
-                        bytes.iter().all(|&b| usize::from(b) == t),
-                        "thread {t} block {i}"
-                    );
-                }
-            }
+        let held: Vec<Vec<(u16, usize, usize)>> =
+            threads.into_iter().map(|h| h.join().unwrap()).collect();
+        let mut inside_arena = 0;
+        for &(id, p, len) in held.iter().flatten() {
+            let bytes = unsafe { std::slice::from_raw_parts(p as *const u8, len) };
+            assert!(
+                bytes.iter().copied().eq(fill(id, len)),
+                "block {id} was overwritten"
+            );
+            inside_arena += usize::from(inside(a, p as *mut u8));
         }
+        // The check is on the arena's blocks, not only malloc's.
+        assert!(inside_arena > THREADS * BLOCKS / 2, "{inside_arena}");
     }
 }
