@@ -19,8 +19,7 @@
 //!
 //! Freed memory is not cleared, as with `malloc`: what must not linger is
 //! overwritten by its owner first ([`crate::secret::Secret`] wipes on drop).
-//! Not on Windows, where the heap is kept out of crash dumps and a static
-//! buffer would not be.
+//! Why Windows keeps its heap instead: `platform/mod.rs`, `Allocator`.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::UnsafeCell;
